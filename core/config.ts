@@ -1,0 +1,245 @@
+/**
+ * rootwatch configuration: the raw shape (what `rootwatch.config.json` holds, validated by
+ * `rootwatch.schema.json`) and the resolved shape (defaults applied, spokes expanded) that the
+ * stacks consume. Pure: reading and schema-checking files is cli/load-config.ts's job.
+ */
+import { AssumedRootPolicy } from './types';
+import { DEFAULT_REGIONS, SIGNIN_REGION } from './regions';
+
+export interface ContactConfig { name: string; title: string; email: string; phone: string }
+
+export interface RawConfig {
+  $schema?: string;
+  namePrefix?: string;
+  regions?: string[];
+  tags?: Record<string, string>;
+  hub: { name?: string; accountId: string; region: string; assumeRoleArn?: string; externalId?: string; organizationId?: string };
+  spokes?: Array<{ name?: string; accountId: string; assumeRoleArn: string; externalId?: string; regions?: string[]; cisLogGroupName?: string }>;
+  organizationalUnits?: Array<{ ouId: string; accountsFile: string; assumeRoleName: string; externalId?: string }>;
+  backend?: { type: 'local' } | { type: 's3'; bucket: string; region: string; keyPrefix?: string; kmsKeyId?: string };
+  detection?: { assumedRoot?: AssumedRootPolicy };
+  alerts?: {
+    email?: { login?: string[]; activity?: string[] };
+    slack?: { webhookParameterName: string };
+    pagerduty?: { routingKeyParameterName: string };
+    foldWindowMinutes?: number;
+    heartbeat?: { enabled?: boolean; scheduleExpression?: string };
+    logRetentionDays?: number;
+  };
+  guardrails?: {
+    managementAccount?: { accountId: string; assumeRoleArn?: string; externalId?: string; region?: string };
+    denyRootScp?: { enabled?: boolean; targetIds?: string[] };
+    denyRootAccessKeysScp?: { enabled?: boolean; targetIds?: string[] };
+    centralizedRootAccess?: { enabled?: boolean };
+    guardDuty?: { enabled?: boolean; delegatedAdminAccountId?: string };
+    securityHub?: { enabled?: boolean; delegatedAdminAccountId?: string };
+    alternateContacts?: { billing?: ContactConfig; operations?: ContactConfig; security?: ContactConfig };
+    passwordPolicy?: { enabled?: boolean; minimumLength?: number; reusePrevention?: number; maxAgeDays?: number };
+    s3PublicAccessBlock?: { enabled?: boolean };
+    trail?: { enabled?: boolean; objectLockDays?: number; logRetentionDays?: number; transitionToGlacierDays?: number };
+  };
+}
+
+/** One account as an AWS Organizations export lists it (only the fields rootwatch reads). */
+export interface OrgAccount { Id: string; Name?: string; Status?: string }
+
+export interface AccountTarget {
+  accountId: string;
+  assumeRoleArn?: string;
+  externalId?: string;
+}
+
+export interface SpokeConfig extends AccountTarget {
+  /** readable, unique; used in the stack name `spoke-<name>` */
+  name: string;
+  assumeRoleArn: string;
+  /** us-east-1 first, then the others in config order */
+  regions: string[];
+  cisLogGroupName?: string;
+}
+
+export interface AccountGuardrailsConfig {
+  alternateContacts: { billing?: ContactConfig; operations?: ContactConfig; security?: ContactConfig };
+  passwordPolicy: { enabled: boolean; minimumLength: number; reusePrevention: number; maxAgeDays: number };
+  s3PublicAccessBlock: boolean;
+  trail: { enabled: boolean; objectLockDays?: number; logRetentionDays: number; transitionToGlacierDays: number };
+}
+
+export interface OrgGuardrailsConfig {
+  managementAccount: AccountTarget & { region: string };
+  denyRootScp: { enabled: boolean; targetIds: string[] };
+  denyRootAccessKeysScp: { enabled: boolean; targetIds: string[] };
+  centralizedRootAccess: boolean;
+  guardDuty: { enabled: boolean; delegatedAdminAccountId?: string };
+  securityHub: { enabled: boolean; delegatedAdminAccountId?: string };
+}
+
+export interface RootwatchConfig {
+  namePrefix: string;
+  tags: Record<string, string>;
+  hub: AccountTarget & { name: string; region: string; organizationId?: string; regions: string[] };
+  spokes: SpokeConfig[];
+  backend: { type: 'local' } | { type: 's3'; bucket: string; region: string; keyPrefix: string; kmsKeyId?: string };
+  detection: { assumedRoot: AssumedRootPolicy };
+  alerts: {
+    email: { login: string[]; activity: string[] };
+    slack?: { webhookParameterName: string };
+    pagerduty?: { routingKeyParameterName: string };
+    foldWindowMinutes: number;
+    heartbeat: { enabled: boolean; scheduleExpression: string };
+    logRetentionDays: number;
+  };
+  /** Account-level guardrails, applied in every spoke stack and in the hub stack. */
+  accountGuardrails: AccountGuardrailsConfig;
+  /** Organization-level guardrails (guardrails stack); undefined when no management account is configured. */
+  orgGuardrails?: OrgGuardrailsConfig;
+  /** account id -> display name, for alerts */
+  accountNames: Record<string, string>;
+}
+
+/** A config error that names the field, e.g. `spokes[1].accountId: must be 12 digits`. */
+export class ConfigError extends Error {
+  constructor(readonly field: string, readonly problem: string) {
+    super(field ? `${field}: ${problem}` : problem);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Regions in coverage order: us-east-1 always first (sign-ins and global services live there). */
+export function withSigninRegion(regions: readonly string[]): string[] {
+  return [SIGNIN_REGION, ...regions.filter((r) => r !== SIGNIN_REGION)];
+}
+
+const accountOfArn = (arn: string): string => arn.split(':')[4];
+
+/**
+ * Apply defaults and cross-field rules to a schema-valid raw config.
+ * `ouAccounts[i]` are the accounts of `organizationalUnits[i]` (read by the caller).
+ */
+export function resolveConfig(raw: RawConfig, ouAccounts: OrgAccount[][] = []): RootwatchConfig {
+  const namePrefix = raw.namePrefix ?? 'rootwatch';
+  const regions = withSigninRegion(raw.regions ?? DEFAULT_REGIONS);
+  const hub = { name: raw.hub.name ?? 'hub', ...raw.hub, regions };
+  checkRoleAccount('hub.assumeRoleArn', hub.assumeRoleArn, hub.accountId);
+
+  const spokes: SpokeConfig[] = [];
+  const seenAccounts = new Map<string, string>();
+  const seenNames = new Map<string, string>();
+  const accountNames: Record<string, string> = {};
+  const addSpoke = (field: string, spoke: SpokeConfig) => {
+    if (spoke.accountId === hub.accountId) {
+      throw new ConfigError(`${field}.accountId`, 'is the hub account, which the hub stack already monitors');
+    }
+    const dupAccount = seenAccounts.get(spoke.accountId);
+    if (dupAccount) throw new ConfigError(`${field}.accountId`, `duplicates ${dupAccount}.accountId (${spoke.accountId})`);
+    const dupName = seenNames.get(spoke.name);
+    if (dupName) throw new ConfigError(`${field}.name`, `duplicates ${dupName}.name (${spoke.name})`);
+    checkRoleAccount(`${field}.assumeRoleArn`, spoke.assumeRoleArn, spoke.accountId);
+    seenAccounts.set(spoke.accountId, field);
+    seenNames.set(spoke.name, field);
+    spokes.push(spoke);
+  };
+  (raw.spokes ?? []).forEach((s, i) => {
+    const spoke: SpokeConfig = {
+      name: s.name ?? s.accountId,
+      accountId: s.accountId,
+      assumeRoleArn: s.assumeRoleArn,
+      regions: s.regions ? withSigninRegion(s.regions) : regions,
+    };
+    if (s.externalId !== undefined) spoke.externalId = s.externalId;
+    if (s.cisLogGroupName !== undefined) spoke.cisLogGroupName = s.cisLogGroupName;
+    if (s.name) accountNames[s.accountId] = s.name;
+    addSpoke(`spokes[${i}]`, spoke);
+  });
+  (raw.organizationalUnits ?? []).forEach((ou, i) => {
+    (ouAccounts[i] ?? []).forEach((acct, j) => {
+      if (acct.Status && acct.Status !== 'ACTIVE') return;
+      if (acct.Id === hub.accountId) return; // the hub stack monitors the hub account
+      const field = `organizationalUnits[${i}].accountsFile: Accounts[${j}]`;
+      if (seenAccounts.has(acct.Id)) return; // listed explicitly: the explicit entry wins
+      const spoke: SpokeConfig = {
+        name: acct.Id,
+        accountId: acct.Id,
+        assumeRoleArn: `arn:aws:iam::${acct.Id}:role/${ou.assumeRoleName}`,
+        regions,
+      };
+      if (ou.externalId !== undefined) spoke.externalId = ou.externalId;
+      if (acct.Name) accountNames[acct.Id] = acct.Name;
+      addSpoke(field, spoke);
+    });
+  });
+  accountNames[hub.accountId] ??= hub.name;
+
+  const a = raw.alerts ?? {};
+  const g = raw.guardrails ?? {};
+  const orgGuardrails: OrgGuardrailsConfig | undefined = g.managementAccount
+    ? {
+        managementAccount: { region: 'us-east-1', ...g.managementAccount },
+        denyRootScp: { enabled: g.denyRootScp?.enabled ?? true, targetIds: g.denyRootScp?.targetIds ?? [] },
+        denyRootAccessKeysScp: {
+          enabled: g.denyRootAccessKeysScp?.enabled ?? false,
+          targetIds: g.denyRootAccessKeysScp?.targetIds ?? [],
+        },
+        centralizedRootAccess: g.centralizedRootAccess?.enabled ?? true,
+        guardDuty: { enabled: g.guardDuty?.enabled ?? false, ...optional('delegatedAdminAccountId', g.guardDuty?.delegatedAdminAccountId) },
+        securityHub: { enabled: g.securityHub?.enabled ?? false, ...optional('delegatedAdminAccountId', g.securityHub?.delegatedAdminAccountId) },
+      }
+    : undefined;
+  if (orgGuardrails) {
+    checkRoleAccount('guardrails.managementAccount.assumeRoleArn', orgGuardrails.managementAccount.assumeRoleArn, orgGuardrails.managementAccount.accountId);
+    for (const key of ['denyRootScp', 'denyRootAccessKeysScp'] as const) {
+      if (orgGuardrails[key].enabled && orgGuardrails[key].targetIds.length === 0) {
+        throw new ConfigError(`guardrails.${key}.targetIds`, 'must name at least one organization root, OU or account when enabled');
+      }
+    }
+  } else {
+    for (const key of ['denyRootScp', 'denyRootAccessKeysScp', 'centralizedRootAccess', 'guardDuty', 'securityHub'] as const) {
+      if (g[key]?.enabled) throw new ConfigError(`guardrails.${key}`, 'needs guardrails.managementAccount');
+    }
+  }
+
+  return {
+    namePrefix,
+    tags: raw.tags ?? {},
+    hub,
+    spokes,
+    backend: raw.backend?.type === 's3' ? { keyPrefix: 'rootwatch', ...raw.backend } : { type: 'local' },
+    detection: { assumedRoot: raw.detection?.assumedRoot ?? 'alert' },
+    alerts: {
+      email: { login: a.email?.login ?? [], activity: a.email?.activity ?? [] },
+      ...optional('slack', a.slack),
+      ...optional('pagerduty', a.pagerduty),
+      foldWindowMinutes: a.foldWindowMinutes ?? 15,
+      heartbeat: { enabled: a.heartbeat?.enabled ?? true, scheduleExpression: a.heartbeat?.scheduleExpression ?? 'rate(1 day)' },
+      logRetentionDays: a.logRetentionDays ?? 365,
+    },
+    accountGuardrails: {
+      alternateContacts: g.alternateContacts ?? {},
+      passwordPolicy: {
+        enabled: g.passwordPolicy?.enabled ?? true,
+        minimumLength: g.passwordPolicy?.minimumLength ?? 14,
+        reusePrevention: g.passwordPolicy?.reusePrevention ?? 24,
+        maxAgeDays: g.passwordPolicy?.maxAgeDays ?? 0,
+      },
+      s3PublicAccessBlock: g.s3PublicAccessBlock?.enabled ?? true,
+      trail: {
+        enabled: g.trail?.enabled ?? false,
+        ...optional('objectLockDays', g.trail?.objectLockDays),
+        logRetentionDays: g.trail?.logRetentionDays ?? 365,
+        transitionToGlacierDays: g.trail?.transitionToGlacierDays ?? 90,
+      },
+    },
+    ...optional('orgGuardrails', orgGuardrails),
+    accountNames,
+  };
+}
+
+function checkRoleAccount(field: string, arn: string | undefined, accountId: string): void {
+  if (arn !== undefined && accountOfArn(arn) !== accountId) {
+    throw new ConfigError(field, `must be a role in account ${accountId}, not ${accountOfArn(arn)}`);
+  }
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}

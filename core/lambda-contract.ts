@@ -1,0 +1,40 @@
+/**
+ * The contract between the generated Terraform (modules/) and the Lambda handlers
+ * (lambdas/handlers/): environment variable names, bundle names, metric names.
+ * Pure constants, shared by both sides so they cannot drift apart.
+ */
+
+/** Lambda bundles built by build/bundle-lambdas.ts from lambdas/handlers/<name>.ts */
+export const LAMBDA_BUNDLES = ['notifier', 'slack', 'pagerduty'] as const;
+export type LambdaBundleName = (typeof LAMBDA_BUNDLES)[number];
+
+export const ENV = {
+  /** notifier: ARN of the SNS topic for root sign-ins */
+  LOGIN_TOPIC_ARN: 'ROOTWATCH_LOGIN_TOPIC_ARN',
+  /** notifier: ARN of the SNS topic for other root activity and pipeline alarms */
+  ACTIVITY_TOPIC_ARN: 'ROOTWATCH_ACTIVITY_TOPIC_ARN',
+  /** notifier: DynamoDB table holding session folding state (pk `sessionKey`, TTL attribute `expiresAt`) */
+  STATE_TABLE: 'ROOTWATCH_STATE_TABLE',
+  /** notifier: folding window in seconds (0 disables folding) */
+  FOLD_WINDOW_SECONDS: 'ROOTWATCH_FOLD_WINDOW_SECONDS',
+  /** notifier: the deployment's name prefix (heartbeat and CIS patterns depend on it) */
+  NAME_PREFIX: 'ROOTWATCH_NAME_PREFIX',
+  /** notifier: 'alert' | 'low' | 'mute' for AssumeRoot sessions */
+  ASSUMED_ROOT_POLICY: 'ROOTWATCH_ASSUMED_ROOT_POLICY',
+  /** notifier: JSON object account id -> display name */
+  ACCOUNT_NAMES: 'ROOTWATCH_ACCOUNT_NAMES',
+  /** slack: SSM SecureString parameter name holding the incoming-webhook URL */
+  SLACK_WEBHOOK_PARAMETER: 'ROOTWATCH_SLACK_WEBHOOK_PARAMETER',
+  /** pagerduty: SSM SecureString parameter name holding the Events API v2 routing key */
+  PAGERDUTY_ROUTING_KEY_PARAMETER: 'ROOTWATCH_PAGERDUTY_ROUTING_KEY_PARAMETER',
+  /** slack/pagerduty: override of the API endpoint (tests point it at loopback) */
+  ENDPOINT_URL: 'ROOTWATCH_ENDPOINT_URL',
+  /** slack/pagerduty: per-request timeout in milliseconds */
+  HTTP_TIMEOUT_MS: 'ROOTWATCH_HTTP_TIMEOUT_MS',
+} as const;
+
+/** CloudWatch metric the notifier writes for each heartbeat (dimension `Account`). */
+export const HEARTBEAT_METRIC = { namespace: 'Rootwatch', name: 'Heartbeat', dimension: 'Account' } as const;
+
+/** The scheduled event that makes the notifier send pending digests. */
+export const DIGEST_SWEEP_SOURCE = 'rootwatch.digest-sweep';

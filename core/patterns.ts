@@ -1,0 +1,77 @@
+/**
+ * The EventBridge event patterns rootwatch deploys, as data. The same objects are
+ * serialized into the synthesized `aws_cloudwatch_event_rule` resources and evaluated
+ * by the offline matcher (core/matcher.ts) behind `rootwatch simulate` and the notifier,
+ * so what is tested offline is exactly what is deployed.
+ */
+
+export const DETAIL_TYPE_API_CALL = 'AWS API Call via CloudTrail';
+export const DETAIL_TYPE_SIGN_IN = 'AWS Console Sign In via CloudTrail';
+export const DETAIL_TYPE_ALARM = 'CloudWatch Alarm State Change';
+
+/** rootwatch's own canary events (never confused with AWS events: `aws.` sources are reserved). */
+export const HEARTBEAT_SOURCE = 'rootwatch.heartbeat';
+export const HEARTBEAT_DETAIL_TYPE = 'rootwatch heartbeat';
+
+/** A JSON event pattern (the subset of EventBridge's language rootwatch uses). */
+export type EventPattern = { readonly [key: string]: unknown };
+
+/** Actor is the root user (console or API, including sessions started by sts:AssumeRoot). */
+const ROOT_ACTOR: EventPattern = { detail: { userIdentity: { type: ['Root'] } } };
+/** The sts:AssumeRoot call itself, made by a management-account principal. */
+const ASSUME_ROOT_CALL: EventPattern = {
+  source: ['aws.sts'],
+  detail: { eventSource: ['sts.amazonaws.com'], eventName: ['AssumeRoot'] },
+};
+
+/** The CIS CloudWatch.1 metric filter (exact text Security Hub checks for). */
+export const CIS_ROOT_USAGE_FILTER =
+  '{$.userIdentity.type="Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType !="AwsServiceEvent"}';
+
+/** The name of the CIS alarm rootwatch creates in a spoke; the pattern below matches on it. */
+export function cisAlarmName(namePrefix: string): string {
+  return `${namePrefix}-cis-root-usage`;
+}
+
+export interface RulePatterns {
+  /** Spoke rule (default bus, every region): every root event, forwarded to the hub bus. */
+  readonly spokeRoot: EventPattern;
+  /** Spoke rule: the heartbeat canary, forwarded to the hub bus. */
+  readonly spokeHeartbeat: EventPattern;
+  /** Spoke rule: the CIS alarm going into ALARM, forwarded to the hub bus. */
+  readonly spokeCisAlarm: EventPattern;
+  /** Hub bus rule: root console sign-ins (login topic). */
+  readonly hubLogin: EventPattern;
+  /** Hub bus rule: every other root action, incl. AssumeRoot (activity topic). */
+  readonly hubActivity: EventPattern;
+  /** Hub bus rule: heartbeats and CIS alarms (pipeline events). */
+  readonly hubPipeline: EventPattern;
+}
+
+/** Build the patterns once per deployment (they depend only on the name prefix). */
+export function rulePatterns(namePrefix: string): RulePatterns {
+  const heartbeat: EventPattern = {
+    source: [HEARTBEAT_SOURCE],
+    'detail-type': [HEARTBEAT_DETAIL_TYPE],
+    detail: { namePrefix: [namePrefix] },
+  };
+  const cisAlarm: EventPattern = {
+    source: ['aws.cloudwatch'],
+    'detail-type': [DETAIL_TYPE_ALARM],
+    detail: { alarmName: [cisAlarmName(namePrefix)], state: { value: ['ALARM'] } },
+  };
+  return {
+    spokeRoot: {
+      'detail-type': [DETAIL_TYPE_API_CALL, DETAIL_TYPE_SIGN_IN],
+      $or: [ROOT_ACTOR, ASSUME_ROOT_CALL],
+    },
+    spokeHeartbeat: heartbeat,
+    spokeCisAlarm: cisAlarm,
+    hubLogin: { 'detail-type': [DETAIL_TYPE_SIGN_IN], ...ROOT_ACTOR },
+    hubActivity: { 'detail-type': [DETAIL_TYPE_API_CALL], $or: [ROOT_ACTOR, ASSUME_ROOT_CALL] },
+    hubPipeline: { $or: [heartbeat, cisAlarm] },
+  };
+}
+
+/** Rule state that also delivers read-only management events (Describe/List/Get). */
+export const RULE_STATE_ALL_MANAGEMENT_EVENTS = 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS';
