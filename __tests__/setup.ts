@@ -1,3 +1,4 @@
+import 'cdktf/lib/testing/adapters/jest';
 import { Testing } from 'cdktf';
 
 // cdktf's jest matchers (toHaveResource, toHaveResourceWithProperties, ...)

@@ -40,6 +40,8 @@ export interface RulePatterns {
   readonly spokeHeartbeat: EventPattern;
   /** Spoke rule: the CIS alarm going into ALARM, forwarded to the hub bus. */
   readonly spokeCisAlarm: EventPattern;
+  /** Spoke rule (home region): heartbeats and CIS alarms in one rule. */
+  readonly spokePipeline: EventPattern;
   /** Hub bus rule: root console sign-ins (login topic). */
   readonly hubLogin: EventPattern;
   /** Hub bus rule: every other root action, incl. AssumeRoot (activity topic). */
@@ -67,6 +69,7 @@ export function rulePatterns(namePrefix: string): RulePatterns {
     },
     spokeHeartbeat: heartbeat,
     spokeCisAlarm: cisAlarm,
+    spokePipeline: { $or: [heartbeat, cisAlarm] },
     hubLogin: { 'detail-type': [DETAIL_TYPE_SIGN_IN], ...ROOT_ACTOR },
     hubActivity: { 'detail-type': [DETAIL_TYPE_API_CALL], $or: [ROOT_ACTOR, ASSUME_ROOT_CALL] },
     hubPipeline: { $or: [heartbeat, cisAlarm] },

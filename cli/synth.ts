@@ -1,0 +1,70 @@
+/**
+ * `rootwatch synth`: config -> terraform-out/ (deploy stacks for cdktf, reusable modules for plain
+ * Terraform). Atomic: everything is built in a sibling staging folder and swapped in at the end,
+ * so a failing synth leaves the previous output byte for byte as it was.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { RootwatchConfig } from '../core/config';
+import { LAMBDA_BUNDLES } from '../core/lambda-contract';
+import { bundleFile, zipBundle } from '../build/lambda-zip';
+import { buildDeployApp, buildModuleApp } from '../stacks/app';
+import { LambdaCodeSet } from '../stacks/lambda-code';
+
+export interface SynthResult {
+  readonly outDir: string;
+  readonly stacks: string[];
+  readonly modules: string[];
+}
+
+
+export function synthesize(config: RootwatchConfig, outDir: string): SynthResult {
+  const out = path.resolve(outDir);
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  const stage = fs.mkdtempSync(path.join(path.dirname(out), `.${path.basename(out)}.staging-`));
+  try {
+    const zipDir = path.join(stage, '.lambda-zips');
+    const code = Object.fromEntries(
+      LAMBDA_BUNDLES.map((name) => [name, zipBundle(bundleFile(name), name, zipDir)]),
+    ) as unknown as LambdaCodeSet;
+
+    buildDeployApp(stage, config, code).synth();
+
+    const moduleStage = path.join(stage, '.module-build');
+    buildModuleApp(moduleStage, config, code).synth();
+    const modules = fs.readdirSync(path.join(moduleStage, 'stacks')).sort();
+    for (const name of modules) {
+      const from = path.join(moduleStage, 'stacks', name);
+      const to = path.join(stage, 'modules', name);
+      fs.mkdirSync(to, { recursive: true });
+      fs.renameSync(path.join(from, 'cdk.tf.json'), path.join(to, 'main.tf.json'));
+      if (fs.existsSync(path.join(from, 'assets'))) fs.renameSync(path.join(from, 'assets'), path.join(to, 'assets'));
+    }
+    fs.rmSync(moduleStage, { recursive: true, force: true });
+    fs.rmSync(zipDir, { recursive: true, force: true });
+
+    swapIn(stage, out);
+  } catch (err) {
+    fs.rmSync(stage, { recursive: true, force: true });
+    throw err;
+  }
+  return {
+    outDir: out,
+    stacks: fs.readdirSync(path.join(out, 'stacks')).sort(),
+    modules: fs.readdirSync(path.join(out, 'modules')).sort(),
+  };
+}
+
+/** Replace `out` with `stage`: two renames on one filesystem, the old tree removed last. */
+function swapIn(stage: string, out: string): void {
+  const old = `${stage}.old`;
+  const hadOld = fs.existsSync(out);
+  if (hadOld) fs.renameSync(out, old);
+  try {
+    fs.renameSync(stage, out);
+  } catch (err) {
+    if (hadOld) fs.renameSync(old, out);
+    throw err;
+  }
+  if (hadOld) fs.rmSync(old, { recursive: true, force: true });
+}

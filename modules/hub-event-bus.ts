@@ -1,0 +1,67 @@
+import { Construct } from 'constructs';
+import { CloudwatchEventBus } from '@cdktf/provider-aws/lib/cloudwatch-event-bus';
+import { CloudwatchEventBusPolicy } from '@cdktf/provider-aws/lib/cloudwatch-event-bus-policy';
+import { ArnScope, arnOf, policyDocument } from './iam';
+
+export interface HubEventBusProps {
+  readonly namePrefix: string;
+  /** Accounts allowed to put events (ignored when `organizationId` is set). @default [] */
+  readonly monitoredAccountIds?: readonly string[];
+  /** When set, every account of this organization may put events (aws:PrincipalOrgID). */
+  readonly organizationId?: string;
+  readonly scope: ArnScope;
+}
+
+/** EventBridge bus policies are limited to 10 KB; beyond this many accounts use the organization. */
+export const MAX_LISTED_ACCOUNTS = 200;
+
+/** The bus name spokes target; deterministic so spokes can address it before the hub exists. */
+export function hubBusName(namePrefix: string): string {
+  return `${namePrefix}-root-events`;
+}
+
+/** The hub bus ARN from its parts: spokes can target it before (and without) reading hub state. */
+export function hubBusArnOf(namePrefix: string, hub: ArnScope): string {
+  return arnOf(hub, 'events', `event-bus/${hubBusName(namePrefix)}`);
+}
+
+/**
+ * The central bus in the hub account. Its resource policy admits events only from the
+ * monitored accounts (or the organization), and only events:PutEvents.
+ */
+export class HubEventBus extends Construct {
+  public readonly busName: string;
+  public readonly busArn: string;
+
+  constructor(scope: Construct, id: string, props: HubEventBusProps) {
+    super(scope, id);
+    const accounts = [...new Set(props.monitoredAccountIds ?? [])].sort();
+    if (!props.organizationId && accounts.length === 0) {
+      throw new Error('HubEventBus: set organizationId or at least one monitoredAccountIds entry');
+    }
+    if (!props.organizationId && accounts.length > MAX_LISTED_ACCOUNTS) {
+      throw new Error(`HubEventBus.monitoredAccountIds: more than ${MAX_LISTED_ACCOUNTS} accounts do not fit an event bus policy; set organizationId`);
+    }
+    const bus = new CloudwatchEventBus(this, 'bus', { name: hubBusName(props.namePrefix) });
+    const busArn = hubBusArnOf(props.namePrefix, props.scope);
+    const statement = props.organizationId
+      ? {
+          Sid: 'OrganizationPutsEvents',
+          Effect: 'Allow' as const,
+          Principal: '*',
+          Action: 'events:PutEvents',
+          Resource: busArn,
+          Condition: { StringEquals: { 'aws:PrincipalOrgID': props.organizationId } },
+        }
+      : {
+          Sid: 'MonitoredAccountsPutEvents',
+          Effect: 'Allow' as const,
+          Principal: { AWS: accounts.map((a) => `arn:${props.scope.partition}:iam::${a}:root`) },
+          Action: 'events:PutEvents',
+          Resource: busArn,
+        };
+    new CloudwatchEventBusPolicy(this, 'policy', { eventBusName: bus.name, policy: policyDocument([statement]) });
+    this.busName = bus.name;
+    this.busArn = bus.arn;
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * IAM policy documents as plain data. Values may be cdktf tokens (ARNs of other resources);
+ * JSON.stringify keeps them as tokens inside the string and cdktf resolves them at synth.
+ */
+export interface PolicyStatement {
+  Sid?: string;
+  Effect: 'Allow' | 'Deny';
+  Principal?: unknown;
+  Action: string | string[];
+  Resource?: string | string[];
+  Condition?: Record<string, Record<string, unknown>>;
+}
+
+export function policyDocument(statements: PolicyStatement[]): string {
+  return JSON.stringify({ Version: '2012-10-17', Statement: statements });
+}
+
+/** Trust policy for an AWS service, pinned to one source account (confused-deputy guard). */
+export function serviceTrustPolicy(service: string, sourceAccount: string): string {
+  return policyDocument([
+    {
+      Effect: 'Allow',
+      Principal: { Service: service },
+      Action: 'sts:AssumeRole',
+      Condition: { StringEquals: { 'aws:SourceAccount': sourceAccount } },
+    },
+  ]);
+}
+
+/** A name AWS accepts for a role prefix (max 38 characters for name_prefix). */
+export function rolePrefix(namePrefix: string, purpose: string): string {
+  return `${namePrefix}-${purpose}-`.slice(0, 38);
+}
+
+/** Where a resource lives: enough to write its ARN before it exists (known at plan time). */
+export interface ArnScope {
+  readonly partition: string;
+  readonly region: string;
+  readonly accountId: string;
+}
+
+/**
+ * `arn:<partition>:<service>:<region>:<account>:<resource>`. Policies built from these stay fully
+ * known in `terraform plan`, so reviewers (and the plan checks) see every statement.
+ */
+export function arnOf(scope: ArnScope, service: string, resource: string): string {
+  return `arn:${scope.partition}:${service}:${scope.region}:${scope.accountId}:${resource}`;
+}

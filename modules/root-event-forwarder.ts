@@ -1,0 +1,122 @@
+import { Construct } from 'constructs';
+import { TerraformProvider } from 'cdktf';
+import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
+import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
+import { arnOf, policyDocument, rolePrefix, serviceTrustPolicy } from './iam';
+import { EventPattern, RULE_STATE_ALL_MANAGEMENT_EVENTS } from '../core/patterns';
+
+export interface ForwardedRegion {
+  readonly region: string;
+  /** Provider for that region (in the monitored account). */
+  readonly provider: TerraformProvider;
+}
+
+export interface RootEventForwarderProps {
+  readonly namePrefix: string;
+  /** The monitored account (trust-policy source account). */
+  readonly accountId: string;
+  readonly partition: string;
+  /** ARN of the hub bus (any region: EventBridge forwards across regions). */
+  readonly hubBusArn: string;
+  /** Every region to watch; the first one also holds the account-global IAM role. */
+  readonly regions: readonly ForwardedRegion[];
+  /** Pattern of root events (default bus, every region). */
+  readonly rootPattern: EventPattern;
+  /** Pattern of rootwatch's pipeline events (heartbeat, CIS alarm), forwarded from the first region only. */
+  readonly pipelinePattern?: EventPattern;
+}
+
+/**
+ * In one monitored account: a rule on the default bus of every region that matches root
+ * CloudTrail events (read-only ones included) and forwards them to the hub bus, with retries and
+ * a dead-letter queue per region, plus the one IAM role EventBridge uses to put the events.
+ */
+export class RootEventForwarder extends Construct {
+  public readonly roleArn: string;
+  /** region -> rule ARN */
+  public readonly ruleArns: Record<string, string> = {};
+  /** region -> dead-letter queue ARN */
+  public readonly deadLetterQueueArns: Record<string, string> = {};
+
+  constructor(scope: Construct, id: string, props: RootEventForwarderProps) {
+    super(scope, id);
+    if (props.regions.length === 0) throw new Error('RootEventForwarder.regions: at least one region');
+    const seen = new Set<string>();
+    for (const r of props.regions) {
+      if (seen.has(r.region)) throw new Error(`RootEventForwarder.regions: ${r.region} is listed twice`);
+      seen.add(r.region);
+    }
+    const p = props.namePrefix;
+    const home = props.regions[0];
+
+    const role = new IamRole(this, 'role', {
+      provider: home.provider,
+      namePrefix: rolePrefix(p, 'forward'),
+      description: 'rootwatch: lets EventBridge forward root events to the hub bus',
+      assumeRolePolicy: serviceTrustPolicy('events.amazonaws.com', props.accountId),
+    });
+    new IamRolePolicy(this, 'policy', {
+      provider: home.provider,
+      name: 'put-events-to-hub',
+      role: role.id,
+      policy: policyDocument([{ Sid: 'HubBusOnly', Effect: 'Allow', Action: 'events:PutEvents', Resource: props.hubBusArn }]),
+    });
+
+    for (const { region, provider } of props.regions) {
+      const at = { partition: props.partition, region, accountId: props.accountId };
+      const dlqName = `${p}-forward-dlq`;
+      const rules = [{ key: 'root', pattern: props.rootPattern, state: RULE_STATE_ALL_MANAGEMENT_EVENTS }];
+      if (props.pipelinePattern && region === home.region) {
+        rules.push({ key: 'pipeline', pattern: props.pipelinePattern, state: 'ENABLED' });
+      }
+      const dlq = new SqsQueue(this, `dlq-${region}`, {
+        provider,
+        name: dlqName,
+        sqsManagedSseEnabled: true,
+        messageRetentionSeconds: 1209600,
+      });
+      const arns: string[] = [];
+      for (const r of rules) {
+        const ruleName = `${p}-forward-${r.key}`;
+        const rule = new CloudwatchEventRule(this, `${r.key}-${region}`, {
+          provider,
+          name: ruleName,
+          description: `rootwatch: forwards ${r.key === 'root' ? 'root CloudTrail events' : 'heartbeats and CIS alarms'} to the hub`,
+          eventPattern: JSON.stringify(r.pattern),
+          state: r.state,
+        });
+        new CloudwatchEventTarget(this, `${r.key}-${region}-target`, {
+          provider,
+          rule: rule.name,
+          targetId: 'hub-bus',
+          arn: props.hubBusArn,
+          roleArn: role.arn,
+          retryPolicy: { maximumEventAgeInSeconds: 86400, maximumRetryAttempts: 185 },
+          deadLetterConfig: { arn: dlq.arn },
+        });
+        if (r.key === 'root') this.ruleArns[region] = rule.arn;
+        arns.push(arnOf(at, 'events', `rule/${ruleName}`));
+      }
+      new SqsQueuePolicy(this, `dlq-${region}-policy`, {
+        provider,
+        queueUrl: dlq.url,
+        policy: policyDocument([
+          {
+            Sid: 'ForwardRulesDeadLetters',
+            Effect: 'Allow',
+            Principal: { Service: 'events.amazonaws.com' },
+            Action: 'sqs:SendMessage',
+            Resource: arnOf(at, 'sqs', dlqName),
+            Condition: { ArnEquals: { 'aws:SourceArn': arns } },
+          },
+        ]),
+      });
+      this.deadLetterQueueArns[region] = dlq.arn;
+    }
+    this.roleArn = role.arn;
+  }
+}

@@ -1,0 +1,325 @@
+import { Construct } from 'constructs';
+import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
+import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
+import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
+import { AlertFunction, LambdaCode } from './alert-function';
+import { alertKeyAlias, alertTopicName, AlertTopics } from './alert-topics';
+import { EmailAlerter } from './email-alerter';
+import { HttpAlerter } from './http-alerter';
+import { hubBusName, HubEventBus } from './hub-event-bus';
+import { ArnScope, arnOf, policyDocument } from './iam';
+import { rulePatterns, RULE_STATE_ALL_MANAGEMENT_EVENTS } from '../core/patterns';
+import { DIGEST_SWEEP_SOURCE, ENV, HEARTBEAT_METRIC } from '../core/lambda-contract';
+import { AssumedRootPolicy } from '../core/types';
+
+export interface RootwatchHubProps {
+  readonly namePrefix: string;
+  /** The hub (security) account; usually `var.hub_account_id`. */
+  readonly hubAccountId: string;
+  /** Home region of the hub (literal: spokes address the bus by ARN). */
+  readonly region: string;
+  readonly partition: string;
+  /** Monitored accounts other than the hub (bus policy). @default [] */
+  readonly spokeAccountIds?: readonly string[];
+  /** Admit the whole organization instead of listing accounts. */
+  readonly organizationId?: string;
+  /**
+   * Accounts that send heartbeats (spokes and the hub); one alarm each. `key` names the alarm's
+   * construct (stable Terraform address), `accountId` may be a token. @default []
+   */
+  readonly heartbeatAccounts?: readonly { readonly key: string; readonly accountId: string }[];
+  /** Heartbeat schedule, `rate(1 day)` or `rate(N hours)`; undefined: no heartbeat alarms. */
+  readonly heartbeatSchedule?: string;
+  readonly code: { readonly notifier: LambdaCode; readonly slack?: LambdaCode; readonly pagerduty?: LambdaCode };
+  /** @default no email subscriptions */
+  readonly email?: { readonly login?: readonly string[]; readonly activity?: readonly string[] };
+  /** SSM SecureString name of the Slack webhook URL; undefined: no Slack alerter. */
+  readonly slackWebhookParameter?: string;
+  /** SSM SecureString name of the PagerDuty routing key; undefined: no PagerDuty alerter. */
+  readonly pagerDutyRoutingKeyParameter?: string;
+  /** Fold later events of a root session within this window (0: never fold). @default 15 */
+  readonly foldWindowMinutes?: number;
+  /** @default 'alert' */
+  readonly assumedRoot?: AssumedRootPolicy;
+  /** Account id -> display name, shown in alerts. @default {} */
+  readonly accountNames?: Record<string, string>;
+  /** @default 365 */
+  readonly logRetentionDays?: number;
+}
+
+/**
+ * The hub: a bus that only monitored accounts may write to, rules that separate root sign-ins
+ * from other root activity (and rootwatch's own pipeline events), the notifier Lambda with its
+ * session-folding table, the two alert topics and the built-in alerters. Every link that can
+ * fail has retries, a dead-letter queue and an alarm on the activity topic.
+ */
+export class RootwatchHub extends Construct {
+  public readonly busArn: string;
+  public readonly busName: string;
+  public readonly loginTopicArn: string;
+  public readonly activityTopicArn: string;
+  public readonly keyArn: string;
+  public readonly ruleArns: { readonly login: string; readonly activity: string; readonly pipeline: string };
+  public readonly notifierFunctionArn: string;
+  public readonly notifierRoleArn: string;
+  public readonly stateTableName: string;
+  public readonly deadLetterQueueArn: string;
+
+  constructor(scope: Construct, id: string, props: RootwatchHubProps) {
+    super(scope, id);
+    const fold = props.foldWindowMinutes ?? 15;
+    if (!Number.isInteger(fold) || fold < 0 || fold > 1440) throw new Error('RootwatchHub.foldWindowMinutes: must be a whole number from 0 to 1440');
+    const heartbeatPeriod = props.heartbeatSchedule === undefined ? undefined : heartbeatAlarmPeriod(props.heartbeatSchedule);
+    const p = props.namePrefix;
+    const at: ArnScope = { partition: props.partition, region: props.region, accountId: props.hubAccountId };
+
+    const bus = new HubEventBus(this, 'bus', {
+      namePrefix: p,
+      scope: at,
+      ...(props.spokeAccountIds ? { monitoredAccountIds: props.spokeAccountIds } : {}),
+      ...(props.organizationId ? { organizationId: props.organizationId } : {}),
+    });
+    const topics = new AlertTopics(this, 'topics', { namePrefix: p, scope: at });
+    const topicArns = [arnOf(at, 'sns', alertTopicName(p, 'login')), arnOf(at, 'sns', alertTopicName(p, 'activity'))];
+    const tableName = `${p}-sessions`;
+    const alarmTopic = topics.activityTopicArn;
+
+    const table = new DynamodbTable(this, 'sessions', {
+      name: tableName,
+      billingMode: 'PAY_PER_REQUEST',
+      hashKey: 'sessionKey',
+      attribute: [{ name: 'sessionKey', type: 'S' }],
+      ttl: { attributeName: 'expiresAt', enabled: true },
+      serverSideEncryption: { enabled: true },
+      pointInTimeRecovery: { enabled: true },
+    });
+
+    const notifier = new AlertFunction(this, 'notifier', {
+      namePrefix: p,
+      purpose: 'notifier',
+      code: props.code.notifier,
+      scope: at,
+      alarmTopicArn: alarmTopic,
+      ...(props.logRetentionDays === undefined ? {} : { logRetentionDays: props.logRetentionDays }),
+      environment: {
+        [ENV.LOGIN_TOPIC_ARN]: topics.loginTopicArn,
+        [ENV.ACTIVITY_TOPIC_ARN]: topics.activityTopicArn,
+        [ENV.STATE_TABLE]: table.name,
+        [ENV.FOLD_WINDOW_SECONDS]: String(fold * 60),
+        [ENV.NAME_PREFIX]: p,
+        [ENV.ASSUMED_ROOT_POLICY]: props.assumedRoot ?? 'alert',
+        [ENV.ACCOUNT_NAMES]: JSON.stringify(sortedObject(props.accountNames ?? {})),
+      },
+      statements: [
+        { Sid: 'PublishAlerts', Effect: 'Allow', Action: 'sns:Publish', Resource: topicArns },
+        {
+          Sid: 'EncryptAlerts',
+          Effect: 'Allow',
+          Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+          Resource: arnOf(at, 'kms', 'key/*'),
+          Condition: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': alertKeyAlias(p) } },
+        },
+        {
+          Sid: 'FoldSessions',
+          Effect: 'Allow',
+          Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Scan'],
+          Resource: arnOf(at, 'dynamodb', `table/${tableName}`),
+        },
+        {
+          Sid: 'HeartbeatMetric',
+          Effect: 'Allow',
+          Action: 'cloudwatch:PutMetricData',
+          Resource: '*',
+          Condition: { StringEquals: { 'cloudwatch:namespace': HEARTBEAT_METRIC.namespace } },
+        },
+      ],
+    });
+
+    const dlqName = `${p}-hub-rules-dlq`;
+    const dlq = new SqsQueue(this, 'rules-dlq', {
+      name: dlqName,
+      sqsManagedSseEnabled: true,
+      messageRetentionSeconds: 1209600,
+    });
+
+    const patterns = rulePatterns(p);
+    const ruleDefs = [
+      { key: 'login', pattern: patterns.hubLogin, description: 'root console sign-ins' },
+      { key: 'activity', pattern: patterns.hubActivity, description: 'root API activity and AssumeRoot' },
+      { key: 'pipeline', pattern: patterns.hubPipeline, description: 'heartbeats and CIS alarms' },
+    ] as const;
+    const ruleArns: Record<string, string> = {};
+    const ruleArnList: string[] = [];
+    for (const def of ruleDefs) {
+      const ruleName = def.key === 'pipeline' ? `${p}-pipeline` : `${p}-root-${def.key}`;
+      const rule = new CloudwatchEventRule(this, `rule-${def.key}`, {
+        name: ruleName,
+        description: `rootwatch: ${def.description}`,
+        eventBusName: bus.busName,
+        eventPattern: JSON.stringify(def.pattern),
+        state: RULE_STATE_ALL_MANAGEMENT_EVENTS,
+      });
+      new CloudwatchEventTarget(this, `target-${def.key}`, {
+        rule: rule.name,
+        eventBusName: bus.busName,
+        targetId: 'notifier',
+        arn: notifier.functionArn,
+        retryPolicy: { maximumEventAgeInSeconds: 86400, maximumRetryAttempts: 185 },
+        deadLetterConfig: { arn: dlq.arn },
+      });
+      new LambdaPermission(this, `invoke-${def.key}`, {
+        statementId: `events-${def.key}`,
+        action: 'lambda:InvokeFunction',
+        functionName: notifier.functionName,
+        principal: 'events.amazonaws.com',
+        sourceArn: rule.arn,
+      });
+      new CloudwatchMetricAlarm(this, `failed-${def.key}`, {
+        alarmName: `${rule.name}-failed-invocations`,
+        alarmDescription: `rootwatch: rule ${rule.name} could not invoke the notifier`,
+        namespace: 'AWS/Events',
+        metricName: 'FailedInvocations',
+        dimensions: { EventBusName: bus.busName, RuleName: rule.name },
+        statistic: 'Sum',
+        period: 300,
+        evaluationPeriods: 1,
+        threshold: 1,
+        comparisonOperator: 'GreaterThanOrEqualToThreshold',
+        treatMissingData: 'notBreaching',
+        alarmActions: [alarmTopic],
+      });
+      ruleArns[def.key] = rule.arn;
+      ruleArnList.push(arnOf(at, 'events', `rule/${hubBusName(p)}/${ruleName}`));
+    }
+    const sweepName = `${p}-digest-sweep`;
+    if (fold > 0) ruleArnList.push(arnOf(at, 'events', `rule/${sweepName}`));
+    new SqsQueuePolicy(this, 'rules-dlq-policy', {
+      queueUrl: dlq.url,
+      policy: policyDocument([
+        {
+          Sid: 'HubRulesDeadLetters',
+          Effect: 'Allow',
+          Principal: { Service: 'events.amazonaws.com' },
+          Action: 'sqs:SendMessage',
+          Resource: arnOf(at, 'sqs', dlqName),
+          Condition: { ArnEquals: { 'aws:SourceArn': ruleArnList } },
+        },
+      ]),
+    });
+    new CloudwatchMetricAlarm(this, 'dlq-depth', {
+      alarmName: `${p}-hub-rules-dlq-not-empty`,
+      alarmDescription: 'rootwatch: root events could not be delivered to the notifier and wait in the dead-letter queue',
+      namespace: 'AWS/SQS',
+      metricName: 'ApproximateNumberOfMessagesVisible',
+      dimensions: { QueueName: dlq.name },
+      statistic: 'Maximum',
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: 0,
+      comparisonOperator: 'GreaterThanThreshold',
+      treatMissingData: 'notBreaching',
+      alarmActions: [alarmTopic],
+    });
+
+    if (fold > 0) {
+      const sweep = new CloudwatchEventRule(this, 'digest-sweep', {
+        name: sweepName,
+        description: 'rootwatch: sends the digest of folded root events when a session window closes',
+        scheduleExpression: 'rate(5 minutes)',
+        state: 'ENABLED',
+      });
+      new CloudwatchEventTarget(this, 'digest-sweep-target', {
+        rule: sweep.name,
+        targetId: 'notifier',
+        arn: notifier.functionArn,
+        input: JSON.stringify({ source: DIGEST_SWEEP_SOURCE, 'detail-type': 'rootwatch digest sweep', detail: {} }),
+        retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 10 },
+        deadLetterConfig: { arn: dlq.arn },
+      });
+      new LambdaPermission(this, 'invoke-digest-sweep', {
+        statementId: 'events-digest-sweep',
+        action: 'lambda:InvokeFunction',
+        functionName: notifier.functionName,
+        principal: 'events.amazonaws.com',
+        sourceArn: sweep.arn,
+      });
+    }
+
+    if (heartbeatPeriod !== undefined) {
+      for (const { key, accountId: account } of props.heartbeatAccounts ?? []) {
+        new CloudwatchMetricAlarm(this, `heartbeat-${key}`, {
+          alarmName: `${p}-heartbeat-late-${account}`,
+          alarmDescription: `rootwatch: no heartbeat from account ${account}; its root events may not reach the hub`,
+          namespace: HEARTBEAT_METRIC.namespace,
+          metricName: HEARTBEAT_METRIC.name,
+          dimensions: { [HEARTBEAT_METRIC.dimension]: account },
+          statistic: 'Sum',
+          period: heartbeatPeriod,
+          evaluationPeriods: 1,
+          threshold: 1,
+          comparisonOperator: 'LessThanThreshold',
+          treatMissingData: 'breaching',
+          alarmActions: [alarmTopic],
+        });
+      }
+    }
+
+    if (props.email) {
+      new EmailAlerter(this, 'email', {
+        loginTopicArn: topics.loginTopicArn,
+        activityTopicArn: topics.activityTopicArn,
+        ...(props.email.login ? { loginAddresses: props.email.login } : {}),
+        ...(props.email.activity ? { activityAddresses: props.email.activity } : {}),
+      });
+    }
+    const http = [
+      { channel: 'slack' as const, parameter: props.slackWebhookParameter, code: props.code.slack },
+      { channel: 'pagerduty' as const, parameter: props.pagerDutyRoutingKeyParameter, code: props.code.pagerduty },
+    ];
+    for (const h of http) {
+      if (h.parameter === undefined) continue;
+      if (!h.code) throw new Error(`RootwatchHub.code.${h.channel}: required when the ${h.channel} alerter is configured`);
+      new HttpAlerter(this, h.channel, {
+        namePrefix: p,
+        channel: h.channel,
+        code: h.code,
+        scope: at,
+        secretParameterName: h.parameter,
+        topicArns: [topics.loginTopicArn, topics.activityTopicArn],
+        alarmTopicArn: alarmTopic,
+        ...(props.logRetentionDays === undefined ? {} : { logRetentionDays: props.logRetentionDays }),
+      });
+    }
+
+    this.busArn = bus.busArn;
+    this.busName = bus.busName;
+    this.loginTopicArn = topics.loginTopicArn;
+    this.activityTopicArn = topics.activityTopicArn;
+    this.keyArn = topics.keyArn;
+    this.ruleArns = { login: ruleArns.login, activity: ruleArns.activity, pipeline: ruleArns.pipeline };
+    this.notifierFunctionArn = notifier.functionArn;
+    this.notifierRoleArn = notifier.roleArn;
+    this.stateTableName = table.name;
+    this.deadLetterQueueArn = dlq.arn;
+  }
+}
+
+/**
+ * Alarm period for a heartbeat schedule: twice the interval (one missed beat is tolerated by
+ * timing jitter, two are not), capped at CloudWatch's one-day limit for period × evaluations.
+ */
+export function heartbeatAlarmPeriod(schedule: string): number {
+  const m = /^rate\((\d+) (day|hours?)\)$/.exec(schedule);
+  if (!m) throw new Error(`heartbeat schedule: must be rate(1 day) or rate(N hours) (got "${schedule}")`);
+  const seconds = Number(m[1]) * (m[2] === 'day' ? 86400 : 3600);
+  if (seconds <= 0) throw new Error(`heartbeat schedule: interval must be positive (got "${schedule}")`);
+  return Math.min(2 * seconds, 86400);
+}
+
+function sortedObject(o: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
+}

@@ -1,0 +1,133 @@
+/**
+ * Security properties proven over `terraform show -json` of real plans. Pure functions: each
+ * returns the problems it found (empty: the property holds).
+ */
+
+export interface PlannedResource {
+  address: string;
+  type: string;
+  values: Record<string, unknown>;
+}
+
+interface PlanModule { resources?: PlannedResource[]; child_modules?: PlanModule[] }
+interface ResourceChange { address: string; change?: { after_unknown?: Record<string, unknown> } }
+export interface Plan {
+  planned_values?: { root_module?: PlanModule };
+  resource_changes?: ResourceChange[];
+}
+
+/** Every planned resource, child modules included. */
+export function plannedResources(plan: Plan): PlannedResource[] {
+  const out: PlannedResource[] = [];
+  const walk = (m: PlanModule | undefined) => {
+    if (!m) return;
+    out.push(...(m.resources ?? []));
+    (m.child_modules ?? []).forEach(walk);
+  };
+  walk(plan.planned_values?.root_module);
+  return out;
+}
+
+/** Is `attr` of the resource set to a value only known after apply (a reference)? */
+function unknownAfterApply(plan: Plan, address: string, attr: string): boolean {
+  const rc = plan.resource_changes?.find((c) => c.address === address);
+  return rc?.change?.after_unknown?.[attr] === true;
+}
+
+/** Attributes that hold IAM-style policy documents, per resource type. */
+const POLICY_ATTRIBUTES: Record<string, string[]> = {
+  aws_iam_role: ['assume_role_policy'],
+  aws_iam_role_policy: ['policy'],
+  aws_iam_policy: ['policy'],
+  aws_sns_topic_policy: ['policy'],
+  aws_sqs_queue_policy: ['policy'],
+  aws_cloudwatch_event_bus_policy: ['policy'],
+  aws_s3_bucket_policy: ['policy'],
+  aws_kms_key: ['policy'],
+  aws_organizations_policy: ['content'],
+};
+
+interface Statement { Sid?: string; Effect?: string; Action?: unknown; NotAction?: unknown; Principal?: unknown; Condition?: Record<string, Record<string, unknown>> }
+
+export function statementsOf(policy: unknown): Statement[] {
+  if (typeof policy !== 'string') return [];
+  const doc = JSON.parse(policy) as { Statement?: Statement | Statement[] };
+  return Array.isArray(doc.Statement) ? doc.Statement : doc.Statement ? [doc.Statement] : [];
+}
+
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
+
+/**
+ * No Allow statement grants every action (`*`), and no policy is hidden from review (unknown at
+ * plan time). Deny statements with `*` (SCPs) are fine.
+ */
+export function checkNoWildcardActions(plan: Plan): string[] {
+  const problems: string[] = [];
+  for (const r of plannedResources(plan)) {
+    for (const attr of POLICY_ATTRIBUTES[r.type] ?? []) {
+      const policy = r.values[attr];
+      if (policy === undefined || policy === null) {
+        if (unknownAfterApply(plan, r.address, attr)) problems.push(`${r.address}.${attr}: unknown at plan time, cannot be reviewed`);
+        continue;
+      }
+      for (const s of statementsOf(policy)) {
+        if (s.Effect !== 'Allow') continue;
+        if (list(s.Action).some((a) => a === '*' || a === '*:*')) problems.push(`${r.address}.${attr}: statement ${s.Sid ?? '(no Sid)'} allows Action "*"`);
+        if (s.NotAction !== undefined) problems.push(`${r.address}.${attr}: statement ${s.Sid ?? '(no Sid)'} allows NotAction`);
+      }
+    }
+  }
+  return problems;
+}
+
+/** The hub bus admits only the configured accounts, or only the configured organization. */
+export function checkBusPolicy(plan: Plan, expected: { accounts: string[]; organizationId?: string }): string[] {
+  const problems: string[] = [];
+  const allowed = new Set(expected.accounts);
+  for (const r of plannedResources(plan).filter((x) => x.type === 'aws_cloudwatch_event_bus_policy')) {
+    for (const s of statementsOf(r.values.policy)) {
+      if (s.Effect !== 'Allow') continue;
+      const actions = list(s.Action);
+      if (actions.some((a) => a !== 'events:PutEvents')) problems.push(`${r.address}: allows ${actions.join(', ')} (only events:PutEvents expected)`);
+      if (s.Principal === '*' || (s.Principal as { AWS?: unknown })?.AWS === '*') {
+        const org = s.Condition?.StringEquals?.['aws:PrincipalOrgID'];
+        if (!expected.organizationId) problems.push(`${r.address}: admits any principal but no organization is configured`);
+        else if (org !== expected.organizationId) problems.push(`${r.address}: admits any principal of organization ${String(org)} (expected ${expected.organizationId})`);
+        continue;
+      }
+      for (const p of list((s.Principal as { AWS?: unknown })?.AWS)) {
+        const account = /^arn:aws[a-z-]*:iam::(\d{12}):root$/.exec(String(p))?.[1] ?? (/^\d{12}$/.test(String(p)) ? String(p) : undefined);
+        if (!account || !allowed.has(account)) problems.push(`${r.address}: admits ${String(p)}, which is not a configured account`);
+      }
+    }
+  }
+  return problems;
+}
+
+/** Every SNS topic and SQS queue is encrypted at rest. */
+export function checkEncryption(plan: Plan): string[] {
+  const problems: string[] = [];
+  for (const r of plannedResources(plan)) {
+    const set = (attr: string) => (typeof r.values[attr] === 'string' && r.values[attr] !== '') || unknownAfterApply(plan, r.address, attr);
+    if (r.type === 'aws_sns_topic' && !set('kms_master_key_id')) problems.push(`${r.address}: SNS topic is not encrypted (kms_master_key_id)`);
+    if (r.type === 'aws_sqs_queue' && r.values.sqs_managed_sse_enabled !== true && !set('kms_master_key_id')) {
+      problems.push(`${r.address}: SQS queue is not encrypted (sqs_managed_sse_enabled or kms_master_key_id)`);
+    }
+  }
+  return problems;
+}
+
+/** Every Lambda function has its log group `/aws/lambda/<name>` with a retention. */
+export function checkLambdaLogGroups(plan: Plan): string[] {
+  const resources = plannedResources(plan);
+  const retention = new Map<string, unknown>();
+  for (const r of resources.filter((x) => x.type === 'aws_cloudwatch_log_group')) retention.set(String(r.values.name), r.values.retention_in_days);
+  const problems: string[] = [];
+  for (const fn of resources.filter((x) => x.type === 'aws_lambda_function')) {
+    const name = `/aws/lambda/${String(fn.values.function_name)}`;
+    const days = retention.get(name);
+    if (days === undefined) problems.push(`${fn.address}: no log group ${name}`);
+    else if (typeof days !== 'number' || days <= 0) problems.push(`${fn.address}: log group ${name} keeps logs forever (no retention)`);
+  }
+  return problems;
+}

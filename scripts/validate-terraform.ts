@@ -1,0 +1,113 @@
+/**
+ * npm run validate:terraform — real Terraform over everything rootwatch generates:
+ * every deploy stack in terraform-out/stacks/* and the plain-Terraform example that consumes the
+ * modules. For each: init (offline plugins), validate, plan (dummy credentials), show -json, then
+ * the security checks of scripts/plan-checks.ts over the plan. Exit 1 on any failure.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { loadConfig } from '../cli/load-config';
+import { REPO_ROOT } from '../build/lambda-zip';
+import { offlineEnv, PLUGIN_DIR, tempRoot, terraformAvailable, validateAndPlan } from './terraform-offline';
+import { checkBusPolicy, checkEncryption, checkLambdaLogGroups, checkNoWildcardActions, Plan, plannedResources } from './plan-checks';
+import { checkDenyRootScp, checkTrail, checkTrailBucketTls } from './plan-checks-guardrails';
+
+interface Target { name: string; prepare: (work: string) => string }
+
+function targets(outDir: string): Target[] {
+  const stacksDir = path.join(outDir, 'stacks');
+  const stacks = fs.existsSync(stacksDir) ? fs.readdirSync(stacksDir).sort() : [];
+  const list: Target[] = stacks.map((stack) => ({
+    name: `stacks/${stack}`,
+    prepare: (work) => {
+      const dir = path.join(work, 'stacks', stack);
+      fs.mkdirSync(dir, { recursive: true });
+      for (const f of fs.readdirSync(path.join(stacksDir, stack))) {
+        const src = path.join(stacksDir, stack, f);
+        if (f.endsWith('.tf.json')) fs.copyFileSync(src, path.join(dir, f));
+        else if (f === 'assets') fs.symlinkSync(src, path.join(dir, f));
+      }
+      return dir;
+    },
+  }));
+  const example = path.join(REPO_ROOT, 'examples', 'plain-terraform');
+  if (fs.existsSync(example)) {
+    list.push({
+      name: 'examples/plain-terraform',
+      prepare: (work) => {
+        // Same relative layout as the repo, so `../../terraform-out/modules/...` resolves.
+        const dir = path.join(work, 'examples', 'plain-terraform');
+        fs.mkdirSync(dir, { recursive: true });
+        for (const f of fs.readdirSync(example)) if (f.endsWith('.tf')) fs.copyFileSync(path.join(example, f), path.join(dir, f));
+        fs.symlinkSync(outDir, path.join(work, 'terraform-out'));
+        return dir;
+      },
+    });
+  }
+  return list;
+}
+
+async function main(): Promise<void> {
+  if (!terraformAvailable()) {
+    console.log('validate-terraform: terraform is not on PATH; nothing was validated');
+    process.exit(1);
+  }
+  if (!fs.existsSync(PLUGIN_DIR)) {
+    console.log(`validate-terraform: provider folder ${PLUGIN_DIR} is missing (set TF_PLUGIN_DIR); nothing was validated`);
+    process.exit(1);
+  }
+  const configFile = process.argv[2] ?? path.join(REPO_ROOT, 'rootwatch.config.json');
+  const outDir = path.resolve(process.argv[3] ?? path.join(REPO_ROOT, 'terraform-out'));
+  const config = loadConfig(configFile);
+  const expectedBus = {
+    accounts: config.spokes.map((s) => s.accountId),
+    ...(config.hub.organizationId ? { organizationId: config.hub.organizationId } : {}),
+  };
+  const all = targets(outDir);
+  let failed = 0;
+  let next = 0;
+  const worker = async () => {
+    while (next < all.length) {
+      const t = all[next++];
+      const work = tempRoot();
+      const started = Date.now();
+      try {
+        const outcome = await validateAndPlan(t.prepare(work), offlineEnv(work));
+        const secs = ((Date.now() - started) / 1000).toFixed(1);
+        if (!outcome.ok) {
+          failed++;
+          console.log(`FAIL ${t.name}: terraform ${outcome.step}: ${outcome.message}`);
+          continue;
+        }
+        const plan = outcome.plan as Plan;
+        const has = (type: string) => plannedResources(plan).some((r) => r.type === type);
+        const problems = [
+          ...checkNoWildcardActions(plan),
+          ...checkBusPolicy(plan, expectedBus),
+          ...checkEncryption(plan),
+          ...checkLambdaLogGroups(plan),
+          // Guardrail properties hold wherever those guardrails are planned.
+          ...(has('aws_organizations_policy') ? checkDenyRootScp(plan as never) : []),
+          ...(has('aws_cloudtrail') ? [...checkTrail(plan as never), ...checkTrailBucketTls(plan as never)] : []),
+        ];
+        if (problems.length > 0) {
+          failed++;
+          console.log(`FAIL ${t.name}: ${problems.length} check(s) failed`);
+          for (const p of problems) console.log(`     - ${p}`);
+        } else {
+          console.log(`ok   ${t.name}: validate + plan (${outcome.resourceCount} resources) + checks, ${secs}s`);
+        }
+      } finally {
+        fs.rmSync(work, { recursive: true, force: true });
+      }
+    }
+  };
+  await Promise.all([worker(), worker()]);
+  console.log(`validate-terraform: ${all.length - failed} of ${all.length} passed terraform validate, plan and the plan checks`);
+  process.exit(failed === 0 ? 0 : 1);
+}
+
+main().catch((err: unknown) => {
+  console.error(`validate-terraform: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,99 @@
+import { Construct } from 'constructs';
+import { RootwatchConfig } from '../core/config';
+import { rulePatterns } from '../core/patterns';
+import { RootwatchHub } from '../modules/rootwatch-hub';
+import { RootEventForwarder } from '../modules/root-event-forwarder';
+import { hubBusArnOf } from '../modules/hub-event-bus';
+import { HeartbeatCanary } from '../modules/heartbeat-canary';
+import { ACCOUNT_ID_VALIDATION, RootwatchStack, StackMode } from './base';
+import { LambdaCodeSet } from './lambda-code';
+import { accountGuardrails } from './account-guardrails';
+
+/**
+ * The hub (security account): the hub bus, rules, notifier, topics and alerters in the home
+ * region, and, because root events of the hub account land on its own default buses, the same
+ * per-region forwarding a spoke has.
+ */
+export class HubStack extends RootwatchStack {
+  constructor(scope: Construct, id: string, mode: StackMode, config: RootwatchConfig, code: LambdaCodeSet) {
+    super(scope, id, mode, config);
+    const hub = config.hub;
+    const hubAccountId = this.variable('hub_account_id', {
+      description: 'AWS account ID of the hub (security) account that receives every root event.',
+      default: hub.accountId,
+      validation: ACCOUNT_ID_VALIDATION('hub_account_id'),
+    }).stringValue;
+
+    const regions = [hub.region, ...hub.regions.filter((r) => r !== hub.region)];
+    const providers = this.regionProviders(regions, {
+      allowedAccountIds: [hubAccountId],
+      ...(hub.assumeRoleArn
+        ? { assumeRole: [{ roleArn: hub.assumeRoleArn, sessionName: 'rootwatch', ...(hub.externalId ? { externalId: hub.externalId } : {}) }] }
+        : {}),
+    });
+    const partition = this.partition;
+    const p = config.namePrefix;
+    const heartbeat = config.alerts.heartbeat;
+
+    const rw = new RootwatchHub(this, 'hub', {
+      namePrefix: p,
+      hubAccountId,
+      region: hub.region,
+      partition,
+      spokeAccountIds: config.spokes.map((s) => s.accountId),
+      ...(hub.organizationId ? { organizationId: hub.organizationId } : {}),
+      heartbeatAccounts: [
+        { key: 'hub', accountId: hubAccountId },
+        ...config.spokes.map((s) => ({ key: s.accountId, accountId: s.accountId })),
+      ],
+      ...(heartbeat.enabled ? { heartbeatSchedule: heartbeat.scheduleExpression } : {}),
+      code: {
+        notifier: code.notifier,
+        ...(config.alerts.slack ? { slack: code.slack } : {}),
+        ...(config.alerts.pagerduty ? { pagerduty: code.pagerduty } : {}),
+      },
+      email: config.alerts.email,
+      ...(config.alerts.slack ? { slackWebhookParameter: config.alerts.slack.webhookParameterName } : {}),
+      ...(config.alerts.pagerduty ? { pagerDutyRoutingKeyParameter: config.alerts.pagerduty.routingKeyParameterName } : {}),
+      foldWindowMinutes: config.alerts.foldWindowMinutes,
+      assumedRoot: config.detection.assumedRoot,
+      accountNames: config.accountNames,
+      logRetentionDays: config.alerts.logRetentionDays,
+    });
+
+    // The hub account is monitored like any spoke: its root events land on its own default buses.
+    const patterns = rulePatterns(p);
+    const forwarder = new RootEventForwarder(this, 'forwarder', {
+      namePrefix: p,
+      accountId: hubAccountId,
+      partition,
+      hubBusArn: hubBusArnOf(p, { partition, region: hub.region, accountId: hubAccountId }),
+      regions: hub.regions.map((region) => ({ region, provider: providers.get(region)! })),
+      rootPattern: patterns.spokeRoot,
+      pipelinePattern: patterns.spokePipeline,
+    });
+    const home = hub.regions[0];
+    if (heartbeat.enabled) {
+      new HeartbeatCanary(this, 'heartbeat', {
+        namePrefix: p,
+        accountId: hubAccountId,
+        region: home,
+        partition,
+        scheduleExpression: heartbeat.scheduleExpression,
+        provider: providers.get(home)!,
+      });
+    }
+    accountGuardrails(this, config, hubAccountId, hub.region, partition, providers.get(hub.region)!);
+
+    this.output('bus_arn', rw.busArn, 'ARN of the hub event bus that spokes forward to.');
+    this.output('login_topic_arn', rw.loginTopicArn, 'SNS topic of root sign-in alerts (subscribe custom integrations here).');
+    this.output('activity_topic_arn', rw.activityTopicArn, 'SNS topic of other root activity and pipeline alarms.');
+    this.output('rule_arns', rw.ruleArns, 'Hub bus rules: login, activity, pipeline.');
+    this.output('notifier_function_arn', rw.notifierFunctionArn, 'ARN of the notifier Lambda.');
+    this.output('notifier_role_arn', rw.notifierRoleArn, 'ARN of the notifier Lambda role.');
+    this.output('kms_key_arn', rw.keyArn, 'KMS key encrypting the alert topics.');
+    this.output('forwarder_role_arn', forwarder.roleArn, 'ARN of the role forwarding the hub account\'s own root events.');
+    this.output('forward_rule_arns', forwarder.ruleArns, 'Region -> ARN of the hub account\'s own forwarding rules.');
+    this.backend(id);
+  }
+}
