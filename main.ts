@@ -8,6 +8,14 @@ import { hideBin } from 'yargs/helpers';
 
 const DEFAULT_CONFIG = 'rootwatch.config.json';
 
+/** The config for commands that can run without one: the named file, else the default file if present. */
+async function optionalConfig(file: string | undefined) {
+  const { existsSync } = await import('fs');
+  if (!file && !existsSync(DEFAULT_CONFIG)) return undefined;
+  const { loadConfig } = await import('./cli/load-config');
+  return loadConfig(file ?? DEFAULT_CONFIG);
+}
+
 function fail(err: unknown): never {
   const e = err as { message?: string; exitCode?: number; name?: string };
   const badInput = e?.name === 'ConfigError' || e?.name === 'UsageError' || e?.exitCode === 2;
@@ -31,7 +39,58 @@ async function main(argv: string[]): Promise<void> {
         const { loadConfig } = await import('./cli/load-config');
         const { synthesize } = await import('./cli/synth');
         const result = synthesize(loadConfig(args.config), args.out);
-        process.stdout.write(`rootwatch: synthesized ${result.stacks.length} stacks (${result.stacks.join(', ')}) and modules ${result.modules.join(', ')} into ${args.out}\n`);
+        const shown = result.stacks.slice(0, 6).join(', ') + (result.stacks.length > 6 ? `, … ${result.stacks.length - 6} more` : '');
+        process.stdout.write(`rootwatch: synthesized ${result.stacks.length} stacks (${shown}) and modules ${result.modules.join(', ')} into ${args.out}\n`);
+      },
+    )
+    .command(
+      'simulate <event>',
+      'Would the generated rules match this EventBridge event, and what alert would it give?',
+      (y) =>
+        y
+          .positional('event', { type: 'string', demandOption: true, describe: 'JSON file with one EventBridge event, or - for stdin' })
+          .option('config', { alias: 'c', type: 'string', describe: `rootwatch config file (default: ${DEFAULT_CONFIG} when present)` })
+          .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' })
+          .option('render', { choices: ['slack', 'pagerduty', 'email'] as const, describe: 'print the exact body that alerter would send' }),
+      async (args) => {
+        const { runSimulate } = await import('./cli/simulate');
+        const config = await optionalConfig(args.config);
+        const r = await runSimulate({ input: args.event, json: args.json, ...(config ? { config } : {}), ...(args.render ? { render: args.render } : {}) });
+        process.stdout.write(r.stdout);
+        process.exitCode = r.exitCode;
+      },
+    )
+    .command(
+      'diagram',
+      'Print a Mermaid diagram of what the config generates',
+      (y) => y.option('config', { alias: 'c', type: 'string', default: DEFAULT_CONFIG, describe: 'rootwatch config file' }),
+      async (args) => {
+        const { loadConfig } = await import('./cli/load-config');
+        const { renderDiagram } = await import('./cli/diagram');
+        process.stdout.write(renderDiagram(loadConfig(args.config)));
+      },
+    )
+    .command(
+      'audit',
+      'Read-only root-user posture check of one AWS account (credentials from the usual chain)',
+      (y) =>
+        y
+          .option('profile', { type: 'string', describe: 'AWS profile to use' })
+          .option('region', { type: 'string', describe: 'AWS region for the API calls' })
+          .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' })
+          .option('scp-policy-name', { type: 'string', describe: 'name of the deny-root SCP (default rootwatch-deny-root)' }),
+      async (args) => {
+        process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+        const { runAudit } = await import('./cli/audit');
+        const r = await runAudit({
+          json: args.json,
+          ...(args.profile ? { profile: args.profile } : {}),
+          ...(args.region ? { region: args.region } : {}),
+          ...(args['scp-policy-name'] ? { scpPolicyName: args['scp-policy-name'] } : {}),
+        });
+        if (r.exitCode === 2) process.stderr.write(`rootwatch: ${(r.error ?? r.stdout).trim()}\n`);
+        else process.stdout.write(r.stdout);
+        process.exitCode = r.exitCode;
       },
     )
     .demandCommand(1, 'name a command (see --help)')

@@ -78,3 +78,19 @@ export function rulePatterns(namePrefix: string): RulePatterns {
 
 /** Rule state that also delivers read-only management events (Describe/List/Get). */
 export const RULE_STATE_ALL_MANAGEMENT_EVENTS = 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS';
+
+/** The hub bus name; deterministic so spokes can address it before the hub exists. */
+export function hubBusName(namePrefix: string): string {
+  return `${namePrefix}-root-events`;
+}
+
+/** Names of the rules rootwatch deploys (the Terraform, `simulate` and `diagram` all use these). */
+export function ruleNames(namePrefix: string) {
+  return {
+    spokeForwardRoot: `${namePrefix}-forward-root`,
+    spokeForwardPipeline: `${namePrefix}-forward-pipeline`,
+    hubLogin: `${namePrefix}-root-login`,
+    hubActivity: `${namePrefix}-root-activity`,
+    hubPipeline: `${namePrefix}-pipeline`,
+  } as const;
+}

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { CloudwatchEventBus } from '@cdktf/provider-aws/lib/cloudwatch-event-bus';
 import { CloudwatchEventBusPolicy } from '@cdktf/provider-aws/lib/cloudwatch-event-bus-policy';
 import { ArnScope, arnOf, policyDocument } from './iam';
+import { hubBusName } from '../core/patterns';
 
 export interface HubEventBusProps {
   readonly namePrefix: string;
@@ -15,10 +16,7 @@ export interface HubEventBusProps {
 /** EventBridge bus policies are limited to 10 KB; beyond this many accounts use the organization. */
 export const MAX_LISTED_ACCOUNTS = 200;
 
-/** The bus name spokes target; deterministic so spokes can address it before the hub exists. */
-export function hubBusName(namePrefix: string): string {
-  return `${namePrefix}-root-events`;
-}
+export { hubBusName };
 
 /** The hub bus ARN from its parts: spokes can target it before (and without) reading hub state. */
 export function hubBusArnOf(namePrefix: string, hub: ArnScope): string {

@@ -7,7 +7,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { arnOf, policyDocument, rolePrefix, serviceTrustPolicy } from './iam';
-import { EventPattern, RULE_STATE_ALL_MANAGEMENT_EVENTS } from '../core/patterns';
+import { EventPattern, ruleNames, RULE_STATE_ALL_MANAGEMENT_EVENTS } from '../core/patterns';
 
 export interface ForwardedRegion {
   readonly region: string;
@@ -81,7 +81,7 @@ export class RootEventForwarder extends Construct {
       });
       const arns: string[] = [];
       for (const r of rules) {
-        const ruleName = `${p}-forward-${r.key}`;
+        const ruleName = r.key === 'root' ? ruleNames(p).spokeForwardRoot : ruleNames(p).spokeForwardPipeline;
         const rule = new CloudwatchEventRule(this, `${r.key}-${region}`, {
           provider,
           name: ruleName,

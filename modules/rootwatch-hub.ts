@@ -12,7 +12,7 @@ import { EmailAlerter } from './email-alerter';
 import { HttpAlerter } from './http-alerter';
 import { hubBusName, HubEventBus } from './hub-event-bus';
 import { ArnScope, arnOf, policyDocument } from './iam';
-import { rulePatterns, RULE_STATE_ALL_MANAGEMENT_EVENTS } from '../core/patterns';
+import { ruleNames, rulePatterns, RULE_STATE_ALL_MANAGEMENT_EVENTS } from '../core/patterns';
 import { DIGEST_SWEEP_SOURCE, ENV, HEARTBEAT_METRIC } from '../core/lambda-contract';
 import { AssumedRootPolicy } from '../core/types';
 
@@ -154,8 +154,10 @@ export class RootwatchHub extends Construct {
     ] as const;
     const ruleArns: Record<string, string> = {};
     const ruleArnList: string[] = [];
+    const names = ruleNames(p);
+    const nameOf = { login: names.hubLogin, activity: names.hubActivity, pipeline: names.hubPipeline };
     for (const def of ruleDefs) {
-      const ruleName = def.key === 'pipeline' ? `${p}-pipeline` : `${p}-root-${def.key}`;
+      const ruleName = nameOf[def.key];
       const rule = new CloudwatchEventRule(this, `rule-${def.key}`, {
         name: ruleName,
         description: `rootwatch: ${def.description}`,

@@ -1,0 +1,102 @@
+/**
+ * The deployed event patterns (core/patterns.ts) and the classification agree: what the spoke
+ * rule forwards and a hub rule delivers is exactly what `classify` calls matched, and the hub
+ * rule that fires decides the alert type.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { classify } from '../../core/classify';
+import { matchesPattern } from '../../core/matcher';
+import { rulePatterns } from '../../core/patterns';
+
+const SHARED = path.resolve(__dirname, '../..', '../shared/fixtures/events');
+const OWN = path.resolve(__dirname, '../fixtures/events');
+const haveShared = fs.existsSync(path.join(SHARED, 'INDEX.tsv'));
+if (!haveShared) console.log(`shared fixtures not found at ${SHARED}: skipping the shared-fixture cases`);
+
+interface Case { name: string; event: unknown; expected: 'login' | 'activity' | 'none' | 'heartbeat' | 'cis-alarm' }
+
+const cases: Case[] = [];
+if (haveShared) {
+  for (const line of fs.readFileSync(path.join(SHARED, 'INDEX.tsv'), 'utf8').split('\n').slice(1)) {
+    if (!line.trim()) continue;
+    const [file, , kind] = line.split('\t');
+    cases.push({ name: file, event: JSON.parse(fs.readFileSync(path.join(SHARED, file), 'utf8')), expected: kind as Case['expected'] });
+  }
+}
+const ownExpected: Record<string, Case['expected']> = {
+  'sts-assumeroot-call-synth.json': 'activity',
+  'assumedroot-s3-deletebucketpolicy-synth.json': 'activity',
+  'root-iam-deactivatemfadevice-synth.json': 'activity',
+  'heartbeat-synth.json': 'heartbeat',
+  'cis-alarm-synth.json': 'cis-alarm',
+};
+for (const file of fs.readdirSync(OWN).filter((f) => f.endsWith('.json'))) {
+  cases.push({ name: file, event: JSON.parse(fs.readFileSync(path.join(OWN, file), 'utf8')), expected: ownExpected[file] });
+}
+
+const p = rulePatterns('rootwatch');
+// what Terraform receives is the JSON text of the patterns: evaluate that too
+const deployed = JSON.parse(JSON.stringify(p)) as typeof p;
+
+describe.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+  const m = (pattern: keyof typeof p) => matchesPattern(deployed[pattern], c.event);
+
+  it('has an expectation', () => {
+    expect(['login', 'activity', 'none', 'heartbeat', 'cis-alarm']).toContain(c.expected);
+  });
+
+  it('passes the rules that deliver it, and no others', () => {
+    const root = c.expected === 'login' || c.expected === 'activity';
+    expect({
+      spokeRoot: m('spokeRoot'),
+      spokeHeartbeat: m('spokeHeartbeat'),
+      spokeCisAlarm: m('spokeCisAlarm'),
+      hubLogin: m('hubLogin'),
+      hubActivity: m('hubActivity'),
+      hubPipeline: m('hubPipeline'),
+    }).toEqual({
+      spokeRoot: root,
+      spokeHeartbeat: c.expected === 'heartbeat',
+      spokeCisAlarm: c.expected === 'cis-alarm',
+      hubLogin: c.expected === 'login',
+      hubActivity: c.expected === 'activity',
+      hubPipeline: c.expected === 'heartbeat' || c.expected === 'cis-alarm',
+    });
+  });
+
+  it('classify agrees with the rules', () => {
+    const cl = classify(c.event);
+    const delivered = (m('spokeRoot') && (m('hubLogin') || m('hubActivity'))) || (m('hubPipeline') && (m('spokeHeartbeat') || m('spokeCisAlarm')));
+    expect(cl.matched).toBe(delivered);
+    if (m('hubLogin')) expect(cl.alertType).toBe('login');
+    if (m('hubActivity') || m('spokeCisAlarm')) expect(cl.alertType).toBe('activity');
+    if (!delivered || m('spokeHeartbeat')) expect(cl.alertType).toBeNull();
+  });
+});
+
+describe('pattern details', () => {
+  const call = cases.find((c) => c.name === 'sts-assumeroot-call-synth.json')!;
+
+  it('the AssumeRoot call passes through the AssumeRoot branch, not the root-actor branch', () => {
+    const e = JSON.parse(JSON.stringify(call.event));
+    expect(matchesPattern(p.spokeRoot, e)).toBe(true);
+    e.source = 'aws.iam';
+    expect(matchesPattern(p.spokeRoot, e)).toBe(false);
+  });
+
+  it('root sign-ins never reach the activity rule and root calls never reach the login rule', () => {
+    for (const c of cases.filter((x) => x.expected === 'login' || x.expected === 'activity')) {
+      expect([c.name, matchesPattern(p.hubLogin, c.event) && matchesPattern(p.hubActivity, c.event)]).toEqual([c.name, false]);
+    }
+  });
+
+  it('patterns depend on the name prefix only through the pipeline rules', () => {
+    const other = rulePatterns('acme');
+    expect(other.spokeRoot).toEqual(p.spokeRoot);
+    expect(other.hubLogin).toEqual(p.hubLogin);
+    expect(other.hubActivity).toEqual(p.hubActivity);
+    const hb = cases.find((c) => c.name === 'heartbeat-synth.json')!;
+    expect(matchesPattern(other.hubPipeline, hb.event)).toBe(false);
+  });
+});

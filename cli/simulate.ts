@@ -1,0 +1,357 @@
+/**
+ * `rootwatch simulate <event.json|->`: what would the deployed rules and the notifier do with
+ * one EventBridge event? Evaluates the same patterns that are deployed (core/patterns.ts) with
+ * the offline matcher and the notifier's classification, and can print the exact body an
+ * alerter would send (`--render`), produced by the Lambda formatting code.
+ *
+ * Exit codes: 0 = the event matches (an alert, a muted event or a heartbeat; with --render: a
+ * body was rendered), 1 = nothing would be delivered (with --render: nothing would be sent),
+ * 2 = usage error (thrown as UsageError).
+ */
+import * as fs from 'fs';
+import { toAlert } from '../core/alert';
+import { DEFAULT_NAME_PREFIX, RuleMatches, classify, ruleMatches } from '../core/classify';
+import type { RootwatchConfig } from '../core/config';
+import { HEARTBEAT_METRIC } from '../core/lambda-contract';
+import {
+  DETAIL_TYPE_API_CALL,
+  DETAIL_TYPE_SIGN_IN,
+  HEARTBEAT_SOURCE,
+  RULE_STATE_ALL_MANAGEMENT_EVENTS,
+  cisAlarmName,
+} from '../core/patterns';
+import type { AssumedRootPolicy, Classification, EventBridgeEvent, RootwatchAlert } from '../core/types';
+import { UsageError } from './errors';
+
+export type RenderTarget = 'slack' | 'pagerduty' | 'email';
+export const RENDER_TARGETS: readonly RenderTarget[] = ['slack', 'pagerduty', 'email'];
+/** What `--render pagerduty` shows instead of the secret routing key. */
+export const PAGERDUTY_KEY_PLACEHOLDER = '<routing-key from SSM>';
+/** Larger inputs are refused (EventBridge events are at most 256 KB). */
+export const MAX_INPUT_BYTES = 1024 * 1024;
+
+export interface SimulateArgs {
+  /** path of a JSON file holding one EventBridge event, or '-' for stdin */
+  input: string;
+  /** resolved config; without it the defaults apply (namePrefix `rootwatch`, assumedRoot `alert`) */
+  config?: RootwatchConfig;
+  json: boolean;
+  render?: RenderTarget;
+  /** @default process.stdin */
+  stdin?: NodeJS.ReadableStream;
+}
+
+export interface SimulateResult {
+  stdout: string;
+  exitCode: number;
+}
+
+/** The `--json` output: exactly these keys. */
+export interface SimulateJson {
+  matched: boolean;
+  alertType: 'login' | 'activity' | null;
+  severity: 'critical' | 'high' | 'medium' | 'low' | null;
+  assumedRoot: boolean;
+  summary: string | null;
+}
+
+/** Names of the rules rootwatch deploys (the Terraform uses the same names). */
+import { ruleNames } from '../core/patterns';
+export { ruleNames };
+
+export async function runSimulate(args: SimulateArgs): Promise<SimulateResult> {
+  if (args.render !== undefined && !RENDER_TARGETS.includes(args.render)) {
+    throw new UsageError(`--render: must be one of ${RENDER_TARGETS.join(', ')} (got ${String(args.render).slice(0, 40)})`);
+  }
+  if (args.json && args.render) throw new UsageError('--json and --render cannot be used together');
+  const text = await readInput(args.input, args.stdin);
+  const event = parseEnvelope(text, args.input);
+
+  const namePrefix = args.config?.namePrefix ?? DEFAULT_NAME_PREFIX;
+  const assumedRoot: AssumedRootPolicy = args.config?.detection.assumedRoot ?? 'alert';
+  const c = classify(event, { namePrefix, assumedRoot });
+
+  if (args.json) {
+    const out: SimulateJson = {
+      matched: c.matched,
+      alertType: c.alertType,
+      severity: c.severity,
+      assumedRoot: c.assumedRoot,
+      summary: c.summary,
+    };
+    return { stdout: `${JSON.stringify(out)}\n`, exitCode: 0 };
+  }
+  if (args.render) return render(args.render, event, c, args.config);
+  return { stdout: explain(event, c, ruleMatches(event, namePrefix), namePrefix, assumedRoot, args.config), exitCode: 0 };
+}
+
+// ---------------------------------------------------------------- input
+
+async function readInput(input: string, stdin?: NodeJS.ReadableStream): Promise<string> {
+  if (typeof input !== 'string' || input === '') throw new UsageError('input: missing (a path to an event JSON file, or - for stdin)');
+  if (input === '-') return readStream(stdin ?? process.stdin);
+  let stat: fs.Stats;
+  try {
+    stat = await fs.promises.stat(input);
+  } catch (e) {
+    throw new UsageError(`input: cannot read ${input}: ${errorCode(e)}`);
+  }
+  if (stat.isDirectory()) throw new UsageError(`input: ${input} is a directory, not an event file`);
+  if (stat.size > MAX_INPUT_BYTES) throw new UsageError(`input: ${input} is larger than ${MAX_INPUT_BYTES} bytes`);
+  try {
+    return await fs.promises.readFile(input, 'utf8');
+  } catch (e) {
+    throw new UsageError(`input: cannot read ${input}: ${errorCode(e)}`);
+  }
+}
+
+function errorCode(e: unknown): string {
+  const code = (e as { code?: unknown })?.code;
+  if (typeof code === 'string') return code;
+  return e instanceof Error ? e.message : String(e);
+}
+
+function readStream(stream: NodeJS.ReadableStream): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    const finish = (err: Error | null, value?: string) => {
+      if (done) return;
+      done = true;
+      stream.removeListener('data', onData);
+      stream.removeListener('end', onEnd);
+      stream.removeListener('error', onError);
+      if (err) reject(err);
+      else resolve(value ?? '');
+    };
+    const onData = (chunk: Buffer | string) => {
+      const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+      size += buf.length;
+      if (size > MAX_INPUT_BYTES) {
+        finish(new UsageError(`input: stdin is larger than ${MAX_INPUT_BYTES} bytes`));
+        return;
+      }
+      chunks.push(buf);
+    };
+    const onEnd = () => finish(null, Buffer.concat(chunks).toString('utf8'));
+    const onError = (e: unknown) => finish(new UsageError(`input: cannot read stdin: ${errorCode(e)}`));
+    stream.on('data', onData);
+    stream.on('end', onEnd);
+    stream.on('error', onError);
+  });
+}
+
+function parseEnvelope(text: string, input: string): EventBridgeEvent {
+  const name = input === '-' ? 'stdin' : input;
+  let value: unknown;
+  try {
+    value = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    throw new UsageError(`input: ${name} is not valid JSON (${why.slice(0, 120)})`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new UsageError(`event: must be a JSON object (one EventBridge event), got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}`);
+  }
+  const v = value as Record<string, unknown>;
+  const bareRecord = !('detail' in v) && ('userIdentity' in v || 'eventVersion' in v);
+  const hint = bareRecord ? ' (this looks like a bare CloudTrail record: wrap it in an EventBridge envelope with detail-type, source, account, region and detail)' : '';
+  if ('Records' in v && !('detail' in v)) {
+    throw new UsageError('event.detail-type: missing (this looks like a CloudTrail log file; pass one EventBridge event)');
+  }
+  for (const field of ['detail-type', 'source', 'account', 'region'] as const) {
+    if (!(field in v)) throw new UsageError(`event.${field}: missing${hint}`);
+    if (typeof v[field] !== 'string' || v[field] === '') throw new UsageError(`event.${field}: must be a non-empty string`);
+  }
+  if (!('detail' in v)) throw new UsageError('event.detail: missing');
+  if (typeof v.detail !== 'object' || v.detail === null || Array.isArray(v.detail)) {
+    throw new UsageError('event.detail: must be an object');
+  }
+  return v as unknown as EventBridgeEvent;
+}
+
+// ---------------------------------------------------------------- --render
+
+async function render(target: RenderTarget, event: EventBridgeEvent, c: Classification, config?: RootwatchConfig): Promise<SimulateResult> {
+  const alert = toAlert(event, c, config?.accountNames);
+  if (!alert) {
+    const why = !c.matched
+      ? 'the event does not match the rootwatch rules'
+      : c.muted
+        ? 'the event matches but is muted by detection.assumedRoot = mute'
+        : c.kind === 'heartbeat'
+          ? 'the event is a heartbeat canary, which is not an alert'
+          : 'the event is not an alert';
+    return { stdout: `Nothing would be sent to ${target}: ${why}.\n`, exitCode: 0 };
+  }
+  // What the alerter receives went through SNS as JSON: render from the same round trip.
+  const received = JSON.parse(JSON.stringify(alert)) as RootwatchAlert;
+  const format = await import('../lambdas/format');
+  if (target === 'slack') return { stdout: `${JSON.stringify(format.renderSlack(received))}\n`, exitCode: 0 };
+  if (target === 'pagerduty') {
+    return { stdout: `${JSON.stringify(format.renderPagerDuty(received, PAGERDUTY_KEY_PLACEHOLDER))}\n`, exitCode: 0 };
+  }
+  const email = format.renderEmail(received);
+  return { stdout: `${JSON.stringify({ subject: email.subject, body: email.body })}\n`, exitCode: 0 };
+}
+
+// ---------------------------------------------------------------- explanation
+
+function describeValue(v: unknown): string {
+  if (v === undefined) return 'missing';
+  if (typeof v === 'string') return JSON.stringify(printable(v, 80));
+  try {
+    return printable(JSON.stringify(v) ?? String(v), 80);
+  } catch {
+    return typeof v;
+  }
+}
+
+// eslint-disable-next-line no-control-regex
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+function printable(s: string, max: number): string {
+  const line = s.slice(0, max * 4).replace(UNPRINTABLE, ' ').replace(/\s+/g, ' ').trim();
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+function get(v: unknown, key: string): unknown {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.prototype.hasOwnProperty.call(v, key)
+    ? (v as Record<string, unknown>)[key]
+    : undefined;
+}
+
+function explain(
+  event: EventBridgeEvent,
+  c: Classification,
+  m: RuleMatches,
+  namePrefix: string,
+  policy: AssumedRootPolicy,
+  config?: RootwatchConfig,
+): string {
+  const names = ruleNames(namePrefix);
+  const account = printable(event.account, 64);
+  const region = printable(event.region, 32);
+  const hubRegion = config?.hub.region ?? '<hub region>';
+  const hubAccount = config?.hub.accountId ?? '<hub account>';
+  const lines: string[] = [];
+  lines.push(`Event: ${describeValue(event['detail-type'])} from ${describeValue(event.source)} in account ${account} (${region})`);
+
+  if (!c.matched) {
+    lines.push('Result: NOT MATCHED: the rootwatch rules would not deliver this event to the notifier; no alert.');
+    lines.push(...whyNot(event, m, namePrefix).map((l) => `  - ${l}`));
+    return `${lines.join('\n')}\n`;
+  }
+
+  const coverage = coverageNote(config, account, region);
+  if (c.kind === 'heartbeat') {
+    lines.push("Result: MATCHED: this is rootwatch's heartbeat canary, not an alert.");
+    lines.push(`Summary: ${c.summary ?? ''}`);
+    lines.push('Path:');
+    lines.push(`  1. spoke heartbeat forwarding rule in ${region} on the default event bus of ${account}`);
+    lines.push(`  2. -> hub event bus in ${hubRegion} (account ${hubAccount})`);
+    lines.push(`  3. -> hub rule ${names.hubPipeline}`);
+    lines.push(`  4. -> notifier: records metric ${HEARTBEAT_METRIC.namespace}/${HEARTBEAT_METRIC.name} (${HEARTBEAT_METRIC.dimension}=${account}); sends nothing. A missing heartbeat raises the pipeline alarm.`);
+    if (coverage) lines.push(`Note: ${coverage}`);
+    return `${lines.join('\n')}\n`;
+  }
+
+  const spokeRule =
+    c.kind === 'cis-alarm'
+      ? `spoke CIS alarm forwarding rule in ${region} on the default event bus of ${account}`
+      : `spoke rule ${names.spokeForwardRoot} in ${region} on the default event bus of ${account} (state ${RULE_STATE_ALL_MANAGEMENT_EVENTS})`;
+  const hubRule = c.kind === 'cis-alarm' ? names.hubPipeline : c.alertType === 'login' ? names.hubLogin : names.hubActivity;
+  const topic = c.alertType === 'login' ? 'login' : 'activity';
+
+  if (c.kind === 'none') {
+    lines.push('Result: MATCHED by the rules, but the notifier sends no alert.');
+  } else if (c.muted) {
+    lines.push(`Result: MATCHED, but MUTED: detection.assumedRoot is "${policy}", so this AssumeRoot session event is recorded and not sent.`);
+  } else {
+    lines.push(`Result: MATCHED: ${c.alertType} alert, severity ${c.severity}${c.assumedRoot ? ', AssumeRoot session' : ''}${c.kind === 'cis-alarm' ? ' (CIS alarm path)' : ''}`);
+  }
+  if (c.summary) lines.push(`Summary: ${c.summary}`);
+  if (c.reason) lines.push(`Reason: ${c.reason}`);
+  lines.push('Path:');
+  lines.push(`  1. ${spokeRule}`);
+  lines.push(`  2. -> hub event bus in ${hubRegion} (account ${hubAccount})`);
+  lines.push(`  3. -> hub rule ${hubRule}`);
+  lines.push(`  4. -> notifier (session key ${c.facts?.sessionKey ?? '-'}; later events of the session fold into a digest)`);
+  if (c.kind !== 'none' && !c.muted) {
+    lines.push(`  5. -> SNS ${topic} topic -> ${subscribers(topic, config)}`);
+  }
+  if (c.facts?.consoleUrl) lines.push(`Console: ${c.facts.consoleUrl}`);
+  if (coverage) lines.push(`Note: ${coverage}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function subscribers(topic: 'login' | 'activity', config?: RootwatchConfig): string {
+  if (!config) return 'its subscribers (email, Slack, PagerDuty as configured)';
+  const parts: string[] = [];
+  const emails = config.alerts.email[topic].length;
+  if (emails > 0) parts.push(`email (${emails} ${emails === 1 ? 'address' : 'addresses'})`);
+  if (config.alerts.slack) parts.push('Slack alerter');
+  if (config.alerts.pagerduty) parts.push('PagerDuty alerter');
+  return parts.length > 0 ? parts.join(', ') : 'no subscribers configured';
+}
+
+function coverageNote(config: RootwatchConfig | undefined, account: string, region: string): string | null {
+  if (!config) return null;
+  const regions =
+    account === config.hub.accountId ? config.hub.regions : config.spokes.find((s) => s.accountId === account)?.regions;
+  if (!regions) return `account ${account} is neither the hub nor a configured spoke: no rule forwards its events.`;
+  if (!regions.includes(region)) return `region ${region} is not among the configured regions of account ${account}: no rule there sees this event.`;
+  return null;
+}
+
+function whyNot(event: EventBridgeEvent, m: RuleMatches, namePrefix: string): string[] {
+  const detail = event.detail;
+  const detailType = event['detail-type'];
+  const source = event.source;
+  const reasons: string[] = [];
+
+  if (source === HEARTBEAT_SOURCE) {
+    const prefix = get(detail, 'namePrefix');
+    reasons.push(
+      prefix === namePrefix
+        ? `heartbeat event, but detail-type is ${describeValue(detailType)} (expected "rootwatch heartbeat")`
+        : `heartbeat of another deployment: detail.namePrefix is ${describeValue(prefix)}, this deployment's is "${namePrefix}"`,
+    );
+    return reasons;
+  }
+  if (source === 'aws.cloudwatch' || detailType === 'CloudWatch Alarm State Change') {
+    const alarm = get(detail, 'alarmName');
+    const state = get(get(detail, 'state'), 'value');
+    if (alarm !== cisAlarmName(namePrefix)) {
+      reasons.push(`CloudWatch alarm ${describeValue(alarm)} is not rootwatch's CIS alarm "${cisAlarmName(namePrefix)}"`);
+    } else if (state !== 'ALARM') {
+      reasons.push(`the CIS alarm changed to state ${describeValue(state)}; only ALARM is forwarded`);
+    } else {
+      reasons.push(`source ${describeValue(source)} / detail-type ${describeValue(detailType)} do not fit the CIS alarm rule`);
+    }
+    return reasons;
+  }
+  if (detailType !== DETAIL_TYPE_API_CALL && detailType !== DETAIL_TYPE_SIGN_IN) {
+    reasons.push(
+      `spoke rule ${ruleNames(namePrefix).spokeForwardRoot}: detail-type ${describeValue(detailType)} is neither "${DETAIL_TYPE_API_CALL}" nor "${DETAIL_TYPE_SIGN_IN}"`,
+    );
+  }
+  const identity = get(detail, 'userIdentity');
+  const type = get(identity, 'type');
+  if (type !== 'Root') {
+    const assumeRootCall = get(detail, 'eventName') === 'AssumeRoot';
+    reasons.push(
+      `the actor is not the root user: detail.userIdentity.type is ${describeValue(type)}` +
+        (assumeRootCall ? ' and this AssumeRoot record lacks source "aws.sts" / eventSource "sts.amazonaws.com"' : ' and it is not an sts:AssumeRoot call'),
+    );
+    const arn = get(identity, 'arn');
+    if (typeof arn === 'string' && /root/i.test(arn)) {
+      reasons.push(`the ARN ${describeValue(arn)} mentions "root", but only userIdentity.type identifies the root user`);
+    }
+  }
+  if (reasons.length === 0) {
+    if (m.spokeRoot && !m.hubLogin && !m.hubActivity) reasons.push('passes the spoke rule but neither hub rule (sign-in detail-type with an AssumeRoot call)');
+    else reasons.push('the event does not pass the spoke forwarding rule');
+  }
+  return reasons;
+}
