@@ -11,7 +11,7 @@ import { ConfigError, OrgAccount, RawConfig, resolveConfig, RootwatchConfig } fr
 let validator: ReturnType<Ajv['compile']> | undefined;
 function validate(data: unknown): ErrorObject[] {
   if (!validator) {
-    const ajv = new Ajv({ allErrors: false, strict: true });
+    const ajv = new Ajv({ allErrors: false, strict: true, verbose: true });
     ajv.addKeyword({ keyword: 'errorHint', schemaType: 'string' });
     validator = ajv.compile(schema);
   }

@@ -1,0 +1,157 @@
+/**
+ * The Slack and PagerDuty alerters: SNS-subscribed Lambdas that turn each SNS record (a
+ * RootwatchAlert, or a CloudWatch alarm notification of rootwatch's pipeline alarms) into one
+ * HTTPS POST. The secret (webhook URL, routing key) is read from SSM Parameter Store; only its
+ * parameter name is in the environment. A record that cannot be delivered makes the invocation
+ * throw (after the others were tried), so it reaches Lambda's retries and on-failure destination.
+ */
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { ENV } from '../core/lambda-contract';
+import { DEFAULT_TIMEOUT_MS, DeliveryError, PostJsonOptions, postJson } from './deliver';
+import { Notification, parseNotification, renderPagerDutyNotification, renderSlackNotification } from './format/index';
+import { log as defaultLog } from './log';
+import { SecretReader, createSecretReader } from './secrets';
+
+export const PAGERDUTY_ENQUEUE_URL = 'https://events.pagerduty.com/v2/enqueue';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export interface DeliveryRequest {
+  url: string;
+  body: unknown;
+  /** strings to scrub from error texts */
+  redact: string[];
+}
+
+export interface Channel {
+  readonly name: 'slack' | 'pagerduty';
+  /** env var holding the SSM parameter name of the secret */
+  readonly parameterEnv: string;
+  /** whether the secret is needed given the endpoint override */
+  needsSecret(endpointOverride: string | null): boolean;
+  request(n: Notification, secret: string | null, endpointOverride: string | null): DeliveryRequest;
+}
+
+/** https, or plain http to a loopback address (local testing only). */
+function isAllowedWebhook(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'https:' || (u.protocol === 'http:' && (u.hostname === 'localhost' || /^127\./.test(u.hostname)));
+  } catch {
+    return false;
+  }
+}
+
+export const SLACK_CHANNEL: Channel = {
+  name: 'slack',
+  parameterEnv: ENV.SLACK_WEBHOOK_PARAMETER,
+  // the override replaces the webhook URL (which is the secret)
+  needsSecret: (override) => override === null,
+  request(n, secret, override) {
+    const url = override ?? secret ?? '';
+    if (override === null && !isAllowedWebhook(url)) {
+      throw new Error('the Slack webhook parameter does not hold an https:// URL');
+    }
+    return { url, body: renderSlackNotification(n), redact: secret ? [secret] : [] };
+  },
+};
+
+export const PAGERDUTY_CHANNEL: Channel = {
+  name: 'pagerduty',
+  parameterEnv: ENV.PAGERDUTY_ROUTING_KEY_PARAMETER,
+  needsSecret: () => true,
+  request(n, secret, override) {
+    if (!secret) throw new Error('no PagerDuty routing key');
+    return { url: override ?? PAGERDUTY_ENQUEUE_URL, body: renderPagerDutyNotification(n, secret), redact: [secret] };
+  },
+};
+
+export interface SnsRecord {
+  Sns: { Message: string; MessageId?: string; TopicArn?: string };
+}
+export interface SnsEvent {
+  Records: SnsRecord[];
+}
+
+export interface AlerterDeps {
+  secrets: SecretReader;
+  env: Env;
+  log?: (entry: Record<string, unknown>) => void;
+  /** passed to postJson (tests inject sleep/clock/jitter) */
+  http?: Pick<PostJsonOptions, 'sleep' | 'now' | 'random' | 'fetchImpl' | 'maxAttempts' | 'totalBudgetMs'>;
+}
+
+export interface AlerterResult {
+  delivered: number;
+}
+
+function timeoutFrom(env: Env): number {
+  const n = Number(env[ENV.HTTP_TIMEOUT_MS]);
+  return Number.isFinite(n) && n > 0 ? n : DEFAULT_TIMEOUT_MS;
+}
+
+function describe(n: Notification): Record<string, unknown> {
+  return n.kind === 'alert'
+    ? { kind: 'alert', sessionKey: n.alert.facts.sessionKey, eventId: n.alert.facts.eventId, severity: n.alert.severity, digest: Boolean(n.alert.digest) }
+    : { kind: 'alarm', alarmName: n.alarm.AlarmName, state: n.alarm.NewStateValue };
+}
+
+export async function deliverSnsEvent(event: unknown, channel: Channel, deps: AlerterDeps): Promise<AlerterResult> {
+  const log = deps.log ?? defaultLog;
+  const records = (event as Partial<SnsEvent> | null)?.Records;
+  if (!Array.isArray(records) || records.length === 0) throw new Error(`${channel.name}: input is not an SNS event`);
+  const override = deps.env[ENV.ENDPOINT_URL]?.trim() || null;
+  const parameterName = deps.env[channel.parameterEnv]?.trim() ?? '';
+
+  let delivered = 0;
+  const errors: unknown[] = [];
+  for (const record of records) {
+    const messageId = record?.Sns?.MessageId ?? null;
+    try {
+      const notification = parseNotification(String(record?.Sns?.Message ?? ''));
+      let secret: string | null = null;
+      if (channel.needsSecret(override)) {
+        if (!parameterName) throw new Error(`${channel.parameterEnv} is not set`);
+        secret = await deps.secrets.get(parameterName);
+      }
+      const req = channel.request(notification, secret, override);
+      try {
+        const res = await postJson(req.url, req.body, {
+          timeoutMs: timeoutFrom(deps.env),
+          label: channel.name,
+          redact: req.redact,
+          onRetry: (info) => log({ level: 'warn', msg: `${channel.name}: retrying`, messageId, ...info }),
+          ...deps.http,
+        });
+        delivered++;
+        log({ msg: `${channel.name}: delivered`, messageId, status: res.status, attempts: res.attempts, ...describe(notification) });
+      } catch (err) {
+        // a rejected secret (revoked webhook, wrong key) is re-read next time
+        if (err instanceof DeliveryError && !err.retryable && parameterName) deps.secrets.invalidate(parameterName);
+        throw err;
+      }
+    } catch (err) {
+      errors.push(err);
+      log({ level: 'error', msg: `${channel.name}: not delivered`, messageId, error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) throw new AggregateError(errors, `${channel.name}: ${errors.length} of ${records.length} messages not delivered`);
+  return { delivered };
+}
+
+export interface AlerterHandlerOptions {
+  /** SSM client (default: one per container) */
+  readonly ssm?: SSMClient;
+  readonly http?: AlerterDeps['http'];
+  readonly log?: AlerterDeps['log'];
+}
+
+/** A Lambda handler for `channel`; the SSM client and the secret cache live as long as the container. */
+export function createAlerterHandler(channel: Channel, options: AlerterHandlerOptions = {}): (event: unknown) => Promise<AlerterResult> {
+  let secrets: SecretReader | undefined;
+  return async (event: unknown) => {
+    secrets ??= createSecretReader(options.ssm ?? new SSMClient({}));
+    return deliverSnsEvent(event, channel, { secrets, env: process.env, log: options.log, http: options.http });
+  };
+}

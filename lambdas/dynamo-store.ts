@@ -1,0 +1,139 @@
+/**
+ * FoldStore on DynamoDB (table from ENV.STATE_TABLE: partition key `sessionKey` (S), TTL
+ * attribute `expiresAt`).
+ *
+ * Item layout: `sessionKey`, `version` (N, optimistic concurrency), `expiresAt` (N, epoch seconds),
+ * `windowEnd` (N, epoch ms), `pending` (N), `digestSent` (BOOL) as top-level attributes so the
+ * sweep can filter on them, and `state` (S): the whole FoldState as JSON. A closed window that
+ * still owes its digest when the next window opens is kept in its own row,
+ * `<sessionKey>#window-<windowStart>`, written in the same transaction as the new window.
+ *
+ * Why conditional writes and not atomic counters (UpdateItem ADD): the decision (publish, fold,
+ * open a new window, archive an overdue digest) depends on the current row as a whole, so each
+ * writer reads, decides and writes back with `version = :expected`; the loser of a race re-reads
+ * and decides again. A burst of one session runs in several concurrent notifier instances
+ * (EventBridge invokes Lambda asynchronously, one event per invocation): the condition lets exactly
+ * one of them open the window and publish; the others fold. A conflict costs one more read and write.
+ *
+ * Why a Scan for the sweep: rows expire two days after their window (TTL), so the table holds only
+ * recent sessions; a filtered, paginated Scan every few minutes is cheaper and simpler than a sparse
+ * GSI. Reads are strongly consistent.
+ */
+import {
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  type PutItemCommandInput,
+  ScanCommand,
+  TransactWriteItemsCommand,
+  type AttributeValue,
+} from '@aws-sdk/client-dynamodb';
+import { FoldArchive, FoldState, FoldStore, StoredFoldState, expiresAt } from './fold';
+
+/** Upper bound on Scan pages per sweep (each page is up to 1 MB). */
+const MAX_SCAN_PAGES = 50;
+
+function num(v: AttributeValue | undefined, name: string): number {
+  const n = v && 'N' in v && v.N !== undefined ? Number(v.N) : NaN;
+  if (!Number.isFinite(n)) throw new Error(`fold state row: attribute ${name} is missing or not a number`);
+  return n;
+}
+
+function fromItem(item: Record<string, AttributeValue>): StoredFoldState {
+  const key = item.sessionKey?.S;
+  const json = item.state?.S;
+  if (key === undefined || json === undefined) throw new Error('fold state row: sessionKey or state missing');
+  return { key, version: num(item.version, 'version'), state: JSON.parse(json) as FoldState };
+}
+
+export function isConditionalCheckFailed(err: unknown): boolean {
+  if (err instanceof ConditionalCheckFailedException) return true;
+  if (typeof err !== 'object' || err === null) return false;
+  const e = err as { name?: unknown; CancellationReasons?: Array<{ Code?: string }> };
+  if (e.name === 'ConditionalCheckFailedException') return true;
+  // a transaction cancelled because one of its conditions failed
+  return e.name === 'TransactionCanceledException' && (e.CancellationReasons ?? []).some((r) => r?.Code === 'ConditionalCheckFailed');
+}
+
+function toItem(key: string, state: FoldState, version: number): Record<string, AttributeValue> {
+  return {
+    sessionKey: { S: key },
+    version: { N: String(version) },
+    expiresAt: { N: String(expiresAt(state)) },
+    windowEnd: { N: String(state.windowEnd) },
+    pending: { N: String(state.pending) },
+    digestSent: { BOOL: state.digestSent },
+    state: { S: JSON.stringify(state) },
+  };
+}
+
+type Condition = Pick<PutItemCommandInput, 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'>;
+
+function versionCondition(expectedVersion: number | undefined): Condition {
+  return expectedVersion === undefined
+    ? { ConditionExpression: 'attribute_not_exists(#k)', ExpressionAttributeNames: { '#k': 'sessionKey' } }
+    : {
+        ConditionExpression: '#v = :expected',
+        ExpressionAttributeNames: { '#v': 'version' },
+        ExpressionAttributeValues: { ':expected': { N: String(expectedVersion) } },
+      };
+}
+
+export class DynamoFoldStore implements FoldStore {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {}
+
+  async get(key: string): Promise<StoredFoldState | undefined> {
+    const out = await this.client.send(
+      new GetItemCommand({ TableName: this.tableName, Key: { sessionKey: { S: key } }, ConsistentRead: true }),
+    );
+    return out.Item ? fromItem(out.Item) : undefined;
+  }
+
+  async put(key: string, state: FoldState, expectedVersion: number | undefined, archive?: FoldArchive): Promise<boolean> {
+    const item = toItem(key, state, (expectedVersion ?? 0) + 1);
+    try {
+      if (archive) {
+        // the new window and the closed window that owes its digest, atomically
+        await this.client.send(
+          new TransactWriteItemsCommand({
+            TransactItems: [
+              { Put: { TableName: this.tableName, Item: item, ...versionCondition(expectedVersion) } },
+              { Put: { TableName: this.tableName, Item: toItem(archive.key, archive.state, 1), ...versionCondition(undefined) } },
+            ],
+          }),
+        );
+      } else {
+        await this.client.send(new PutItemCommand({ TableName: this.tableName, Item: item, ...versionCondition(expectedVersion) }));
+      }
+      return true;
+    } catch (err) {
+      if (isConditionalCheckFailed(err)) return false;
+      throw err;
+    }
+  }
+
+  async listDue(nowMs: number): Promise<StoredFoldState[]> {
+    const out: StoredFoldState[] = [];
+    let startKey: Record<string, AttributeValue> | undefined;
+    for (let page = 0; page < MAX_SCAN_PAGES; page++) {
+      const res = await this.client.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          ConsistentRead: true,
+          FilterExpression: '#we <= :now AND #p > :zero AND #ds = :false',
+          ExpressionAttributeNames: { '#we': 'windowEnd', '#p': 'pending', '#ds': 'digestSent' },
+          ExpressionAttributeValues: { ':now': { N: String(nowMs) }, ':zero': { N: '0' }, ':false': { BOOL: false } },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of res.Items ?? []) out.push(fromItem(item));
+      startKey = res.LastEvaluatedKey;
+      if (!startKey) break;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * CloudWatch alarm notifications: the JSON message CloudWatch publishes to an SNS topic when an
+ * alarm changes state. rootwatch's own pipeline-health alarms (missing heartbeats, notifier errors,
+ * failed deliveries) publish to the activity topic, so the Slack and PagerDuty alerters see these
+ * next to RootwatchAlert messages.
+ */
+import { oneLine } from './text';
+
+export type AlarmState = 'ALARM' | 'OK' | 'INSUFFICIENT_DATA';
+
+/** The fields rootwatch reads from a CloudWatch alarm SNS message (others are ignored). */
+export interface CloudWatchAlarmMessage {
+  AlarmName: string;
+  AlarmDescription?: string | null;
+  AWSAccountId?: string;
+  NewStateValue: AlarmState | string;
+  NewStateReason?: string;
+  OldStateValue?: string;
+  StateChangeTime?: string;
+  /** Long region name as CloudWatch writes it, e.g. "US East (N. Virginia)" */
+  Region?: string;
+  AlarmArn?: string;
+  Trigger?: { MetricName?: string; Namespace?: string; Dimensions?: Array<{ name?: string; value?: string }> } & Record<string, unknown>;
+}
+
+/** The message when it is a CloudWatch alarm notification, else null. */
+export function asAlarmMessage(value: unknown): CloudWatchAlarmMessage | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const v = value as Record<string, unknown>;
+  if (typeof v.AlarmName !== 'string' || typeof v.NewStateValue !== 'string') return null;
+  return v as unknown as CloudWatchAlarmMessage;
+}
+
+/** The region code from an alarm ARN (`arn:aws:cloudwatch:<region>:<account>:alarm:<name>`). */
+export function alarmRegion(alarm: CloudWatchAlarmMessage): string | null {
+  const parts = typeof alarm.AlarmArn === 'string' ? alarm.AlarmArn.split(':') : [];
+  return parts.length >= 7 && parts[3] ? parts[3] : null;
+}
+
+/** Link to the alarm in the CloudWatch console, when the region is known. */
+export function alarmConsoleUrl(alarm: CloudWatchAlarmMessage): string | null {
+  const region = alarmRegion(alarm);
+  if (!region || !/^[a-z0-9-]+$/.test(region)) return null;
+  return (
+    `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}` +
+    `#alarmsV2:alarm/${encodeURIComponent(alarm.AlarmName)}`
+  );
+}
+
+/** `ALARM: rootwatch-heartbeat-missing (was OK)`. */
+export function alarmTitle(alarm: CloudWatchAlarmMessage): string {
+  const was = alarm.OldStateValue ? ` (was ${oneLine(String(alarm.OldStateValue))})` : '';
+  return `${oneLine(alarm.NewStateValue)}: ${oneLine(alarm.AlarmName)}${was}`;
+}

@@ -1,0 +1,103 @@
+/**
+ * Small text helpers shared by the formatters. Pure: no I/O.
+ *
+ * Everything an attacker can influence (user agent, source IP field, account names from config,
+ * request parameters in the raw event) passes through one of these before it reaches a channel.
+ */
+import { fnv1a64 } from '../../core/session';
+import { RootwatchAlert, Severity } from '../../core/types';
+
+/** Severity in upper case, for subjects and headers. */
+export const SEVERITY_LABEL: Record<Severity, string> = {
+  critical: 'CRITICAL',
+  high: 'HIGH',
+  medium: 'MEDIUM',
+  low: 'LOW',
+};
+
+// C0/C1 control characters, DEL, line/paragraph separators and bidi/zero-width format characters.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]/g;
+
+/** One printable line: control characters become spaces, runs of whitespace collapse, trimmed. */
+export function oneLine(value: string): string {
+  return value.replace(CONTROL, ' ').replace(/\s+/g, ' ').trim();
+}
+
+/** Cut to at most `max` characters (code points kept whole), marking the cut with `...`. */
+export function truncate(value: string, max: number): string {
+  if (value.length <= max) return value;
+  if (max <= 3) return value.slice(0, max);
+  let cut = value.slice(0, max - 3);
+  // do not leave half a surrogate pair behind
+  const last = cut.charCodeAt(cut.length - 1);
+  if (last >= 0xd800 && last <= 0xdbff) cut = cut.slice(0, -1);
+  return `${cut}...`;
+}
+
+/**
+ * Printable ASCII only: letters with diacritics lose them (é -> e), anything else that is not
+ * printable ASCII becomes `?`, control characters and line breaks become spaces.
+ */
+export function toAscii(value: string): string {
+  const decomposed = oneLine(value).normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
+  let out = '';
+  for (const ch of decomposed) {
+    const code = ch.codePointAt(0) ?? 0;
+    out += code >= 0x20 && code <= 0x7e ? ch : '?';
+  }
+  return out.replace(/\s+/g, ' ').trim();
+}
+
+/** A value for a one-line field: bounded, printable, `-` when unknown. */
+export function field(value: string | null | undefined, max = 512): string {
+  if (value === null || value === undefined) return '-';
+  const line = oneLine(String(value));
+  return line === '' ? '-' : truncate(line, max);
+}
+
+export function yesNo(value: boolean | null | undefined): string {
+  if (value === true) return 'yes';
+  if (value === false) return 'no';
+  return 'unknown';
+}
+
+/** `Prod (111122223333)` or `111122223333`. */
+export function accountLabel(alert: Pick<RootwatchAlert, 'accountName' | 'facts'>): string {
+  const name = alert.accountName ? oneLine(alert.accountName) : '';
+  return name ? `${name} (${alert.facts.account})` : alert.facts.account;
+}
+
+/** `CreateBucket x5, PutObject x2` sorted by count (desc) then name; at most `limit` names. */
+export function eventNameCounts(counts: Record<string, number>, limit = 10): string {
+  const entries = Object.entries(counts).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const shown = entries.slice(0, limit).map(([name, n]) => `${oneLine(name)} x${n}`);
+  if (entries.length > limit) shown.push(`${entries.length - limit} more names`);
+  return shown.join(', ');
+}
+
+/** The one-line digest statement, e.g. `12 more root events in this session: CreateBucket x7, ...`. */
+export function digestLine(digest: NonNullable<RootwatchAlert['digest']>): string {
+  const noun = digest.count === 1 ? 'event' : 'events';
+  const names = eventNameCounts(digest.eventNames);
+  return `${digest.count} more root ${noun} in this session${names ? `: ${names}` : ''}`;
+}
+
+/** Keep a key within `max` characters; longer keys keep a prefix and a hash of the whole. */
+export function boundedKey(key: string, max: number): string {
+  if (key.length <= max) return key;
+  const hash = fnv1a64(key);
+  return `${key.slice(0, max - hash.length - 1)}#${hash}`;
+}
+
+/** Pretty JSON, cut to `maxChars` with a note when longer. */
+export function prettyJson(value: unknown, maxChars: number): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value, null, 2) ?? 'null';
+  } catch {
+    text = '"<not serializable>"';
+  }
+  if (text.length <= maxChars) return text;
+  return `${text.slice(0, maxChars)}\n... (truncated: ${text.length - maxChars} more characters)`;
+}

@@ -1,0 +1,54 @@
+/**
+ * Secrets (Slack webhook URL, PagerDuty routing key) come from SSM Parameter Store SecureStrings,
+ * read with decryption and cached per Lambda container. Only the parameter NAME is configured (env
+ * var); the value is never put in environment variables or logs.
+ *
+ * The cache expires after `ttlMs` so a rotated secret is picked up without a redeploy, and callers
+ * `invalidate` it when the endpoint rejects the secret (4xx) so the next invocation re-reads it.
+ */
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+
+export const SECRET_CACHE_TTL_MS = 5 * 60 * 1000;
+
+export interface SecretReader {
+  get(parameterName: string): Promise<string>;
+  invalidate(parameterName?: string): void;
+}
+
+export interface SecretReaderOptions {
+  /** @default SECRET_CACHE_TTL_MS */
+  readonly ttlMs?: number;
+  readonly now?: () => number;
+}
+
+export function createSecretReader(client: SSMClient, options: SecretReaderOptions = {}): SecretReader {
+  const ttlMs = options.ttlMs ?? SECRET_CACHE_TTL_MS;
+  const now = options.now ?? Date.now;
+  const cache = new Map<string, { value: Promise<string>; at: number }>();
+
+  async function load(name: string): Promise<string> {
+    const out = await client.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
+    const value = out.Parameter?.Value?.trim();
+    if (!value) throw new Error(`SSM parameter ${name} has no value`);
+    return value;
+  }
+
+  return {
+    get(name: string): Promise<string> {
+      if (!name) return Promise.reject(new Error('no SSM parameter name configured'));
+      const hit = cache.get(name);
+      if (hit && now() - hit.at < ttlMs) return hit.value;
+      const value = load(name);
+      cache.set(name, { value, at: now() });
+      // a failed read is not cached
+      value.catch(() => {
+        if (cache.get(name)?.value === value) cache.delete(name);
+      });
+      return value;
+    },
+    invalidate(name?: string): void {
+      if (name === undefined) cache.clear();
+      else cache.delete(name);
+    },
+  };
+}

@@ -1,0 +1,159 @@
+/**
+ * npm run docs — regenerates the README sections that come from code, between
+ * `<!-- BEGIN GENERATED: name -->` and `<!-- END GENERATED: name -->`: the config reference (from the
+ * JSON Schema), module variables and outputs (from terraform-out/modules), the diagram of the
+ * example config, and the alerts the example event gives (from the Lambdas' own formatting code).
+ * `--check` exits 1 when README.md is stale instead of writing it.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import schema from '../rootwatch.schema.json';
+import { REPO_ROOT } from '../build/lambda-zip';
+import { loadConfig } from '../cli/load-config';
+import { renderDiagram } from '../cli/diagram';
+import { runSimulate } from '../cli/simulate';
+
+const README = path.join(REPO_ROOT, 'README.md');
+export const EXAMPLE_EVENT = path.join(REPO_ROOT, 'examples', 'events', 'root-console-login-no-mfa.json');
+
+interface SchemaNode {
+  type?: string | string[];
+  description?: string;
+  default?: unknown;
+  enum?: unknown[];
+  const?: unknown;
+  properties?: Record<string, SchemaNode>;
+  items?: SchemaNode;
+  oneOf?: SchemaNode[];
+  additionalProperties?: boolean | SchemaNode;
+  errorHint?: string;
+  required?: string[];
+}
+
+const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+function typeOf(n: SchemaNode): string {
+  if (n.const !== undefined) return `\`${JSON.stringify(n.const)}\``;
+  if (n.enum && n.enum.length <= 4) return n.enum.map((e) => `\`${JSON.stringify(e)}\``).join(' \\| ');
+  if (n.type === 'array') return `${n.items ? typeOf(n.items) : 'any'}[]`;
+  if (n.oneOf) return n.oneOf.map(typeOf).join(' \\| ');
+  return String(n.type ?? 'object');
+}
+
+/** One row per documented field of the schema, depth first. */
+export function configReference(): string {
+  const rows: string[] = ['| field | type | default | description |', '|---|---|---|---|'];
+  const walk = (node: SchemaNode, at: string, required: boolean) => {
+    if (at && at !== '$schema') {
+      const desc = [node.description, node.errorHint && !node.description?.includes(node.errorHint) ? `Value ${node.errorHint}.` : '']
+        .filter(Boolean)
+        .join(' ');
+      const def = node.default !== undefined ? `\`${JSON.stringify(node.default)}\`` : required ? '**required**' : '';
+      rows.push(`| \`${at}\` | ${typeOf(node)} | ${def} | ${cell(desc)} |`);
+    }
+    const props = node.properties ?? node.items?.properties;
+    const req = node.required ?? node.items?.required ?? [];
+    const base = node.items?.properties ? `${at}[]` : at;
+    for (const [k, v] of Object.entries(props ?? {})) walk(v, base ? `${base}.${k}` : k, req.includes(k));
+    if (node.oneOf && !props) node.oneOf.forEach((branch) => {
+      for (const [k, v] of Object.entries(branch.properties ?? {})) if (k !== 'type') walk(v, `${at}.${k} (${JSON.stringify(branch.properties?.type?.const)})`, (branch.required ?? []).includes(k));
+    });
+  };
+  walk(schema as SchemaNode, '', false);
+  return rows.join('\n');
+}
+
+/** Variables and outputs of each generated module, as its main.tf.json declares them. */
+export function moduleInterfaces(outDir: string): string {
+  const parts: string[] = [];
+  const modulesDir = path.join(outDir, 'modules');
+  for (const name of fs.readdirSync(modulesDir).sort()) {
+    const tf = JSON.parse(fs.readFileSync(path.join(modulesDir, name, 'main.tf.json'), 'utf8'));
+    const aliases: string[] = tf.terraform?.required_providers?.aws?.configuration_aliases ?? [];
+    parts.push(`#### \`modules/${name}\``, '');
+    parts.push(`Providers: \`aws\` (default)${aliases.length ? `, ${aliases.map((a) => `\`${a}\``).join(', ')}` : ''}.`, '');
+    parts.push('| variable | type | description |', '|---|---|---|');
+    for (const [v, spec] of Object.entries<{ type?: string; description?: string; sensitive?: boolean }>(tf.variable ?? {})) {
+      parts.push(`| \`${v}\` | ${spec.type ?? 'any'}${spec.sensitive ? ' (sensitive)' : ''} | ${cell(spec.description ?? '')} |`);
+    }
+    parts.push('', '| output | description |', '|---|---|');
+    for (const [o, spec] of Object.entries<{ description?: string }>(tf.output ?? {})) parts.push(`| \`${o}\` | ${cell(spec.description ?? '')} |`);
+    parts.push('');
+  }
+  return parts.join('\n').trimEnd();
+}
+
+async function alertExamples(): Promise<string> {
+  const config = loadConfig(path.join(REPO_ROOT, 'rootwatch.config.json'));
+  const render = async (target: 'slack' | 'pagerduty' | 'email') =>
+    JSON.parse((await runSimulate({ input: EXAMPLE_EVENT, json: false, render: target, config })).stdout);
+  const email = await render('email');
+  const rawAt = email.body.indexOf('\nRaw event:');
+  const body = rawAt > 0 ? `${email.body.slice(0, rawAt)}\nRaw event:\n{ …the full EventBridge event, pretty-printed… }` : email.body;
+  return [
+    'Email (`subject`, then `body`):',
+    '',
+    '```text',
+    email.subject,
+    '',
+    body.trimEnd(),
+    '```',
+    '',
+    'Slack (incoming-webhook body):',
+    '',
+    '```json',
+    JSON.stringify(await render('slack'), null, 2),
+    '```',
+    '',
+    'PagerDuty (Events API v2 body; the routing key is read from SSM at run time):',
+    '',
+    '```json',
+    JSON.stringify(await render('pagerduty'), null, 2),
+    '```',
+  ].join('\n');
+}
+
+export async function generatedSections(outDir = path.join(REPO_ROOT, 'terraform-out')): Promise<Record<string, string>> {
+  const config = loadConfig(path.join(REPO_ROOT, 'rootwatch.config.json'));
+  const explain = await runSimulate({ input: EXAMPLE_EVENT, json: false, config });
+  return {
+    'config-reference': configReference(),
+    'module-interfaces': moduleInterfaces(outDir),
+    diagram: ['```mermaid', renderDiagram(config).trimEnd(), '```'].join('\n'),
+    'simulate-example': ['```text', `$ npx rootwatch simulate examples/events/root-console-login-no-mfa.json`, explain.stdout.trimEnd(), '```'].join('\n'),
+    'alert-examples': await alertExamples(),
+  };
+}
+
+/** README text with every generated section replaced; throws when a marker is missing. */
+export function fillSections(readme: string, sections: Record<string, string>): string {
+  let out = readme;
+  for (const [name, body] of Object.entries(sections)) {
+    const re = new RegExp(`(<!-- BEGIN GENERATED: ${name} -->\\n)[\\s\\S]*?(<!-- END GENERATED: ${name} -->)`);
+    if (!re.test(out)) throw new Error(`README.md has no generated section "${name}"`);
+    out = out.replace(re, (_m, begin: string, end: string) => `${begin}${body}\n${end}`);
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const current = fs.readFileSync(README, 'utf8');
+  const next = fillSections(current, await generatedSections());
+  if (process.argv.includes('--check')) {
+    if (next !== current) {
+      console.error('docs: README.md is stale; run `npm run docs`');
+      process.exit(1);
+    }
+    console.log('docs: README.md is up to date');
+    return;
+  }
+  fs.writeFileSync(README, next);
+  console.log(next === current ? 'docs: README.md already up to date' : 'docs: README.md regenerated');
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(`docs: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  });
+}
