@@ -37,8 +37,9 @@ async function main(argv: string[]): Promise<void> {
           .option('out', { alias: 'o', type: 'string', default: process.env.CDKTF_OUTDIR || 'terraform-out', describe: 'output folder' }),
       async (args) => {
         const { loadConfig } = await import('./cli/load-config');
+        const config = loadConfig(args.config); // bad input fails before cdktf is even loaded
         const { synthesize } = await import('./cli/synth');
-        const result = synthesize(loadConfig(args.config), args.out);
+        const result = synthesize(config, args.out);
         const shown = result.stacks.slice(0, 6).join(', ') + (result.stacks.length > 6 ? `, … ${result.stacks.length - 6} more` : '');
         process.stdout.write(`rootwatch: synthesized ${result.stacks.length} stacks (${shown}) and modules ${result.modules.join(', ')} into ${args.out}\n`);
       },

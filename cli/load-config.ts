@@ -47,11 +47,34 @@ function describe(error: ErrorObject, data: unknown): ConfigError {
     case 'uniqueItems':
       return new ConfigError(field, 'must not list the same value twice');
     case 'oneOf':
-    case 'const':
-      return new ConfigError(field, field.startsWith('backend') ? 'must be {"type":"local"} or {"type":"s3","bucket":...,"region":...}' : error.message ?? 'is invalid');
+    case 'const': {
+      // An object whose `type` selects no variant: the type is what is wrong.
+      const value = valueAt(data, error.instancePath);
+      const atType = error.keyword === 'oneOf' && value !== null && typeof value === 'object' && 'type' in value;
+      return new ConfigError(atType ? `${field}.type` : field, field.startsWith('backend') ? 'must be {"type":"local"} or {"type":"s3","bucket":...,"region":...}' : error.message ?? 'is invalid');
+    }
     default:
       return new ConfigError(field || '(config)', hint && error.keyword !== 'type' ? hint : error.message ?? 'is invalid');
   }
+}
+
+/**
+ * A oneOf reports the errors of every variant; only the variant the value's `type` selects counts
+ * (`{"type":"s3"}` without `region` is missing its region, not carrying an unknown key of the
+ * local variant). When no variant matches the type, only the oneOf error itself is left.
+ */
+function relevant(errors: ErrorObject[], data: unknown): ErrorObject[] {
+  let kept = errors;
+  for (const e of errors) {
+    if (e.keyword !== 'oneOf' || !Array.isArray(e.schema)) continue;
+    const value = valueAt(data, e.instancePath) as { type?: unknown } | null | undefined;
+    const variants = e.schema as Array<{ properties?: { type?: { const?: unknown } } }>;
+    const chosen = value !== null && typeof value === 'object' ? variants.findIndex((v) => v.properties?.type?.const === value.type) : -1;
+    const inside = (x: ErrorObject) => x.schemaPath.startsWith(`${e.schemaPath}/`);
+    const isObject = value !== null && typeof value === 'object' && !Array.isArray(value);
+    kept = kept.filter((x) => !inside(x) || (chosen >= 0 ? x.schemaPath.startsWith(`${e.schemaPath}/${chosen}/`) : !isObject && x.keyword === 'type'));
+  }
+  return kept;
 }
 
 function valueAt(data: unknown, instancePath: string): unknown {
@@ -66,8 +89,8 @@ export function checkConfig(data: unknown, baseDir: string): RootwatchConfig {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new ConfigError('(config)', 'must be a JSON object');
   const errors = validate(data);
   if (errors.length > 0) {
-    // oneOf reports its branches first; the most specific error is the deepest one.
-    const best = [...errors].sort((a, b) => b.instancePath.length - a.instancePath.length)[0];
+    // The most specific error is the deepest one, among the errors that count (see relevant()).
+    const best = relevant(errors, data).sort((a, b) => b.instancePath.length - a.instancePath.length)[0];
     throw describe(best, data);
   }
   const raw = data as RawConfig;

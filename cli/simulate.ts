@@ -12,7 +12,7 @@ import * as fs from 'fs';
 import { toAlert } from '../core/alert';
 import { DEFAULT_NAME_PREFIX, RuleMatches, classify, ruleMatches } from '../core/classify';
 import type { RootwatchConfig } from '../core/config';
-import { HEARTBEAT_METRIC } from '../core/lambda-contract';
+import { HEARTBEAT_METRIC, heartbeatNamespace } from '../core/lambda-contract';
 import {
   DETAIL_TYPE_API_CALL,
   DETAIL_TYPE_SIGN_IN,
@@ -251,7 +251,7 @@ function explain(
     lines.push(`  1. spoke heartbeat forwarding rule in ${region} on the default event bus of ${account}`);
     lines.push(`  2. -> hub event bus in ${hubRegion} (account ${hubAccount})`);
     lines.push(`  3. -> hub rule ${names.hubPipeline}`);
-    lines.push(`  4. -> notifier: records metric ${HEARTBEAT_METRIC.namespace}/${HEARTBEAT_METRIC.name} (${HEARTBEAT_METRIC.dimension}=${account}); sends nothing. A missing heartbeat raises the pipeline alarm.`);
+    lines.push(`  4. -> notifier: records metric ${HEARTBEAT_METRIC.name} in namespace ${heartbeatNamespace(namePrefix)} (${HEARTBEAT_METRIC.dimension}=${account}); sends nothing. A missing heartbeat raises the pipeline alarm.`);
     if (coverage) lines.push(`Note: ${coverage}`);
     return `${lines.join('\n')}\n`;
   }

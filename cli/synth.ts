@@ -10,6 +10,7 @@ import { LAMBDA_BUNDLES } from '../core/lambda-contract';
 import { bundleFile, zipBundle } from '../build/lambda-zip';
 import { buildDeployApp, buildModuleApp } from '../stacks/app';
 import { LambdaCodeSet } from '../stacks/lambda-code';
+import { UsageError } from './errors';
 
 export interface SynthResult {
   readonly outDir: string;
@@ -20,6 +21,7 @@ export interface SynthResult {
 
 export function synthesize(config: RootwatchConfig, outDir: string): SynthResult {
   const out = path.resolve(outDir);
+  checkReplaceable(out);
   fs.mkdirSync(path.dirname(out), { recursive: true });
   const stage = fs.mkdtempSync(path.join(path.dirname(out), `.${path.basename(out)}.staging-`));
   try {
@@ -53,6 +55,25 @@ export function synthesize(config: RootwatchConfig, outDir: string): SynthResult
     stacks: fs.readdirSync(path.join(out, 'stacks')).sort(),
     modules: fs.readdirSync(path.join(out, 'modules')).sort(),
   };
+}
+
+/** Synth replaces `out` as a whole: only a missing or empty folder or a previous output may go. */
+function checkReplaceable(out: string): void {
+  if (!fs.existsSync(out)) return;
+  if (!fs.statSync(out).isDirectory()) throw new UsageError(`--out: ${out} is a file, not an output folder`);
+  const entries = fs.readdirSync(out);
+  if (entries.length > 0 && !entries.includes('manifest.json')) {
+    throw new UsageError(`--out: ${out} is neither empty nor a synth output (no manifest.json); refusing to replace it`);
+  }
+  // Earlier versions kept local state in the stack folders: never delete it with the old output.
+  const stacks = path.join(out, 'stacks');
+  for (const stack of fs.existsSync(stacks) ? fs.readdirSync(stacks).sort() : []) {
+    const dir = path.join(stacks, stack);
+    const state = fs.statSync(dir).isDirectory() ? fs.readdirSync(dir).sort().find((f) => /\.tfstate(\.backup)?$/.test(f)) : undefined;
+    if (state) {
+      throw new UsageError(`--out: ${path.join(dir, state)} is Terraform state inside the output folder, which synth replaces; move it to ${path.resolve(dir, '../../..', `terraform.${stack}.tfstate`)} first`);
+    }
+  }
 }
 
 /** Replace `out` with `stage`: two renames on one filesystem, the old tree removed last. */

@@ -112,6 +112,18 @@ export function withSigninRegion(regions: readonly string[]): string[] {
 
 const accountOfArn = (arn: string): string => arn.split(':')[4];
 
+/** EventBridge bus policies are limited to 10 KB: more listed accounts need `hub.organizationId`. */
+export const MAX_LISTED_SPOKES = 200;
+
+/**
+ * Why a heartbeat schedule cannot work, or undefined. AWS wants `rate(1 hour)` but `rate(N hours)`,
+ * and the hub's heartbeat alarm looks at most one day back, so a beat must come at least daily.
+ */
+export function heartbeatScheduleProblem(expression: string): string | undefined {
+  if (expression === 'rate(1 day)' || expression === 'rate(1 hour)' || /^rate\(([2-9]|1[0-9]|2[0-4]) hours\)$/.test(expression)) return undefined;
+  return `must be rate(1 day), rate(1 hour) or rate(N hours) with N from 2 to 24 (got ${JSON.stringify(expression)})`;
+}
+
 /**
  * Apply defaults and cross-field rules to a schema-valid raw config.
  * `ouAccounts[i]` are the accounts of `organizationalUnits[i]` (read by the caller).
@@ -169,6 +181,12 @@ export function resolveConfig(raw: RawConfig, ouAccounts: OrgAccount[][] = []): 
     });
   });
   accountNames[hub.accountId] ??= hub.name;
+  if (!hub.organizationId && spokes.length === 0) {
+    throw new ConfigError('spokes', 'list at least one spoke (or organizationalUnits) or set hub.organizationId: the hub bus would admit no account');
+  }
+  if (!hub.organizationId && spokes.length > MAX_LISTED_SPOKES) {
+    throw new ConfigError('hub.organizationId', `must be set for more than ${MAX_LISTED_SPOKES} spokes (${spokes.length}): the hub bus policy cannot list them (10 KB limit)`);
+  }
 
   const a = raw.alerts ?? {};
   const g = raw.guardrails ?? {};
@@ -193,10 +211,14 @@ export function resolveConfig(raw: RawConfig, ouAccounts: OrgAccount[][] = []): 
       }
     }
   } else {
+    // Present and on, explicitly or by default (denyRootScp and centralizedRootAccess default to on).
+    const onByDefault = { denyRootScp: true, denyRootAccessKeysScp: false, centralizedRootAccess: true, guardDuty: false, securityHub: false };
     for (const key of ['denyRootScp', 'denyRootAccessKeysScp', 'centralizedRootAccess', 'guardDuty', 'securityHub'] as const) {
-      if (g[key]?.enabled) throw new ConfigError(`guardrails.${key}`, 'needs guardrails.managementAccount');
+      if (g[key] !== undefined && (g[key]?.enabled ?? onByDefault[key])) throw new ConfigError(`guardrails.${key}`, 'needs guardrails.managementAccount');
     }
   }
+  const heartbeatProblem = a.heartbeat?.scheduleExpression === undefined ? undefined : heartbeatScheduleProblem(a.heartbeat.scheduleExpression);
+  if (heartbeatProblem) throw new ConfigError('alerts.heartbeat.scheduleExpression', heartbeatProblem);
 
   return {
     namePrefix,

@@ -34,7 +34,15 @@ export const ENV = {
 } as const;
 
 /** CloudWatch metric the notifier writes for each heartbeat (dimension `Account`). */
-export const HEARTBEAT_METRIC = { namespace: 'Rootwatch', name: 'Heartbeat', dimension: 'Account' } as const;
+export const HEARTBEAT_METRIC = { name: 'Heartbeat', dimension: 'Account' } as const;
+
+/**
+ * The heartbeat namespace is per deployment: two deployments (name prefixes) in one hub account
+ * must not feed each other's heartbeat alarms, or one would hide the other's broken path.
+ */
+export function heartbeatNamespace(namePrefix: string): string {
+  return `Rootwatch/${namePrefix}`;
+}
 
 /** The scheduled event that makes the notifier send pending digests. */
 export const DIGEST_SWEEP_SOURCE = 'rootwatch.digest-sweep';

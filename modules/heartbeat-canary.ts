@@ -5,6 +5,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { policyDocument, rolePrefix, serviceTrustPolicy } from './iam';
 import { HEARTBEAT_DETAIL_TYPE, HEARTBEAT_SOURCE } from '../core/patterns';
+import { heartbeatScheduleProblem } from '../core/config';
 
 export interface HeartbeatCanaryProps {
   readonly namePrefix: string;
@@ -28,9 +29,8 @@ export class HeartbeatCanary extends Construct {
   constructor(scope: Construct, id: string, props: HeartbeatCanaryProps) {
     super(scope, id);
     const schedule = props.scheduleExpression ?? 'rate(1 day)';
-    if (!/^rate\((1 day|\d+ hours?)\)$/.test(schedule)) {
-      throw new Error(`HeartbeatCanary.scheduleExpression: must be rate(1 day) or rate(N hours) (got "${schedule}")`);
-    }
+    const problem = heartbeatScheduleProblem(schedule);
+    if (problem) throw new Error(`HeartbeatCanary.scheduleExpression: ${problem}`);
     const provider = props.provider ? { provider: props.provider } : {};
     const defaultBusArn = `arn:${props.partition}:events:${props.region}:${props.accountId}:event-bus/default`;
     const role = new IamRole(this, 'role', {

@@ -3,6 +3,7 @@ import { CloudwatchEventBus } from '@cdktf/provider-aws/lib/cloudwatch-event-bus
 import { CloudwatchEventBusPolicy } from '@cdktf/provider-aws/lib/cloudwatch-event-bus-policy';
 import { ArnScope, arnOf, policyDocument } from './iam';
 import { hubBusName } from '../core/patterns';
+import { MAX_LISTED_SPOKES } from '../core/config';
 
 export interface HubEventBusProps {
   readonly namePrefix: string;
@@ -14,7 +15,7 @@ export interface HubEventBusProps {
 }
 
 /** EventBridge bus policies are limited to 10 KB; beyond this many accounts use the organization. */
-export const MAX_LISTED_ACCOUNTS = 200;
+export const MAX_LISTED_ACCOUNTS = MAX_LISTED_SPOKES;
 
 export { hubBusName };
 

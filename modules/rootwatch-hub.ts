@@ -13,8 +13,9 @@ import { HttpAlerter } from './http-alerter';
 import { hubBusName, HubEventBus } from './hub-event-bus';
 import { ArnScope, arnOf, policyDocument } from './iam';
 import { ruleNames, rulePatterns, RULE_STATE_ALL_MANAGEMENT_EVENTS } from '../core/patterns';
-import { DIGEST_SWEEP_SOURCE, ENV, HEARTBEAT_METRIC } from '../core/lambda-contract';
+import { DIGEST_SWEEP_SOURCE, ENV, HEARTBEAT_METRIC, heartbeatNamespace } from '../core/lambda-contract';
 import { AssumedRootPolicy } from '../core/types';
+import { heartbeatScheduleProblem } from '../core/config';
 
 export interface RootwatchHubProps {
   readonly namePrefix: string;
@@ -134,7 +135,7 @@ export class RootwatchHub extends Construct {
           Effect: 'Allow',
           Action: 'cloudwatch:PutMetricData',
           Resource: '*',
-          Condition: { StringEquals: { 'cloudwatch:namespace': HEARTBEAT_METRIC.namespace } },
+          Condition: { StringEquals: { 'cloudwatch:namespace': heartbeatNamespace(p) } },
         },
       ],
     });
@@ -256,7 +257,7 @@ export class RootwatchHub extends Construct {
         new CloudwatchMetricAlarm(this, `heartbeat-${key}`, {
           alarmName: `${p}-heartbeat-late-${account}`,
           alarmDescription: `rootwatch: no heartbeat from account ${account}; its root events may not reach the hub`,
-          namespace: HEARTBEAT_METRIC.namespace,
+          namespace: heartbeatNamespace(p),
           metricName: HEARTBEAT_METRIC.name,
           dimensions: { [HEARTBEAT_METRIC.dimension]: account },
           statistic: 'Sum',
@@ -315,10 +316,10 @@ export class RootwatchHub extends Construct {
  * timing jitter, two are not), capped at CloudWatch's one-day limit for period × evaluations.
  */
 export function heartbeatAlarmPeriod(schedule: string): number {
-  const m = /^rate\((\d+) (day|hours?)\)$/.exec(schedule);
-  if (!m) throw new Error(`heartbeat schedule: must be rate(1 day) or rate(N hours) (got "${schedule}")`);
+  const problem = heartbeatScheduleProblem(schedule);
+  if (problem) throw new Error(`RootwatchHub.heartbeatSchedule: ${problem}`);
+  const m = /^rate\((\d+) (day|hours?)\)$/.exec(schedule)!;
   const seconds = Number(m[1]) * (m[2] === 'day' ? 86400 : 3600);
-  if (seconds <= 0) throw new Error(`heartbeat schedule: interval must be positive (got "${schedule}")`);
   return Math.min(2 * seconds, 86400);
 }
 

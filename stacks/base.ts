@@ -82,7 +82,9 @@ export abstract class RootwatchStack extends TerraformStack {
       });
       backend.addOverride('use_lockfile', true);
     } else {
-      new LocalBackend(this, { path: 'terraform.tfstate' });
+      // Relative to the stack's folder <out>/stacks/<name>: beside the output folder, like cdktf's own
+      // default, because every synth replaces the output folder and would delete state kept inside it.
+      new LocalBackend(this, { path: `../../../terraform.${stackName}.tfstate` });
     }
   }
 

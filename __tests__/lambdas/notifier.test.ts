@@ -103,7 +103,7 @@ describe('notifier handler: one event', () => {
     expect(published()).toHaveLength(0);
     const [call] = cw.commandCalls(PutMetricDataCommand);
     expect(call.args[0].input).toMatchObject({
-      Namespace: 'Rootwatch',
+      Namespace: 'Rootwatch/rootwatch', // per deployment: heartbeatNamespace(namePrefix)
       MetricData: [{ MetricName: 'Heartbeat', Dimensions: [{ Name: 'Account', Value: '111122223333' }], Value: 1 }],
     });
   });

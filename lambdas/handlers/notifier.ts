@@ -6,7 +6,7 @@
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { HEARTBEAT_METRIC } from '../../core/lambda-contract';
+import { HEARTBEAT_METRIC, heartbeatNamespace } from '../../core/lambda-contract';
 import { DynamoFoldStore } from '../dynamo-store';
 import { NotifierDeps, NotifierOutcome, handleNotifierInput, readNotifierConfig } from '../notifier';
 import { log } from '../log';
@@ -16,7 +16,7 @@ let cloudwatch: CloudWatchClient | undefined;
 let dynamo: DynamoDBClient | undefined;
 const stores = new Map<string, DynamoFoldStore>();
 
-function deps(stateTable: string | null): NotifierDeps {
+function deps(stateTable: string | null, namePrefix: string): NotifierDeps {
   sns ??= new SNSClient({});
   cloudwatch ??= new CloudWatchClient({});
   let store: DynamoFoldStore | null = null;
@@ -34,7 +34,7 @@ function deps(stateTable: string | null): NotifierDeps {
     async putHeartbeat(account) {
       await cwClient.send(
         new PutMetricDataCommand({
-          Namespace: HEARTBEAT_METRIC.namespace,
+          Namespace: heartbeatNamespace(namePrefix),
           MetricData: [
             {
               MetricName: HEARTBEAT_METRIC.name,
@@ -54,5 +54,5 @@ function deps(stateTable: string | null): NotifierDeps {
 
 export async function handler(event: unknown): Promise<NotifierOutcome> {
   const config = readNotifierConfig(process.env, (message) => log({ level: 'warn', msg: message }));
-  return handleNotifierInput(event, config, deps(config.stateTable));
+  return handleNotifierInput(event, config, deps(config.stateTable, config.namePrefix));
 }

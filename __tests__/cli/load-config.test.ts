@@ -1,0 +1,102 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { checkConfig, fieldPath, loadConfig } from '../../cli/load-config';
+import { ConfigError } from '../../core/config';
+import { BAD_INPUTS, EXAMPLE_CONFIG, FIXTURES, minimalRaw, writeConfig } from '../helpers/configs';
+import { rmrf, tempDir } from '../helpers/tree';
+
+let tmp: string;
+beforeAll(() => {
+  tmp = tempDir('load-config');
+});
+afterAll(() => rmrf(tmp));
+
+function loadError(file: string): ConfigError {
+  try {
+    loadConfig(file);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw new Error(`expected a ConfigError, got ${String(e)}`);
+    return e;
+  }
+  throw new Error(`expected ${file} to be rejected`);
+}
+
+describe('bad input: one ConfigError naming the field', () => {
+  it('has at least 25 cases', () => expect(BAD_INPUTS.length).toBeGreaterThanOrEqual(25));
+
+  it.each(BAD_INPUTS.map((c, i) => [c.name, i] as const))('%s', (_name, i) => {
+    const c = BAD_INPUTS[i];
+    const dir = path.join(tmp, `case-${i}`);
+    fs.mkdirSync(dir, { recursive: true });
+    const e = loadError(c.write(dir));
+    expect(e.field).toBe(c.field);
+    expect(e.message.startsWith(`${c.field}: `)).toBe(true);
+    expect(e.message.slice(c.field.length + 2)).toMatch(c.problem);
+    expect(e.message).not.toMatch(/[\r\n]/);
+  });
+});
+
+describe('messages', () => {
+  it('uses the schema hint instead of the raw pattern', () => {
+    const raw = minimalRaw();
+    raw.spokes[1].accountId = '12345';
+    expect(() => checkConfig(raw, tmp)).toThrow('spokes[1].accountId: must be 12 digits (got "12345")');
+  });
+
+  it('picks the backend variant by its type and names its missing field', () => {
+    const raw = minimalRaw();
+    raw.backend = { type: 's3', bucket: 'state-bucket' };
+    expect(() => checkConfig(raw, tmp)).toThrow('backend.region: is required');
+  });
+
+  it('rejects a non-object backend', () => {
+    const raw = minimalRaw();
+    raw.backend = 'local';
+    expect(() => checkConfig(raw, tmp)).toThrow(/^backend: /);
+  });
+
+  it.each([null, 42, 'text', []])('rejects %p as the whole config', (data) => {
+    expect(() => checkConfig(data, tmp)).toThrow('(config): must be a JSON object');
+  });
+});
+
+describe('good input', () => {
+  it('loads the example config', () => {
+    const c = loadConfig(EXAMPLE_CONFIG);
+    expect(c.hub).toMatchObject({ name: 'security', accountId: '111111111111', region: 'eu-west-1', organizationId: 'o-exampleorgid' });
+    expect(c.hub.regions).toEqual(['us-east-1', 'us-east-2', 'us-west-2', 'eu-west-1', 'eu-central-1']);
+    expect(c.spokes.map((s) => [s.name, s.regions])).toEqual([
+      ['prod', ['us-east-1', 'us-east-2', 'us-west-2', 'eu-west-1', 'eu-central-1']],
+      ['staging', ['us-east-1', 'eu-west-1']],
+    ]);
+    expect(c.orgGuardrails?.managementAccount).toEqual({ accountId: '444444444444', region: 'us-east-1' });
+  });
+
+  it('resolves an OU accounts file relative to the config file, whatever the cwd', () => {
+    const cwd = process.cwd();
+    try {
+      process.chdir(tmp);
+      const c = loadConfig(path.relative(tmp, path.join(FIXTURES, 'with-ou.json')));
+      expect(c.spokes.map((s) => s.accountId)).toEqual(['222222222222', '555555555555', '777777777777']);
+      expect(c.accountNames).toMatchObject({ '555555555555': 'Sandbox', '777777777777': 'Data' });
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
+  it('accepts $schema and an s3 backend', () => {
+    const raw = { ...minimalRaw(), $schema: './rootwatch.schema.json', backend: { type: 's3', bucket: 'state-bucket', region: 'eu-west-1', kmsKeyId: 'alias/state' } };
+    expect(loadConfig(writeConfig(tmp, 'ok.json', raw)).backend).toEqual({ type: 's3', bucket: 'state-bucket', region: 'eu-west-1', keyPrefix: 'rootwatch', kmsKeyId: 'alias/state' });
+  });
+});
+
+describe('fieldPath', () => {
+  it.each([
+    ['', ''],
+    ['/hub', 'hub'],
+    ['/spokes/1/accountId', 'spokes[1].accountId'],
+    ['/spokes/0/regions/2', 'spokes[0].regions[2]'],
+    ['/tags/a~1b', 'tags.a/b'],
+    ['/tags/x~0y', 'tags.x~y'],
+  ])('%p -> %p', (pointer, field) => expect(fieldPath(pointer)).toBe(field));
+});

@@ -1,0 +1,110 @@
+/**
+ * Runs the real CLI (`node dist/main.js ...`) as a child process. The CLI tests need the built
+ * dist/; `ensureDist()` recompiles it once (shared by every test file, under a lock) when a
+ * generator source is newer than its compiled file, so the tests never exercise stale code.
+ */
+import { spawn, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { LAMBDA_BUNDLES } from '../../core/lambda-contract';
+import { REPO } from './configs';
+
+export const MAIN_JS = path.join(REPO, 'dist', 'main.js');
+const SOURCE_DIRS = ['cli', 'core', 'stacks', 'modules', 'build'];
+
+function sleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** Generator sources whose compiled file is missing or older than the source. */
+export function staleOutputs(): string[] {
+  const sources = ['main.ts', 'rootwatch.schema.json'];
+  for (const dir of SOURCE_DIRS) {
+    const walk = (d: string) => {
+      for (const e of fs.readdirSync(path.join(REPO, d), { withFileTypes: true })) {
+        const rel = path.join(d, e.name);
+        if (e.isDirectory()) walk(rel);
+        else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) sources.push(rel);
+      }
+    };
+    walk(dir);
+  }
+  return sources.filter((src) => {
+    const out = path.join(REPO, 'dist', src.replace(/\.ts$/, '.js'));
+    if (!fs.existsSync(out)) return true;
+    return fs.statSync(path.join(REPO, src)).mtimeMs > fs.statSync(out).mtimeMs;
+  });
+}
+
+/** Make sure dist/ holds the current generator (tsc once, under a cross-process lock) and the Lambda bundles exist. */
+export function ensureDist(): void {
+  const missing = LAMBDA_BUNDLES.filter((b) => !fs.existsSync(path.join(REPO, 'dist', 'lambda-bundles', b, 'index.js')));
+  if (missing.length > 0) throw new Error(`dist/lambda-bundles/{${missing.join(',')}}/index.js missing: run \`npm run build\` first`);
+  if (staleOutputs().length === 0) return;
+  const lock = path.join(os.tmpdir(), `rootwatch-dist-build-${Buffer.from(REPO).toString('hex').slice(-24)}.lock`);
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      break;
+    } catch {
+      // another test file is compiling: wait, then look again
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock}`);
+      try {
+        if (Date.now() - fs.statSync(lock).mtimeMs > 120_000) fs.rmSync(lock, { recursive: true, force: true });
+      } catch {
+        /* lock vanished meanwhile */
+      }
+      sleep(250);
+      if (staleOutputs().length === 0) return;
+    }
+  }
+  try {
+    if (staleOutputs().length === 0) return;
+    // Type errors elsewhere (e.g. lambdas/ in progress) do not stop tsc from emitting.
+    spawnSync(process.execPath, [path.join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(REPO, 'tsconfig.json')], { cwd: REPO, stdio: 'ignore' });
+    const still = staleOutputs();
+    if (still.length > 0) throw new Error(`dist/ is stale after tsc for: ${still.slice(0, 5).join(', ')}; run \`npm run build\``);
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+export interface CliResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [MAIN_JS, ...args], {
+      cwd: opts.cwd ?? REPO,
+      env: { ...process.env, CDKTF_OUTDIR: '', ...opts.env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Run async tasks with at most `limit` at a time, results in input order. */
+export async function inPool<T>(tasks: (() => Promise<T>)[], limit = 3): Promise<T[]> {
+  const results: T[] = new Array(tasks.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < tasks.length) {
+      const i = next++;
+      results[i] = await tasks[i]();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+  return results;
+}
+
+/** stderr as lines (the trailing newline does not count as an extra line). */
+export const stderrLines = (r: CliResult): string[] => r.stderr.replace(/\n$/, '').split('\n').filter((l, i, all) => l !== '' || all.length > 1);

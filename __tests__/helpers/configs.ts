@@ -1,0 +1,130 @@
+/**
+ * Config fixtures for the generator tests: the example config, the minimal fixture, and the table
+ * of bad inputs shared by the loadConfig tests and the CLI tests (same cases, two entry points).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+
+export const REPO = path.resolve(__dirname, '../..');
+export const FIXTURES = path.resolve(__dirname, '../fixtures/configs');
+export const EXAMPLE_CONFIG = path.join(REPO, 'rootwatch.config.json');
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = any;
+
+export const readJson = (file: string): Json => JSON.parse(fs.readFileSync(file, 'utf8'));
+export const exampleRaw = (): Json => readJson(EXAMPLE_CONFIG);
+export const minimalRaw = (): Json => readJson(path.join(FIXTURES, 'minimal.json'));
+
+/** Write `data` (object or raw text) as `<dir>/<name>` and return the path. */
+export function writeConfig(dir: string, name: string, data: Json | string): string {
+  const file = path.join(dir, name);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, typeof data === 'string' ? data : JSON.stringify(data, null, 2));
+  return file;
+}
+
+/** `n` distinct spoke entries (account ids 100000000000 + i). */
+export function manySpokes(n: number): Json[] {
+  return Array.from({ length: n }, (_, i) => {
+    const id = String(100000000000 + i);
+    return { name: `s${i}`, accountId: id, assumeRoleArn: `arn:aws:iam::${id}:role/rootwatch-deployer` };
+  });
+}
+
+export interface BadInput {
+  /** what is wrong */
+  readonly name: string;
+  /** the field path the one-line message must start with */
+  readonly field: string;
+  /** what the rest of the message must say */
+  readonly problem: RegExp;
+  /** writes the config (and whatever it refers to) into `dir`; returns the --config path */
+  readonly write: (dir: string) => string;
+}
+
+const mutate = (base: () => Json, change: (c: Json) => Json | void) => (dir: string) => {
+  const c = base();
+  const replaced = change(c);
+  return writeConfig(dir, 'config.json', replaced === undefined ? c : replaced);
+};
+const fromMinimal = (change: (c: Json) => Json | void) => mutate(minimalRaw, change);
+const fromExample = (change: (c: Json) => Json | void) => mutate(exampleRaw, change);
+/** An OU config next to a copy of the given export (accountsFile is relative to the config). */
+const withOuFile = (exportFixture: string | undefined, ouChange: (ou: Json) => void = () => undefined) => (dir: string) => {
+  const c = minimalRaw();
+  const ou: Json = { ouId: 'ou-ab12-34cd56ef', accountsFile: 'org/accounts.json', assumeRoleName: 'rootwatch-deployer' };
+  ouChange(ou);
+  c.organizationalUnits = [ou];
+  if (exportFixture) writeConfig(dir, 'org/accounts.json', fs.readFileSync(path.join(FIXTURES, 'org', exportFixture), 'utf8'));
+  return writeConfig(dir, 'config.json', c);
+};
+
+export const BAD_INPUTS: readonly BadInput[] = [
+  // account ids
+  { name: 'spoke account id of 11 digits', field: 'spokes[1].accountId', problem: /^must be 12 digits \(got "33333333333"\)$/, write: fromMinimal((c) => { c.spokes[1].accountId = '33333333333'; }) },
+  { name: 'hub account id with letters', field: 'hub.accountId', problem: /^must be 12 digits/, write: fromMinimal((c) => { c.hub.accountId = '11111111111x'; }) },
+  { name: 'management account id too long', field: 'guardrails.managementAccount.accountId', problem: /^must be 12 digits/, write: fromExample((c) => { c.guardrails.managementAccount.accountId = '4444444444445'; }) },
+  // role ARNs
+  { name: 'malformed role ARN (a user)', field: 'spokes[0].assumeRoleArn', problem: /^must be an IAM role ARN/, write: fromMinimal((c) => { c.spokes[0].assumeRoleArn = 'arn:aws:iam::222222222222:user/deployer'; }) },
+  { name: 'role ARN without account', field: 'spokes[0].assumeRoleArn', problem: /^must be an IAM role ARN/, write: fromMinimal((c) => { c.spokes[0].assumeRoleArn = 'arn:aws:iam:::role/deployer'; }) },
+  { name: 'spoke role ARN in another account', field: 'spokes[1].assumeRoleArn', problem: /must be a role in account 333333333333, not 222222222222/, write: fromMinimal((c) => { c.spokes[1].assumeRoleArn = 'arn:aws:iam::222222222222:role/rootwatch-deployer'; }) },
+  { name: 'hub role ARN in another account', field: 'hub.assumeRoleArn', problem: /must be a role in account 111111111111/, write: fromMinimal((c) => { c.hub.assumeRoleArn = 'arn:aws:iam::999999999999:role/x'; }) },
+  { name: 'management role ARN in another account', field: 'guardrails.managementAccount.assumeRoleArn', problem: /must be a role in account 444444444444/, write: fromExample((c) => { c.guardrails.managementAccount.assumeRoleArn = 'arn:aws:iam::111111111111:role/x'; }) },
+  // regions
+  { name: 'unknown region in regions', field: 'regions[1]', problem: /^must be a known AWS region.*"eu-west-9"/, write: fromMinimal((c) => { c.regions = ['us-east-1', 'eu-west-9']; }) },
+  { name: 'unknown region of one spoke', field: 'spokes[0].regions[0]', problem: /^must be a known AWS region/, write: fromMinimal((c) => { c.spokes[0].regions = ['mars-north-1']; }) },
+  { name: 'unknown hub region', field: 'hub.region', problem: /^must be a known AWS region/, write: fromMinimal((c) => { c.hub.region = 'EU-WEST-1'; }) },
+  { name: 'region listed twice', field: 'regions', problem: /same value twice/, write: fromMinimal((c) => { c.regions = ['eu-west-1', 'eu-west-1']; }) },
+  // duplicates and the hub
+  { name: 'duplicate spoke account', field: 'spokes[1].accountId', problem: /^duplicates spokes\[0\]\.accountId \(222222222222\)$/, write: fromMinimal((c) => { c.spokes[1].accountId = '222222222222'; c.spokes[1].assumeRoleArn = 'arn:aws:iam::222222222222:role/other'; }) },
+  { name: 'duplicate spoke name', field: 'spokes[1].name', problem: /^duplicates spokes\[0\]\.name \(prod\)$/, write: fromMinimal((c) => { c.spokes[1].name = 'prod'; }) },
+  { name: 'spoke equal to the hub', field: 'spokes[0].accountId', problem: /is the hub account/, write: fromMinimal((c) => { c.spokes[0].accountId = '111111111111'; c.spokes[0].assumeRoleArn = 'arn:aws:iam::111111111111:role/x'; }) },
+  // unknown keys
+  { name: 'unknown top-level key', field: 'spoke', problem: /^unknown key$/, write: fromMinimal((c) => { c.spoke = []; }) },
+  { name: 'unknown nested key (a secret where a parameter name belongs)', field: 'alerts.slack.webhookUrl', problem: /^unknown key$/, write: fromExample((c) => { c.alerts.slack.webhookUrl = 'https://hooks.slack.com/services/T0/B0/XXXX'; }) },
+  { name: 'unknown key in a spoke', field: 'spokes[1].region', problem: /^unknown key$/, write: fromMinimal((c) => { c.spokes[1].region = 'eu-west-1'; }) },
+  // wrong types
+  { name: 'fold window as a string', field: 'alerts.foldWindowMinutes', problem: /integer/, write: fromExample((c) => { c.alerts.foldWindowMinutes = '15'; }) },
+  { name: 'regions as a string', field: 'regions', problem: /array/, write: fromMinimal((c) => { c.regions = 'us-east-1'; }) },
+  { name: 'account id as a number', field: 'spokes[0].accountId', problem: /string/, write: fromMinimal((c) => { c.spokes[0].accountId = 222222222222; }) },
+  { name: 'heartbeat enabled as a string', field: 'alerts.heartbeat.enabled', problem: /boolean/, write: fromExample((c) => { c.alerts.heartbeat.enabled = 'yes'; }) },
+  { name: 'config is a JSON array', field: '(config)', problem: /must be a JSON object/, write: fromMinimal((c) => [c]) },
+  // email
+  { name: 'empty email address', field: 'alerts.email.login[0]', problem: /^must be an email address/, write: fromExample((c) => { c.alerts.email.login = ['']; }) },
+  { name: 'email address without domain', field: 'alerts.email.activity[1]', problem: /^must be an email address.*"security-team"/, write: fromExample((c) => { c.alerts.email.activity = ['ok@example.com', 'security-team']; }) },
+  // files
+  { name: 'missing config file', field: '--config', problem: /^file not found: .*does-not-exist\.json$/, write: (dir) => path.join(dir, 'does-not-exist.json') },
+  { name: 'config file is not JSON', field: '--config', problem: /is not valid JSON/, write: (dir) => writeConfig(dir, 'config.json', fs.readFileSync(path.join(FIXTURES, 'not-json.json'), 'utf8')) },
+  { name: 'config path is a folder', field: '--config', problem: /^cannot read .*EISDIR/, write: (dir) => { fs.mkdirSync(path.join(dir, 'folder.json'), { recursive: true }); return path.join(dir, 'folder.json'); } },
+  // required hub fields
+  { name: 'no hub', field: 'hub', problem: /^is required$/, write: fromMinimal((c) => { delete c.hub; }) },
+  { name: 'hub without region', field: 'hub.region', problem: /^is required$/, write: fromMinimal((c) => { delete c.hub.region; }) },
+  { name: 'hub without account id', field: 'hub.accountId', problem: /^is required$/, write: fromMinimal((c) => { delete c.hub.accountId; }) },
+  // backend
+  { name: 'unknown backend type', field: 'backend.type', problem: /must be \{"type":"local"\} or \{"type":"s3"/, write: fromMinimal((c) => { c.backend = { type: 'gcs', bucket: 'state' }; }) },
+  { name: 's3 backend without bucket', field: 'backend.bucket', problem: /^is required$/, write: fromMinimal((c) => { c.backend = { type: 's3', region: 'eu-west-1' }; }) },
+  { name: 's3 backend with a bad bucket name', field: 'backend.bucket', problem: /^must be an S3 bucket name/, write: fromMinimal((c) => { c.backend = { type: 's3', bucket: 'My_State', region: 'eu-west-1' }; }) },
+  { name: 's3 backend with an unknown key', field: 'backend.dynamodbTable', problem: /^unknown key$/, write: fromMinimal((c) => { c.backend = { type: 's3', bucket: 'state-bucket', region: 'eu-west-1', dynamodbTable: 'locks' }; }) },
+  // organizational units
+  { name: 'bad OU id', field: 'organizationalUnits[0].ouId', problem: /^must look like ou-/, write: withOuFile('ou-ab12-34cd56ef.json', (ou) => { ou.ouId = 'ou-AB12'; }) },
+  { name: 'OU accounts file missing', field: 'organizationalUnits[0].accountsFile', problem: /^file not found: .*accounts\.json$/, write: withOuFile(undefined) },
+  { name: 'OU accounts file not JSON', field: 'organizationalUnits[0].accountsFile', problem: /cannot read .* as JSON/, write: withOuFile('truncated.json') },
+  { name: 'OU accounts file without Accounts', field: 'organizationalUnits[0].accountsFile', problem: /has no "Accounts" list/, write: withOuFile('no-accounts-list.json') },
+  { name: 'OU accounts file with a bad account id', field: 'organizationalUnits[0].accountsFile: Accounts[1].Id', problem: /^must be 12 digits$/, write: withOuFile('bad-id.json') },
+  // guardrails
+  { name: 'deny-root SCP enabled without targets', field: 'guardrails.denyRootScp.targetIds', problem: /at least one/, write: fromExample((c) => { delete c.guardrails.denyRootScp.targetIds; }) },
+  { name: 'access-key SCP enabled without targets', field: 'guardrails.denyRootAccessKeysScp.targetIds', problem: /at least one/, write: fromExample((c) => { c.guardrails.denyRootAccessKeysScp = { enabled: true }; }) },
+  { name: 'GuardDuty without a management account', field: 'guardrails.guardDuty', problem: /needs guardrails\.managementAccount/, write: fromMinimal((c) => { c.guardrails = { guardDuty: { enabled: true } }; }) },
+  { name: 'deny-root SCP (enabled by default) without a management account', field: 'guardrails.denyRootScp', problem: /needs guardrails\.managementAccount/, write: fromMinimal((c) => { c.guardrails = { denyRootScp: { targetIds: ['r-ab12'] } }; }) },
+  // limits and schedules
+  { name: 'more than 200 spokes without organizationId', field: 'hub.organizationId', problem: /200/, write: fromMinimal((c) => { c.spokes = manySpokes(201); }) },
+  { name: 'heartbeat every 0 hours', field: 'alerts.heartbeat.scheduleExpression', problem: /rate\(0 hours\)/, write: fromExample((c) => { c.alerts.heartbeat.scheduleExpression = 'rate(0 hours)'; }) },
+  { name: 'heartbeat "rate(1 hours)" (AWS wants the singular)', field: 'alerts.heartbeat.scheduleExpression', problem: /rate\(1 hours\)/, write: fromExample((c) => { c.alerts.heartbeat.scheduleExpression = 'rate(1 hours)'; }) },
+  { name: 'heartbeat every 48 hours (longer than the one-day alarm window)', field: 'alerts.heartbeat.scheduleExpression', problem: /rate\(48 hours\)/, write: fromExample((c) => { c.alerts.heartbeat.scheduleExpression = 'rate(48 hours)'; }) },
+  { name: 'hub without spokes or organization', field: 'spokes', problem: /organizationId/, write: fromMinimal((c) => { delete c.spokes; }) },
+  // misc fields
+  { name: 'name prefix with capitals', field: 'namePrefix', problem: /^must be lowercase letters/, write: fromMinimal((c) => { c.namePrefix = 'Root_Watch'; }) },
+  { name: 'external id of one character', field: 'spokes[0].externalId', problem: /^must be 2-1224 characters/, write: fromMinimal((c) => { c.spokes[0].externalId = 'x'; }) },
+  { name: 'alternate contact without phone', field: 'guardrails.alternateContacts.security.phone', problem: /^is required$/, write: fromExample((c) => { delete c.guardrails.alternateContacts.security.phone; }) },
+];
