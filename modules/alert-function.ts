@@ -6,7 +6,7 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
-import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { pipelineAlarm } from './pipeline-alarm';
 import { ArnScope, arnOf, PolicyStatement, policyDocument, rolePrefix, serviceTrustPolicy } from './iam';
 
 /** A deterministic Lambda zip (see build/lambda-zip.ts). */
@@ -105,32 +105,25 @@ export class AlertFunction extends Construct {
       maximumEventAgeInSeconds: 21600,
       destinationConfig: { onFailure: { destination: failures.arn } },
     });
-    new CloudwatchMetricAlarm(this, 'errors', {
+    pipelineAlarm(this, 'errors', {
       alarmName: `${name}-errors`,
-      alarmDescription: `rootwatch: ${name} failed; root alerts may be delayed or lost`,
+      description: `rootwatch: ${name} failed; root alerts may be delayed or lost`,
       namespace: 'AWS/Lambda',
       metricName: 'Errors',
       dimensions: { FunctionName: fn.functionName },
-      statistic: 'Sum',
-      period: 300,
-      evaluationPeriods: 1,
+      when: 'atLeast',
       threshold: 1,
-      comparisonOperator: 'GreaterThanOrEqualToThreshold',
-      treatMissingData: 'notBreaching',
       alarmActions: [props.alarmTopicArn],
     });
-    new CloudwatchMetricAlarm(this, 'failed-events', {
+    pipelineAlarm(this, 'failed-events', {
       alarmName: `${name}-failed-events`,
-      alarmDescription: `rootwatch: events that ${name} could not handle are waiting in ${name}-failures`,
+      description: `rootwatch: events that ${name} could not handle are waiting in ${name}-failures`,
       namespace: 'AWS/SQS',
       metricName: 'ApproximateNumberOfMessagesVisible',
       dimensions: { QueueName: failures.name },
       statistic: 'Maximum',
-      period: 300,
-      evaluationPeriods: 1,
+      when: 'above',
       threshold: 0,
-      comparisonOperator: 'GreaterThanThreshold',
-      treatMissingData: 'notBreaching',
       alarmActions: [props.alarmTopicArn],
     });
 

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { TerraformProvider } from 'cdktf';
 import { CloudwatchLogMetricFilter } from '@cdktf/provider-aws/lib/cloudwatch-log-metric-filter';
-import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { pipelineAlarm } from './pipeline-alarm';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
@@ -84,18 +84,14 @@ export class CisRootAlarm extends Construct {
         },
       ]),
     });
-    const alarm = new CloudwatchMetricAlarm(this, 'alarm', {
+    const alarm = pipelineAlarm(this, 'alarm', {
       ...provider,
       alarmName: cisAlarmName(props.namePrefix),
-      alarmDescription: 'CIS CloudWatch.1: the root user was used (secondary path; rootwatch alerts within seconds via EventBridge)',
+      description: 'CIS CloudWatch.1: the root user was used (secondary path; rootwatch alerts within seconds via EventBridge)',
       namespace,
       metricName,
-      statistic: 'Sum',
-      period: 300,
-      evaluationPeriods: 1,
+      when: 'atLeast',
       threshold: 1,
-      comparisonOperator: 'GreaterThanOrEqualToThreshold',
-      treatMissingData: 'notBreaching',
       alarmActions: [topic.arn],
     });
     this.alarmArn = alarm.arn;

@@ -4,9 +4,8 @@ import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-ru
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
-import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { arnOf, policyDocument, rolePrefix, serviceTrustPolicy } from './iam';
+import { EventsDeadLetterQueue } from './events-dead-letter-queue';
 import { EventPattern, ruleNames, RULE_STATE_ALL_MANAGEMENT_EVENTS } from '../core/patterns';
 
 export interface ForwardedRegion {
@@ -66,25 +65,25 @@ export class RootEventForwarder extends Construct {
       policy: policyDocument([{ Sid: 'HubBusOnly', Effect: 'Allow', Action: 'events:PutEvents', Resource: props.hubBusArn }]),
     });
 
+    const names = ruleNames(p);
     for (const { region, provider } of props.regions) {
       const at = { partition: props.partition, region, accountId: props.accountId };
-      const dlqName = `${p}-forward-dlq`;
-      const rules = [{ key: 'root', pattern: props.rootPattern, state: RULE_STATE_ALL_MANAGEMENT_EVENTS }];
+      const rules: Array<{ key: string; name: string; pattern: EventPattern; state: string }> = [
+        { key: 'root', name: names.spokeForwardRoot, pattern: props.rootPattern, state: RULE_STATE_ALL_MANAGEMENT_EVENTS },
+      ];
       if (props.pipelinePattern && region === home.region) {
-        rules.push({ key: 'pipeline', pattern: props.pipelinePattern, state: 'ENABLED' });
+        rules.push({ key: 'pipeline', name: names.spokeForwardPipeline, pattern: props.pipelinePattern, state: 'ENABLED' });
       }
-      const dlq = new SqsQueue(this, `dlq-${region}`, {
+      const dlq = new EventsDeadLetterQueue(this, `dlq-${region}`, {
         provider,
-        name: dlqName,
-        sqsManagedSseEnabled: true,
-        messageRetentionSeconds: 1209600,
+        name: `${p}-forward-dlq`,
+        scope: at,
+        sourceRuleArns: rules.map((r) => arnOf(at, 'events', `rule/${r.name}`)),
       });
-      const arns: string[] = [];
       for (const r of rules) {
-        const ruleName = r.key === 'root' ? ruleNames(p).spokeForwardRoot : ruleNames(p).spokeForwardPipeline;
         const rule = new CloudwatchEventRule(this, `${r.key}-${region}`, {
           provider,
-          name: ruleName,
+          name: r.name,
           description: `rootwatch: forwards ${r.key === 'root' ? 'root CloudTrail events' : 'heartbeats and CIS alarms'} to the hub`,
           eventPattern: JSON.stringify(r.pattern),
           state: r.state,
@@ -96,26 +95,11 @@ export class RootEventForwarder extends Construct {
           arn: props.hubBusArn,
           roleArn: role.arn,
           retryPolicy: { maximumEventAgeInSeconds: 86400, maximumRetryAttempts: 185 },
-          deadLetterConfig: { arn: dlq.arn },
+          deadLetterConfig: { arn: dlq.queueArn },
         });
         if (r.key === 'root') this.ruleArns[region] = rule.arn;
-        arns.push(arnOf(at, 'events', `rule/${ruleName}`));
       }
-      new SqsQueuePolicy(this, `dlq-${region}-policy`, {
-        provider,
-        queueUrl: dlq.url,
-        policy: policyDocument([
-          {
-            Sid: 'ForwardRulesDeadLetters',
-            Effect: 'Allow',
-            Principal: { Service: 'events.amazonaws.com' },
-            Action: 'sqs:SendMessage',
-            Resource: arnOf(at, 'sqs', dlqName),
-            Condition: { ArnEquals: { 'aws:SourceArn': arns } },
-          },
-        ]),
-      });
-      this.deadLetterQueueArns[region] = dlq.arn;
+      this.deadLetterQueueArns[region] = dlq.queueArn;
     }
     this.roleArn = role.arn;
   }

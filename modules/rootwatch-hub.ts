@@ -1,17 +1,16 @@
 import { Construct } from 'constructs';
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
-import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
-import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
-import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { AlertFunction, LambdaCode } from './alert-function';
 import { alertKeyAlias, alertTopicName, AlertTopics } from './alert-topics';
 import { EmailAlerter } from './email-alerter';
 import { HttpAlerter } from './http-alerter';
 import { hubBusName, HubEventBus } from './hub-event-bus';
-import { ArnScope, arnOf, policyDocument } from './iam';
+import { ArnScope, arnOf } from './iam';
+import { EventsDeadLetterQueue } from './events-dead-letter-queue';
+import { pipelineAlarm } from './pipeline-alarm';
 import { ruleNames, rulePatterns, RULE_STATE_ALL_MANAGEMENT_EVENTS } from '../core/patterns';
 import { DIGEST_SWEEP_SOURCE, ENV, HEARTBEAT_METRIC, heartbeatNamespace } from '../core/lambda-contract';
 import { AssumedRootPolicy } from '../core/types';
@@ -140,27 +139,28 @@ export class RootwatchHub extends Construct {
       ],
     });
 
-    const dlqName = `${p}-hub-rules-dlq`;
-    const dlq = new SqsQueue(this, 'rules-dlq', {
-      name: dlqName,
-      sqsManagedSseEnabled: true,
-      messageRetentionSeconds: 1209600,
+    const patterns = rulePatterns(p);
+    const names = ruleNames(p);
+    const ruleDefs = [
+      { key: 'login', name: names.hubLogin, pattern: patterns.hubLogin, description: 'root console sign-ins' },
+      { key: 'activity', name: names.hubActivity, pattern: patterns.hubActivity, description: 'root API activity and AssumeRoot' },
+      { key: 'pipeline', name: names.hubPipeline, pattern: patterns.hubPipeline, description: 'heartbeats and CIS alarms' },
+    ] as const;
+    const sweepName = `${p}-digest-sweep`;
+    const dlq = new EventsDeadLetterQueue(this, 'rules-dlq', {
+      name: `${p}-hub-rules-dlq`,
+      scope: at,
+      sourceRuleArns: [
+        ...ruleDefs.map((def) => arnOf(at, 'events', `rule/${hubBusName(p)}/${def.name}`)),
+        ...(fold > 0 ? [arnOf(at, 'events', `rule/${sweepName}`)] : []),
+      ],
+      alarmTopicArn: alarmTopic,
     });
 
-    const patterns = rulePatterns(p);
-    const ruleDefs = [
-      { key: 'login', pattern: patterns.hubLogin, description: 'root console sign-ins' },
-      { key: 'activity', pattern: patterns.hubActivity, description: 'root API activity and AssumeRoot' },
-      { key: 'pipeline', pattern: patterns.hubPipeline, description: 'heartbeats and CIS alarms' },
-    ] as const;
     const ruleArns: Record<string, string> = {};
-    const ruleArnList: string[] = [];
-    const names = ruleNames(p);
-    const nameOf = { login: names.hubLogin, activity: names.hubActivity, pipeline: names.hubPipeline };
     for (const def of ruleDefs) {
-      const ruleName = nameOf[def.key];
       const rule = new CloudwatchEventRule(this, `rule-${def.key}`, {
-        name: ruleName,
+        name: def.name,
         description: `rootwatch: ${def.description}`,
         eventBusName: bus.busName,
         eventPattern: JSON.stringify(def.pattern),
@@ -172,7 +172,7 @@ export class RootwatchHub extends Construct {
         targetId: 'notifier',
         arn: notifier.functionArn,
         retryPolicy: { maximumEventAgeInSeconds: 86400, maximumRetryAttempts: 185 },
-        deadLetterConfig: { arn: dlq.arn },
+        deadLetterConfig: { arn: dlq.queueArn },
       });
       new LambdaPermission(this, `invoke-${def.key}`, {
         statementId: `events-${def.key}`,
@@ -181,52 +181,18 @@ export class RootwatchHub extends Construct {
         principal: 'events.amazonaws.com',
         sourceArn: rule.arn,
       });
-      new CloudwatchMetricAlarm(this, `failed-${def.key}`, {
-        alarmName: `${rule.name}-failed-invocations`,
-        alarmDescription: `rootwatch: rule ${rule.name} could not invoke the notifier`,
+      pipelineAlarm(this, `failed-${def.key}`, {
+        alarmName: `${def.name}-failed-invocations`,
+        description: `rootwatch: rule ${def.name} could not invoke the notifier`,
         namespace: 'AWS/Events',
         metricName: 'FailedInvocations',
         dimensions: { EventBusName: bus.busName, RuleName: rule.name },
-        statistic: 'Sum',
-        period: 300,
-        evaluationPeriods: 1,
+        when: 'atLeast',
         threshold: 1,
-        comparisonOperator: 'GreaterThanOrEqualToThreshold',
-        treatMissingData: 'notBreaching',
         alarmActions: [alarmTopic],
       });
       ruleArns[def.key] = rule.arn;
-      ruleArnList.push(arnOf(at, 'events', `rule/${hubBusName(p)}/${ruleName}`));
     }
-    const sweepName = `${p}-digest-sweep`;
-    if (fold > 0) ruleArnList.push(arnOf(at, 'events', `rule/${sweepName}`));
-    new SqsQueuePolicy(this, 'rules-dlq-policy', {
-      queueUrl: dlq.url,
-      policy: policyDocument([
-        {
-          Sid: 'HubRulesDeadLetters',
-          Effect: 'Allow',
-          Principal: { Service: 'events.amazonaws.com' },
-          Action: 'sqs:SendMessage',
-          Resource: arnOf(at, 'sqs', dlqName),
-          Condition: { ArnEquals: { 'aws:SourceArn': ruleArnList } },
-        },
-      ]),
-    });
-    new CloudwatchMetricAlarm(this, 'dlq-depth', {
-      alarmName: `${p}-hub-rules-dlq-not-empty`,
-      alarmDescription: 'rootwatch: root events could not be delivered to the notifier and wait in the dead-letter queue',
-      namespace: 'AWS/SQS',
-      metricName: 'ApproximateNumberOfMessagesVisible',
-      dimensions: { QueueName: dlq.name },
-      statistic: 'Maximum',
-      period: 300,
-      evaluationPeriods: 1,
-      threshold: 0,
-      comparisonOperator: 'GreaterThanThreshold',
-      treatMissingData: 'notBreaching',
-      alarmActions: [alarmTopic],
-    });
 
     if (fold > 0) {
       const sweep = new CloudwatchEventRule(this, 'digest-sweep', {
@@ -241,7 +207,7 @@ export class RootwatchHub extends Construct {
         arn: notifier.functionArn,
         input: JSON.stringify({ source: DIGEST_SWEEP_SOURCE, 'detail-type': 'rootwatch digest sweep', detail: {} }),
         retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 10 },
-        deadLetterConfig: { arn: dlq.arn },
+        deadLetterConfig: { arn: dlq.queueArn },
       });
       new LambdaPermission(this, 'invoke-digest-sweep', {
         statementId: 'events-digest-sweep',
@@ -254,17 +220,15 @@ export class RootwatchHub extends Construct {
 
     if (heartbeatPeriod !== undefined) {
       for (const { key, accountId: account } of props.heartbeatAccounts ?? []) {
-        new CloudwatchMetricAlarm(this, `heartbeat-${key}`, {
+        pipelineAlarm(this, `heartbeat-${key}`, {
           alarmName: `${p}-heartbeat-late-${account}`,
-          alarmDescription: `rootwatch: no heartbeat from account ${account}; its root events may not reach the hub`,
+          description: `rootwatch: no heartbeat from account ${account}; its root events may not reach the hub`,
           namespace: heartbeatNamespace(p),
           metricName: HEARTBEAT_METRIC.name,
           dimensions: { [HEARTBEAT_METRIC.dimension]: account },
-          statistic: 'Sum',
-          period: heartbeatPeriod,
-          evaluationPeriods: 1,
+          periodSeconds: heartbeatPeriod,
+          when: 'below',
           threshold: 1,
-          comparisonOperator: 'LessThanThreshold',
           treatMissingData: 'breaching',
           alarmActions: [alarmTopic],
         });
@@ -307,7 +271,7 @@ export class RootwatchHub extends Construct {
     this.notifierFunctionArn = notifier.functionArn;
     this.notifierRoleArn = notifier.roleArn;
     this.stateTableName = table.name;
-    this.deadLetterQueueArn = dlq.arn;
+    this.deadLetterQueueArn = dlq.queueArn;
   }
 }
 

@@ -110,6 +110,22 @@ export abstract class RootwatchStack extends TerraformStack {
   }
 }
 
+/**
+ * Provider settings that pin an account: Terraform refuses to touch any other account, and assumes
+ * the role when one is given (`sessionName` shows up as rootwatch in the account's CloudTrail).
+ */
+export function providerAuth(
+  accountId: string,
+  target: { readonly assumeRoleArn?: string; readonly externalId?: string },
+): Pick<AwsProviderConfig, 'allowedAccountIds' | 'assumeRole'> {
+  return {
+    allowedAccountIds: [accountId],
+    ...(target.assumeRoleArn
+      ? { assumeRole: [{ roleArn: target.assumeRoleArn, sessionName: 'rootwatch', ...(target.externalId ? { externalId: target.externalId } : {}) }] }
+      : {}),
+  };
+}
+
 /** Terraform conditions shared by the identity variables. */
 export const ACCOUNT_ID_VALIDATION = (name: string) => ({
   condition: `\${can(regex("^[0-9]{12}$", var.${name}))}`,

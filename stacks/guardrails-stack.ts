@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { OrgGuardrailsConfig, RootwatchConfig } from '../core/config';
 import { OrgRootGuardrails } from '../modules/org-guardrails';
-import { ACCOUNT_ID_VALIDATION, RootwatchStack, StackMode } from './base';
+import { ACCOUNT_ID_VALIDATION, providerAuth, RootwatchStack, StackMode } from './base';
 
 /**
  * Organization-level guardrails, applied from the management account: the deny-root SCPs,
@@ -16,12 +16,7 @@ export class GuardrailsStack extends RootwatchStack {
       default: mgmt.accountId,
       validation: ACCOUNT_ID_VALIDATION('management_account_id'),
     }).stringValue;
-    const providers = this.regionProviders([mgmt.region], {
-      allowedAccountIds: [managementAccountId],
-      ...(mgmt.assumeRoleArn
-        ? { assumeRole: [{ roleArn: mgmt.assumeRoleArn, sessionName: 'rootwatch', ...(mgmt.externalId ? { externalId: mgmt.externalId } : {}) }] }
-        : {}),
-    });
+    const providers = this.regionProviders([mgmt.region], providerAuth(managementAccountId, mgmt));
     const g = new OrgRootGuardrails(this, 'org', {
       namePrefix: config.namePrefix,
       provider: providers.get(mgmt.region)!,

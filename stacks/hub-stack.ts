@@ -1,13 +1,9 @@
 import { Construct } from 'constructs';
 import { RootwatchConfig } from '../core/config';
-import { rulePatterns } from '../core/patterns';
 import { RootwatchHub } from '../modules/rootwatch-hub';
-import { RootEventForwarder } from '../modules/root-event-forwarder';
-import { hubBusArnOf } from '../modules/hub-event-bus';
-import { HeartbeatCanary } from '../modules/heartbeat-canary';
-import { ACCOUNT_ID_VALIDATION, RootwatchStack, StackMode } from './base';
+import { ACCOUNT_ID_VALIDATION, providerAuth, RootwatchStack, StackMode } from './base';
 import { LambdaCodeSet } from './lambda-code';
-import { accountGuardrails } from './account-guardrails';
+import { monitorAccount } from './monitored-account';
 
 /**
  * The hub (security account): the hub bus, rules, notifier, topics and alerters in the home
@@ -25,16 +21,10 @@ export class HubStack extends RootwatchStack {
     }).stringValue;
 
     const regions = [hub.region, ...hub.regions.filter((r) => r !== hub.region)];
-    const providers = this.regionProviders(regions, {
-      allowedAccountIds: [hubAccountId],
-      ...(hub.assumeRoleArn
-        ? { assumeRole: [{ roleArn: hub.assumeRoleArn, sessionName: 'rootwatch', ...(hub.externalId ? { externalId: hub.externalId } : {}) }] }
-        : {}),
-    });
+    const providers = this.regionProviders(regions, providerAuth(hubAccountId, hub));
     const partition = this.partition;
     const p = config.namePrefix;
     const heartbeat = config.alerts.heartbeat;
-
     const rw = new RootwatchHub(this, 'hub', {
       namePrefix: p,
       hubAccountId,
@@ -62,28 +52,14 @@ export class HubStack extends RootwatchStack {
     });
 
     // The hub account is monitored like any spoke: its root events land on its own default buses.
-    const patterns = rulePatterns(p);
-    const forwarder = new RootEventForwarder(this, 'forwarder', {
-      namePrefix: p,
+    const { forwarder } = monitorAccount(this, {
+      config,
       accountId: hubAccountId,
+      hubAccountId,
+      regions: hub.regions,
+      providers,
       partition,
-      hubBusArn: hubBusArnOf(p, { partition, region: hub.region, accountId: hubAccountId }),
-      regions: hub.regions.map((region) => ({ region, provider: providers.get(region)! })),
-      rootPattern: patterns.spokeRoot,
-      pipelinePattern: patterns.spokePipeline,
     });
-    const home = hub.regions[0];
-    if (heartbeat.enabled) {
-      new HeartbeatCanary(this, 'heartbeat', {
-        namePrefix: p,
-        accountId: hubAccountId,
-        region: home,
-        partition,
-        scheduleExpression: heartbeat.scheduleExpression,
-        provider: providers.get(home)!,
-      });
-    }
-    accountGuardrails(this, config, hubAccountId, hub.region, partition, providers.get(hub.region)!);
 
     this.output('bus_arn', rw.busArn, 'ARN of the hub event bus that spokes forward to.');
     this.output('login_topic_arn', rw.loginTopicArn, 'SNS topic of root sign-in alerts (subscribe custom integrations here).');

@@ -1,12 +1,7 @@
 import { Construct } from 'constructs';
 import { RootwatchConfig, SpokeConfig } from '../core/config';
-import { rulePatterns } from '../core/patterns';
-import { RootEventForwarder } from '../modules/root-event-forwarder';
-import { HeartbeatCanary } from '../modules/heartbeat-canary';
-import { CisRootAlarm } from '../modules/cis-root-alarm';
-import { ACCOUNT_ID_VALIDATION, RootwatchStack, StackMode } from './base';
-import { hubBusArnOf } from '../modules/hub-event-bus';
-import { accountGuardrails } from './account-guardrails';
+import { ACCOUNT_ID_VALIDATION, providerAuth, RootwatchStack, StackMode } from './base';
+import { monitorAccount } from './monitored-account';
 
 /**
  * One monitored account: forwarding rules in every region (through a provider that assumes
@@ -50,50 +45,19 @@ export class SpokeStack extends RootwatchStack {
           errorMessage: 'spoke_account_external_id must be 2-1224 characters of [A-Za-z0-9+=,.@:/-].',
         },
       }).stringValue;
-      providerBase = {
-        allowedAccountIds: [spokeAccountId],
-        assumeRole: [{ roleArn, externalId, sessionName: 'rootwatch' }],
-      };
+      providerBase = providerAuth(spokeAccountId, { assumeRoleArn: roleArn, externalId });
     }
     const providers = this.regionProviders(spoke.regions, providerBase);
-    const partition = this.partition;
-    const p = config.namePrefix;
-    const home = spoke.regions[0];
-    const hubBusArn = hubBusArnOf(p, { partition, region: config.hub.region, accountId: hubAccountId });
-
-    const patterns = rulePatterns(p);
-    const forwarder = new RootEventForwarder(this, 'forwarder', {
-      namePrefix: p,
+    const { forwarder, cis } = monitorAccount(this, {
+      config,
       accountId: spokeAccountId,
-      partition,
-      hubBusArn,
-      regions: spoke.regions.map((region) => ({ region, provider: providers.get(region)! })),
-      rootPattern: patterns.spokeRoot,
-      pipelinePattern: patterns.spokePipeline,
+      hubAccountId,
+      regions: spoke.regions,
+      providers,
+      partition: this.partition,
+      ...(spoke.cisLogGroupName ? { cisLogGroupName: spoke.cisLogGroupName } : {}),
     });
-    const heartbeat = config.alerts.heartbeat;
-    if (heartbeat.enabled) {
-      new HeartbeatCanary(this, 'heartbeat', {
-        namePrefix: p,
-        accountId: spokeAccountId,
-        region: home,
-        partition,
-        scheduleExpression: heartbeat.scheduleExpression,
-        provider: providers.get(home)!,
-      });
-    }
-    if (spoke.cisLogGroupName) {
-      const cis = new CisRootAlarm(this, 'cis', {
-        namePrefix: p,
-        accountId: spokeAccountId,
-        partition,
-        region: home,
-        logGroupName: spoke.cisLogGroupName,
-        provider: providers.get(home)!,
-      });
-      this.output('cis_alarm_arn', cis.alarmArn, 'ARN of the CIS CloudWatch.1 root-usage alarm.');
-    }
-    accountGuardrails(this, config, spokeAccountId, home, partition, providers.get(home)!);
+    if (cis) this.output('cis_alarm_arn', cis.alarmArn, 'ARN of the CIS CloudWatch.1 root-usage alarm.');
 
     this.output('forwarder_role_arn', forwarder.roleArn, 'ARN of the role EventBridge uses to forward root events to the hub.');
     this.output('rule_arns', forwarder.ruleArns, 'Region -> ARN of the root-event forwarding rule.');

@@ -1,0 +1,67 @@
+import { Construct } from 'constructs';
+import { TerraformProvider } from 'cdktf';
+import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
+import { ArnScope, arnOf, policyDocument } from './iam';
+import { pipelineAlarm } from './pipeline-alarm';
+
+export interface EventsDeadLetterQueueProps {
+  /** Queue name (regional: the same name may exist in every region). */
+  readonly name: string;
+  /** Where the queue lives (its ARN is written from the name, so the policy is known at plan time). */
+  readonly scope: ArnScope;
+  /** The EventBridge rules allowed to dead-letter here (aws:SourceArn). */
+  readonly sourceRuleArns: readonly string[];
+  /** When set, an alarm on this topic fires as soon as anything waits in the queue. */
+  readonly alarmTopicArn?: string;
+  readonly provider?: TerraformProvider;
+}
+
+/**
+ * Where EventBridge puts events it could not deliver after its retries: an encrypted SQS queue
+ * that only the named rules may write to, kept 14 days, optionally with a not-empty alarm.
+ */
+export class EventsDeadLetterQueue extends Construct {
+  public readonly queueArn: string;
+
+  constructor(scope: Construct, id: string, props: EventsDeadLetterQueueProps) {
+    super(scope, id);
+    if (props.sourceRuleArns.length === 0) throw new Error('EventsDeadLetterQueue.sourceRuleArns: name at least one rule');
+    const provider = props.provider ? { provider: props.provider } : {};
+    const queue = new SqsQueue(this, 'queue', {
+      ...provider,
+      name: props.name,
+      sqsManagedSseEnabled: true,
+      messageRetentionSeconds: 1209600,
+    });
+    new SqsQueuePolicy(this, 'policy', {
+      ...provider,
+      queueUrl: queue.url,
+      policy: policyDocument([
+        {
+          Sid: 'RulesDeadLetters',
+          Effect: 'Allow',
+          Principal: { Service: 'events.amazonaws.com' },
+          Action: 'sqs:SendMessage',
+          Resource: arnOf(props.scope, 'sqs', props.name),
+          Condition: { ArnEquals: { 'aws:SourceArn': [...props.sourceRuleArns] } },
+        },
+      ]),
+    });
+    if (props.alarmTopicArn) {
+      pipelineAlarm(this, 'not-empty', {
+        ...provider,
+        alarmName: `${props.name}-not-empty`,
+        description: `rootwatch: events could not be delivered and wait in ${props.name}`,
+        namespace: 'AWS/SQS',
+        metricName: 'ApproximateNumberOfMessagesVisible',
+        dimensions: { QueueName: queue.name },
+        statistic: 'Maximum',
+        when: 'above',
+        threshold: 0,
+        alarmActions: [props.alarmTopicArn],
+      });
+    }
+    this.queueArn = queue.arn;
+  }
+}
