@@ -1,37 +1,17 @@
 /**
  * Deterministic Lambda zips: the same bundle gives the same bytes on every machine and checkout
  * (fixed entry time, fixed file mode, one entry), so terraform-out/ is reproducible and
- * `source_code_hash` only changes when the code does.
+ * `source_code_hash` only changes when the code does. Zipped once at build time; every synth, of
+ * any number of stacks, reuses them through the manifest.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import * as crypto from 'crypto';
 import { zipSync } from 'fflate';
-
-/** The repository root: the nearest folder above this file holding package.json (works from dist/ and from sources). */
-export const REPO_ROOT = (() => {
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
-  return dir;
-})();
-
-/** Where `npm run build` puts the bundled handlers. */
-export const BUNDLE_DIR = path.join(REPO_ROOT, 'dist', 'lambda-bundles');
-
-export function bundleFile(name: string): string {
-  return path.join(BUNDLE_DIR, name, 'index.js');
-}
+import type { LambdaZip } from './paths';
 
 /** DOS time has no zone: build the date from local components so every TZ writes the same bytes. */
 const FIXED_MTIME = new Date(1980, 0, 1, 0, 0, 0);
-
-export interface LambdaZip {
-  /** absolute path of the zip file */
-  readonly path: string;
-  /** base64 SHA-256 of the zip, as Terraform's filebase64sha256() would give */
-  readonly base64Sha256: string;
-  readonly bytes: number;
-}
 
 /** Zip one bundle file as `index.js` into `outDir/<name>.zip`. */
 export function zipBundle(bundleFile: string, name: string, outDir: string): LambdaZip {

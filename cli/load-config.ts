@@ -4,17 +4,12 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import Ajv, { ErrorObject } from 'ajv';
-import schema from '../rootwatch.schema.json';
+import type { ErrorObject } from 'ajv';
 import { ConfigError, OrgAccount, RawConfig, resolveConfig, RootwatchConfig } from '../core/config';
+import { configValidator } from './config-schema';
 
-let validator: ReturnType<Ajv['compile']> | undefined;
 function validate(data: unknown): ErrorObject[] {
-  if (!validator) {
-    const ajv = new Ajv({ allErrors: false, strict: true, verbose: true });
-    ajv.addKeyword({ keyword: 'errorHint', schemaType: 'string' });
-    validator = ajv.compile(schema);
-  }
+  const validator = configValidator();
   return validator(data) ? [] : (validator.errors ?? []);
 }
 

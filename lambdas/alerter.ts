@@ -5,7 +5,7 @@
  * parameter name is in the environment. A record that cannot be delivered makes the invocation
  * throw (after the others were tried), so it reaches Lambda's retries and on-failure destination.
  */
-import { SSMClient } from '@aws-sdk/client-ssm';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import { ENV } from '../core/lambda-contract';
 import { DEFAULT_TIMEOUT_MS, DeliveryError, PostJsonOptions, postJson } from './deliver';
 import { Notification, parseNotification, renderPagerDutyNotification, renderSlackNotification } from './format/index';
@@ -151,7 +151,8 @@ export interface AlerterHandlerOptions {
 export function createAlerterHandler(channel: Channel, options: AlerterHandlerOptions = {}): (event: unknown) => Promise<AlerterResult> {
   let secrets: SecretReader | undefined;
   return async (event: unknown) => {
-    secrets ??= createSecretReader(options.ssm ?? new SSMClient({}));
+    // The SDK loads when the first secret is read, not at container start.
+    secrets ??= createSecretReader(options.ssm ?? (async () => new (await import('@aws-sdk/client-ssm')).SSMClient({})));
     return deliverSnsEvent(event, channel, { secrets, env: process.env, log: options.log, http: options.http });
   };
 }

@@ -6,7 +6,7 @@
  * The cache expires after `ttlMs` so a rotated secret is picked up without a redeploy, and callers
  * `invalidate` it when the endpoint rejects the secret (4xx) so the next invocation re-reads it.
  */
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 
 export const SECRET_CACHE_TTL_MS = 5 * 60 * 1000;
 
@@ -21,13 +21,19 @@ export interface SecretReaderOptions {
   readonly now?: () => number;
 }
 
-export function createSecretReader(client: SSMClient, options: SecretReaderOptions = {}): SecretReader {
+/**
+ * `client` may be a function that makes the client on first use: the SDK module then loads only
+ * when a secret is first needed, not when the Lambda container starts.
+ */
+export function createSecretReader(client: SSMClient | (() => Promise<SSMClient>), options: SecretReaderOptions = {}): SecretReader {
   const ttlMs = options.ttlMs ?? SECRET_CACHE_TTL_MS;
   const now = options.now ?? Date.now;
   const cache = new Map<string, { value: Promise<string>; at: number }>();
 
   async function load(name: string): Promise<string> {
-    const out = await client.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
+    const { GetParameterCommand } = await import('@aws-sdk/client-ssm');
+    const ssm = typeof client === 'function' ? await client() : client;
+    const out = await ssm.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
     const value = out.Parameter?.Value?.trim();
     if (!value) throw new Error(`SSM parameter ${name} has no value`);
     return value;

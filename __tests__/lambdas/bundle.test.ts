@@ -5,6 +5,7 @@ import { builtinModules } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LAMBDA_BUNDLES } from '../../core/lambda-contract';
+import { lambdaBuildOptions } from '../../build/bundle-lambdas';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -14,22 +15,12 @@ const ROOT = path.resolve(__dirname, '../..');
  */
 describe.each(LAMBDA_BUNDLES.map((name) => [name]))('bundle %s', (name) => {
   let code = '';
-  let outfile = '';
   beforeAll(async () => {
+    // The build's own options (build/bundle-lambdas.ts), into a temporary folder.
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rootwatch-bundle-'));
-    outfile = path.join(dir, 'index.js');
-    await esbuild.build({
-      entryPoints: [path.join(ROOT, 'lambdas/handlers', `${name}.ts`)],
-      bundle: true,
-      platform: 'node',
-      target: 'node22',
-      format: 'cjs',
-      minify: true,
-      external: ['@aws-sdk/*'],
-      outfile,
-      logLevel: 'silent',
-    });
-    code = fs.readFileSync(outfile, 'utf8');
+    await esbuild.build({ ...lambdaBuildOptions(dir), logLevel: 'silent' });
+    code = fs.readFileSync(path.join(dir, name, 'index.js'), 'utf8');
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('is under 25 KB zipped', () => {
@@ -45,11 +36,16 @@ describe.each(LAMBDA_BUNDLES.map((name) => [name]))('bundle %s', (name) => {
     expect(required.some((r) => r.startsWith('@aws-sdk/client-'))).toBe(true);
   });
 
-  it('exports a handler function', () => {
+  it('exports a handler function, and loading it loads no SDK client (each loads on first use)', () => {
     // resolve @aws-sdk from the repo, as the runtime would from its own copy
     const mod = { exports: {} as Record<string, unknown> };
-    const req = (id: string) => require(require.resolve(id, { paths: [ROOT] }));
+    const loaded: string[] = [];
+    const req = (id: string) => {
+      loaded.push(id);
+      return require(require.resolve(id, { paths: [ROOT] }));
+    };
     new Function('module', 'exports', 'require', code)(mod, mod.exports, req);
     expect(typeof mod.exports.handler).toBe('function');
+    expect(loaded.filter((id) => id.startsWith('@aws-sdk/'))).toEqual([]);
   });
 });

@@ -1,38 +1,51 @@
 /**
- * Lambda entry point of the notifier (bundle `notifier`). Thin: wires the AWS clients (created
- * once per container) into lambdas/notifier.ts. Every failure throws, so Lambda's async retries and
- * the on-failure destination catch the event.
+ * Lambda entry point of the notifier (bundle `notifier`). Thin: wires the AWS clients into
+ * lambdas/notifier.ts. Each SDK client loads on first use and then lives as long as the container:
+ * a heartbeat needs only CloudWatch, a root alert SNS and DynamoDB, a sweep DynamoDB (and SNS when
+ * a digest is due), so no invocation pays for a client it does not use. Every failure throws, so
+ * Lambda's async retries and the on-failure destination catch the event.
  */
-import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import { HEARTBEAT_METRIC, heartbeatNamespace } from '../../core/lambda-contract';
-import { DynamoFoldStore } from '../dynamo-store';
+import type { FoldStore } from '../fold';
 import { NotifierDeps, NotifierOutcome, handleNotifierInput, readNotifierConfig } from '../notifier';
 import { log } from '../log';
 
 let sns: SNSClient | undefined;
 let cloudwatch: CloudWatchClient | undefined;
-let dynamo: DynamoDBClient | undefined;
-const stores = new Map<string, DynamoFoldStore>();
+const stores = new Map<string, FoldStore>();
+
+/** A FoldStore whose DynamoDB client and module load on the first call. */
+function lazyDynamoStore(table: string): FoldStore {
+  let real: Promise<FoldStore> | undefined;
+  const store = () =>
+    (real ??= Promise.all([import('@aws-sdk/client-dynamodb'), import('../dynamo-store')]).then(
+      ([ddb, { DynamoFoldStore }]) => new DynamoFoldStore(new ddb.DynamoDBClient({}), table),
+    ));
+  return {
+    get: async (key) => (await store()).get(key),
+    put: async (key, state, expectedVersion, archive) => (await store()).put(key, state, expectedVersion, archive),
+    listDue: async (nowMs) => (await store()).listDue(nowMs),
+  };
+}
 
 function deps(stateTable: string | null, namePrefix: string): NotifierDeps {
-  sns ??= new SNSClient({});
-  cloudwatch ??= new CloudWatchClient({});
-  let store: DynamoFoldStore | null = null;
+  let store: FoldStore | null = null;
   if (stateTable) {
-    dynamo ??= new DynamoDBClient({});
-    store = stores.get(stateTable) ?? new DynamoFoldStore(dynamo, stateTable);
+    store = stores.get(stateTable) ?? lazyDynamoStore(stateTable);
     stores.set(stateTable, store);
   }
-  const snsClient = sns;
-  const cwClient = cloudwatch;
   return {
     async publish(request) {
-      await snsClient.send(new PublishCommand(request));
+      const { SNSClient, PublishCommand } = await import('@aws-sdk/client-sns');
+      sns ??= new SNSClient({});
+      await sns.send(new PublishCommand(request));
     },
     async putHeartbeat(account) {
-      await cwClient.send(
+      const { CloudWatchClient, PutMetricDataCommand } = await import('@aws-sdk/client-cloudwatch');
+      cloudwatch ??= new CloudWatchClient({});
+      await cloudwatch.send(
         new PutMetricDataCommand({
           Namespace: heartbeatNamespace(namePrefix),
           MetricData: [
