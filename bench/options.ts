@@ -11,38 +11,39 @@ export interface BenchOptions {
   readonly heavyRuns: number;
   /** exit 1 when a check FAILs */
   readonly strict: boolean;
+  /** also write the markdown into README.md's generated `bench` section */
+  readonly readme: boolean;
   readonly help: boolean;
 }
 
 export const DEFAULT_RUNS = 5;
 export const DEFAULT_HEAVY_RUNS = 3;
 
-export const USAGE = `usage: npm run bench -- [--json] [--runs N] [--quick] [--strict]
+export const USAGE = `usage: npm run bench -- [--json] [--runs N] [--quick] [--strict] [--readme]
 
   --json     print exactly one JSON object (medians, <key>_min, <key>_max, ratios, checks)
   --runs N   runs per figure (default ${DEFAULT_RUNS}; the 1000-account synth: ${DEFAULT_HEAVY_RUNS} unless --runs is given)
   --quick    1 run per figure and no 1000-account synth (a smoke run)
   --strict   exit 1 when a check fails
+  --readme   also write the tables into README.md (section "bench")
 `;
 
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+export { UsageError } from '../cli/errors';
+import { UsageError } from '../cli/errors';
 
 export function parseArgs(argv: readonly string[]): BenchOptions {
   let json = false;
   let quick = false;
   let strict = false;
   let help = false;
+  let readme = false;
   let runs: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--json') json = true;
     else if (arg === '--quick') quick = true;
     else if (arg === '--strict') strict = true;
+    else if (arg === '--readme') readme = true;
     else if (arg === '--help' || arg === '-h') help = true;
     else if (arg === '--runs' || arg.startsWith('--runs=')) {
       const raw = arg === '--runs' ? argv[++i] : arg.slice('--runs='.length);
@@ -50,6 +51,6 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
       runs = Number(raw);
     } else throw new UsageError(`unknown argument ${JSON.stringify(arg)}`);
   }
-  if (quick) return { json, quick, strict, help, runs: runs ?? 1, heavyRuns: 0 };
-  return { json, quick, strict, help, runs: runs ?? DEFAULT_RUNS, heavyRuns: runs ?? DEFAULT_HEAVY_RUNS };
+  if (quick) return { json, quick, strict, help, readme, runs: runs ?? 1, heavyRuns: 0 };
+  return { json, quick, strict, help, readme, runs: runs ?? DEFAULT_RUNS, heavyRuns: runs ?? DEFAULT_HEAVY_RUNS };
 }

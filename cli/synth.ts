@@ -3,6 +3,8 @@
  * Terraform). Atomic: everything is built in a sibling staging folder and swapped in at the end,
  * so a failing synth leaves the previous output byte for byte as it was.
  */
+// First: keep cdktf from loading `archiver` it will not use (see the module).
+import './defer-archiver';
 import * as fs from 'fs';
 import * as path from 'path';
 import { RootwatchConfig } from '../core/config';

@@ -8,7 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import schema from '../rootwatch.schema.json';
-import { REPO_ROOT } from '../build/lambda-zip';
+import { REPO_ROOT } from '../build/paths';
 import { loadConfig } from '../cli/load-config';
 import { renderDiagram } from '../cli/diagram';
 import { runSimulate } from '../cli/simulate';

@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadConfig } from '../cli/load-config';
-import { REPO_ROOT } from '../build/lambda-zip';
+import { REPO_ROOT } from '../build/paths';
 import { offlineEnv, PLUGIN_DIR, tempRoot, terraformAvailable, validateAndPlan } from './terraform-offline';
 import { checkBusPolicy, checkEncryption, checkLambdaLogGroups, checkNoWildcardActions, Plan, plannedResources } from './plan-checks';
 import { checkDenyRootScp, checkTrail, checkTrailBucketTls } from './plan-checks-guardrails';
