@@ -276,7 +276,7 @@ function main(): number {
   process.stdout.write(opts.json ? `${JSON.stringify(toJson(result), null, 2)}\n` : renderMarkdown(result));
   if (opts.readme) {
     const readme = path.join(REPO_ROOT, 'README.md');
-    fs.writeFileSync(readme, fillSections(fs.readFileSync(readme, 'utf8'), { bench: renderMarkdown(result).trimEnd() }));
+    fs.writeFileSync(readme, fillSections(fs.readFileSync(readme, 'utf8'), { bench: renderMarkdown(result).replace(/^# .*\n+/, '').trimEnd() }));
     process.stderr.write('bench: README.md section "bench" updated\n');
   }
   const failed = evaluateChecks(result.metrics).filter((c) => c.status === 'FAIL').length;
