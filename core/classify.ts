@@ -22,7 +22,7 @@
  * `classify` never throws: anything odd yields a non-matching result.
  */
 import { matchesPattern } from './matcher';
-import { DETAIL_TYPE_SIGN_IN, HEARTBEAT_SOURCE, RulePatterns, rulePatterns } from './patterns';
+import { DETAIL_TYPE_SIGN_IN, HEARTBEAT_SOURCE, rulePatterns } from './patterns';
 import { eventAccount, isTrueFlag, sessionKey } from './session';
 import type { AlertFacts, AlertType, ClassifyOptions, Classification, EventKind, Severity } from './types';
 
@@ -113,18 +113,6 @@ function notMatched(): Classification {
   };
 }
 
-const patternCache = new Map<string, RulePatterns>();
-/** The deployed patterns for a name prefix, built once per prefix. */
-export function patternsFor(namePrefix: string): RulePatterns {
-  let p = patternCache.get(namePrefix);
-  if (!p) {
-    if (patternCache.size >= 32) patternCache.clear();
-    p = rulePatterns(namePrefix);
-    patternCache.set(namePrefix, p);
-  }
-  return p;
-}
-
 /** Which deployed rules an event passes (used by `classify` and by `rootwatch simulate`). */
 export interface RuleMatches {
   spokeRoot: boolean;
@@ -136,7 +124,7 @@ export interface RuleMatches {
 }
 
 export function ruleMatches(event: unknown, namePrefix: string = DEFAULT_NAME_PREFIX): RuleMatches {
-  const p = patternsFor(namePrefix);
+  const p = rulePatterns(namePrefix);
   return {
     spokeRoot: matchesPattern(p.spokeRoot, event),
     spokeHeartbeat: matchesPattern(p.spokeHeartbeat, event),

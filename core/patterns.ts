@@ -50,8 +50,31 @@ export interface RulePatterns {
   readonly hubPipeline: EventPattern;
 }
 
-/** Build the patterns once per deployment (they depend only on the name prefix). */
+const cache = new Map<string, RulePatterns>();
+
+/**
+ * The patterns of a deployment, built once per name prefix and shared (frozen) by every stack of a
+ * synth, however many accounts, and by every event the notifier classifies.
+ */
 export function rulePatterns(namePrefix: string): RulePatterns {
+  let patterns = cache.get(namePrefix);
+  if (!patterns) {
+    if (cache.size >= 32) cache.clear(); // bounded: arbitrary prefixes (simulate, fuzzing) cannot grow it
+    patterns = deepFreeze(buildPatterns(namePrefix));
+    cache.set(namePrefix, patterns);
+  }
+  return patterns;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+function buildPatterns(namePrefix: string): RulePatterns {
   const heartbeat: EventPattern = {
     source: [HEARTBEAT_SOURCE],
     'detail-type': [HEARTBEAT_DETAIL_TYPE],

@@ -100,3 +100,16 @@ describe('pattern details', () => {
     expect(matchesPattern(other.hubPipeline, hb.event)).toBe(false);
   });
 });
+
+describe('rulePatterns', () => {
+  it('is built once per prefix and shared, frozen, by every caller', () => {
+    const { rulePatterns: build } = jest.requireActual('../../core/patterns') as typeof import('../../core/patterns');
+    const a = build('shared-prefix');
+    expect(build('shared-prefix')).toBe(a);
+    expect(Object.isFrozen(a.spokeRoot)).toBe(true);
+    expect(() => {
+      (a.hubLogin as Record<string, unknown>)['detail-type'] = ['tampered'];
+    }).toThrow(TypeError);
+    expect(build('other-prefix')).not.toBe(a);
+  });
+});
