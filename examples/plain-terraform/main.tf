@@ -42,11 +42,28 @@ variable "spoke_account_assume_role_arn" {
   }
 }
 
+variable "management_account_id" {
+  type        = string
+  description = "AWS account ID of the organization management account (guardrails)."
+  default     = "444444444444"
+  validation {
+    condition     = can(regex("^[0-9]{12}$", var.management_account_id))
+    error_message = "management_account_id must be a 12-digit AWS account ID."
+  }
+}
+
 variable "spoke_account_external_id" {
   type        = string
   description = "External ID the spoke role requires (null: none)."
   default     = null
   sensitive   = true
+}
+
+# ---- management account: organization guardrails (SCPs, centralized root access, ...) ----
+provider "aws" {
+  alias               = "management"
+  region              = "us-east-1"
+  allowed_account_ids = [var.management_account_id]
 }
 
 # ---- hub account: its home region (eu-west-1) plus one provider per monitored region ----
@@ -168,6 +185,15 @@ module "spoke" {
   }
   hub_account_id   = var.hub_account_id
   spoke_account_id = var.spoke_account_id
+}
+
+module "guardrails" {
+  source = "../../terraform-out/modules/guardrails"
+  providers = {
+    aws           = aws.management
+    aws.us_east_1 = aws.management
+  }
+  management_account_id = var.management_account_id
 }
 
 output "login_topic_arn" {
