@@ -94,7 +94,26 @@ function checkReplaceable(out: string): void {
   }
 }
 
-/** Replace `out` with `stage`: two renames on one filesystem, the old tree removed last. */
+/**
+ * `terraform init` (run by `cdktf diff/deploy`) leaves `.terraform/` and the provider lock file in
+ * each stack folder: move them into the new output for the stacks that are still there, so a new
+ * synth keeps the provider lock and does not force a fresh init.
+ */
+const TERRAFORM_WORKING_FILES = ['.terraform', '.terraform.lock.hcl'];
+function keepTerraformWorkingFiles(oldOut: string, newOut: string): void {
+  const oldStacks = path.join(oldOut, 'stacks');
+  if (!fs.existsSync(oldStacks)) return;
+  for (const stack of fs.readdirSync(oldStacks)) {
+    const target = path.join(newOut, 'stacks', stack);
+    if (!fs.existsSync(target)) continue;
+    for (const f of TERRAFORM_WORKING_FILES) {
+      const from = path.join(oldStacks, stack, f);
+      if (fs.existsSync(from)) fs.renameSync(from, path.join(target, f));
+    }
+  }
+}
+
+/** Replace `out` with `stage`: two renames on one filesystem, the old tree removed last (its Terraform working files kept). */
 function swapIn(stage: string, out: string): void {
   const old = `${stage}.old`;
   const hadOld = fs.existsSync(out);
@@ -105,5 +124,8 @@ function swapIn(stage: string, out: string): void {
     if (hadOld) fs.renameSync(old, out);
     throw err;
   }
-  if (hadOld) fs.rmSync(old, { recursive: true, force: true });
+  if (hadOld) {
+    keepTerraformWorkingFiles(old, out);
+    fs.rmSync(old, { recursive: true, force: true });
+  }
 }

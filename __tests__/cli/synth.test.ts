@@ -146,6 +146,27 @@ describe('atomic', () => {
   });
 });
 
+describe('Terraform working files', () => {
+  it('the provider lock and .terraform/ of a stack survive a new synth; a removed stack\'s go with it', () => {
+    const parent = path.join(tmp, 'working');
+    const out = path.join(parent, 'terraform-out');
+    const config = checkConfig(minimalRaw(), FIXTURES);
+    const { stacks } = synthesize(config, out);
+    const kept = path.join(out, 'stacks', stacks[0]);
+    fs.writeFileSync(path.join(kept, '.terraform.lock.hcl'), '# lock\n');
+    fs.mkdirSync(path.join(kept, '.terraform', 'providers'), { recursive: true });
+    fs.writeFileSync(path.join(kept, '.terraform', 'providers', 'marker'), 'x');
+    fs.mkdirSync(path.join(out, 'stacks', 'spoke-gone', '.terraform'), { recursive: true });
+    fs.writeFileSync(path.join(out, 'stacks', 'spoke-gone', '.terraform.lock.hcl'), '# gone\n');
+
+    synthesize(config, out);
+    expect(fs.readFileSync(path.join(kept, '.terraform.lock.hcl'), 'utf8')).toBe('# lock\n');
+    expect(fs.readFileSync(path.join(kept, '.terraform', 'providers', 'marker'), 'utf8')).toBe('x');
+    expect(fs.existsSync(path.join(out, 'stacks', 'spoke-gone'))).toBe(false);
+    expect(stagingLeftovers(parent)).toEqual([]);
+  });
+});
+
 describe('terraform-out/', () => {
   const committed = path.join(REPO, 'terraform-out');
   /** What git ignores in it (local state, provider caches). */
