@@ -83,6 +83,26 @@ export function moduleInterfaces(outDir: string): string {
   return parts.join('\n').trimEnd();
 }
 
+/** Variables of the deploy stacks (one row per variable, with the stacks that declare it). */
+export function stackVariables(outDir: string): string {
+  const stacksDir = path.join(outDir, 'stacks');
+  const rows = new Map<string, { type: string; description: string; sensitive: boolean; stacks: string[] }>();
+  for (const stack of fs.readdirSync(stacksDir).sort()) {
+    const tf = JSON.parse(fs.readFileSync(path.join(stacksDir, stack, 'cdk.tf.json'), 'utf8'));
+    for (const [v, spec] of Object.entries<{ type?: string; description?: string; sensitive?: boolean }>(tf.variable ?? {})) {
+      const row = rows.get(v) ?? { type: spec.type ?? 'any', description: spec.description ?? '', sensitive: Boolean(spec.sensitive), stacks: [] };
+      row.stacks.push(stack);
+      rows.set(v, row);
+    }
+  }
+  const lines = ['| variable | type | stacks | description |', '|---|---|---|---|'];
+  for (const [v, r] of rows) {
+    const stacks = r.stacks.map((x) => `\`${x}\``).join(', ');
+    lines.push(`| \`${v}\` | ${r.type}${r.sensitive ? ' (sensitive)' : ''} | ${stacks} | ${cell(r.description)} |`);
+  }
+  return lines.join('\n');
+}
+
 async function alertExamples(): Promise<string> {
   const config = loadConfig(path.join(REPO_ROOT, 'rootwatch.config.json'));
   const render = async (target: 'slack' | 'pagerduty' | 'email') =>
@@ -119,6 +139,7 @@ export async function generatedSections(outDir = path.join(REPO_ROOT, 'terraform
   return {
     'config-reference': configReference(),
     'module-interfaces': moduleInterfaces(outDir),
+    'stack-variables': stackVariables(outDir),
     diagram: ['```mermaid', renderDiagram(config).trimEnd(), '```'].join('\n'),
     'simulate-example': ['```text', `$ npx rootwatch simulate examples/events/root-console-login-no-mfa.json`, explain.stdout.trimEnd(), '```'].join('\n'),
     'alert-examples': await alertExamples(),
