@@ -33,8 +33,8 @@ async function main(argv: string[]): Promise<void> {
       'Synthesize deploy stacks and reusable modules into the output folder',
       (y) =>
         y
-          .option('config', { alias: 'c', type: 'string', default: DEFAULT_CONFIG, describe: 'rootwatch config file' })
-          .option('out', { alias: 'o', type: 'string', default: process.env.CDKTF_OUTDIR || 'terraform-out', describe: 'output folder' }),
+          .option('config', { requiresArg: true, alias: 'c', type: 'string', default: DEFAULT_CONFIG, describe: 'rootwatch config file' })
+          .option('out', { requiresArg: true, alias: 'o', type: 'string', default: process.env.CDKTF_OUTDIR || 'terraform-out', describe: 'output folder' }),
       async (args) => {
         const { loadConfig } = await import('./cli/load-config');
         const config = loadConfig(args.config); // bad input fails before cdktf is even loaded
@@ -50,9 +50,9 @@ async function main(argv: string[]): Promise<void> {
       (y) =>
         y
           .positional('event', { type: 'string', demandOption: true, describe: 'JSON file with one EventBridge event, or - for stdin' })
-          .option('config', { alias: 'c', type: 'string', describe: `rootwatch config file (default: ${DEFAULT_CONFIG} when present)` })
+          .option('config', { requiresArg: true, alias: 'c', type: 'string', describe: `rootwatch config file (default: ${DEFAULT_CONFIG} when present)` })
           .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' })
-          .option('render', { choices: ['slack', 'pagerduty', 'email'] as const, describe: 'print the exact body that alerter would send' }),
+          .option('render', { requiresArg: true, choices: ['slack', 'pagerduty', 'email'] as const, describe: 'print the exact body that alerter would send' }),
       async (args) => {
         const { runSimulate } = await import('./cli/simulate');
         const config = await optionalConfig(args.config);
@@ -64,7 +64,7 @@ async function main(argv: string[]): Promise<void> {
     .command(
       'diagram',
       'Print a Mermaid diagram of what the config generates',
-      (y) => y.option('config', { alias: 'c', type: 'string', default: DEFAULT_CONFIG, describe: 'rootwatch config file' }),
+      (y) => y.option('config', { requiresArg: true, alias: 'c', type: 'string', default: DEFAULT_CONFIG, describe: 'rootwatch config file' }),
       async (args) => {
         const { loadConfig } = await import('./cli/load-config');
         const { renderDiagram } = await import('./cli/diagram');
@@ -76,10 +76,10 @@ async function main(argv: string[]): Promise<void> {
       'Read-only root-user posture check of one AWS account (credentials from the usual chain)',
       (y) =>
         y
-          .option('profile', { type: 'string', describe: 'AWS profile to use' })
-          .option('region', { type: 'string', describe: 'AWS region for the API calls' })
+          .option('profile', { requiresArg: true, type: 'string', describe: 'AWS profile to use' })
+          .option('region', { requiresArg: true, type: 'string', describe: 'AWS region for the API calls' })
           .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' })
-          .option('scp-policy-name', { type: 'string', describe: 'name of the deny-root SCP (default rootwatch-deny-root)' }),
+          .option('scp-policy-name', { requiresArg: true, type: 'string', describe: 'name of the deny-root SCP (default rootwatch-deny-root)' }),
       async (args) => {
         process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
         const { runAudit } = await import('./cli/audit');
@@ -99,8 +99,11 @@ async function main(argv: string[]): Promise<void> {
     .help()
     .version(false)
     .fail((msg, err) => {
-      if (err) throw err;
-      const usage = new Error(msg.split('\n')[0]);
+      // A command's own error passes through; yargs' parsing errors (YError) are usage errors.
+      if (err && err.name !== 'YError') throw err;
+      const text = msg ?? err?.message ?? 'bad arguments';
+      // yargs spreads some messages over lines ("Invalid values:\n  Argument: ..."): keep one line.
+      const usage = new Error(text.split('\n').map((l) => l.trim()).filter(Boolean).join(' '));
       usage.name = 'UsageError';
       throw usage;
     })

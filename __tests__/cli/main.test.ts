@@ -67,6 +67,22 @@ describe('bad invocations', () => {
     expectUntouched();
   });
 
+  it.each([
+    ['--config', ['synth', '--out', 'OUT', '--config']],
+    ['--out', ['synth', '--config', 'CONFIG', '--out']],
+  ])('rejects %s given without a value (yargs would fall back to the default)', async (flag, args) => {
+    const argv = args.map((a) => (a === 'OUT' ? prev : a === 'CONFIG' ? path.join(FIXTURES, 'minimal.json') : a));
+    expectOneLine(await runCli(argv), new RegExp(`^rootwatch: Not enough arguments following: ${flag.slice(2)}$`));
+    expectUntouched();
+  });
+
+  it('names the allowed values of a bad choice on one line', async () => {
+    expectOneLine(
+      await runCli(['simulate', path.join(REPO, 'examples', 'events', 'root-console-login-no-mfa.json'), '--render', 'bogus']),
+      /^rootwatch: Invalid values: Argument: render, Given: "bogus", Choices: "slack", "pagerduty", "email"$/,
+    );
+  });
+
   it('asks for a command when none is given', async () => {
     expectOneLine(await runCli([]), /^rootwatch: .*command/);
   });
