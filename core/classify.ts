@@ -178,23 +178,7 @@ function unparsedRootEvent(event: Record<string, unknown>, alertType: AlertType)
     muted: false,
     summary: `Root ${alertType === 'login' ? 'sign-in' : 'activity'} in ${account} (${region}); the record could not be read in full`,
     reason: 'root event delivered by the rules, record unreadable',
-    facts: {
-      account,
-      region,
-      eventName: 'unknown',
-      eventSource: 'unknown',
-      eventTime,
-      eventId: null,
-      principalArn: null,
-      sourceIp: null,
-      userAgent: null,
-      mfaUsed: null,
-      outcome: null,
-      errorCode: null,
-      readOnly: null,
-      sessionKey: sessionKey(event),
-      consoleUrl: cloudTrailUrl(region, null, eventTime),
-    },
+    facts: envelopeFacts(event, 'unknown', 'unknown', null, cloudTrailUrl(region, null, eventTime)),
   };
 }
 
@@ -433,15 +417,15 @@ function summaryOf(c: Ctx, b: SummaryBits): string {
   return `${who} called ${c.service}:${c.eventName} in ${where} ${from}${mfa} — ${tail}`;
 }
 
-function pipelineFacts(event: Record<string, unknown>, eventName: string, eventSource: string, consoleUrl: string): AlertFacts {
-  const region = clean(get(event, 'region'), 32) || 'unknown';
+/** Facts when only the EventBridge envelope is known: pipeline events, or a record that cannot be read. */
+function envelopeFacts(event: Record<string, unknown>, eventName: string, eventSource: string, eventId: string | null, consoleUrl: string): AlertFacts {
   return {
     account: eventAccount(event),
-    region,
+    region: clean(get(event, 'region'), 32) || 'unknown',
     eventName,
     eventSource,
     eventTime: clean(get(event, 'time'), 64),
-    eventId: cleanOrNull(get(event, 'id'), 128),
+    eventId,
     principalArn: null,
     sourceIp: null,
     userAgent: null,
@@ -452,6 +436,10 @@ function pipelineFacts(event: Record<string, unknown>, eventName: string, eventS
     sessionKey: sessionKey(event),
     consoleUrl,
   };
+}
+
+function pipelineFacts(event: Record<string, unknown>, eventName: string, eventSource: string, consoleUrl: string): AlertFacts {
+  return envelopeFacts(event, eventName, eventSource, cleanOrNull(get(event, 'id'), 128), consoleUrl);
 }
 
 function heartbeat(event: Record<string, unknown>): Classification {

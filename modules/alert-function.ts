@@ -6,7 +6,7 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
-import { pipelineAlarm } from './pipeline-alarm';
+import { pipelineAlarm, queueNotEmptyAlarm } from './pipeline-alarm';
 import { ArnScope, arnOf, PolicyStatement, policyDocument, rolePrefix, serviceTrustPolicy } from './iam';
 
 /** A deterministic Lambda zip (see build/lambda-zip.ts). */
@@ -115,16 +115,11 @@ export class AlertFunction extends Construct {
       threshold: 1,
       alarmActions: [props.alarmTopicArn],
     });
-    pipelineAlarm(this, 'failed-events', {
+    queueNotEmptyAlarm(this, 'failed-events', {
       alarmName: `${name}-failed-events`,
       description: `rootwatch: events that ${name} could not handle are waiting in ${name}-failures`,
-      namespace: 'AWS/SQS',
-      metricName: 'ApproximateNumberOfMessagesVisible',
-      dimensions: { QueueName: failures.name },
-      statistic: 'Maximum',
-      when: 'above',
-      threshold: 0,
-      alarmActions: [props.alarmTopicArn],
+      queueName: failures.name,
+      alarmTopicArn: props.alarmTopicArn,
     });
 
     this.functionName = fn.functionName;

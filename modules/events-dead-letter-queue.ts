@@ -3,7 +3,7 @@ import { TerraformProvider } from 'cdktf';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { ArnScope, arnOf, policyDocument } from './iam';
-import { pipelineAlarm } from './pipeline-alarm';
+import { queueNotEmptyAlarm } from './pipeline-alarm';
 
 export interface EventsDeadLetterQueueProps {
   /** Queue name (regional: the same name may exist in every region). */
@@ -49,17 +49,12 @@ export class EventsDeadLetterQueue extends Construct {
       ]),
     });
     if (props.alarmTopicArn) {
-      pipelineAlarm(this, 'not-empty', {
+      queueNotEmptyAlarm(this, 'not-empty', {
         ...provider,
         alarmName: `${props.name}-not-empty`,
         description: `rootwatch: events could not be delivered and wait in ${props.name}`,
-        namespace: 'AWS/SQS',
-        metricName: 'ApproximateNumberOfMessagesVisible',
-        dimensions: { QueueName: queue.name },
-        statistic: 'Maximum',
-        when: 'above',
-        threshold: 0,
-        alarmActions: [props.alarmTopicArn],
+        queueName: queue.name,
+        alarmTopicArn: props.alarmTopicArn,
       });
     }
     this.queueArn = queue.arn;

@@ -52,3 +52,23 @@ export function pipelineAlarm(scope: Construct, id: string, props: PipelineAlarm
     ...(props.alarmActions ? { alarmActions: props.alarmActions } : {}),
   });
 }
+
+/** Fires as soon as anything waits in an SQS queue of failed or undeliverable events. */
+export function queueNotEmptyAlarm(
+  scope: Construct,
+  id: string,
+  props: { alarmName: string; description: string; queueName: string; alarmTopicArn: string; provider?: TerraformProvider },
+): CloudwatchMetricAlarm {
+  return pipelineAlarm(scope, id, {
+    ...(props.provider ? { provider: props.provider } : {}),
+    alarmName: props.alarmName,
+    description: props.description,
+    namespace: 'AWS/SQS',
+    metricName: 'ApproximateNumberOfMessagesVisible',
+    dimensions: { QueueName: props.queueName },
+    statistic: 'Maximum',
+    when: 'above',
+    threshold: 0,
+    alarmActions: [props.alarmTopicArn],
+  });
+}
