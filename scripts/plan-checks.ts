@@ -131,3 +131,75 @@ export function checkLambdaLogGroups(plan: Plan): string[] {
   }
   return problems;
 }
+
+interface ConfigResource { address: string; type: string; provider_config_key?: string }
+interface PlanConfiguration {
+  provider_config?: Record<string, { expressions?: { region?: { constant_value?: unknown } } }>;
+  root_module?: { resources?: ConfigResource[] };
+}
+
+const ALL_MANAGEMENT_EVENTS = 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS';
+
+/** Does an event pattern (JSON text) select the root user, at any depth or inside `$or`? */
+export function selectsRoot(patternText: unknown): boolean {
+  if (typeof patternText !== 'string') return false;
+  const walk = (node: unknown): boolean => {
+    if (Array.isArray(node)) return node.some(walk);
+    if (!node || typeof node !== 'object') return false;
+    const o = node as Record<string, unknown>;
+    const type = (o.userIdentity as Record<string, unknown> | undefined)?.type;
+    if (Array.isArray(type) && type.includes('Root')) return true;
+    return Object.values(o).some(walk);
+  };
+  return walk(JSON.parse(patternText));
+}
+
+/**
+ * Every rule that selects root events also receives read-only management events: a rule in plain
+ * ENABLED state misses root Describe/List/Get calls (a bug seen in peer tools).
+ */
+export function checkRootRuleState(plan: Plan): string[] {
+  return plannedResources(plan)
+    .filter((r) => r.type === 'aws_cloudwatch_event_rule' && selectsRoot(r.values.event_pattern))
+    .filter((r) => r.values.state !== ALL_MANAGEMENT_EVENTS)
+    .map((r) => `${r.address}: selects root events in state ${String(r.values.state)}, so read-only root calls are missed (${ALL_MANAGEMENT_EVENTS} expected)`);
+}
+
+/** Every EventBridge target retries and has a dead-letter queue: no event is dropped silently. */
+export function checkTargetsResilient(plan: Plan): string[] {
+  const problems: string[] = [];
+  for (const t of plannedResources(plan).filter((r) => r.type === 'aws_cloudwatch_event_target')) {
+    if (list(t.values.retry_policy).length !== 1) problems.push(`${t.address}: no retry policy`);
+    if (list(t.values.dead_letter_config).length !== 1) problems.push(`${t.address}: no dead-letter queue`);
+  }
+  return problems;
+}
+
+/**
+ * Every target that is an event bus is THE hub bus, in the hub's region, whatever region the rule
+ * runs in (peers forward to "the hub bus in my own region" and lose us-east-1 sign-ins).
+ */
+export function checkForwardingToHub(plan: Plan, hub: { region: string; busName: string }): string[] {
+  const expected = new RegExp(`^arn:aws[a-z-]*:events:${hub.region}:\\d{12}:event-bus/${hub.busName}$`);
+  return plannedResources(plan)
+    .filter((r) => r.type === 'aws_cloudwatch_event_target' && /:event-bus\//.test(String(r.values.arn ?? '')))
+    .filter((r) => !expected.test(String(r.values.arn)))
+    .map((r) => `${r.address}: forwards to ${String(r.values.arn)}, not the hub bus ${hub.busName} in ${hub.region}`);
+}
+
+/** Regions whose default bus has a root-selecting rule, from the plan's provider configuration. */
+export function rootRuleRegions(plan: Plan & { configuration?: PlanConfiguration }): string[] {
+  const config = plan.configuration;
+  const regionOf = (key: string | undefined) => config?.provider_config?.[key ?? 'aws']?.expressions?.region?.constant_value;
+  const keyOf = new Map((config?.root_module?.resources ?? []).map((r) => [r.address, r.provider_config_key]));
+  const regions = plannedResources(plan)
+    .filter((r) => r.type === 'aws_cloudwatch_event_rule' && selectsRoot(r.values.event_pattern) && (r.values.event_bus_name ?? 'default') === 'default')
+    .map((r) => String(regionOf(keyOf.get(r.address))));
+  return [...new Set(regions)].sort();
+}
+
+/** Root events are watched in every expected region, us-east-1 (sign-ins, global services) always. */
+export function checkRootCoverage(plan: Plan, expectedRegions: readonly string[]): string[] {
+  const covered = new Set(rootRuleRegions(plan));
+  return [...new Set(['us-east-1', ...expectedRegions])].filter((r) => !covered.has(r)).map((r) => `no root rule on the default bus of ${r}`);
+}

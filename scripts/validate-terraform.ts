@@ -9,7 +9,21 @@ import * as path from 'path';
 import { loadConfig } from '../cli/load-config';
 import { REPO_ROOT } from '../build/paths';
 import { offlineEnv, PLUGIN_DIR, tempRoot, terraformAvailable, validateAndPlan } from './terraform-offline';
-import { checkBusPolicy, checkEncryption, checkLambdaLogGroups, checkNoWildcardActions, Plan, plannedResources } from './plan-checks';
+import {
+  checkBusPolicy,
+  checkEncryption,
+  checkForwardingToHub,
+  checkLambdaLogGroups,
+  checkNoWildcardActions,
+  checkRootCoverage,
+  checkRootRuleState,
+  checkTargetsResilient,
+  Plan,
+  plannedResources,
+} from './plan-checks';
+import { hubBusName } from '../core/patterns';
+import { spokeStackName } from '../stacks/app';
+import { RootwatchConfig } from '../core/config';
 import { checkDenyRootScp, checkTrail, checkTrailBucketTls } from './plan-checks-guardrails';
 
 interface Target { name: string; prepare: (work: string) => string }
@@ -47,6 +61,13 @@ function targets(outDir: string): Target[] {
   return list;
 }
 
+/** Regions a stack must watch for root events (its account's configured regions); undefined: no such duty. */
+function expectedRootRegions(target: string, config: RootwatchConfig): readonly string[] | undefined {
+  if (target === 'stacks/hub') return config.hub.regions;
+  const spoke = config.spokes.find((s) => target === `stacks/${spokeStackName(s)}`);
+  return spoke?.regions;
+}
+
 async function main(): Promise<void> {
   if (!terraformAvailable()) {
     console.log('validate-terraform: terraform is not on PATH; nothing was validated');
@@ -81,11 +102,16 @@ async function main(): Promise<void> {
         }
         const plan = outcome.plan as Plan;
         const has = (type: string) => plannedResources(plan).some((r) => r.type === type);
+        const regions = expectedRootRegions(t.name, config);
         const problems = [
           ...checkNoWildcardActions(plan),
           ...checkBusPolicy(plan, expectedBus),
           ...checkEncryption(plan),
           ...checkLambdaLogGroups(plan),
+          ...checkRootRuleState(plan),
+          ...checkTargetsResilient(plan),
+          ...checkForwardingToHub(plan, { region: config.hub.region, busName: hubBusName(config.namePrefix) }),
+          ...(regions ? checkRootCoverage(plan, regions) : []),
           // Guardrail properties hold wherever those guardrails are planned.
           ...(has('aws_organizations_policy') ? checkDenyRootScp(plan as never) : []),
           ...(has('aws_cloudtrail') ? [...checkTrail(plan as never), ...checkTrailBucketTls(plan as never)] : []),
