@@ -39,7 +39,7 @@ async function main(argv: string[]): Promise<void> {
         const { loadConfig } = await import('./cli/load-config');
         const config = loadConfig(args.config); // bad input fails before cdktf is even loaded
         const { synthesize } = await import('./cli/synth');
-        const result = synthesize(config, args.out);
+        const result = await synthesize(config, args.out);
         const shown = result.stacks.slice(0, 6).join(', ') + (result.stacks.length > 6 ? `, … ${result.stacks.length - 6} more` : '');
         process.stdout.write(`rootwatch: synthesized ${result.stacks.length} stacks (${shown}) and modules ${result.modules.join(', ')} into ${args.out}\n`);
       },

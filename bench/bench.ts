@@ -13,6 +13,7 @@ import { accountsConfig } from './accounts-config';
 import { ChildRun, childJson, describeRssMethod, detectRssMethod, InterruptedError, RssMethod, runNode } from './measure';
 import { BenchOptions, parseArgs, USAGE, UsageError } from './options';
 import { fillSections } from '../scripts/docs';
+import { PARALLEL_FROM } from '../cli/synth';
 import { BenchResult, evaluateChecks, Measurement, MetricRow, renderMarkdown, toJson, Unit } from './report';
 import { summarize } from './stats';
 import type { EventChildResult } from './event-child';
@@ -44,8 +45,8 @@ class Bench {
     this.metrics.push({ key, label, unit, measurement });
   }
 
-  private node(args: readonly string[]): ChildRun {
-    return runNode(args, { cwd: REPO_ROOT, rss: this.rss, tmpDir: this.tmp });
+  private node(args: readonly string[], env?: NodeJS.ProcessEnv): ChildRun {
+    return runNode(args, { cwd: REPO_ROOT, rss: this.rss, tmpDir: this.tmp, ...(env ? { env } : {}) });
   }
 
   /** `runs` timed repetitions (after one untimed warm-up when asked); errors end the series. */
@@ -98,10 +99,10 @@ class Bench {
   }
 
   /** One synth into a fresh folder; `inspect` sees the output before it is removed. */
-  private synthOnce(config: string, inspect?: (out: string) => void): ChildRun {
+  private synthOnce(config: string, inspect?: (out: string) => void, env?: NodeJS.ProcessEnv): ChildRun {
     const out = path.join(this.tmp, `out-${this.seq++}`);
     try {
-      const run = this.node([MAIN_JS, 'synth', '--config', config, '--out', out]);
+      const run = this.node([MAIN_JS, 'synth', '--config', config, '--out', out], env);
       inspect?.(out);
       return run;
     } finally {
@@ -140,6 +141,18 @@ class Bench {
       const config = path.join(this.tmp, `accounts-${n}.json`);
       fs.writeFileSync(config, `${JSON.stringify(accountsConfig(n), null, 2)}\n`);
       this.attempt(keys, () => Bench.wallAndRss(this.repeat(`synth ${n} accounts`, runs, false, () => this.synthOnce(config), Bench.show)));
+      if (n >= PARALLEL_FROM) {
+        // From PARALLEL_FROM spokes on, synth uses worker processes; also measure it in one process:
+        // its wall time shows the per-account cost, its peak RSS the whole job's memory.
+        const one = { ROOTWATCH_SYNTH_WORKERS: '1' };
+        this.attempt(
+          [
+            [`synth_accounts_${n}_sequential_ms`, `the same synth in one process (ROOTWATCH_SYNTH_WORKERS=1)`, 'ms'],
+            [`synth_accounts_${n}_sequential_rss_mb`, `peak RSS of that synth`, 'MB'],
+          ],
+          () => Bench.wallAndRss(this.repeat(`synth ${n} accounts, one process`, runs, false, () => this.synthOnce(config, undefined, one), Bench.show)),
+        );
+      }
       fs.rmSync(config, { force: true });
     }
   }

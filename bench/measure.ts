@@ -55,13 +55,13 @@ let seq = 0;
  * `node <args>` in `cwd`; throws (with the first stderr line) when the child fails.
  * Wall time includes node's own start-up: the child is what a user would run.
  */
-export function runNode(args: readonly string[], opts: { cwd: string; rss: RssMethod; tmpDir: string; timeoutMs?: number }): ChildRun {
+export function runNode(args: readonly string[], opts: { cwd: string; rss: RssMethod; tmpDir: string; timeoutMs?: number; env?: NodeJS.ProcessEnv }): ChildRun {
   const rssFile = path.join(opts.tmpDir, `rss-${process.pid}-${seq++}.txt`);
   const [cmd, cmdArgs] =
     opts.rss.kind === 'time'
       ? [opts.rss.bin, ['-f', '%M', '-o', rssFile, process.execPath, ...args]]
       : [process.execPath, ['-r', opts.rss.preload, ...args]];
-  const env = { ...process.env, [RSS_FILE_ENV]: rssFile, CHECKPOINT_DISABLE: '1', CDKTF_DISABLE_TELEMETRY: 'true' };
+  const env = { ...process.env, ...opts.env, [RSS_FILE_ENV]: rssFile, CHECKPOINT_DISABLE: '1', CDKTF_DISABLE_TELEMETRY: 'true' };
   const start = process.hrtime.bigint();
   const r = spawnSync(cmd, cmdArgs, {
     cwd: opts.cwd,

@@ -56,14 +56,17 @@ export interface CheckResult {
 export const RATIOS: ReadonlyArray<{ readonly key: string; readonly numerator: string; readonly denominator: string }> = [
   { key: 'synth_default_vs_root_import_ratio', numerator: 'synth_default_ms', denominator: 'baseline_root_import_ms' },
   { key: 'synth_accounts_1000_vs_100_ratio', numerator: 'synth_accounts_1000_ms', denominator: 'synth_accounts_100_ms' },
+  // 100 accounts run in one process, 1000 in workers: linearity is judged on one process each
+  { key: 'synth_accounts_1000_sequential_vs_100_ratio', numerator: 'synth_accounts_1000_sequential_ms', denominator: 'synth_accounts_100_ms' },
 ];
 
 /** The targets of issue "Scale and speed": value <= limit passes. */
 export const CHECKS: ReadonlyArray<{ readonly name: string; readonly key: string; readonly limit: number }> = [
   { name: 'default synth <= 0.25 x provider root import', key: 'synth_default_vs_root_import_ratio', limit: 0.25 },
   { name: '1000 accounts synth <= 30 s', key: 'synth_accounts_1000_ms', limit: 30_000 },
-  { name: '1000 accounts synth peak RSS <= 2048 MB', key: 'synth_accounts_1000_rss_mb', limit: 2048 },
+  { name: '1000 accounts synth peak RSS <= 2048 MB (one process: the whole job)', key: 'synth_accounts_1000_sequential_rss_mb', limit: 2048 },
   { name: '1000 / 100 accounts synth time <= 11 (near-linear)', key: 'synth_accounts_1000_vs_100_ratio', limit: 11 },
+  { name: 'same, both in one process <= 11', key: 'synth_accounts_1000_sequential_vs_100_ratio', limit: 11 },
   { name: 'notifier bundle load <= 30 ms', key: 'lambda_notifier_load_ms', limit: 30 },
   { name: 'classify + format <= 0.2 ms/event', key: 'classify_format_us_per_event', limit: 200 },
   { name: 'notifier zip <= 25 KB', key: 'lambda_notifier_zip_bytes', limit: 25_600 },

@@ -6,13 +6,25 @@
 // First: keep cdktf from loading `archiver` it will not use (see the module).
 import './defer-archiver';
 import * as fs from 'fs';
+import * as os from 'os';
+import { spawn } from 'child_process';
 import * as path from 'path';
 import { RootwatchConfig } from '../core/config';
 import { LAMBDA_BUNDLES } from '../core/lambda-contract';
-import { builtZips } from '../build/paths';
+import { builtZips, REPO_ROOT } from '../build/paths';
 import { buildDeployApp, buildModuleApp } from '../stacks/app';
 import { LambdaCodeSet } from '../stacks/lambda-code';
 import { UsageError } from './errors';
+import { withoutTokenStackTraces } from './token-stack-traces';
+import type { SynthJob } from './synth-worker';
+
+const WORKER_JS = path.join(REPO_ROOT, 'dist', 'cli', 'synth-worker.js');
+/** cdktf writes manifest.json with this (keys sorted, two spaces); merged manifests must match byte for byte. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const stableStringify = require(require.resolve('json-stable-stringify', { paths: [path.dirname(require.resolve('cdktf'))] })) as (
+  value: unknown,
+  opts: { space: number },
+) => string;
 
 export interface SynthResult {
   readonly outDir: string;
@@ -21,7 +33,19 @@ export interface SynthResult {
 }
 
 
-export function synthesize(config: RootwatchConfig, outDir: string): SynthResult {
+export interface SynthOptions {
+  /**
+   * Processes that synthesize spoke stacks. @default 1 below PARALLEL_FROM spokes, else up to the
+   * number of cores (at most MAX_WORKERS); ROOTWATCH_SYNTH_WORKERS overrides.
+   */
+  readonly workers?: number;
+}
+
+/** From this many spokes on, spoke stacks are synthesized in parallel worker processes. */
+export const PARALLEL_FROM = 200;
+const MAX_WORKERS = 4;
+
+export async function synthesize(config: RootwatchConfig, outDir: string, options: SynthOptions = {}): Promise<SynthResult> {
   const out = path.resolve(outDir);
   checkReplaceable(out);
   fs.mkdirSync(path.dirname(out), { recursive: true });
@@ -31,11 +55,23 @@ export function synthesize(config: RootwatchConfig, outDir: string): SynthResult
     const code = Object.fromEntries(LAMBDA_BUNDLES.map((name) => [name, zips[name]])) as unknown as LambdaCodeSet;
     for (const name of LAMBDA_BUNDLES) if (!code[name]) throw new Error(`Lambda zip ${name} is missing: run \`npm run build\``);
 
+    // Spokes are split in contiguous slices: this process takes the first, workers the others.
+    const slices = spokeSlices(config.spokes.length, workerCount(config.spokes.length, options));
+    const workers = slices.slice(1).map((slice, i) => startWorker(config, code, slice, path.join(stage, `.worker-${i + 1}`)));
     const moduleStage = path.join(stage, '.module-build');
-    withoutTokenStackTraces(() => {
-      buildDeployApp(stage, config, code).synth();
-      buildModuleApp(moduleStage, config, code).synth();
-    });
+    try {
+      withoutTokenStackTraces(() => {
+        buildDeployApp(stage, config, code, { hub: true, spokes: config.spokes.slice(...slices[0]), guardrails: true }).synth();
+        buildModuleApp(moduleStage, config, code).synth();
+      });
+    } finally {
+      await Promise.allSettled(workers.map((w) => w.done));
+    }
+    for (const w of workers) {
+      await w.done; // rethrows the first worker failure
+      mergeWorkerOutput(w.outdir, stage);
+    }
+
     const modules = fs.readdirSync(path.join(moduleStage, 'stacks')).sort();
     for (const name of modules) {
       const from = path.join(moduleStage, 'stacks', name);
@@ -58,21 +94,52 @@ export function synthesize(config: RootwatchConfig, outDir: string): SynthResult
   };
 }
 
-/**
- * cdktf records a full stack trace for every token it creates (dozens per resource) and keeps
- * them for the whole process: at 1,000 accounts that is a fifth of the synth time and most of the
- * heap. Nothing reads them during a CLI synth, so capture none while the apps synthesize (measured:
- * byte-identical output). Errors thrown meanwhile lose their stack; the CLI prints messages only.
- */
-function withoutTokenStackTraces<T>(fn: () => T): T {
-  const saved = Object.getOwnPropertyDescriptor(Error, 'stackTraceLimit');
-  // cdktf raises the limit around each capture itself, so pin it with an accessor that ignores writes.
-  Object.defineProperty(Error, 'stackTraceLimit', { configurable: true, get: () => 0, set: () => undefined });
-  try {
-    return fn();
-  } finally {
-    if (saved) Object.defineProperty(Error, 'stackTraceLimit', saved);
+function workerCount(spokes: number, options: SynthOptions): number {
+  const env = Number(process.env.ROOTWATCH_SYNTH_WORKERS);
+  const wanted = options.workers ?? (Number.isInteger(env) && env > 0 ? env : spokes >= PARALLEL_FROM ? Math.min(os.cpus().length, MAX_WORKERS) : 1);
+  return Math.max(1, Math.min(wanted, spokes));
+}
+
+/** `n` contiguous [from, to) slices of `count` spokes (one empty slice when there are none). */
+export function spokeSlices(count: number, n: number): Array<[number, number]> {
+  const size = Math.ceil(count / Math.max(n, 1));
+  const slices: Array<[number, number]> = [];
+  for (let from = 0; from < count; from += size) slices.push([from, Math.min(from + size, count)]);
+  return slices.length > 0 ? slices : [[0, 0]];
+}
+
+interface Worker { outdir: string; done: Promise<void> }
+
+/** A worker process synthesizing spokes [from, to) into `outdir` (built JS: dist/cli/synth-worker.js). */
+function startWorker(config: RootwatchConfig, code: LambdaCodeSet, [from, to]: [number, number], outdir: string): Worker {
+  fs.mkdirSync(outdir, { recursive: true });
+  const job: SynthJob = { config, code, from, to, outdir };
+  const jobFile = `${outdir}.job.json`;
+  fs.writeFileSync(jobFile, JSON.stringify(job));
+  const done = new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, [WORKER_JS, jobFile], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (status) => {
+      fs.rmSync(jobFile, { force: true });
+      if (status === 0) resolve();
+      else reject(new Error(`synth worker for spokes ${from}-${to - 1} failed: ${stderr.trim().split('\n')[0] || `exit ${status}`}`));
+    });
+  });
+  return { outdir, done };
+}
+
+/** Move a worker's stacks into the stage and add them to the manifest (written as cdktf writes it). */
+function mergeWorkerOutput(workerOut: string, stage: string): void {
+  for (const stack of fs.readdirSync(path.join(workerOut, 'stacks'))) {
+    fs.renameSync(path.join(workerOut, 'stacks', stack), path.join(stage, 'stacks', stack));
   }
+  const read = (dir: string) => JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { stacks: Record<string, unknown> };
+  const manifest = read(stage);
+  Object.assign(manifest.stacks, read(workerOut).stacks);
+  fs.writeFileSync(path.join(stage, 'manifest.json'), stableStringify(manifest, { space: 2 }));
+  fs.rmSync(workerOut, { recursive: true, force: true });
 }
 
 /** Synth replaces `out` as a whole: only a missing or empty folder or a previous output may go. */

@@ -10,12 +10,23 @@ export function spokeStackName(spoke: SpokeConfig): string {
   return `spoke-${spoke.name}`;
 }
 
-/** Every deploy stack: the hub, one spoke per monitored account (own state), the guardrails. */
-export function buildDeployApp(outdir: string, config: RootwatchConfig, code: LambdaCodeSet): App {
+/** Which deploy stacks one app holds; stacks never refer to each other, so apps can split them. */
+export interface DeployPart {
+  readonly hub: boolean;
+  readonly spokes: readonly SpokeConfig[];
+  readonly guardrails: boolean;
+}
+
+/**
+ * The deploy stacks: the hub, one spoke per monitored account (own state), the guardrails; all of
+ * them unless `part` picks some (parallel synthesis splits the spokes between processes).
+ */
+export function buildDeployApp(outdir: string, config: RootwatchConfig, code: LambdaCodeSet, part?: DeployPart): App {
+  const { hub, spokes, guardrails } = part ?? { hub: true, spokes: config.spokes, guardrails: true };
   const app = new App({ outdir });
-  new HubStack(app, 'hub', 'deploy', config, code);
-  for (const spoke of config.spokes) new SpokeStack(app, spokeStackName(spoke), 'deploy', config, spoke);
-  if (config.orgGuardrails) new GuardrailsStack(app, 'guardrails', 'deploy', config, config.orgGuardrails);
+  if (hub) new HubStack(app, 'hub', 'deploy', config, code);
+  for (const spoke of spokes) new SpokeStack(app, spokeStackName(spoke), 'deploy', config, spoke);
+  if (guardrails && config.orgGuardrails) new GuardrailsStack(app, 'guardrails', 'deploy', config, config.orgGuardrails);
   return app;
 }
 

@@ -103,6 +103,8 @@ function fullMetrics(overrides: Partial<Record<string, number>> = {}): MetricRow
     synth_accounts_100_ms: 3000,
     synth_accounts_1000_ms: 25000,
     synth_accounts_1000_rss_mb: 600,
+    synth_accounts_1000_sequential_ms: 30000,
+    synth_accounts_1000_sequential_rss_mb: 900,
     lambda_notifier_load_ms: 20,
     classify_format_us_per_event: 30,
     lambda_notifier_zip_bytes: 16000,

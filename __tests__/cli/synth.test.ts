@@ -85,50 +85,50 @@ describe('atomic', () => {
     return { ...c, alerts: { ...c.alerts, heartbeat: { enabled: true, scheduleExpression: 'rate(0 hours)' } } };
   }
 
-  it('leaves the previous output byte for byte as it was when a construct throws', () => {
+  it('leaves the previous output byte for byte as it was when a construct throws', async () => {
     const parent = path.join(tmp, 'atomic');
     const out = path.join(parent, 'terraform-out');
-    synthesize(checkConfig(minimalRaw(), FIXTURES), out);
+    await synthesize(checkConfig(minimalRaw(), FIXTURES), out);
     const before = hashTree(out);
-    expect(() => synthesize(brokenConfig(), out)).toThrow(/heartbeat/i);
+    await expect(synthesize(brokenConfig(), out)).rejects.toThrow(/heartbeat/i);
     expect(hashTree(out)).toEqual(before);
     expect(stagingLeftovers(parent)).toEqual([]);
   });
 
-  it('creates nothing when there was no previous output', () => {
+  it('creates nothing when there was no previous output', async () => {
     const parent = path.join(tmp, 'atomic-fresh');
     fs.mkdirSync(parent, { recursive: true });
-    expect(() => synthesize(brokenConfig(), path.join(parent, 'out'))).toThrow();
+    await expect(synthesize(brokenConfig(), path.join(parent, 'out'))).rejects.toThrow();
     expect(fs.readdirSync(parent)).toEqual([]);
   });
 
-  it('accepts an empty existing folder', () => {
+  it('accepts an empty existing folder', async () => {
     const out = path.join(tmp, 'empty-out');
     fs.mkdirSync(out, { recursive: true });
-    expect(synthesize(checkConfig(minimalRaw(), FIXTURES), out).stacks).toEqual(['hub', 'spoke-dev', 'spoke-prod']);
+    expect((await synthesize(checkConfig(minimalRaw(), FIXTURES), out)).stacks).toEqual(['hub', 'spoke-dev', 'spoke-prod']);
   });
 
-  it('refuses to replace a file', () => {
+  it('refuses to replace a file', async () => {
     const file = path.join(tmp, 'a-file');
     fs.writeFileSync(file, 'x');
-    expect(() => synthesize(checkConfig(minimalRaw(), FIXTURES), file)).toThrow(/^--out: /);
+    await expect(synthesize(checkConfig(minimalRaw(), FIXTURES), file)).rejects.toThrow(/^--out: /);
     expect(fs.readFileSync(file, 'utf8')).toBe('x');
   });
 
-  it('refuses to replace an output that holds Terraform state (the layout of earlier versions)', () => {
+  it('refuses to replace an output that holds Terraform state (the layout of earlier versions)', async () => {
     const out = path.join(tmp, 'old-layout', 'terraform-out');
-    synthesize(checkConfig(minimalRaw(), FIXTURES), out);
+    await synthesize(checkConfig(minimalRaw(), FIXTURES), out);
     fs.writeFileSync(path.join(out, 'stacks', 'spoke-prod', 'terraform.tfstate'), '{"version":4}');
     const before = hashTree(out);
-    expect(() => synthesize(checkConfig(minimalRaw(), FIXTURES), out)).toThrow(/^--out: .*spoke-prod\/terraform\.tfstate is Terraform state .*terraform\.spoke-prod\.tfstate first$/);
+    await expect(synthesize(checkConfig(minimalRaw(), FIXTURES), out)).rejects.toThrow(/^--out: .*spoke-prod\/terraform\.tfstate is Terraform state .*terraform\.spoke-prod\.tfstate first$/);
     expect(hashTree(out)).toEqual(before);
   });
 
-  it('keeps local Terraform state across re-syntheses (it lives outside the output folder)', () => {
+  it('keeps local Terraform state across re-syntheses (it lives outside the output folder)', async () => {
     const parent = path.join(tmp, 'state');
     const out = path.join(parent, 'terraform-out');
     const config = checkConfig(minimalRaw(), FIXTURES);
-    const result = synthesize(config, out);
+    const result = await synthesize(config, out);
     const written: string[] = [];
     for (const stack of result.stacks) {
       const stackDir = path.join(out, 'stacks', stack);
@@ -141,17 +141,17 @@ describe('atomic', () => {
       written.push(state);
     }
     expect(new Set(written).size).toBe(result.stacks.length);
-    synthesize(config, out);
+    await synthesize(config, out);
     for (const state of written) expect(fs.existsSync(state) ? fs.readFileSync(state, 'utf8') : `${state} was deleted`).toMatch(/^\{"stack"/);
   });
 });
 
 describe('Terraform working files', () => {
-  it('the provider lock and .terraform/ of a stack survive a new synth; a removed stack\'s go with it', () => {
+  it('the provider lock and .terraform/ of a stack survive a new synth; a removed stack\'s go with it', async () => {
     const parent = path.join(tmp, 'working');
     const out = path.join(parent, 'terraform-out');
     const config = checkConfig(minimalRaw(), FIXTURES);
-    const { stacks } = synthesize(config, out);
+    const { stacks } = await synthesize(config, out);
     const kept = path.join(out, 'stacks', stacks[0]);
     fs.writeFileSync(path.join(kept, '.terraform.lock.hcl'), '# lock\n');
     fs.mkdirSync(path.join(kept, '.terraform', 'providers'), { recursive: true });
@@ -159,7 +159,7 @@ describe('Terraform working files', () => {
     fs.mkdirSync(path.join(out, 'stacks', 'spoke-gone', '.terraform'), { recursive: true });
     fs.writeFileSync(path.join(out, 'stacks', 'spoke-gone', '.terraform.lock.hcl'), '# gone\n');
 
-    synthesize(config, out);
+    await synthesize(config, out);
     expect(fs.readFileSync(path.join(kept, '.terraform.lock.hcl'), 'utf8')).toBe('# lock\n');
     expect(fs.readFileSync(path.join(kept, '.terraform', 'providers', 'marker'), 'utf8')).toBe('x');
     expect(fs.existsSync(path.join(out, 'stacks', 'spoke-gone'))).toBe(false);

@@ -17,10 +17,10 @@ const outs: Record<string, string> = {};
 const config = (prefix: string) => checkConfig({ ...exampleRaw(), namePrefix: prefix }, FIXTURES);
 const read = (file: string): Synth => JSON.parse(fs.readFileSync(file, 'utf8'));
 
-beforeAll(() => {
+beforeAll(async () => {
   tmp = tempDir('output');
   for (const prefix of ['rootwatch', 'acme-sec']) outs[prefix] = path.join(tmp, prefix);
-  for (const [prefix, out] of Object.entries(outs)) synthesize(config(prefix), out);
+  for (const [prefix, out] of Object.entries(outs)) await synthesize(config(prefix), out);
 });
 afterAll(() => rmrf(tmp));
 

@@ -21,7 +21,7 @@ afterAll(() => rmrf(tmp));
 maybe('the spoke-staging stack of the example config validates and plans with the real aws provider', async () => {
   tmp = tempDir('tf');
   const out = path.join(tmp, 'terraform-out');
-  synthesize(loadConfig(EXAMPLE_CONFIG), out);
+  await synthesize(loadConfig(EXAMPLE_CONFIG), out);
   const work = path.join(tmp, 'work');
   fs.mkdirSync(work);
   fs.copyFileSync(path.join(out, 'stacks', 'spoke-staging', 'cdk.tf.json'), path.join(work, 'cdk.tf.json'));
