@@ -13,7 +13,7 @@ export interface RawConfig {
   namePrefix?: string;
   regions?: string[];
   tags?: Record<string, string>;
-  hub: { name?: string; accountId: string; region: string; assumeRoleArn?: string; externalId?: string; organizationId?: string };
+  hub: { name?: string; accountId: string; region: string; assumeRoleArn?: string; externalId?: string; organizationId?: string; cisLogGroupName?: string };
   spokes?: Array<{ name?: string; accountId: string; assumeRoleArn: string; externalId?: string; regions?: string[]; cisLogGroupName?: string }>;
   organizationalUnits?: Array<{ ouId: string; accountsFile: string; assumeRoleName: string; externalId?: string }>;
   backend?: { type: 'local' } | { type: 's3'; bucket: string; region: string; keyPrefix?: string; kmsKeyId?: string };
@@ -77,7 +77,7 @@ export interface OrgGuardrailsConfig {
 export interface RootwatchConfig {
   namePrefix: string;
   tags: Record<string, string>;
-  hub: AccountTarget & { name: string; region: string; organizationId?: string; regions: string[] };
+  hub: AccountTarget & { name: string; region: string; organizationId?: string; cisLogGroupName?: string; regions: string[] };
   spokes: SpokeConfig[];
   backend: { type: 'local' } | { type: 's3'; bucket: string; region: string; keyPrefix: string; kmsKeyId?: string };
   detection: { assumedRoot: AssumedRootPolicy };

@@ -74,3 +74,17 @@ describe.each([
     ]);
   });
 });
+
+describe('the CIS CloudWatch.1 path in the hub account', () => {
+  it('appears with hub.cisLogGroupName, with the exact filter on that log group, and not without it', () => {
+    const off = hubSynth(configWith(() => undefined));
+    expect(count(off, 'aws_cloudwatch_log_metric_filter')).toBe(0);
+    const on = hubSynth(configWith((raw) => (raw.hub.cisLogGroupName = 'aws-cloudtrail-logs-hub')));
+    const [filter] = resourceList(on, 'aws_cloudwatch_log_metric_filter');
+    expect(filter).toMatchObject({
+      log_group_name: 'aws-cloudtrail-logs-hub',
+      pattern: '{$.userIdentity.type="Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType !="AwsServiceEvent"}',
+    });
+    expect(Object.keys(on.output)).toEqual(expect.arrayContaining(['cis_alarm_arn', 'cis_topic_arn']));
+  });
+});
