@@ -69,6 +69,13 @@ export abstract class RootwatchStack extends TerraformStack {
     o.overrideLogicalId(name);
   }
 
+  /** Outputs of an account's CIS CloudWatch.1 alarm, when it has one. */
+  protected cisOutputs(cis: { readonly alarmArn: string; readonly topicArn: string } | undefined): void {
+    if (!cis) return;
+    this.output('cis_alarm_arn', cis.alarmArn, 'ARN of the CIS CloudWatch.1 root-usage alarm.');
+    this.output('cis_topic_arn', cis.topicArn, 'SNS topic of the CIS alarm: subscribe someone (Security Hub CloudWatch.1 wants a subscriber).');
+  }
+
   protected backend(stackName: string): void {
     if (this.mode === 'module') return;
     const b = this.config.backend;

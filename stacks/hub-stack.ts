@@ -61,10 +61,7 @@ export class HubStack extends RootwatchStack {
       partition,
       ...(hub.cisLogGroupName ? { cisLogGroupName: hub.cisLogGroupName } : {}),
     });
-    if (cis) {
-      this.output('cis_alarm_arn', cis.alarmArn, 'ARN of the hub account\'s CIS CloudWatch.1 root-usage alarm.');
-      this.output('cis_topic_arn', cis.topicArn, 'SNS topic of that alarm: subscribe someone (Security Hub CloudWatch.1 wants a subscriber).');
-    }
+    this.cisOutputs(cis);
 
     this.output('bus_arn', rw.busArn, 'ARN of the hub event bus that spokes forward to.');
     this.output('login_topic_arn', rw.loginTopicArn, 'SNS topic of root sign-in alerts (subscribe custom integrations here).');

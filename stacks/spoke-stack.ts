@@ -57,10 +57,7 @@ export class SpokeStack extends RootwatchStack {
       partition: this.partition,
       ...(spoke.cisLogGroupName ? { cisLogGroupName: spoke.cisLogGroupName } : {}),
     });
-    if (cis) {
-      this.output('cis_alarm_arn', cis.alarmArn, 'ARN of the CIS CloudWatch.1 root-usage alarm.');
-      this.output('cis_topic_arn', cis.topicArn, 'SNS topic of the CIS alarm: subscribe someone (Security Hub CloudWatch.1 wants a subscriber).');
-    }
+    this.cisOutputs(cis);
 
     this.output('forwarder_role_arn', forwarder.roleArn, 'ARN of the role EventBridge uses to forward root events to the hub.');
     this.output('rule_arns', forwarder.ruleArns, 'Region -> ARN of the root-event forwarding rule.');
