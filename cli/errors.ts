@@ -10,7 +10,3 @@ export class UsageError extends Error {
     this.name = 'UsageError';
   }
 }
-
-export function isUsageError(e: unknown): e is UsageError {
-  return e instanceof UsageError;
-}
