@@ -1,60 +1,21 @@
 /**
  * Checks over `terraform show -json <plan>` output for the root guardrails. Pure functions: each
- * returns a list of problems (empty = ok). Types are loose on purpose: only the fields read here.
+ * returns a list of problems (empty = ok). Plan types and the resource walker are those of
+ * scripts/plan-checks.ts.
  *
  * Values unknown at plan time are missing from `planned_values` and flagged in
  * `resource_changes[].change.after_unknown`; a check treats "unknown" as "set, value not readable".
  */
-
-export interface PlanResource {
-  address: string;
-  type: string;
-  name?: string;
-  mode?: string;
-  values?: Record<string, unknown>;
-}
-export interface PlanModule {
-  address?: string;
-  resources?: PlanResource[];
-  child_modules?: PlanModule[];
-}
-interface ConfigResource {
-  address: string;
-  type?: string;
-  expressions?: Record<string, { references?: string[]; constant_value?: unknown } | unknown>;
-}
-interface ConfigModule {
-  resources?: ConfigResource[];
-  module_calls?: Record<string, { module?: ConfigModule }>;
-}
-export interface TerraformPlanJson {
-  planned_values?: { root_module?: PlanModule };
-  resource_changes?: Array<{ address: string; type?: string; change?: { after_unknown?: Record<string, unknown> } }>;
-  configuration?: { root_module?: ConfigModule };
-}
+import { ConfigModule, Plan, PlannedResource, plannedResources } from './plan-checks';
 
 type Json = Record<string, unknown>;
 const ROOT_ARN_PATTERNS = ['arn:aws:iam::*:root', 'arn:*:iam::*:root'];
-
-/** Every managed resource in the plan (root and child modules), optionally of one type. */
-export function planResources(plan: TerraformPlanJson, type?: string): PlanResource[] {
-  const out: PlanResource[] = [];
-  const walk = (m: PlanModule | undefined) => {
-    if (!m) return;
-    for (const r of m.resources ?? []) {
-      if ((r.mode ?? 'managed') === 'managed' && (type === undefined || r.type === type)) out.push(r);
-    }
-    (m.child_modules ?? []).forEach(walk);
-  };
-  walk(plan.planned_values?.root_module);
-  return out;
-}
 
 /** Stands for a value computed at apply time. */
 const UNKNOWN = Symbol('unknown at plan time');
 
 /** UNKNOWN when the attribute is computed at apply time, else its planned value (undefined if unset). */
-function attribute(plan: TerraformPlanJson, r: PlanResource, key: string): unknown {
+function attribute(plan: Plan, r: PlannedResource, key: string): unknown {
   const v = r.values?.[key];
   if (v !== undefined && v !== null) return v;
   const change = plan.resource_changes?.find((c) => c.address === r.address);
@@ -106,7 +67,7 @@ function exemptsAssumedRoot(s: Json): boolean {
 const stripIndex = (address: string) => address.replace(/\[[^\]]*\]/g, '');
 
 /** Addresses (module prefix included, indexes stripped) that each configured resource references. */
-function configReferences(plan: TerraformPlanJson): Map<string, string[]> {
+function configReferences(plan: Plan): Map<string, string[]> {
   const refs = new Map<string, string[]>();
   const walk = (m: ConfigModule | undefined, prefix: string) => {
     if (!m) return;
@@ -129,11 +90,11 @@ function configReferences(plan: TerraformPlanJson): Map<string, string[]> {
  * arn:aws:iam::*:root), exempts centralized root access sessions (aws:AssumedRoot), and is attached.
  * Every statement that denies root must carry the exemption (or it blocks sanctioned recovery).
  */
-export function checkDenyRootScp(plan: TerraformPlanJson): string[] {
+export function checkDenyRootScp(plan: Plan): string[] {
   const problems: string[] = [];
-  const scps = planResources(plan, 'aws_organizations_policy')
+  const scps = plannedResources(plan, 'aws_organizations_policy')
     .filter((r) => (r.values?.type ?? 'SERVICE_CONTROL_POLICY') === 'SERVICE_CONTROL_POLICY');
-  const denyRoot: PlanResource[] = [];
+  const denyRoot: PlannedResource[] = [];
   for (const scp of scps) {
     const stmts = statements(attribute(plan, scp, 'content'));
     if (typeof stmts === 'string') {
@@ -154,7 +115,7 @@ export function checkDenyRootScp(plan: TerraformPlanJson): string[] {
     return problems;
   }
 
-  const attachments = planResources(plan, 'aws_organizations_policy_attachment');
+  const attachments = plannedResources(plan, 'aws_organizations_policy_attachment');
   const refs = configReferences(plan);
   for (const scp of denyRoot) {
     const scpAddress = stripIndex(scp.address);
@@ -167,8 +128,8 @@ export function checkDenyRootScp(plan: TerraformPlanJson): string[] {
 }
 
 /** Every aws_cloudtrail is multi-region, validates log files, records global service events, uses KMS and logs. */
-export function checkTrail(plan: TerraformPlanJson): string[] {
-  const trails = planResources(plan, 'aws_cloudtrail');
+export function checkTrail(plan: Plan): string[] {
+  const trails = plannedResources(plan, 'aws_cloudtrail');
   if (trails.length === 0) return ['no aws_cloudtrail in the plan'];
   const problems: string[] = [];
   for (const t of trails) {
@@ -198,10 +159,10 @@ function deniesInsecureTransport(s: Json): boolean {
 }
 
 /** The bucket of every aws_cloudtrail has a bucket policy that denies requests without TLS. */
-export function checkTrailBucketTls(plan: TerraformPlanJson): string[] {
-  const trails = planResources(plan, 'aws_cloudtrail');
+export function checkTrailBucketTls(plan: Plan): string[] {
+  const trails = plannedResources(plan, 'aws_cloudtrail');
   if (trails.length === 0) return ['no aws_cloudtrail in the plan'];
-  const policies = planResources(plan, 'aws_s3_bucket_policy');
+  const policies = plannedResources(plan, 'aws_s3_bucket_policy');
   const problems: string[] = [];
   for (const t of trails) {
     const bucket = attribute(plan, t, 's3_bucket_name');
@@ -226,7 +187,7 @@ export function checkTrailBucketTls(plan: TerraformPlanJson): string[] {
 }
 
 /** All guardrail checks, for a plan that holds the SCPs and the hardened trail. */
-export function checkGuardrails(plan: TerraformPlanJson): string[] {
+export function checkGuardrails(plan: Plan): string[] {
   return [...checkDenyRootScp(plan), ...checkTrail(plan), ...checkTrailBucketTls(plan)];
 }
 
@@ -238,8 +199,8 @@ if (require.main === module) {
     console.error('usage: plan-checks-guardrails <plan.json> [scp|trail|tls]...');
     process.exit(2);
   }
-  const plan = JSON.parse(fs.readFileSync(file, 'utf8')) as TerraformPlanJson;
-  const checks: Record<string, (p: TerraformPlanJson) => string[]> = { scp: checkDenyRootScp, trail: checkTrail, tls: checkTrailBucketTls };
+  const plan = JSON.parse(fs.readFileSync(file, 'utf8')) as Plan;
+  const checks: Record<string, (p: Plan) => string[]> = { scp: checkDenyRootScp, trail: checkTrail, tls: checkTrailBucketTls };
   const selected = which.length ? which : Object.keys(checks);
   const problems = selected.flatMap((w) => (checks[w] ? checks[w](plan) : [`unknown check ${w}`]));
   problems.forEach((p) => console.log(`FAIL ${p}`));

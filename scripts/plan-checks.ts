@@ -3,25 +3,48 @@
  * returns the problems it found (empty: the property holds).
  */
 
+/** The parts of `terraform show -json` the checks read (loose on purpose). */
 export interface PlannedResource {
   address: string;
   type: string;
+  name?: string;
+  /** `managed` (default) or `data` */
+  mode?: string;
   values: Record<string, unknown>;
 }
-
-interface PlanModule { resources?: PlannedResource[]; child_modules?: PlanModule[] }
-interface ResourceChange { address: string; change?: { after_unknown?: Record<string, unknown> } }
+export interface PlanModule {
+  address?: string;
+  resources?: PlannedResource[];
+  child_modules?: PlanModule[];
+}
+interface ResourceChange { address: string; type?: string; change?: { after_unknown?: Record<string, unknown> } }
+export interface ConfigResource {
+  address: string;
+  type?: string;
+  provider_config_key?: string;
+  expressions?: Record<string, unknown>;
+}
+export interface ConfigModule {
+  resources?: ConfigResource[];
+  module_calls?: Record<string, { module?: ConfigModule }>;
+}
 export interface Plan {
   planned_values?: { root_module?: PlanModule };
   resource_changes?: ResourceChange[];
+  configuration?: {
+    provider_config?: Record<string, { expressions?: { region?: { constant_value?: unknown } } }>;
+    root_module?: ConfigModule;
+  };
 }
 
-/** Every planned resource, child modules included. */
-export function plannedResources(plan: Plan): PlannedResource[] {
+/** Every managed resource in the plan (root and child modules), optionally of one type. */
+export function plannedResources(plan: Plan, type?: string): PlannedResource[] {
   const out: PlannedResource[] = [];
   const walk = (m: PlanModule | undefined) => {
     if (!m) return;
-    out.push(...(m.resources ?? []));
+    for (const r of m.resources ?? []) {
+      if ((r.mode ?? 'managed') === 'managed' && (type === undefined || r.type === type)) out.push(r);
+    }
     (m.child_modules ?? []).forEach(walk);
   };
   walk(plan.planned_values?.root_module);
@@ -132,11 +155,6 @@ export function checkLambdaLogGroups(plan: Plan): string[] {
   return problems;
 }
 
-interface ConfigResource { address: string; type: string; provider_config_key?: string }
-interface PlanConfiguration {
-  provider_config?: Record<string, { expressions?: { region?: { constant_value?: unknown } } }>;
-  root_module?: { resources?: ConfigResource[] };
-}
 
 const ALL_MANAGEMENT_EVENTS = 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS';
 
@@ -188,7 +206,7 @@ export function checkForwardingToHub(plan: Plan, hub: { region: string; busName:
 }
 
 /** Regions whose default bus has a root-selecting rule, from the plan's provider configuration. */
-export function rootRuleRegions(plan: Plan & { configuration?: PlanConfiguration }): string[] {
+export function rootRuleRegions(plan: Plan): string[] {
   const config = plan.configuration;
   const regionOf = (key: string | undefined) => config?.provider_config?.[key ?? 'aws']?.expressions?.region?.constant_value;
   const keyOf = new Map((config?.root_module?.resources ?? []).map((r) => [r.address, r.provider_config_key]));

@@ -101,7 +101,7 @@ async function main(): Promise<void> {
           continue;
         }
         const plan = outcome.plan as Plan;
-        const has = (type: string) => plannedResources(plan).some((r) => r.type === type);
+        const has = (type: string) => plannedResources(plan, type).length > 0;
         const regions = expectedRootRegions(t.name, config);
         const problems = [
           ...checkNoWildcardActions(plan),
@@ -113,8 +113,8 @@ async function main(): Promise<void> {
           ...checkForwardingToHub(plan, { region: config.hub.region, busName: hubBusName(config.namePrefix) }),
           ...(regions ? checkRootCoverage(plan, regions) : []),
           // Guardrail properties hold wherever those guardrails are planned.
-          ...(has('aws_organizations_policy') ? checkDenyRootScp(plan as never) : []),
-          ...(has('aws_cloudtrail') ? [...checkTrail(plan as never), ...checkTrailBucketTls(plan as never)] : []),
+          ...(has('aws_organizations_policy') ? checkDenyRootScp(plan) : []),
+          ...(has('aws_cloudtrail') ? [...checkTrail(plan), ...checkTrailBucketTls(plan)] : []),
         ];
         if (problems.length > 0) {
           failed++;

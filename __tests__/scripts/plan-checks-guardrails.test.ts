@@ -7,21 +7,20 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { OrgRootGuardrails, denyRootScpDocument } from '../../modules/org-guardrails';
 import { AccountRootGuardrails } from '../../modules/account-guardrails';
 import { HardenedTrail } from '../../modules/hardened-trail';
-import {
-  PlanResource, TerraformPlanJson, checkDenyRootScp, checkGuardrails, checkTrail, checkTrailBucketTls, planResources,
-} from '../../scripts/plan-checks-guardrails';
+import { checkDenyRootScp, checkGuardrails, checkTrail, checkTrailBucketTls } from '../../scripts/plan-checks-guardrails';
+import { Plan, PlannedResource, plannedResources } from '../../scripts/plan-checks';
 
 // ---------- hand-made plans (shapes of `terraform show -json`) ----------
 
-const planOf = (resources: PlanResource[], extra: Partial<TerraformPlanJson> = {}): TerraformPlanJson => ({
+const planOf = (resources: PlannedResource[], extra: Partial<Plan> = {}): Plan => ({
   planned_values: { root_module: { resources } },
   ...extra,
 });
-const scp = (doc: unknown, name = 'deny_root'): PlanResource => ({
+const scp = (doc: unknown, name = 'deny_root'): PlannedResource => ({
   address: `aws_organizations_policy.${name}`, type: 'aws_organizations_policy', mode: 'managed', name,
   values: { name, type: 'SERVICE_CONTROL_POLICY', content: typeof doc === 'string' ? doc : JSON.stringify(doc) },
 });
-const attachment = (name = 'a'): PlanResource => ({
+const attachment = (name = 'a'): PlannedResource => ({
   address: `aws_organizations_policy_attachment.${name}`, type: 'aws_organizations_policy_attachment', values: { target_id: 'r-ab12' },
 });
 const rootDeny = (condition: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
@@ -40,7 +39,7 @@ describe('checkDenyRootScp', () => {
   });
 
   it('finds SCPs in child modules', () => {
-    const plan: TerraformPlanJson = {
+    const plan: Plan = {
       planned_values: { root_module: { child_modules: [{ address: 'module.g', resources: [
         { ...scp(denyRootScpDocument()), address: 'module.g.aws_organizations_policy.deny_root' },
         { ...attachment(), address: 'module.g.aws_organizations_policy_attachment.a' },
@@ -91,7 +90,7 @@ describe('checkDenyRootScp', () => {
   });
 
   it('reports content that is unknown at plan time or not JSON', () => {
-    const unknown: PlanResource = { address: 'aws_organizations_policy.x', type: 'aws_organizations_policy', values: { type: 'SERVICE_CONTROL_POLICY' } };
+    const unknown: PlannedResource = { address: 'aws_organizations_policy.x', type: 'aws_organizations_policy', values: { type: 'SERVICE_CONTROL_POLICY' } };
     const problems = checkDenyRootScp(planOf([unknown], {
       resource_changes: [{ address: 'aws_organizations_policy.x', change: { after_unknown: { content: true } } }],
     }));
@@ -110,7 +109,7 @@ function denyRootAccessKeysLike() {
     Condition: { ArnLike: { 'aws:PrincipalArn': 'arn:*:iam::*:root' } } }] };
 }
 
-const goodTrail = (values: Record<string, unknown> = {}, name = 't'): PlanResource => ({
+const goodTrail = (values: Record<string, unknown> = {}, name = 't'): PlannedResource => ({
   address: `aws_cloudtrail.${name}`, type: 'aws_cloudtrail', name,
   values: {
     is_multi_region_trail: true, enable_log_file_validation: true, include_global_service_events: true, enable_logging: true,
@@ -151,7 +150,7 @@ describe('checkTrail', () => {
   });
 });
 
-const bucketPolicy = (bucket: string, statements: unknown[], name = 'p'): PlanResource => ({
+const bucketPolicy = (bucket: string, statements: unknown[], name = 'p'): PlannedResource => ({
   address: `aws_s3_bucket_policy.${name}`, type: 'aws_s3_bucket_policy', name,
   values: { bucket, policy: JSON.stringify({ Version: '2012-10-17', Statement: statements }) },
 });
@@ -214,7 +213,7 @@ const describeReal = canPlan ? describe : describe.skip;
 
 describeReal('guardrail checks on a real terraform plan', () => {
   let dir = '';
-  let plan: TerraformPlanJson;
+  let plan: Plan;
 
   beforeAll(() => {
     const app = Testing.app();
@@ -248,7 +247,7 @@ describeReal('guardrail checks on a real terraform plan', () => {
     };
     tf('init', `-plugin-dir=${pluginDir}`, '-input=false', '-no-color');
     tf('plan', '-out=plan.bin', '-input=false', '-no-color', '-lock=false');
-    plan = JSON.parse(tf('show', '-json', 'plan.bin')) as TerraformPlanJson;
+    plan = JSON.parse(tf('show', '-json', 'plan.bin')) as Plan;
   });
 
   afterAll(() => {
@@ -256,7 +255,7 @@ describeReal('guardrail checks on a real terraform plan', () => {
   });
 
   it('plans every guardrail resource', () => {
-    const types = new Set(planResources(plan).map((r) => r.type));
+    const types = new Set(plannedResources(plan).map((r) => r.type));
     for (const t of ['aws_organizations_policy', 'aws_organizations_policy_attachment', 'aws_iam_organizations_features',
       'aws_guardduty_detector', 'aws_securityhub_standards_subscription', 'aws_account_alternate_contact',
       'aws_iam_account_password_policy', 'aws_s3_account_public_access_block', 'aws_cloudtrail',
@@ -271,7 +270,7 @@ describeReal('guardrail checks on a real terraform plan', () => {
 
   it('catches a root deny stripped of its AssumeRoot exemption', () => {
     const broken = structuredClone(plan);
-    const policy = planResources(broken, 'aws_organizations_policy').find((r) => r.values?.name === 'rw-deny-root');
+    const policy = plannedResources(broken, 'aws_organizations_policy').find((r) => r.values?.name === 'rw-deny-root');
     const doc = JSON.parse(String(policy?.values?.content));
     delete doc.Statement[0].Condition.Null;
     policy!.values!.content = JSON.stringify(doc);
@@ -280,10 +279,10 @@ describeReal('guardrail checks on a real terraform plan', () => {
 
   it('catches a single-region trail and a bucket policy without the TLS deny', () => {
     const broken = structuredClone(plan);
-    const [trail] = planResources(broken, 'aws_cloudtrail');
+    const [trail] = plannedResources(broken, 'aws_cloudtrail');
     trail.values!.is_multi_region_trail = false;
     expect(checkTrail(broken)).toEqual([expect.stringContaining('(is_multi_region_trail)')]);
-    const [bucketPol] = planResources(broken, 'aws_s3_bucket_policy');
+    const [bucketPol] = plannedResources(broken, 'aws_s3_bucket_policy');
     const doc = JSON.parse(String(bucketPol.values?.policy));
     doc.Statement = doc.Statement.filter((s: { Sid?: string }) => s.Sid !== 'DenyInsecureTransport');
     bucketPol.values!.policy = JSON.stringify(doc);
