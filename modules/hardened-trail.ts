@@ -27,6 +27,7 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
+import { policyDocument } from './iam';
 
 export type ObjectLockMode = 'GOVERNANCE' | 'COMPLIANCE';
 
@@ -67,8 +68,6 @@ const MAX_REGION_LENGTH = 14;
 /** IAM name_prefix limit. */
 const MAX_ROLE_NAME_PREFIX = 38;
 
-type Statement = Record<string, unknown>;
-const policy = (statements: Statement[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
 
 export class HardenedTrail extends Construct {
   public readonly trailArn: string;
@@ -137,7 +136,7 @@ export class HardenedTrail extends Construct {
       description: `rootwatch: encrypts CloudTrail trail ${trailName} and its log group`,
       enableKeyRotation: true,
       deletionWindowInDays: deletionWindow,
-      policy: policy([
+      policy: policyDocument([
         {
           Sid: 'AccountRootAdministers',
           Effect: 'Allow',
@@ -215,7 +214,7 @@ export class HardenedTrail extends Construct {
       provider,
       bucket: bucketRef,
       dependsOn: [publicAccess, ownership],
-      policy: policy([
+      policy: policyDocument([
         {
           Sid: 'CloudTrailAclCheck',
           Effect: 'Allow',
@@ -284,7 +283,7 @@ export class HardenedTrail extends Construct {
       provider,
       namePrefix: `${namePrefix}-trail-`,
       description: `rootwatch: lets CloudTrail trail ${trailName} write to ${logGroupName}`,
-      assumeRolePolicy: policy([{
+      assumeRolePolicy: policyDocument([{
         Effect: 'Allow',
         Principal: { Service: 'cloudtrail.amazonaws.com' },
         Action: 'sts:AssumeRole',
@@ -295,7 +294,7 @@ export class HardenedTrail extends Construct {
       provider,
       role: role.id,
       namePrefix: 'write-trail-log-group-',
-      policy: policy([{
+      policy: policyDocument([{
         Sid: 'WriteTrailLogGroup',
         Effect: 'Allow',
         Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],

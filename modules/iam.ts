@@ -11,6 +11,11 @@ export interface PolicyStatement {
   Condition?: Record<string, Record<string, unknown>>;
 }
 
+export interface PolicyDocument {
+  Version: '2012-10-17';
+  Statement: PolicyStatement[];
+}
+
 export function policyDocument(statements: PolicyStatement[]): string {
   return JSON.stringify({ Version: '2012-10-17', Statement: statements });
 }

@@ -18,6 +18,7 @@ import { SecurityhubStandardsSubscription } from '@cdktf/provider-aws/lib/securi
 import { SecurityhubOrganizationAdminAccount } from '@cdktf/provider-aws/lib/securityhub-organization-admin-account';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
+import type { PolicyDocument } from './iam';
 
 /** Matches the root user of any account in any partition (the form AWS Control Tower uses). */
 export const ROOT_PRINCIPAL_ARN_PATTERN = 'arn:*:iam::*:root';
@@ -88,17 +89,6 @@ export interface OrgRootGuardrailsProps {
   readonly partition?: string;
 }
 
-interface PolicyStatement {
-  Sid: string;
-  Effect: 'Allow' | 'Deny';
-  Action: string | string[];
-  Resource: string | string[];
-  Condition?: Record<string, Record<string, string | string[]>>;
-}
-export interface PolicyDocument {
-  Version: '2012-10-17';
-  Statement: PolicyStatement[];
-}
 
 /**
  * The deny-root SCP: deny `*` when the principal is an account root user, unless the request
