@@ -10,7 +10,9 @@
  */
 import * as fs from 'fs';
 import { toAlert } from '../core/alert';
-import { DEFAULT_NAME_PREFIX, RuleMatches, classify, ruleMatches } from '../core/classify';
+import { DEFAULT_NAME_PREFIX, RuleMatches, classify, clean, ruleMatches } from '../core/classify';
+import { get } from '../core/json';
+import { ruleNames } from '../core/patterns';
 import type { RootwatchConfig } from '../core/config';
 import { HEARTBEAT_METRIC, heartbeatNamespace } from '../core/lambda-contract';
 import {
@@ -54,10 +56,6 @@ export interface SimulateJson {
   assumedRoot: boolean;
   summary: string | null;
 }
-
-/** Names of the rules rootwatch deploys (the Terraform uses the same names). */
-import { ruleNames } from '../core/patterns';
-export { ruleNames };
 
 export async function runSimulate(args: SimulateArgs): Promise<SimulateResult> {
   if (args.render !== undefined && !RENDER_TARGETS.includes(args.render)) {
@@ -200,26 +198,14 @@ async function render(target: RenderTarget, event: EventBridgeEvent, c: Classifi
 
 function describeValue(v: unknown): string {
   if (v === undefined) return 'missing';
-  if (typeof v === 'string') return JSON.stringify(printable(v, 80));
+  if (typeof v === 'string') return JSON.stringify(clean(v, 80));
   try {
-    return printable(JSON.stringify(v) ?? String(v), 80);
+    return clean(JSON.stringify(v) ?? String(v), 80);
   } catch {
     return typeof v;
   }
 }
 
-// eslint-disable-next-line no-control-regex
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
-function printable(s: string, max: number): string {
-  const line = s.slice(0, max * 4).replace(UNPRINTABLE, ' ').replace(/\s+/g, ' ').trim();
-  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
-}
-
-function get(v: unknown, key: string): unknown {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.prototype.hasOwnProperty.call(v, key)
-    ? (v as Record<string, unknown>)[key]
-    : undefined;
-}
 
 function explain(
   event: EventBridgeEvent,
@@ -230,8 +216,8 @@ function explain(
   config?: RootwatchConfig,
 ): string {
   const names = ruleNames(namePrefix);
-  const account = printable(event.account, 64);
-  const region = printable(event.region, 32);
+  const account = clean(event.account, 64);
+  const region = clean(event.region, 32);
   const hubRegion = config?.hub.region ?? '<hub region>';
   const hubAccount = config?.hub.accountId ?? '<hub account>';
   const lines: string[] = [];

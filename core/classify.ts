@@ -21,6 +21,7 @@
  *
  * `classify` never throws: anything odd yields a non-matching result.
  */
+import { get, isObj } from './json';
 import { matchesPattern } from './matcher';
 import { DETAIL_TYPE_SIGN_IN, HEARTBEAT_SOURCE, rulePatterns } from './patterns';
 import { eventAccount, isTrueFlag, sessionKey } from './session';
@@ -59,12 +60,6 @@ const READ_ONLY_NAME = /^(Get|List|Describe|Head|Lookup|BatchGet|Search)([A-Z0-9
 
 // ---------------------------------------------------------------- small safe accessors
 
-function isObj(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-function get(v: unknown, key: string): unknown {
-  return isObj(v) && Object.prototype.hasOwnProperty.call(v, key) ? v[key] : undefined;
-}
 function rawStr(v: unknown): string | null {
   return typeof v === 'string' ? v : null;
 }

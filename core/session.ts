@@ -30,18 +30,13 @@
  * Pipeline events get their own kinds: `heartbeat` (region + day) and `cis-alarm`
  * (alarm name + day of the state change).
  */
+import { get } from './json';
 import { DETAIL_TYPE_ALARM, DETAIL_TYPE_SIGN_IN, HEARTBEAT_SOURCE } from './patterns';
 
 export const SESSION_KEY_MAX = 255;
 /** Each hashed part is cut to this many characters (bounds the work on hostile input). */
 const PART_MAX = 512;
 
-function isObj(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-function get(v: unknown, key: string): unknown {
-  return isObj(v) && Object.prototype.hasOwnProperty.call(v, key) ? v[key] : undefined;
-}
 function str(v: unknown): string {
   return typeof v === 'string' ? v.slice(0, PART_MAX) : '';
 }

@@ -8,6 +8,7 @@
  */
 import { toAlert } from '../core/alert';
 import { classify } from '../core/classify';
+import { isObj } from '../core/json';
 import { eventAccount } from '../core/session';
 import { NotifierConfig, NotifierConfigError, readNotifierConfig } from './notifier-config';
 import { DIGEST_SWEEP_SOURCE } from '../core/lambda-contract';
@@ -100,10 +101,9 @@ export function buildPublishRequest(alert: RootwatchAlert, topicArn: string): Pu
 // ---------------------------------------------------------------------------------------------
 // Processing
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function isDigestSweep(input: unknown): boolean {
-  return isObject(input) && input.source === DIGEST_SWEEP_SOURCE;
+  return isObj(input) && input.source === DIGEST_SWEEP_SOURCE;
 }
 
 function topicFor(alert: RootwatchAlert, config: NotifierConfig): string {
@@ -124,7 +124,7 @@ export async function handleNotifierInput(input: unknown, config: NotifierConfig
     deps.log({ msg: 'heartbeat', account });
     return { action: 'heartbeat', account };
   }
-  const id = isObject(input) && typeof input.id === 'string' ? input.id : null;
+  const id = isObj(input) && typeof input.id === 'string' ? input.id : null;
   if (!classification.matched) {
     deps.log({ level: 'warn', msg: 'event does not match any rootwatch rule; ignored', id });
     return { action: 'ignored', reason: 'unmatched' };
