@@ -10,6 +10,7 @@ import * as path from 'path';
 import schema from '../rootwatch.schema.json';
 import { REPO_ROOT } from '../build/paths';
 import { loadConfig } from '../cli/load-config';
+import type { RootwatchConfig } from '../core/config';
 import { renderDiagram } from '../cli/diagram';
 import { runSimulate } from '../cli/simulate';
 
@@ -103,8 +104,7 @@ export function stackVariables(outDir: string): string {
   return lines.join('\n');
 }
 
-async function alertExamples(): Promise<string> {
-  const config = loadConfig(path.join(REPO_ROOT, 'rootwatch.config.json'));
+async function alertExamples(config: RootwatchConfig): Promise<string> {
   const render = async (target: 'slack' | 'pagerduty' | 'email') =>
     JSON.parse((await runSimulate({ input: EXAMPLE_EVENT, json: false, render: target, config })).stdout);
   const email = await render('email');
@@ -142,7 +142,7 @@ export async function generatedSections(outDir = path.join(REPO_ROOT, 'terraform
     'stack-variables': stackVariables(outDir),
     diagram: ['```mermaid', renderDiagram(config).trimEnd(), '```'].join('\n'),
     'simulate-example': ['```text', `$ npx rootwatch simulate examples/events/root-console-login-no-mfa.json`, explain.stdout.trimEnd(), '```'].join('\n'),
-    'alert-examples': await alertExamples(),
+    'alert-examples': await alertExamples(config),
   };
 }
 

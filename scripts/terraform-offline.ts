@@ -27,11 +27,16 @@ function terraformFiles(dir: string): string[] {
   return fs.readdirSync(dir).filter((f) => f.endsWith('.tf') || f.endsWith('.tf.json')).sort();
 }
 
-/** Provider aliases declared by a root module (JSON stacks and HCL examples alike). */
-export function providerAliases(dir: string): string[] {
+/**
+ * What the override file must neutralize in a root module (JSON stacks and HCL examples alike):
+ * its aws provider aliases, and whether any provider assumes a role. One read of each file.
+ */
+export function providerSettings(dir: string): { aliases: string[]; assumesRole: boolean } {
   const aliases = new Set<string>();
+  let assumesRole = false;
   for (const f of terraformFiles(dir)) {
     const text = fs.readFileSync(path.join(dir, f), 'utf8');
+    assumesRole ||= /assume_role/.test(text);
     if (f.endsWith('.tf.json')) {
       const providers = JSON.parse(text)?.provider?.aws;
       for (const p of Array.isArray(providers) ? providers : providers ? [providers] : []) if (p.alias) aliases.add(p.alias);
@@ -39,7 +44,7 @@ export function providerAliases(dir: string): string[] {
       for (const m of text.matchAll(/provider\s+"aws"\s*\{[^}]*?alias\s*=\s*"([^"]+)"/gs)) aliases.add(m[1]);
     }
   }
-  return [...aliases].sort();
+  return { aliases: [...aliases].sort(), assumesRole };
 }
 
 /** The override file: dummy keys, no STS, no account check, local state in the work copy. */
@@ -90,8 +95,7 @@ export interface PlanOutcome {
  * copy holds; this writes the override file into it.
  */
 export async function validateAndPlan(workDir: string, env: NodeJS.ProcessEnv): Promise<PlanOutcome> {
-  const aliases = providerAliases(workDir);
-  const assumesRole = terraformFiles(workDir).some((f) => /assume_role/.test(fs.readFileSync(path.join(workDir, f), 'utf8')));
+  const { aliases, assumesRole } = providerSettings(workDir);
   fs.writeFileSync(path.join(workDir, 'zz_rootwatch_offline_override.tf.json'), offlineOverride(aliases, assumesRole));
   const fail = (step: PlanOutcome['step'], r: RunResult): PlanOutcome => ({
     dir: workDir,
