@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { FIXTURES, manySpokes, minimalRaw, REPO, writeConfig } from '../helpers/configs';
-import { CliResult, ensureDist, MAIN_JS, runCli, stderrLines } from '../helpers/cli';
+import { CliResult, ensureDist, MAIN_JS, processesMentioning, runCli, stderrLines } from '../helpers/cli';
 import { firstDifference, hashTree, rmrf, stagingLeftovers, tempDir } from '../helpers/tree';
 
 let tmp: string;
@@ -204,22 +204,6 @@ describe('leftovers of interrupted synths', () => {
     expect(fs.readdirSync(parent)).toEqual(['out']);
   });
 });
-
-/** Processes (pid, command line) whose command line mentions `text` (Linux /proc). */
-export function processesMentioning(text: string): Array<{ pid: number; cmdline: string }> {
-  const found: Array<{ pid: number; cmdline: string }> = [];
-  for (const name of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const cmdline = fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').replace(/\0/g, ' ');
-      const state = /^State:\s+(\S)/m.exec(fs.readFileSync(`/proc/${name}/status`, 'utf8'))?.[1];
-      if (cmdline.includes(text) && state !== 'Z') found.push({ pid: Number(name), cmdline });
-    } catch {
-      /* exited meanwhile */
-    }
-  }
-  return found;
-}
 
 describe('files and modes', () => {
   it.each([
