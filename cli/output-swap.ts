@@ -257,8 +257,9 @@ export function recover(out: string): string | undefined {
       fs.rmSync(old, { recursive: true, force: true });
       done = `completed the interrupted swap of ${out}`;
     }
-    fs.rmSync(journalFile(out), { force: true });
   }
+  // done, or damaged (names that are not this folder's staging names): never followed, removed
+  fs.rmSync(journalFile(out), { force: true });
   let stale = 0;
   let names: string[] = [];
   try {
