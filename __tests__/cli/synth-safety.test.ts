@@ -276,3 +276,26 @@ describe('odd --out values: one line, exit 2, nothing written', () => {
     expect(i).toBeGreaterThanOrEqual(0);
   });
 });
+
+describe('an old output that cannot be removed', () => {
+  // Root ignores permissions; an immutable folder (chattr +i) is refused even to root.
+  const chattr = (flag: string, dir: string) => spawnSync('chattr', [flag, dir]).status === 0;
+  it('is refused before anything is written (one line, exit 2), not after the new tree was swapped in', async () => {
+    const parent = path.join(tmp, 'immutable');
+    const out = path.join(parent, 'out');
+    expect((await synth(configA, out)).code).toBe(0);
+    const locked = path.join(out, 'stacks', 'spoke-prod');
+    if (!chattr('+i', locked)) {
+      console.log('chattr +i is not available here: skipping the immutable-folder case');
+      return;
+    }
+    try {
+      const before = hashTree(out);
+      expectOneLine(await synth(configB, out), new RegExp(`^rootwatch: --out: cannot replace ${out}: no write permission in ${locked}$`));
+      expect(hashTree(out)).toEqual(before);
+      expect(fs.readdirSync(parent)).toEqual(['out']);
+    } finally {
+      chattr('-i', locked);
+    }
+  });
+});
