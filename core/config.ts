@@ -153,12 +153,11 @@ export function bucketNameProblem(name: string): string | undefined {
 
 /**
  * Why a tag key cannot be used, or undefined. `aws:` is reserved in any case
- * (https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html). `__proto__` is a valid AWS
- * key, but the JSON mapping of cdktf's provider bindings would drop it without a word.
+ * (https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html). (`__proto__` is valid and
+ * kept: see stacks/base.ts.)
  */
 export function tagKeyProblem(key: string): string | undefined {
   if (/^aws:/i.test(key)) return 'tag keys starting with "aws:" are reserved for AWS';
-  if (key === '__proto__') return 'cannot be passed through cdktf (its provider bindings would drop this key silently); use another key';
   return undefined;
 }
 

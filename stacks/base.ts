@@ -107,6 +107,7 @@ export abstract class RootwatchStack extends TerraformStack {
       aws.source = 'hashicorp/aws';
       aws.version = AWS_PROVIDER_RANGE;
     }
+    keepProtoTag(tf, this.config.tags);
     if (this.mode === 'module') {
       delete tf.provider;
       delete tf.terraform.backend;
@@ -114,6 +115,20 @@ export abstract class RootwatchStack extends TerraformStack {
       if (aws && this.aliases.length > 0) aws.configuration_aliases = this.aliases.map((a) => `aws.${a}`);
     }
     return tf;
+  }
+}
+
+/**
+ * `__proto__` is a valid AWS tag key, but cdktf's JSON mapping assigns keys to plain objects, where
+ * that one sets the prototype instead: put the tag back into every provider's default_tags.
+ */
+function keepProtoTag(tf: { provider?: { aws?: Array<{ default_tags?: Array<{ tags?: Record<string, unknown> }> }> } }, tags: Record<string, string>): void {
+  if (!Object.prototype.hasOwnProperty.call(tags, '__proto__')) return;
+  const value = Object.getOwnPropertyDescriptor(tags, '__proto__')?.value;
+  for (const provider of tf.provider?.aws ?? []) {
+    for (const d of provider.default_tags ?? []) {
+      if (d.tags) Object.defineProperty(d.tags, '__proto__', { value, enumerable: true, writable: true, configurable: true });
+    }
   }
 }
 

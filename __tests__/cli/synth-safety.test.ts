@@ -299,3 +299,22 @@ describe('an old output that cannot be removed', () => {
     }
   });
 });
+
+describe('tags', () => {
+  it('a tag named __proto__ is kept in every provider\'s default_tags (cdktf\'s JSON mapping would drop it)', async () => {
+    const raw = JSON.stringify(minimalRaw()).replace(/^\{/, '{"tags":{"team":"security","__proto__":"kept"},');
+    const config = writeConfig(tmp, 'proto.json', raw);
+    const out = path.join(tmp, 'proto', 'out');
+    const r = await synth(config, out);
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    for (const stack of ['hub', 'spoke-prod', 'spoke-dev']) {
+      const tf = JSON.parse(fs.readFileSync(path.join(out, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
+      const providers = tf.provider.aws as Array<{ default_tags: Array<{ tags: Record<string, string> }> }>;
+      expect(providers.length).toBeGreaterThan(1);
+      for (const p of providers) {
+        const tags = p.default_tags[0].tags;
+        expect({ stack, own: Object.prototype.hasOwnProperty.call(tags, '__proto__'), value: Object.getOwnPropertyDescriptor(tags, '__proto__')?.value, team: tags.team }).toEqual({ stack, own: true, value: 'kept', team: 'security' });
+      }
+    }
+  });
+});

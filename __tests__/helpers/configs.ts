@@ -158,7 +158,6 @@ export const BAD_INPUTS: readonly BadInput[] = [
   // misc fields
   { name: 'tag key with the reserved aws: prefix', field: 'tags["aws:owner"]', problem: /^tag keys starting with "aws:" are reserved for AWS$/, write: fromMinimal((c) => { c.tags = { 'aws:owner': 'security' }; }) },
   { name: 'tag key with the reserved prefix in capitals', field: 'tags["AWS:cost"]', problem: /reserved for AWS/, write: fromMinimal((c) => { c.tags = { team: 'sec', 'AWS:cost': 'x' }; }) },
-  { name: 'tag named __proto__ (cdktf would drop it silently)', field: 'tags.__proto__', problem: /^cannot be passed through cdktf .*drop this key silently/, write: (dir) => writeConfig(dir, 'config.json', JSON.stringify(minimalRaw()).replace(/^\{/, '{"tags":{"__proto__":"x"},')) },
   { name: 'name prefix with capitals', field: 'namePrefix', problem: /^must be lowercase letters/, write: fromMinimal((c) => { c.namePrefix = 'Root_Watch'; }) },
   { name: 'external id of one character', field: 'spokes[0].externalId', problem: /^must be 2-1224 characters/, write: fromMinimal((c) => { c.spokes[0].externalId = 'x'; }) },
   { name: 'alternate contact without phone', field: 'guardrails.alternateContacts.security.phone', problem: /^is required$/, write: fromExample((c) => { delete c.guardrails.alternateContacts.security.phone; }) },
