@@ -36,7 +36,6 @@ export interface SynthResult {
   readonly modules: string[];
 }
 
-
 export interface SynthOptions {
   /**
    * Processes that synthesize spoke stacks. @default 1 below PARALLEL_FROM spokes, else up to the
