@@ -56,7 +56,8 @@ export function suggestKey(key: string, known: readonly string[]): string | unde
     if (!best || d < best.d) best = { k, d };
   }
   if (!best) return undefined;
-  const close = best.d <= Math.max(1, Math.min(3, Math.floor(Math.max(key.length, best.k.length) / 3)));
+  const longest = Math.max(key.length, best.k.length);
+  const close = best.d <= (longest <= 4 ? 1 : longest <= 12 ? 2 : Math.min(5, Math.floor(longest / 4)));
   const prefix = key.length >= 3 && (best.k.toLowerCase().startsWith(lower) || lower.startsWith(best.k.toLowerCase()));
   return close || prefix ? best.k : undefined;
 }
@@ -156,7 +157,9 @@ function inlineSecret(data: Record<string, unknown>): void {
     if (!section || typeof section !== 'object' || Array.isArray(section)) continue;
     for (const [key, value] of Object.entries(section)) {
       if (key === allowed) continue;
-      const looksSecret = /url|hook|key|token|secret|integration/i.test(key) || (typeof value === 'string' && /^https?:\/\//i.test(value));
+      // A misspelt parameter name (a name, or an SSM path as value) is a typo for "did you mean", not a secret.
+      const parameterLike = /param|name/i.test(key) || (typeof value === 'string' && value.startsWith('/'));
+      const looksSecret = !parameterLike && (/url|hook|key|token|secret|integration/i.test(key) || (typeof value === 'string' && /^https?:\/\//i.test(value)));
       if (looksSecret) {
         throw new ConfigError(`alerts.${channel}${keyPart(key, false)}`, `${what} is refused in the config on purpose (it would be stored in plain text in the Terraform and its state): put it in an SSM SecureString and give its name as alerts.${channel}.${allowed} (e.g. "${example}")`);
       }
