@@ -106,6 +106,13 @@ export abstract class RootwatchStack extends TerraformStack {
     tf.terraform.required_version = TERRAFORM_REQUIRED_VERSION;
     tf.terraform.required_providers = { aws: { source: 'hashicorp/aws', version: AWS_PROVIDER_RANGE } };
     if (this.movedBlocks.length > 0) tf.moved = this.movedBlocks.map((m) => ({ ...m }));
+    // Per-block cdktf metadata (construct paths) is for nobody here and was a fifth of a spoke root.
+    for (const block of Object.values<any>(tf.module ?? {})) delete block['//'];
+    for (const kind of ['data', 'resource'] as const) {
+      for (const byName of Object.values<Record<string, any>>(tf[kind] ?? {})) for (const block of Object.values<any>(byName)) delete block['//'];
+    }
+    for (const v of Object.values<any>(tf.variable ?? {})) delete v['//'];
+    for (const o of Object.values<any>(tf.output ?? {})) delete o['//'];
     return tf;
   }
 }

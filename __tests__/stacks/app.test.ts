@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Testing } from 'cdktf';
 import { buildDeployApp, buildModulesApp, GuardrailsStack, HubStack, SpokeStack } from '../../stacks/app';
-import { moduleCatalog } from '../../cli/module-output';
+import { moduleCatalog, moduleReadme } from '../../cli/module-output';
 import { checkConfig } from '../../cli/load-config';
 import { exampleRaw, FIXTURES, minimalRaw, readJson, REPO } from '../helpers/configs';
 import { fakeCode } from '../helpers/stacks';
@@ -81,6 +81,14 @@ describe('the committed modules (terraform-out/modules)', () => {
       for (const v of Object.keys(readJson(path.join(dir, m, 'variables.tf.json')).variable)) expect(readme).toContain(`| \`${v}\` |`);
       for (const o of Object.keys(readJson(path.join(dir, m, 'outputs.tf.json')).output)) expect(readme).toContain(`| \`${o}\` |`);
       expect(fs.readFileSync(path.join(dir, m, 'examples', 'basic', 'main.tf'), 'utf8')).toContain('source = "../.."');
+    }
+  });
+
+  it('READMEs are fresh: exactly what synth generates from the module\'s variables and outputs', () => {
+    for (const m of names) {
+      const expected = moduleReadme(m as keyof typeof modules, modules[m as keyof typeof modules].description,
+        readJson(path.join(dir, m, 'variables.tf.json')).variable, readJson(path.join(dir, m, 'outputs.tf.json')).output);
+      expect(fs.readFileSync(path.join(dir, m, 'README.md'), 'utf8')).toBe(expected);
     }
   });
 
