@@ -28,14 +28,14 @@ if (require.main === module) watchParent();
 import './defer-archiver';
 import * as fs from 'fs';
 import { RootwatchConfig } from '../core/config';
-import { buildDeployApp } from '../stacks/app';
-import { LambdaCodeSet } from '../stacks/lambda-code';
+import { buildDeployApp, ModuleCatalog } from '../stacks/app';
 import { withoutTokenStackTraces } from './token-stack-traces';
 import { onEachStack } from './synth-progress';
 
 export interface SynthJob {
   readonly config: RootwatchConfig;
-  readonly code: LambdaCodeSet;
+  /** Resource addresses of the modules (for the roots' moved blocks). */
+  readonly catalog: ModuleCatalog;
   /** indexes into config.spokes */
   readonly from: number;
   readonly to: number;
@@ -46,7 +46,7 @@ function main(jobFile: string): void {
   const job = JSON.parse(fs.readFileSync(jobFile, 'utf8')) as SynthJob;
   const spokes = job.config.spokes.slice(job.from, job.to);
   withoutTokenStackTraces(() => {
-    const app = buildDeployApp(job.outdir, job.config, job.code, { hub: false, spokes, guardrails: false });
+    const app = buildDeployApp(job.outdir, job.config, job.catalog, { hub: false, spokes, guardrails: false });
     onEachStack(app, () => fs.writeSync(1, '.'));
     app.synth();
   });

@@ -233,6 +233,16 @@ describe('files and modes', () => {
     expect(fs.existsSync(path.join(out, 'stacks', 'spoke-gone'))).toBe(false);
     expect(firstDifference(hashTree(out), withUserFiles(withUserFiles(treeB, out, 'hub'), out), ['after', 'new tree with user files'])).toBeUndefined();
   });
+
+  it('user files in the plain-Terraform roots survive re-synthesis too', async () => {
+    const out = path.join(tmp, 'user-files-plain', 'out');
+    expect((await synth(configA, out)).code).toBe(0);
+    const root = path.join(out, 'plain-terraform', 'spoke-prod');
+    expect(fs.existsSync(path.join(root, 'main.tf'))).toBe(true);
+    for (const f of ['terraform.tfvars', '.terraform.lock.hcl', 'backend_override.tf']) fs.writeFileSync(path.join(root, f), `mine ${f}`);
+    expect((await synth(configB, out)).code).toBe(0);
+    for (const f of ['terraform.tfvars', '.terraform.lock.hcl', 'backend_override.tf']) expect(fs.readFileSync(path.join(root, f), 'utf8')).toBe(`mine ${f}`);
+  });
 });
 
 describe('odd --out values: one line, exit 2, nothing written', () => {
