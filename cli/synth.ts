@@ -15,6 +15,7 @@ import { builtZips, REPO_ROOT } from '../build/paths';
 import { buildDeployApp, buildModuleApp } from '../stacks/app';
 import { LambdaCodeSet } from '../stacks/lambda-code';
 import { UsageError } from './errors';
+import { assertWithinLimits } from './check-limits';
 import { withoutTokenStackTraces } from './token-stack-traces';
 import type { SynthJob } from './synth-worker';
 
@@ -82,6 +83,8 @@ export async function synthesize(config: RootwatchConfig, outDir: string, option
     }
     fs.rmSync(moduleStage, { recursive: true, force: true });
 
+    // Quotas plan cannot see (core/limits.ts): a config that crosses one fails here, nothing written.
+    assertWithinLimits(stage);
     swapIn(stage, out);
   } catch (err) {
     fs.rmSync(stage, { recursive: true, force: true });
