@@ -8,6 +8,7 @@ import { synthesize } from '../../cli/synth';
 import { loadConfig } from '../../cli/load-config';
 import { offlineEnv, PLUGIN_DIR, terraformAvailable, validateAndPlan } from '../../scripts/terraform-offline';
 import { checkEncryption, checkNoWildcardActions, Plan, plannedResources } from '../../scripts/plan-checks';
+import { checkPlanLimits } from '../../scripts/plan-checks-limits';
 import { EXAMPLE_CONFIG } from '../helpers/configs';
 import { rmrf, tempDir } from '../helpers/tree';
 
@@ -36,4 +37,5 @@ maybe('the spoke-staging stack of the example config validates and plans with th
   for (const r of rules) expect(r.values.state).toBe('ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS');
   expect(checkNoWildcardActions(plan)).toEqual([]);
   expect(checkEncryption(plan)).toEqual([]);
+  expect(checkPlanLimits(plan, JSON.parse(fs.readFileSync(path.join(work, 'cdk.tf.json'), 'utf8')))).toEqual([]);
 }, 120_000);
