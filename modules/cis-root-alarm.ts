@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { TerraformProvider } from 'cdktf';
+import { TerraformProvider, Token } from 'cdktf';
 import { CloudwatchLogMetricFilter } from '@cdktf/provider-aws/lib/cloudwatch-log-metric-filter';
 import { pipelineAlarm } from './pipeline-alarm';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
@@ -13,7 +13,11 @@ export interface CisRootAlarmProps {
   readonly accountId: string;
   readonly partition: string;
   readonly region: string;
-  /** Existing log group that receives the account's CloudTrail. */
+  /**
+   * Log group that receives the account's CloudTrail, in `region` (metric filters are regional: a
+   * log group of another region fails at apply with ResourceNotFoundException). A reference, e.g.
+   * the hardened trail's log group, is accepted as is.
+   */
   readonly logGroupName: string;
   readonly provider?: TerraformProvider;
 }
@@ -30,7 +34,7 @@ export class CisRootAlarm extends Construct {
 
   constructor(scope: Construct, id: string, props: CisRootAlarmProps) {
     super(scope, id);
-    if (!/^[.\-_/#A-Za-z0-9]{1,512}$/.test(props.logGroupName)) {
+    if (!Token.isUnresolved(props.logGroupName) && !/^[.\-_/#A-Za-z0-9]{1,512}$/.test(props.logGroupName)) {
       throw new Error(`CisRootAlarm.logGroupName: not a log group name (got "${props.logGroupName}")`);
     }
     const provider = props.provider ? { provider: props.provider } : {};

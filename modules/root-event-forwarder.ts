@@ -27,6 +27,11 @@ export interface RootEventForwarderProps {
   readonly rootPattern: EventPattern;
   /** Pattern of rootwatch's pipeline events (heartbeat, CIS alarm), forwarded from the first region only. */
   readonly pipelinePattern?: EventPattern;
+  /**
+   * Further regions that forward pipeline events too: the region of a CIS alarm outside the first
+   * region (its state changes land on that region's default bus). @default [] (first region only)
+   */
+  readonly pipelineRegions?: readonly string[];
 }
 
 /**
@@ -71,7 +76,7 @@ export class RootEventForwarder extends Construct {
       const rules: Array<{ key: string; name: string; pattern: EventPattern; state: string }> = [
         { key: 'root', name: names.spokeForwardRoot, pattern: props.rootPattern, state: RULE_STATE_ALL_MANAGEMENT_EVENTS },
       ];
-      if (props.pipelinePattern && region === home.region) {
+      if (props.pipelinePattern && (region === home.region || (props.pipelineRegions ?? []).includes(region))) {
         rules.push({ key: 'pipeline', name: names.spokeForwardPipeline, pattern: props.pipelinePattern, state: 'ENABLED' });
       }
       const dlq = new EventsDeadLetterQueue(this, `dlq-${region}`, {

@@ -24,7 +24,7 @@ import {
 import { hubBusName } from '../core/patterns';
 import { spokeStackName } from '../stacks/app';
 import { RootwatchConfig } from '../core/config';
-import { checkDenyRootScp, checkTrail, checkTrailBucketTls } from './plan-checks-guardrails';
+import { checkDenyRootScp, checkNoSingletonCreates, checkTrail, checkTrailBucketTls, existingSingletons } from './plan-checks-guardrails';
 import { checkPlanLimits } from './plan-checks-limits';
 
 interface Target { name: string; prepare: (work: string) => string }
@@ -123,6 +123,8 @@ async function main(): Promise<void> {
           // Guardrail properties hold wherever those guardrails are planned.
           ...(has('aws_organizations_policy') ? checkDenyRootScp(plan) : []),
           ...(has('aws_cloudtrail') ? [...checkTrail(plan), ...checkTrailBucketTls(plan)] : []),
+          // A service the config says exists is imported, never created a second time.
+          ...(config.orgGuardrails ? checkNoSingletonCreates(plan, existingSingletons(config.orgGuardrails)) : []),
           // AWS quotas plan cannot see, on the plan and on the synthesized configuration beside it.
           ...checkPlanLimits(plan, synthesizedConfiguration(dir)),
         ];

@@ -49,6 +49,21 @@ export abstract class RootwatchStack extends TerraformStack {
     return providers;
   }
 
+  /**
+   * Providers of a second account, one per region, aliased `<name>_<region>` (declared as
+   * configuration_aliases in module mode like the region providers).
+   */
+  protected accountProviders(name: string, regions: readonly string[], base: Omit<AwsProviderConfig, 'region' | 'alias'>): Map<string, AwsProvider> {
+    const providers = new Map<string, AwsProvider>();
+    const withTags = Object.keys(this.config.tags).length > 0 ? { defaultTags: [{ tags: this.config.tags }] } : {};
+    for (const region of regions) {
+      const alias = `${name}_${regionId(region)}`;
+      providers.set(region, new AwsProvider(this, `aws-${alias}`, { ...base, ...withTags, region, alias }));
+      this.aliases.push(alias);
+    }
+    return providers;
+  }
+
   /** A variable users type by name: the logical id is exactly `name`. */
   protected variable(name: string, spec: { description: string; default?: string | null; nullable?: boolean; sensitive?: boolean; validation: { condition: string; errorMessage: string } }): TerraformVariable {
     const v = new TerraformVariable(this, name, {

@@ -60,6 +60,8 @@ export class HubStack extends RootwatchStack {
       providers,
       partition,
       ...(hub.cisLogGroupName ? { cisLogGroupName: hub.cisLogGroupName } : {}),
+      ...(hub.cisLogGroupRegion ? { cisLogGroupRegion: hub.cisLogGroupRegion } : {}),
+      ...(hub.manageAccountSettings === false ? { manageAccountSettings: false } : {}),
     });
     this.cisOutputs(cis);
 

@@ -20,6 +20,10 @@ export interface MonitoredAccountProps {
   readonly partition: string;
   /** Existing CloudTrail log group: adds the CIS CloudWatch.1 alarm. */
   readonly cisLogGroupName?: string;
+  /** Region of cisLogGroupName, one of `regions`. @default the first region */
+  readonly cisLogGroupRegion?: string;
+  /** This stack owns the account-wide settings (password policy, S3 block, contacts). @default true */
+  readonly manageAccountSettings?: boolean;
 }
 
 /**
@@ -33,6 +37,9 @@ export function monitorAccount(scope: Construct, props: MonitoredAccountProps): 
   const home = props.regions[0];
   const homeProvider = props.providers.get(home)!;
   const patterns = rulePatterns(p);
+  const g = config.accountGuardrails;
+  // The CIS source: the given log group in its region, else the hardened trail's own log group.
+  const cisRegion = props.cisLogGroupName ? props.cisLogGroupRegion ?? home : g.trail.enabled ? home : undefined;
 
   const forwarder = new RootEventForwarder(scope, 'forwarder', {
     namePrefix: p,
@@ -43,6 +50,8 @@ export function monitorAccount(scope: Construct, props: MonitoredAccountProps): 
     regions: props.regions.map((region) => ({ region, provider: props.providers.get(region)! })),
     rootPattern: patterns.spokeRoot,
     pipelinePattern: patterns.spokePipeline,
+    // The CIS alarm's state changes land on the default bus of its own region.
+    ...(cisRegion && cisRegion !== home ? { pipelineRegions: [cisRegion] } : {}),
   });
   const heartbeat = config.alerts.heartbeat;
   if (heartbeat.enabled) {
@@ -55,36 +64,38 @@ export function monitorAccount(scope: Construct, props: MonitoredAccountProps): 
       provider: homeProvider,
     });
   }
-  const cis = props.cisLogGroupName
+
+  if (props.manageAccountSettings ?? true) {
+    new AccountRootGuardrails(scope, 'guardrails', {
+      namePrefix: p,
+      provider: homeProvider,
+      alternateContacts: g.alternateContacts,
+      passwordPolicy: g.passwordPolicy,
+      s3PublicAccessBlock: g.s3PublicAccessBlock,
+    });
+  }
+  const trail = g.trail.enabled
+    ? new HardenedTrail(scope, 'trail', {
+        namePrefix: p,
+        provider: homeProvider,
+        accountId,
+        region: home,
+        partition,
+        logRetentionDays: g.trail.logRetentionDays,
+        transitionToGlacierDays: g.trail.transitionToGlacierDays,
+        ...(g.trail.objectLockDays === undefined ? {} : { objectLockDays: g.trail.objectLockDays }),
+      })
+    : undefined;
+  const logGroupName = props.cisLogGroupName ?? trail?.logGroupName;
+  const cis = cisRegion && logGroupName
     ? new CisRootAlarm(scope, 'cis', {
         namePrefix: p,
         accountId,
         partition,
-        region: home,
-        logGroupName: props.cisLogGroupName,
-        provider: homeProvider,
+        region: cisRegion,
+        logGroupName,
+        provider: props.providers.get(cisRegion)!,
       })
     : undefined;
-
-  const g = config.accountGuardrails;
-  new AccountRootGuardrails(scope, 'guardrails', {
-    namePrefix: p,
-    provider: homeProvider,
-    alternateContacts: g.alternateContacts,
-    passwordPolicy: g.passwordPolicy,
-    s3PublicAccessBlock: g.s3PublicAccessBlock,
-  });
-  if (g.trail.enabled) {
-    new HardenedTrail(scope, 'trail', {
-      namePrefix: p,
-      provider: homeProvider,
-      accountId,
-      region: home,
-      partition,
-      logRetentionDays: g.trail.logRetentionDays,
-      transitionToGlacierDays: g.trail.transitionToGlacierDays,
-      ...(g.trail.objectLockDays === undefined ? {} : { objectLockDays: g.trail.objectLockDays }),
-    });
-  }
   return cis ? { forwarder, cis } : { forwarder };
 }

@@ -56,6 +56,8 @@ export class SpokeStack extends RootwatchStack {
       providers,
       partition: this.partition,
       ...(spoke.cisLogGroupName ? { cisLogGroupName: spoke.cisLogGroupName } : {}),
+      ...(spoke.cisLogGroupRegion ? { cisLogGroupRegion: spoke.cisLogGroupRegion } : {}),
+      ...(spoke.manageAccountSettings === false ? { manageAccountSettings: false } : {}),
     });
     this.cisOutputs(cis);
 

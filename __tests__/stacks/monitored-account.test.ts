@@ -64,20 +64,33 @@ describe.each([
     expect(count(s, 'aws_cloudtrail')).toBe(0);
   });
 
-  it('without a guardrails section, the safe defaults remain: password policy and S3 public access block, no trail, no contacts', () => {
+  it('without a guardrails section, the safe defaults remain: password policy only (the S3 account block is opt-in), no trail, no contacts', () => {
     const s = synth(configWith((raw) => delete raw.guardrails));
     expect(GUARDRAIL_TYPES.map((t) => [t, count(s, t)])).toEqual([
       ['aws_account_alternate_contact', 0],
       ['aws_iam_account_password_policy', 1],
-      ['aws_s3_account_public_access_block', 1],
+      ['aws_s3_account_public_access_block', 0],
       ['aws_cloudtrail', 0],
+    ]);
+  });
+
+  it('with manageAccountSettings false, the stack owns none of the account-wide singletons (the trail stays)', () => {
+    const s = synth(configWith((raw) => {
+      raw.hub.manageAccountSettings = false;
+      raw.spokes[0].manageAccountSettings = false;
+    }));
+    expect(GUARDRAIL_TYPES.map((t) => [t, count(s, t)])).toEqual([
+      ['aws_account_alternate_contact', 0],
+      ['aws_iam_account_password_policy', 0],
+      ['aws_s3_account_public_access_block', 0],
+      ['aws_cloudtrail', 1],
     ]);
   });
 });
 
 describe('the CIS CloudWatch.1 path in the hub account', () => {
   it('appears with hub.cisLogGroupName, with the exact filter on that log group, and not without it', () => {
-    const off = hubSynth(configWith(() => undefined));
+    const off = hubSynth(configWith((raw) => (raw.guardrails.trail.enabled = false)));
     expect(count(off, 'aws_cloudwatch_log_metric_filter')).toBe(0);
     const on = hubSynth(configWith((raw) => (raw.hub.cisLogGroupName = 'aws-cloudtrail-logs-hub')));
     const [filter] = resourceList(on, 'aws_cloudwatch_log_metric_filter');

@@ -41,8 +41,10 @@ describe('modules/{hub,spoke}', () => {
     expect(aws.source).toBe('hashicorp/aws');
     expect(aws.version).toBe('>= 5.100.0, < 7.0.0');
     expect(AWS_PROVIDER_RANGE).toBe(aws.version);
-    const regions = name === 'hub' ? [example.hub.region, ...example.hub.regions] : name === 'spoke' ? example.hub.regions : [example.orgGuardrails!.managementAccount.region];
-    expect([...aws.configuration_aliases].sort()).toEqual([...new Set(regions)].map((r) => `aws.${regionId(r)}`).sort());
+    const regions = name === 'hub' ? [example.hub.region, ...example.hub.regions] : name === 'spoke' ? example.hub.regions : [example.orgGuardrails!.managementAccount.region, ...example.hub.regions];
+    // guardrails: the delegated administrator (organization auto-enable) is reached in every region too.
+    const admin = name === 'guardrails' ? example.hub.regions.map((r) => `aws.delegated_admin_${regionId(r)}`) : [];
+    expect([...aws.configuration_aliases].sort()).toEqual([...[...new Set(regions)].map((r) => `aws.${regionId(r)}`), ...admin].sort());
     // every resource that names a provider names a declared alias
     for (const [, , body] of allResources(m)) if (body.provider) expect(aws.configuration_aliases).toContain(body.provider);
   });

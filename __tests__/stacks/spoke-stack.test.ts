@@ -34,17 +34,20 @@ describe('forwarding rules', () => {
     }
   });
 
-  it('forwards heartbeats and CIS alarms from us-east-1 only', () => {
+  it('forwards heartbeats and CIS alarms from us-east-1, and from the CIS alarm\'s own region', () => {
     const rules = resourceList(synth, 'aws_cloudwatch_event_rule').filter((r) => r.name === 'rootwatch-forward-pipeline');
-    expect(rules.map((r) => regionOf(synth, r))).toEqual(['us-east-1']);
-    expect(doc(rules[0].event_pattern)).toEqual(patterns.spokePipeline);
+    // prod's CIS log group is in the hub region (eu-west-1) by default.
+    expect(rules.map((r) => regionOf(synth, r)).sort()).toEqual(['eu-west-1', 'us-east-1']);
+    for (const r of rules) expect(doc(r.event_pattern)).toEqual(patterns.spokePipeline);
+    const none = spoke(staging, example).synth;
+    expect(resourceList(none, 'aws_cloudwatch_event_rule').filter((r) => r.name === 'rootwatch-forward-pipeline').map((r) => regionOf(none, r))).toEqual(['us-east-1']);
   });
 
   it('targets the hub bus in the hub region from every region, with retries and that region\'s dead-letter queue', () => {
     const queues = resources(synth, 'aws_sqs_queue');
     expect(Object.values(queues).map((q) => regionOf(synth, q)).sort()).toEqual([...prod.regions].sort());
     const targets = resourceList(synth, 'aws_cloudwatch_event_target');
-    expect(targets).toHaveLength(prod.regions.length + 1);
+    expect(targets).toHaveLength(prod.regions.length + 2); // root everywhere, pipeline in us-east-1 and the CIS region
     for (const t of targets) {
       expect(t.arn).toBe(hubBus);
       expect(t.retry_policy).toEqual({ maximum_event_age_in_seconds: 86400, maximum_retry_attempts: 185 });
@@ -99,12 +102,41 @@ describe('providers and variables', () => {
 });
 
 describe('per-spoke options', () => {
-  it('adds the CIS CloudWatch.1 alarm only with a log group', () => {
+  it('adds the CIS CloudWatch.1 alarm on the given log group, in the hub region by default', () => {
     const withCis = spoke(prod).synth;
     const [filter] = resourceList(withCis, 'aws_cloudwatch_log_metric_filter');
     expect(filter).toMatchObject({ log_group_name: 'aws-cloudtrail-logs-222222222222', pattern: CIS_ROOT_USAGE_FILTER });
+    expect(regionOf(withCis, filter)).toBe('eu-west-1');
+    const [alarm] = resourceList(withCis, 'aws_cloudwatch_metric_alarm');
+    expect(regionOf(withCis, alarm)).toBe('eu-west-1');
     expect(withCis.output).toHaveProperty('cis_alarm_arn');
-    const without = spoke(staging).synth;
+  });
+
+  it('puts the CIS filter, alarm and topic in cisLogGroupRegion when given', () => {
+    const raw = exampleRaw();
+    raw.spokes[0].cisLogGroupRegion = 'us-west-2';
+    const c = checkConfig(raw, FIXTURES);
+    const { synth: s } = spoke(c.spokes[0], c);
+    for (const type of ['aws_cloudwatch_log_metric_filter', 'aws_cloudwatch_metric_alarm', 'aws_sns_topic']) {
+      expect(resourceList(s, type).map((r) => regionOf(s, r))).toEqual(['us-west-2']);
+    }
+    expect(resourceList(s, 'aws_cloudwatch_event_rule').filter((r) => r.name === 'rootwatch-forward-pipeline').map((r) => regionOf(s, r)).sort()).toEqual(['us-east-1', 'us-west-2']);
+  });
+
+  it('uses the hardened trail\'s log group as the CIS source when no log group is given', () => {
+    const { synth: s } = spoke(staging);
+    const [filter] = resourceList(s, 'aws_cloudwatch_log_metric_filter');
+    const [group] = Object.keys(resources(s, 'aws_cloudwatch_log_group'));
+    expect(filter.log_group_name).toBe(`\${aws_cloudwatch_log_group.${group}.name}`);
+    expect(regionOf(s, filter)).toBe(regionOf(s, resourceList(s, 'aws_cloudtrail')[0]));
+    expect(s.output).toHaveProperty('cis_alarm_arn');
+  });
+
+  it('has no CIS alarm without a log group and without the hardened trail', () => {
+    const raw = exampleRaw();
+    raw.guardrails.trail.enabled = false;
+    const c = checkConfig(raw, FIXTURES);
+    const { synth: without } = spoke(c.spokes.find((x) => x.name === 'staging')!, c);
     expect(without.resource).not.toHaveProperty('aws_cloudwatch_log_metric_filter');
     expect(without.output).not.toHaveProperty('cis_alarm_arn');
   });
