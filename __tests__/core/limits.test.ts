@@ -120,3 +120,14 @@ describe('resourcesOfTerraformJson', () => {
     expect(r).toMatchObject({ address: 'aws_sns_topic.t', region: 'us-east-1', defaultTags: { a: 'b' } });
   });
 });
+
+describe('the README table', () => {
+  it('shows every limit with its number and source', () => {
+    const readme = require('fs').readFileSync(require('path').join(__dirname, '..', '..', 'README.md'), 'utf8') as string;
+    const table = readme.slice(readme.indexOf('### Apply-time limits'));
+    for (const l of Object.values(LIMITS)) {
+      const row = table.split('\n').find((line) => line.includes(l.source) && line.includes(l.max.toLocaleString('en-US')));
+      expect({ id: l.id, row: row !== undefined }).toEqual({ id: l.id, row: true });
+    }
+  });
+});
