@@ -328,7 +328,14 @@ export class OrgRootGuardrails extends Construct {
       where.forEach((at, i) => {
         const region = at.region ?? new DataAwsRegion(this, 'region', { provider }).name;
         // Default standards off: exactly the listed standards are subscribed, nothing implicit.
-        const account = new SecurityhubAccount(this, idIn('securityhub', i, at.region), { ...optional('provider', at.provider), enableDefaultStandards: false });
+        // enable_default_standards only matters when Security Hub is first enabled, and an adopted
+        // (imported) hub does not report it: ignoring it keeps an import from planning a replacement,
+        // which would disable Security Hub.
+        const account = new SecurityhubAccount(this, idIn('securityhub', i, at.region), {
+          ...optional('provider', at.provider),
+          enableDefaultStandards: false,
+          lifecycle: { ignoreChanges: ['enable_default_standards'] },
+        });
         this.singletons.securityHubAccounts[at.region ?? ''] = account;
         const subs: Partial<Record<SecurityHubStandardId, SecurityhubStandardsSubscription>> = {};
         for (const std of standards) {
