@@ -6,24 +6,32 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ConfigError } from '../core/config';
-import { checkLimits, describeViolation, LimitViolation, resourcesOfTerraformJson } from '../core/limits';
+import { checkLimits, describeViolation, LimitViolation, resourcesOfRoot, resourcesOfTerraformJson } from '../core/limits';
 
 export interface FolderViolation extends LimitViolation {
   /** `stacks/<name>` or `modules/<name>` */
   readonly where: string;
 }
 
-/** Every limit violation in an output folder (stacks/*\/cdk.tf.json, modules/*\/main.tf.json). */
+/** Every limit violation in an output folder (stacks/*\/cdk.tf.json, with the modules each calls). */
 export function limitViolations(outDir: string): FolderViolation[] {
   const found: FolderViolation[] = [];
-  for (const [kind, file] of [['stacks', 'cdk.tf.json'], ['modules', 'main.tf.json']] as const) {
+  // The modules are measured through the deploy roots that call them, with the config's inputs put in
+  // (alone, a module's variables could only be estimated).
+  for (const [kind, file] of [['stacks', 'cdk.tf.json']] as const) {
     const dir = path.join(outDir, kind);
     if (!fs.existsSync(dir)) continue;
     for (const name of fs.readdirSync(dir).sort()) {
       const f = path.join(dir, name, file);
       if (!fs.existsSync(f)) continue;
       const tf = JSON.parse(fs.readFileSync(f, 'utf8')) as unknown;
-      for (const v of checkLimits(resourcesOfTerraformJson(tf))) found.push({ ...v, where: `${kind}/${name}` });
+      // A deploy root is measured with its module calls' inputs put in (the config's values live there).
+      const load = (source: string) => {
+        const file = path.join(dir, name, source, 'main.tf.json');
+        return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as unknown) : undefined;
+      };
+      const resources = kind === 'stacks' ? resourcesOfRoot(tf, load) : resourcesOfTerraformJson(tf);
+      for (const v of checkLimits(resources)) found.push({ ...v, where: `${kind}/${name}` });
     }
   }
   return found;

@@ -368,21 +368,20 @@ function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]
 }
 
 /**
- * Region of an account's CIS log group: explicit (one of the account's regions), else the hub's
- * region when the account watches it, else us-east-1 (the first region). Undefined without a log group.
+ * Region of an account's CIS log group: the account's home (first) region, where the CIS filter and
+ * alarm are created; metric filters are regional, so a log group elsewhere would fail at apply and
+ * is refused here. Undefined without a log group.
  */
 function cisRegion(field: string, entry: { cisLogGroupName?: string; cisLogGroupRegion?: string }, regions: readonly string[], hubRegion: string): string | undefined {
   if (entry.cisLogGroupName === undefined) {
     if (entry.cisLogGroupRegion !== undefined) throw new ConfigError(`${field}.cisLogGroupRegion`, 'needs cisLogGroupName (the hardened trail\'s log group is used in the trail\'s region)');
     return undefined;
   }
-  if (entry.cisLogGroupRegion !== undefined) {
-    if (!regions.includes(entry.cisLogGroupRegion)) {
-      throw new ConfigError(`${field}.cisLogGroupRegion`, `must be one of the account's regions (${regions.join(', ')}), not ${entry.cisLogGroupRegion}: the CIS alarm is forwarded from there`);
-    }
-    return entry.cisLogGroupRegion;
+  void hubRegion;
+  if (entry.cisLogGroupRegion !== undefined && entry.cisLogGroupRegion !== regions[0]) {
+    throw new ConfigError(`${field}.cisLogGroupRegion`, `must be the account's home region ${regions[0]}, where the CIS filter and alarm are created (a log group in ${entry.cisLogGroupRegion} would fail at apply: metric filters are regional)`);
   }
-  return regions.includes(hubRegion) ? hubRegion : regions[0];
+  return regions[0];
 }
 
 function checkDelegatedServices(org: OrgGuardrailsConfig): void {

@@ -329,6 +329,60 @@ export function resourcesOfTerraformJson(tf: unknown): TfResource[] {
   return out;
 }
 
+/**
+ * The resources a root configuration creates through its module calls, with the inputs of each call
+ * put in for the module's `${var.X}` and `${jsonencode(var.X)}` references (so the values the
+ * config decides, such as the notifier's account-name map, are measured, not estimated), and the
+ * region and default tags of the provider each call passes. `loadModule` returns the module's JSON
+ * by its `source`, or undefined.
+ */
+export function resourcesOfRoot(root: unknown, loadModule: (source: string) => unknown): TfResource[] {
+  const doc = (root && typeof root === 'object' ? root : {}) as { module?: Record<string, Record<string, unknown>> };
+  const own = resourcesOfTerraformJson(root);
+  const providers = providersOf(root);
+  for (const [call, inputs] of Object.entries(doc.module ?? {})) {
+    const source = typeof inputs.source === 'string' ? inputs.source : undefined;
+    const mod = source === undefined ? undefined : loadModule(source);
+    if (!mod) continue;
+    const passed = (inputs.providers && typeof inputs.providers === 'object' ? inputs.providers : {}) as Record<string, string>;
+    const provider = providers.get(passed.aws ?? 'aws');
+    const substitute = (v: unknown): unknown => {
+      if (typeof v === 'string') {
+        return v
+          .replace(/\$\{jsonencode\(var\.([A-Za-z0-9_]+)\)\}/g, (m, name: string) => (name in inputs && !JSON.stringify(inputs[name]).includes('${') ? JSON.stringify(inputs[name]) : m))
+          .replace(/\$\{var\.([A-Za-z0-9_]+)\}/g, (m, name: string) => {
+            const value = inputs[name];
+            return (typeof value === 'string' && !value.includes('${')) || typeof value === 'number' ? String(value) : m;
+          });
+      }
+      if (Array.isArray(v)) return v.map(substitute);
+      if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, substitute(x)]));
+      return v;
+    };
+    for (const r of resourcesOfTerraformJson({ resource: (mod as { resource?: unknown }).resource })) {
+      own.push({
+        address: `module.${call}.${r.address}`,
+        type: r.type,
+        values: substitute(r.values) as Record<string, unknown>,
+        ...(provider?.region ? { region: provider.region } : {}),
+        ...(provider?.tags ? { defaultTags: provider.tags } : {}),
+      });
+    }
+  }
+  return own;
+}
+
+function providersOf(tf: unknown): Map<string, { region?: string; tags?: Record<string, unknown> }> {
+  const doc = (tf && typeof tf === 'object' ? tf : {}) as { provider?: { aws?: Array<Record<string, unknown>> } };
+  const providers = new Map<string, { region?: string; tags?: Record<string, unknown> }>();
+  for (const p of doc.provider?.aws ?? []) {
+    const key = typeof p.alias === 'string' ? `aws.${p.alias}` : 'aws';
+    const tags = (first(p.default_tags) as { tags?: Record<string, unknown> } | undefined)?.tags;
+    providers.set(key, { ...(typeof p.region === 'string' ? { region: p.region } : {}), ...(tags ? { tags } : {}) });
+  }
+  return providers;
+}
+
 /** One line for a violation: the config field first, as every bad-input message. */
 export function describeViolation(v: LimitViolation, where?: string): string {
   const at = where ? `${where}: ${v.address}` : v.address;

@@ -13,11 +13,7 @@ export interface CisRootAlarmProps {
   readonly accountId: string;
   readonly partition: string;
   readonly region: string;
-  /**
-   * Log group that receives the account's CloudTrail, in `region` (metric filters are regional: a
-   * log group of another region fails at apply with ResourceNotFoundException). A reference, e.g.
-   * the hardened trail's log group, is accepted as is.
-   */
+  /** Existing log group that receives the account's CloudTrail. */
   readonly logGroupName: string;
   readonly provider?: TerraformProvider;
 }
@@ -34,9 +30,7 @@ export class CisRootAlarm extends Construct {
 
   constructor(scope: Construct, id: string, props: CisRootAlarmProps) {
     super(scope, id);
-    if (!Token.isUnresolved(props.logGroupName) && !/^[.\-_/#A-Za-z0-9]{1,512}$/.test(props.logGroupName)) {
-      throw new Error(`CisRootAlarm.logGroupName: not a log group name (got "${props.logGroupName}")`);
-    }
+    if (!Token.isUnresolved(props.logGroupName)) checkLogGroupName(props.logGroupName);
     const provider = props.provider ? { provider: props.provider } : {};
     const namespace = `${props.namePrefix}/CIS`;
     const metricName = 'RootAccountUsage';
@@ -101,4 +95,9 @@ export class CisRootAlarm extends Construct {
     this.alarmArn = alarm.arn;
     this.topicArn = topic.arn;
   }
+}
+
+/** Throws unless `name` is a CloudWatch Logs log group name (roots check config values with it too). */
+export function checkLogGroupName(name: string): void {
+  if (!/^[.\-_/#A-Za-z0-9]{1,512}$/.test(name)) throw new Error(`CisRootAlarm.logGroupName: not a log group name (got "${name}")`);
 }

@@ -5,7 +5,7 @@
  * topic ARN), so the validation lane also measures the synthesized configuration beside the plan
  * (`checkPlanLimits(plan, tfJson)`), where such values are references measured at their estimate.
  */
-import { checkLimits, describeViolation, LimitViolation, resourcesOfTerraformJson, TfResource } from '../core/limits';
+import { checkLimits, describeViolation, LimitViolation, resourcesOfRoot, resourcesOfTerraformJson, TfResource } from '../core/limits';
 import { ConfigModule, Plan, plannedResources } from './plan-checks';
 
 /** Planned resources with the region of their provider (root and child modules). */
@@ -28,11 +28,13 @@ export function resourcesOfPlan(plan: Plan): TfResource[] {
  * Every limit over the plan, plus (when given) the synthesized configuration the plan came from,
  * for the values the plan cannot show. A violation found in both is reported once.
  */
-export function checkPlanLimits(plan: Plan, tfJson?: unknown): string[] {
+export function checkPlanLimits(plan: Plan, tfJson?: unknown, loadModule?: (source: string) => unknown): string[] {
   const found: LimitViolation[] = checkLimits(resourcesOfPlan(plan));
   if (tfJson !== undefined) {
     const seen = new Set(found.map((v) => v.limitId));
-    found.push(...checkLimits(resourcesOfTerraformJson(tfJson)).filter((v) => !seen.has(v.limitId)));
+    // A root's module calls are measured with their inputs put in when the modules can be read.
+    const resources = loadModule ? resourcesOfRoot(tfJson, loadModule) : resourcesOfTerraformJson(tfJson);
+    found.push(...checkLimits(resources).filter((v) => !seen.has(v.limitId)));
   }
   return found.map((v) => `${v.field}: ${describeViolation(v)}`);
 }

@@ -9,7 +9,9 @@ import { checkConfig } from '../../cli/load-config';
 import { limitViolations } from '../../cli/check-limits';
 import { LAMBDA_BUNDLES } from '../../core/lambda-contract';
 import { builtZips } from '../../build/paths';
-import { buildDeployApp, buildModuleApp } from '../../stacks/app';
+import { buildDeployApp } from '../../stacks/roots';
+import { buildModulesApp } from '../../stacks/module-stacks';
+import { moduleCatalog, writeModules } from '../../cli/module-output';
 import { LambdaCodeSet } from '../../stacks/lambda-code';
 import { exampleRaw, manySpokes, minimalRaw, writeConfig } from '../helpers/configs';
 import { ensureDist, runCli } from '../helpers/cli';
@@ -63,12 +65,13 @@ describe('1,000 named accounts', () => {
     const code = Object.fromEntries(LAMBDA_BUNDLES.map((n) => [n, zips[n]])) as unknown as LambdaCodeSet;
     const out = path.join(tmp, 'thousand');
     const spokes = [config.spokes[0], config.spokes[999]];
-    buildDeployApp(out, config, code, { hub: true, spokes, guardrails: true }).synth();
-    buildModuleApp(path.join(out, 'module-build'), config, code).synth();
-    fs.renameSync(path.join(out, 'module-build', 'stacks'), path.join(out, 'modules'));
-    for (const m of fs.readdirSync(path.join(out, 'modules'))) {
-      fs.renameSync(path.join(out, 'modules', m, 'cdk.tf.json'), path.join(out, 'modules', m, 'main.tf.json'));
-    }
+    // As cli/synth.ts builds it: the modules, then the roots that call them with the config's inputs.
+    fs.mkdirSync(out, { recursive: true });
+    const moduleStage = path.join(out, '.module-build');
+    const modules = buildModulesApp(moduleStage, code);
+    buildDeployApp(out, config, moduleCatalog(modules.modules), { hub: true, spokes, guardrails: true }).synth();
+    modules.app.synth();
+    writeModules(moduleStage, path.join(out, 'modules'), modules.modules);
     violations = limitViolations(out);
     if (process.env.ROOTWATCH_PRINT_LIMITS) console.log(JSON.stringify(violations.map((v) => [v.limitId, v.where, v.actual])));
   }, 120_000);

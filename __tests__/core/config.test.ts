@@ -71,7 +71,7 @@ describe('resolveConfig defaults', () => {
 
   it('keeps optional spoke fields only when given', () => {
     const r = resolveConfig(base({ spokes: [spoke('222222222222', { externalId: 'ext-id', cisLogGroupName: 'trail-logs' }), spoke('333333333333')] }));
-    expect(r.spokes[0]).toMatchObject({ externalId: 'ext-id', cisLogGroupName: 'trail-logs', cisLogGroupRegion: 'eu-west-1' });
+    expect(r.spokes[0]).toMatchObject({ externalId: 'ext-id', cisLogGroupName: 'trail-logs', cisLogGroupRegion: 'us-east-1' });
     expect(r.spokes[1]).not.toHaveProperty('externalId');
     expect(r.spokes[1]).not.toHaveProperty('cisLogGroupName');
   });
@@ -103,23 +103,19 @@ describe('resolveConfig defaults', () => {
 });
 
 describe('CIS log group region', () => {
-  it('defaults to the hub region when the account watches it, else us-east-1', () => {
+  it('is the account\'s home region (us-east-1), where the CIS filter and alarm are created', () => {
     const r = resolveConfig(base({
       regions: ['eu-west-1'],
-      spokes: [spoke('222222222222', { cisLogGroupName: 'a' }), spoke('333333333333', { regions: ['ap-south-1'], cisLogGroupName: 'b' })],
+      spokes: [spoke('222222222222', { cisLogGroupName: 'a' }), spoke('333333333333', { regions: ['ap-south-1'], cisLogGroupName: 'b', cisLogGroupRegion: 'us-east-1' })],
     }));
-    expect(r.spokes.map((x) => x.cisLogGroupRegion)).toEqual(['eu-west-1', 'us-east-1']);
+    expect(r.spokes.map((x) => x.cisLogGroupRegion)).toEqual(['us-east-1', 'us-east-1']);
   });
 
-  it('takes an explicit region of the account, for the hub too', () => {
-    const r = resolveConfig(base({ regions: ['eu-west-1', 'us-west-2'], hub: { ...hub, cisLogGroupName: 'h', cisLogGroupRegion: 'us-west-2' } }));
-    expect(r.hub.cisLogGroupRegion).toBe('us-west-2');
-  });
-
-  it('refuses a region the account does not watch (the alarm could not be forwarded)', () => {
-    const e = configError(() => resolveConfig(base({ regions: ['eu-west-1'], spokes: [spoke('222222222222', { cisLogGroupName: 'a', cisLogGroupRegion: 'ap-south-1' })] })));
+  it('refuses a log group in another region (metric filters are regional: apply would fail)', () => {
+    const e = configError(() => resolveConfig(base({ regions: ['eu-west-1'], spokes: [spoke('222222222222', { cisLogGroupName: 'a', cisLogGroupRegion: 'eu-west-1' })] })));
     expect(e.field).toBe('spokes[0].cisLogGroupRegion');
-    expect(e.problem).toMatch(/must be one of the account's regions \(us-east-1, eu-west-1\)/);
+    expect(e.problem).toMatch(/must be the account's home region us-east-1/);
+    expect(configError(() => resolveConfig(base({ hub: { ...hub, cisLogGroupName: 'h', cisLogGroupRegion: 'us-west-2' } }))).field).toBe('hub.cisLogGroupRegion');
   });
 
   it('refuses a region without a log group', () => {

@@ -78,14 +78,3 @@ describe('RootEventForwarder resources', () => {
     expect(resourceList(s, 'aws_cloudwatch_event_rule').map((r) => r.name)).toEqual(['p-forward-root']);
   });
 });
-
-describe('RootEventForwarder pipelineRegions', () => {
-  it('forwards pipeline events (a CIS alarm) from the further regions given, with their own dead-letter queue', () => {
-    const s = build(['us-east-1', 'eu-west-1', 'ap-south-1'], { pipelineRegions: ['ap-south-1'] });
-    const pipeline = resourceList(s, 'aws_cloudwatch_event_rule').filter((r) => r.name === 'p-forward-pipeline');
-    expect(pipeline.map((r) => regionOf(s, r)).sort()).toEqual(['ap-south-1', 'us-east-1']);
-    const targets = resourceList(s, 'aws_cloudwatch_event_target').filter((t) => /pipeline-ap-south-1/.test(String(t.rule)));
-    expect(targets).toHaveLength(1);
-    expect(String(targets[0].dead_letter_config.arn)).toMatch(/dlq-ap-south-1/);
-  });
-});
