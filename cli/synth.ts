@@ -20,6 +20,7 @@ import { LambdaCodeSet } from '../stacks/lambda-code';
 import { UsageError } from './errors';
 import { OutputLock, recover, makeStaging, swapIn } from './output-swap';
 import { onEachStack } from './synth-progress';
+import { assertWithinLimits } from './check-limits';
 import { withoutTokenStackTraces } from './token-stack-traces';
 import type { SynthJob } from './synth-worker';
 
@@ -131,6 +132,8 @@ async function synthesizeLocked(config: RootwatchConfig, out: string, lock: Outp
     writePlainRoots(path.join(stage, 'stacks'), path.join(stage, 'plain-terraform'));
     progress?.done();
 
+    // Quotas plan cannot see (core/limits.ts): a config that crosses one fails here, nothing written.
+    assertWithinLimits(stage);
     swapIn(stage, out);
   } catch (err) {
     progress?.done();

@@ -13,9 +13,9 @@ export interface RawConfig {
   namePrefix?: string;
   regions?: string[];
   tags?: Record<string, string>;
-  hub: { name?: string; accountId: string; region: string; assumeRoleArn?: string; externalId?: string; organizationId?: string; cisLogGroupName?: string };
-  spokes?: Array<{ name?: string; accountId: string; assumeRoleArn: string; externalId?: string; regions?: string[]; cisLogGroupName?: string }>;
-  organizationalUnits?: Array<{ ouId: string; accountsFile: string; assumeRoleName: string; externalId?: string }>;
+  hub: { name?: string; accountId: string; region: string; assumeRoleArn?: string; externalId?: string; organizationId?: string; cisLogGroupName?: string; cisLogGroupRegion?: string; manageAccountSettings?: boolean };
+  spokes?: Array<{ name?: string; accountId: string; assumeRoleArn: string; externalId?: string; regions?: string[]; cisLogGroupName?: string; cisLogGroupRegion?: string; manageAccountSettings?: boolean }>;
+  organizationalUnits?: Array<{ ouId: string; accountsFile: string; assumeRoleName: string; externalId?: string; manageAccountSettings?: boolean }>;
   backend?: { type: 'local' } | { type: 's3'; bucket: string; region: string; keyPrefix?: string; kmsKeyId?: string };
   detection?: { assumedRoot?: AssumedRootPolicy };
   alerts?: {
@@ -27,12 +27,29 @@ export interface RawConfig {
     logRetentionDays?: number;
   };
   guardrails?: {
-    managementAccount?: { accountId: string; assumeRoleArn?: string; externalId?: string; region?: string };
+    managementAccount?: { accountId: string; assumeRoleArn?: string; externalId?: string; region?: string; manageAccountSettings?: boolean };
+    delegatedAdmin?: { assumeRoleArn?: string; externalId?: string };
     denyRootScp?: { enabled?: boolean; targetIds?: string[] };
     denyRootAccessKeysScp?: { enabled?: boolean; targetIds?: string[] };
     centralizedRootAccess?: { enabled?: boolean };
-    guardDuty?: { enabled?: boolean; delegatedAdminAccountId?: string };
-    securityHub?: { enabled?: boolean; delegatedAdminAccountId?: string };
+    guardDuty?: {
+      enabled?: boolean;
+      delegatedAdminAccountId?: string;
+      existingDetectorIds?: Record<string, string>;
+      existingDelegatedAdmin?: boolean;
+      delegatedAdminDetectorIds?: Record<string, string>;
+      autoEnable?: GuardDutyAutoEnable;
+    };
+    securityHub?: {
+      enabled?: boolean;
+      delegatedAdminAccountId?: string;
+      standards?: SecurityHubStandardId[];
+      adoptExisting?: boolean;
+      existingStandards?: SecurityHubStandardId[];
+      existingDelegatedAdmin?: boolean;
+      autoEnable?: boolean;
+      autoEnableStandards?: 'DEFAULT' | 'NONE';
+    };
     alternateContacts?: { billing?: ContactConfig; operations?: ContactConfig; security?: ContactConfig };
     passwordPolicy?: { enabled?: boolean; minimumLength?: number; reusePrevention?: number; maxAgeDays?: number };
     s3PublicAccessBlock?: { enabled?: boolean };
@@ -56,6 +73,10 @@ export interface SpokeConfig extends AccountTarget {
   /** us-east-1 first, then the others in config order */
   regions: string[];
   cisLogGroupName?: string;
+  /** Region of cisLogGroupName (set whenever cisLogGroupName is); one of `regions`. */
+  cisLogGroupRegion?: string;
+  /** This account's stack manages its account-wide settings (password policy, S3 block, contacts). @default true */
+  manageAccountSettings?: boolean;
 }
 
 export interface AccountGuardrailsConfig {
@@ -65,19 +86,62 @@ export interface AccountGuardrailsConfig {
   trail: { enabled: boolean; objectLockDays?: number; logRetentionDays: number; transitionToGlacierDays: number };
 }
 
+export type GuardDutyAutoEnable = 'ALL' | 'NEW' | 'NONE';
+
+/** Security Hub standards rootwatch can subscribe (the part of the ARN after `standards/` or `ruleset/`). */
+export const SECURITY_HUB_STANDARDS = [
+  'cis-aws-foundations-benchmark/v/1.2.0',
+  'cis-aws-foundations-benchmark/v/1.4.0',
+  'cis-aws-foundations-benchmark/v/3.0.0',
+  'aws-foundational-security-best-practices/v/1.0.0',
+  'nist-800-53/v/5.0.0',
+  'pci-dss/v/3.2.1',
+] as const;
+export type SecurityHubStandardId = (typeof SECURITY_HUB_STANDARDS)[number];
+
+/**
+ * The default standard holds the root controls IAM.4, IAM.6, IAM.9 (CIS v1.2.0, v1.4.0, v3.0.0) and
+ * CloudWatch.1 (CIS v1.2.0 and v1.4.0 only, not v3.0.0):
+ * https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html,
+ * https://docs.aws.amazon.com/securityhub/latest/userguide/cloudwatch-controls.html
+ */
+export const DEFAULT_SECURITY_HUB_STANDARDS: SecurityHubStandardId[] = ['cis-aws-foundations-benchmark/v/1.4.0'];
+
 export interface OrgGuardrailsConfig {
-  managementAccount: AccountTarget & { region: string };
+  managementAccount: AccountTarget & { region: string; manageAccountSettings: boolean };
+  /** Regions where GuardDuty and Security Hub are enabled and auto-enabled (the configured regions, us-east-1 first). */
+  regions: string[];
+  /** How the stack reaches the delegated administrator (organization configurations). */
+  delegatedAdmin?: { assumeRoleArn?: string; externalId?: string };
   denyRootScp: { enabled: boolean; targetIds: string[] };
   denyRootAccessKeysScp: { enabled: boolean; targetIds: string[] };
   centralizedRootAccess: boolean;
-  guardDuty: { enabled: boolean; delegatedAdminAccountId?: string };
-  securityHub: { enabled: boolean; delegatedAdminAccountId?: string };
+  guardDuty: {
+    enabled: boolean;
+    delegatedAdminAccountId?: string;
+    /** region -> detector to import */
+    existingDetectorIds: Record<string, string>;
+    existingDelegatedAdmin: boolean;
+    /** region -> the delegated admin's detector (organization configuration there) */
+    delegatedAdminDetectorIds: Record<string, string>;
+    autoEnable: GuardDutyAutoEnable;
+  };
+  securityHub: {
+    enabled: boolean;
+    delegatedAdminAccountId?: string;
+    standards: SecurityHubStandardId[];
+    adoptExisting: boolean;
+    existingStandards: SecurityHubStandardId[];
+    existingDelegatedAdmin: boolean;
+    autoEnable: boolean;
+    autoEnableStandards: 'DEFAULT' | 'NONE';
+  };
 }
 
 export interface RootwatchConfig {
   namePrefix: string;
   tags: Record<string, string>;
-  hub: AccountTarget & { name: string; region: string; organizationId?: string; cisLogGroupName?: string; regions: string[] };
+  hub: AccountTarget & { name: string; region: string; organizationId?: string; cisLogGroupName?: string; cisLogGroupRegion?: string; manageAccountSettings?: boolean; regions: string[] };
   spokes: SpokeConfig[];
   backend: { type: 'local' } | { type: 's3'; bucket: string; region: string; keyPrefix: string; kmsKeyId?: string };
   detection: { assumedRoot: AssumedRootPolicy };
@@ -190,11 +254,15 @@ export function resolveConfig(raw: RawConfig, ouAccounts: OrgAccount[][] = []): 
   const regions = withSigninRegion(raw.regions ?? DEFAULT_REGIONS);
   const hub = { name: raw.hub.name ?? 'hub', ...raw.hub, regions };
   checkRoleAccount('hub.assumeRoleArn', hub.assumeRoleArn, hub.accountId);
+  const hubCisRegion = cisRegion('hub', raw.hub, regions, raw.hub.region);
+  if (hubCisRegion) hub.cisLogGroupRegion = hubCisRegion;
 
   const spokes: SpokeConfig[] = [];
   const seenAccounts = new Map<string, string>();
   const seenNames = new Map<string, string>();
   const accountNames: Record<string, string> = {};
+  /** account -> the entry that decides whether its stack owns the account-wide settings */
+  const settingsOwner = new Map<string, { field: string; manage: boolean }>();
   const addSpoke = (field: string, spoke: SpokeConfig) => {
     if (spoke.accountId === hub.accountId) {
       throw new ConfigError(`${field}.accountId`, 'is the hub account, which the hub stack already monitors');
@@ -217,6 +285,10 @@ export function resolveConfig(raw: RawConfig, ouAccounts: OrgAccount[][] = []): 
     };
     if (s.externalId !== undefined) spoke.externalId = s.externalId;
     if (s.cisLogGroupName !== undefined) spoke.cisLogGroupName = s.cisLogGroupName;
+    const spokeCisRegion = cisRegion(`spokes[${i}]`, s, spoke.regions, raw.hub.region);
+    if (spokeCisRegion) spoke.cisLogGroupRegion = spokeCisRegion;
+    if (s.manageAccountSettings !== undefined) spoke.manageAccountSettings = s.manageAccountSettings;
+    settingsOwner.set(s.accountId, { field: `spokes[${i}]`, manage: s.manageAccountSettings ?? true });
     if (s.name) accountNames[s.accountId] = s.name;
     addSpoke(`spokes[${i}]`, spoke);
   });
@@ -225,6 +297,13 @@ export function resolveConfig(raw: RawConfig, ouAccounts: OrgAccount[][] = []): 
       if (acct.Status && acct.Status !== 'ACTIVE') return;
       if (acct.Id === hub.accountId) return; // the hub stack monitors the hub account
       const field = `organizationalUnits[${i}].accountsFile: Accounts[${j}]`;
+      const manage = ou.manageAccountSettings ?? true;
+      const owner = settingsOwner.get(acct.Id);
+      if (owner && owner.manage !== manage) {
+        // The same account through two entries that disagree on who owns its singletons.
+        throw new ConfigError(`organizationalUnits[${i}].manageAccountSettings`, `account ${acct.Id} is also listed by ${owner.field}, which says manageAccountSettings ${owner.manage}: one account has one owner of its account-wide settings`);
+      }
+      settingsOwner.set(acct.Id, { field: `organizationalUnits[${i}]`, manage });
       if (seenAccounts.has(acct.Id)) return; // listed explicitly: the explicit entry wins
       const spoke: SpokeConfig = {
         name: acct.Id,
@@ -233,6 +312,7 @@ export function resolveConfig(raw: RawConfig, ouAccounts: OrgAccount[][] = []): 
         regions,
       };
       if (ou.externalId !== undefined) spoke.externalId = ou.externalId;
+      if (ou.manageAccountSettings !== undefined) spoke.manageAccountSettings = ou.manageAccountSettings;
       if (acct.Name) accountNames[acct.Id] = acct.Name;
       addSpoke(field, spoke);
     });
@@ -249,15 +329,33 @@ export function resolveConfig(raw: RawConfig, ouAccounts: OrgAccount[][] = []): 
   const g = raw.guardrails ?? {};
   const orgGuardrails: OrgGuardrailsConfig | undefined = g.managementAccount
     ? {
-        managementAccount: { region: 'us-east-1', ...g.managementAccount },
+        managementAccount: { region: 'us-east-1', ...g.managementAccount, manageAccountSettings: g.managementAccount.manageAccountSettings ?? false },
+        regions,
+        ...optional('delegatedAdmin', g.delegatedAdmin),
         denyRootScp: { enabled: g.denyRootScp?.enabled ?? true, targetIds: g.denyRootScp?.targetIds ?? [] },
         denyRootAccessKeysScp: {
           enabled: g.denyRootAccessKeysScp?.enabled ?? false,
           targetIds: g.denyRootAccessKeysScp?.targetIds ?? [],
         },
         centralizedRootAccess: g.centralizedRootAccess?.enabled ?? true,
-        guardDuty: { enabled: g.guardDuty?.enabled ?? false, ...optional('delegatedAdminAccountId', g.guardDuty?.delegatedAdminAccountId) },
-        securityHub: { enabled: g.securityHub?.enabled ?? false, ...optional('delegatedAdminAccountId', g.securityHub?.delegatedAdminAccountId) },
+        guardDuty: {
+          enabled: g.guardDuty?.enabled ?? false,
+          ...optional('delegatedAdminAccountId', g.guardDuty?.delegatedAdminAccountId),
+          existingDetectorIds: g.guardDuty?.existingDetectorIds ?? {},
+          existingDelegatedAdmin: g.guardDuty?.existingDelegatedAdmin ?? false,
+          delegatedAdminDetectorIds: g.guardDuty?.delegatedAdminDetectorIds ?? {},
+          autoEnable: g.guardDuty?.autoEnable ?? 'ALL',
+        },
+        securityHub: {
+          enabled: g.securityHub?.enabled ?? false,
+          ...optional('delegatedAdminAccountId', g.securityHub?.delegatedAdminAccountId),
+          standards: g.securityHub?.standards ?? DEFAULT_SECURITY_HUB_STANDARDS,
+          adoptExisting: g.securityHub?.adoptExisting ?? false,
+          existingStandards: g.securityHub?.existingStandards ?? [],
+          existingDelegatedAdmin: g.securityHub?.existingDelegatedAdmin ?? false,
+          autoEnable: g.securityHub?.autoEnable ?? true,
+          autoEnableStandards: g.securityHub?.autoEnableStandards ?? 'DEFAULT',
+        },
       }
     : undefined;
   if (orgGuardrails) {
@@ -267,6 +365,8 @@ export function resolveConfig(raw: RawConfig, ouAccounts: OrgAccount[][] = []): 
         throw new ConfigError(`guardrails.${key}.targetIds`, 'must name at least one organization root, OU or account when enabled');
       }
     }
+    checkDelegatedServices(orgGuardrails);
+    checkManagementAccountSettings(orgGuardrails, hub, settingsOwner);
   } else {
     // Present and on, explicitly or by default (denyRootScp and centralizedRootAccess default to on).
     const onByDefault = { denyRootScp: true, denyRootAccessKeysScp: false, centralizedRootAccess: true, guardDuty: false, securityHub: false };
@@ -300,7 +400,8 @@ export function resolveConfig(raw: RawConfig, ouAccounts: OrgAccount[][] = []): 
         reusePrevention: g.passwordPolicy?.reusePrevention ?? 24,
         maxAgeDays: g.passwordPolicy?.maxAgeDays ?? 0,
       },
-      s3PublicAccessBlock: g.s3PublicAccessBlock?.enabled ?? true,
+      // Opt-in: the account-level block overrides every bucket and breaks intentionally public ones.
+      s3PublicAccessBlock: g.s3PublicAccessBlock?.enabled ?? false,
       trail: {
         enabled: g.trail?.enabled ?? false,
         ...optional('objectLockDays', g.trail?.objectLockDays),
@@ -323,4 +424,56 @@ function checkRoleAccount(field: string, arn: string | undefined, accountId: str
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+/**
+ * Region of an account's CIS log group: the account's home (first) region, where the CIS filter and
+ * alarm are created; metric filters are regional, so a log group elsewhere would fail at apply and
+ * is refused here. Undefined without a log group.
+ */
+function cisRegion(field: string, entry: { cisLogGroupName?: string; cisLogGroupRegion?: string }, regions: readonly string[], hubRegion: string): string | undefined {
+  if (entry.cisLogGroupName === undefined) {
+    if (entry.cisLogGroupRegion !== undefined) throw new ConfigError(`${field}.cisLogGroupRegion`, 'needs cisLogGroupName (the hardened trail\'s log group is used in the trail\'s region)');
+    return undefined;
+  }
+  void hubRegion;
+  if (entry.cisLogGroupRegion !== undefined && entry.cisLogGroupRegion !== regions[0]) {
+    throw new ConfigError(`${field}.cisLogGroupRegion`, `must be the account's home region ${regions[0]}, where the CIS filter and alarm are created (a log group in ${entry.cisLogGroupRegion} would fail at apply: metric filters are regional)`);
+  }
+  return regions[0];
+}
+
+function checkDelegatedServices(org: OrgGuardrailsConfig): void {
+  const gd = org.guardDuty;
+  const sh = org.securityHub;
+  const inRegions = (field: string, map: Record<string, string>) => {
+    for (const region of Object.keys(map)) {
+      if (!org.regions.includes(region)) throw new ConfigError(`${field}.${region}`, `is not one of the configured regions (${org.regions.join(', ')})`);
+    }
+  };
+  inRegions('guardrails.guardDuty.existingDetectorIds', gd.existingDetectorIds);
+  inRegions('guardrails.guardDuty.delegatedAdminDetectorIds', gd.delegatedAdminDetectorIds);
+  for (const [key, svc] of [['guardDuty', gd], ['securityHub', sh]] as const) {
+    if (svc.existingDelegatedAdmin && !svc.delegatedAdminAccountId) throw new ConfigError(`guardrails.${key}.existingDelegatedAdmin`, 'needs delegatedAdminAccountId');
+  }
+  if (Object.keys(gd.delegatedAdminDetectorIds).length > 0 && !gd.delegatedAdminAccountId) {
+    throw new ConfigError('guardrails.guardDuty.delegatedAdminDetectorIds', 'needs delegatedAdminAccountId');
+  }
+  sh.existingStandards.forEach((std, i) => {
+    if (!sh.standards.includes(std)) throw new ConfigError(`guardrails.securityHub.existingStandards[${i}]`, `${std} is not in guardrails.securityHub.standards`);
+  });
+}
+
+/** The management account's singletons have one owner: the guardrails stack or the account's own hub/spoke stack. */
+function checkManagementAccountSettings(
+  org: OrgGuardrailsConfig,
+  hub: { accountId: string; manageAccountSettings?: boolean },
+  owners: ReadonlyMap<string, { field: string; manage: boolean }>,
+): void {
+  if (!org.managementAccount.manageAccountSettings) return;
+  const id = org.managementAccount.accountId;
+  const other = id === hub.accountId ? (hub.manageAccountSettings ?? true ? 'hub' : undefined) : owners.get(id)?.manage ? owners.get(id)!.field : undefined;
+  if (other) {
+    throw new ConfigError('guardrails.managementAccount.manageAccountSettings', `account ${id} is also ${other}, whose stack manages its account-wide settings: set one of them to false (one owner per account)`);
+  }
 }

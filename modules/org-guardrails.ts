@@ -16,16 +16,33 @@ import { GuarddutyOrganizationAdminAccount } from '@cdktf/provider-aws/lib/guard
 import { SecurityhubAccount } from '@cdktf/provider-aws/lib/securityhub-account';
 import { SecurityhubStandardsSubscription } from '@cdktf/provider-aws/lib/securityhub-standards-subscription';
 import { SecurityhubOrganizationAdminAccount } from '@cdktf/provider-aws/lib/securityhub-organization-admin-account';
+import { SecurityhubOrganizationConfiguration } from '@cdktf/provider-aws/lib/securityhub-organization-configuration';
+import { GuarddutyOrganizationConfiguration } from '@cdktf/provider-aws/lib/guardduty-organization-configuration';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
 import type { PolicyDocument } from './iam';
+import { SECURITY_HUB_STANDARDS, SecurityHubStandardId } from '../core/config';
 
 /** Matches the root user of any account in any partition (the form AWS Control Tower uses). */
 export const ROOT_PRINCIPAL_ARN_PATTERN = 'arn:*:iam::*:root';
 
-/** CIS AWS Foundations Benchmark versions whose Security Hub standard ARN is regional (`standards/...`). */
-export type CisBenchmarkVersion = '3.0.0' | '1.4.0';
-const CIS_VERSIONS: readonly CisBenchmarkVersion[] = ['3.0.0', '1.4.0'];
+/**
+ * Security Hub standards (the part of the ARN after `standards/`, or `ruleset/` for CIS v1.2.0).
+ * The root controls IAM.4, IAM.6 and IAM.9 are in CIS v1.2.0, v1.4.0 and v3.0.0; CloudWatch.1 (root
+ * usage alarm) only in CIS v1.2.0 and v1.4.0
+ * (https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html,
+ * https://docs.aws.amazon.com/securityhub/latest/userguide/cloudwatch-controls.html).
+ */
+export const SECURITY_HUB_STANDARD_IDS = SECURITY_HUB_STANDARDS;
+export type { SecurityHubStandardId };
+/** CIS v1.4.0: holds IAM.4, IAM.6, IAM.9 and CloudWatch.1. */
+export const DEFAULT_STANDARDS: readonly SecurityHubStandardId[] = ['cis-aws-foundations-benchmark/v/1.4.0'];
+
+/** A provider and the region it is configured for. */
+export interface RegionalProvider {
+  readonly region: string;
+  readonly provider: TerraformProvider;
+}
 
 export interface SwitchedScpProps {
   /** Create the SCP. @default see the prop that holds this object */
@@ -39,15 +56,33 @@ export interface SwitchedScpProps {
 }
 
 export interface DelegatedServiceProps {
-  /** Enable the service in the management account. @default false */
+  /** Enable the service in the management account, in every region of `regions`. @default false */
   readonly enabled?: boolean;
-  /** Member account made delegated administrator of the service (12 digits or a token). @default none */
+  /** Member account made delegated administrator of the service in every region (12 digits or a token). @default none */
   readonly delegatedAdminAccountId?: string;
 }
 
+export interface GuardDutyProps extends DelegatedServiceProps {
+  /**
+   * Region -> the delegated administrator's detector ID (designating the administrator enables
+   * GuardDuty there). In those regions the administrator's organization configuration auto-enables
+   * member accounts (needs `delegatedAdminProviders`). @default {}
+   */
+  readonly delegatedAdminDetectorIds?: Readonly<Record<string, string>>;
+  /** `autoEnableOrganizationMembers`: ALL (existing and new members), NEW or NONE. @default 'ALL' */
+  readonly autoEnable?: 'ALL' | 'NEW' | 'NONE';
+}
+
 export interface SecurityHubProps extends DelegatedServiceProps {
-  /** CIS AWS Foundations Benchmark version to subscribe to. @default '3.0.0' */
-  readonly cisVersion?: CisBenchmarkVersion;
+  /** Standards subscribed in the management account, every region. @default DEFAULT_STANDARDS (CIS v1.4.0) */
+  readonly standards?: readonly SecurityHubStandardId[];
+  /**
+   * Organization configuration from the delegated administrator (needs `delegatedAdminProviders`):
+   * enable Security Hub in new member accounts, every region. @default true
+   */
+  readonly autoEnable?: boolean;
+  /** Default standards (FSBP and CIS v1.2.0) in new members: DEFAULT or NONE. @default 'DEFAULT' */
+  readonly autoEnableStandards?: 'DEFAULT' | 'NONE';
 }
 
 export interface OrgRootGuardrailsProps {
@@ -77,12 +112,23 @@ export interface OrgRootGuardrailsProps {
    */
   readonly centralizedRootAccess?: boolean;
   /** GuardDuty detector in the management account, optionally a delegated admin. @default { enabled: false } */
-  readonly guardDuty?: DelegatedServiceProps;
+  readonly guardDuty?: GuardDutyProps;
   /**
-   * Security Hub in the management account with the CIS AWS Foundations Benchmark standard,
-   * optionally a delegated admin. @default { enabled: false }
+   * Security Hub in the management account with the listed standards, optionally a delegated admin.
+   * @default { enabled: false }
    */
   readonly securityHub?: SecurityHubProps;
+  /**
+   * Regions (with a management-account provider each) where GuardDuty and Security Hub are enabled
+   * and their delegated administrator designated: both services are regional.
+   * @default the provider's own region only (`region`)
+   */
+  readonly regions?: readonly RegionalProvider[];
+  /**
+   * Providers reaching the delegated administrator account, by region: the organization
+   * configurations (auto-enable for member accounts) must be made from there. @default none (no organization configuration)
+   */
+  readonly delegatedAdminProviders?: readonly RegionalProvider[];
   /** Region of the provider (used in the Security Hub standard ARN). @default data aws_region */
   readonly region?: string;
   /** AWS partition (`aws`, `aws-us-gov`, `aws-cn`). @default data aws_partition */
@@ -130,9 +176,25 @@ export function denyRootAccessKeysScpDocument(): PolicyDocument {
   };
 }
 
-/** Security Hub standard ARN of a CIS AWS Foundations Benchmark version (regional form). */
-export function cisStandardArn(partition: string, region: string, version: CisBenchmarkVersion): string {
-  return `arn:${partition}:securityhub:${region}::standards/cis-aws-foundations-benchmark/v/${version}`;
+/** Security Hub standard ARN: CIS v1.2.0 is a global `ruleset`, every other standard is regional. */
+export function standardArn(partition: string, region: string, standard: SecurityHubStandardId): string {
+  return standard === 'cis-aws-foundations-benchmark/v/1.2.0'
+    ? `arn:${partition}:securityhub:::ruleset/${standard}`
+    : `arn:${partition}:securityhub:${region}::standards/${standard}`;
+}
+
+/** ARN of an account's subscription to a standard: the ID `terraform import` takes for it. */
+export function standardSubscriptionArn(partition: string, region: string, accountId: string, standard: SecurityHubStandardId): string {
+  return `arn:${partition}:securityhub:${region}:${accountId}:subscription/${standard}`;
+}
+
+/** `securityhub-cis` keeps the address of the CIS v1.4.0 subscription; others are named after the standard. */
+function standardConstructId(standard: SecurityHubStandardId): string {
+  return standard === 'cis-aws-foundations-benchmark/v/1.4.0' ? 'securityhub-cis' : `securityhub-${standard.replace(/\/v\//, '-').replace(/[^a-z0-9-]/g, '-')}`;
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
 const TARGET_ID = /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|\d{12})$/;
@@ -150,10 +212,22 @@ export class OrgRootGuardrails extends Construct {
   public readonly denyRootAccessKeysPolicyArn?: string;
   /** Enabled centralized root access features (undefined when disabled). */
   public readonly organizationsFeaturesId?: string;
-  /** GuardDuty detector ID (undefined when disabled). */
+  /** GuardDuty detector ID in the first region (undefined when disabled). */
   public readonly guardDutyDetectorId?: string;
-  /** Security Hub CIS standards subscription ID (undefined when disabled). */
+  /** Security Hub CIS standards subscription ID in the first region (undefined when none). */
   public readonly cisStandardsSubscriptionId?: string;
+  /**
+   * The account-level singletons, by region, for the root module that holds this construct to
+   * adopt with `import` blocks (allowed only in a root module, so the construct never imports).
+   */
+  public readonly singletons: {
+    readonly guardDutyDetectors: Record<string, GuarddutyDetector>;
+    readonly guardDutyAdmins: Record<string, GuarddutyOrganizationAdminAccount>;
+    readonly securityHubAccounts: Record<string, SecurityhubAccount>;
+    /** region -> standard id -> subscription */
+    readonly securityHubStandards: Record<string, Partial<Record<SecurityHubStandardId, SecurityhubStandardsSubscription>>>;
+    readonly securityHubAdmins: Record<string, SecurityhubOrganizationAdminAccount>;
+  } = { guardDutyDetectors: {}, guardDutyAdmins: {}, securityHubAccounts: {}, securityHubStandards: {}, securityHubAdmins: {} };
 
   constructor(scope: Construct, id: string, props: OrgRootGuardrailsProps) {
     super(scope, id);
@@ -169,12 +243,26 @@ export class OrgRootGuardrails extends Construct {
     validateNamePrefix(props.namePrefix);
     validateTargets('denyRootScp', denyRoot);
     validateTargets('denyRootAccessKeysScp', denyKeys);
-    if (guardDuty) validateAccountId('guardDuty.delegatedAdminAccountId', guardDuty.delegatedAdminAccountId);
+    const regions = props.regions ?? [];
+    const adminProviders = new Map((props.delegatedAdminProviders ?? []).map((r) => [r.region, r.provider]));
+    if (new Set(regions.map((r) => r.region)).size !== regions.length) throw new Error('regions: a region is listed twice');
+    if (guardDuty) {
+      validateAccountId('guardDuty.delegatedAdminAccountId', guardDuty.delegatedAdminAccountId);
+      for (const [region, id] of Object.entries(guardDuty.delegatedAdminDetectorIds ?? {})) {
+        if (guardDuty.delegatedAdminAccountId === undefined) throw new Error('guardDuty.delegatedAdminDetectorIds: needs delegatedAdminAccountId');
+        if (!adminProviders.has(region)) throw new Error(`guardDuty.delegatedAdminDetectorIds.${region}: no delegated admin provider for ${region}`);
+        if (!Token.isUnresolved(id) && !/^[a-z0-9]{32}$/.test(id)) throw new Error(`guardDuty.delegatedAdminDetectorIds.${region}: must be a 32-character detector ID, not ${JSON.stringify(id)}`);
+      }
+      if (guardDuty.autoEnable !== undefined && !['ALL', 'NEW', 'NONE'].includes(guardDuty.autoEnable)) {
+        throw new Error(`guardDuty.autoEnable: must be ALL, NEW or NONE, not ${String(guardDuty.autoEnable)}`);
+      }
+    }
     if (securityHub) {
       validateAccountId('securityHub.delegatedAdminAccountId', securityHub.delegatedAdminAccountId);
-      if (securityHub.cisVersion !== undefined && !CIS_VERSIONS.includes(securityHub.cisVersion)) {
-        throw new Error(`securityHub.cisVersion: must be one of ${CIS_VERSIONS.join(', ')}, not ${String(securityHub.cisVersion)}`);
-      }
+      (securityHub.standards ?? DEFAULT_STANDARDS).forEach((std, i) => {
+        if (!SECURITY_HUB_STANDARD_IDS.includes(std)) throw new Error(`securityHub.standards[${i}]: must be one of ${SECURITY_HUB_STANDARD_IDS.join(', ')}, not ${String(std)}`);
+      });
+      if (new Set(securityHub.standards ?? []).size !== (securityHub.standards ?? []).length) throw new Error('securityHub.standards: a standard is listed twice');
     }
     if (props.region !== undefined && props.region.trim() === '') throw new Error('region: must not be empty');
     if (props.partition !== undefined && props.partition.trim() === '') throw new Error('partition: must not be empty');
@@ -205,37 +293,82 @@ export class OrgRootGuardrails extends Construct {
       this.organizationsFeaturesId = features.id;
     }
 
+    const where: readonly { region?: string; provider?: TerraformProvider }[] = regions.length > 0 ? regions : [{ ...optional('region', props.region), ...optional('provider', provider) }];
+    // Regional resources: the first region keeps the plain construct ids, the others carry the region.
+    const idIn = (base: string, i: number, region: string | undefined) => (i === 0 || region === undefined ? base : `${base}-${region}`);
+
+    let firstCis: string | undefined;
     if (guardDuty) {
-      const detector = new GuarddutyDetector(this, 'guardduty', { provider, enable: true });
-      this.guardDutyDetectorId = detector.id;
-      if (guardDuty.delegatedAdminAccountId !== undefined) {
-        new GuarddutyOrganizationAdminAccount(this, 'guardduty-admin', {
-          provider,
+      where.forEach((at, i) => {
+        const detector = new GuarddutyDetector(this, idIn('guardduty', i, at.region), { ...optional('provider', at.provider), enable: true });
+        this.singletons.guardDutyDetectors[at.region ?? ''] = detector;
+        if (guardDuty.delegatedAdminAccountId === undefined) return;
+        const admin = new GuarddutyOrganizationAdminAccount(this, idIn('guardduty-admin', i, at.region), {
+          ...optional('provider', at.provider),
           adminAccountId: guardDuty.delegatedAdminAccountId,
           dependsOn: [detector],
         });
-      }
+        this.singletons.guardDutyAdmins[at.region ?? ''] = admin;
+        const adminDetector = at.region === undefined ? undefined : guardDuty.delegatedAdminDetectorIds?.[at.region];
+        if (adminDetector !== undefined && at.region !== undefined) {
+          // Made from the delegated administrator, once it is designated in this region.
+          new GuarddutyOrganizationConfiguration(this, `guardduty-organization-${at.region}`, {
+            provider: adminProviders.get(at.region)!,
+            detectorId: adminDetector,
+            autoEnableOrganizationMembers: guardDuty.autoEnable ?? 'ALL',
+            dependsOn: [admin],
+          });
+        }
+      });
     }
 
     if (securityHub) {
       const partition = props.partition ?? new DataAwsPartition(this, 'partition', { provider }).partition;
-      const region = props.region ?? new DataAwsRegion(this, 'region', { provider }).name;
-      // Default standards off: exactly the CIS benchmark is subscribed, nothing implicit.
-      const account = new SecurityhubAccount(this, 'securityhub', { provider, enableDefaultStandards: false });
-      const cis = new SecurityhubStandardsSubscription(this, 'securityhub-cis', {
-        provider,
-        standardsArn: cisStandardArn(partition, region, securityHub.cisVersion ?? '3.0.0'),
-        dependsOn: [account],
-      });
-      this.cisStandardsSubscriptionId = cis.id;
-      if (securityHub.delegatedAdminAccountId !== undefined) {
-        new SecurityhubOrganizationAdminAccount(this, 'securityhub-admin', {
-          provider,
+      const standards = securityHub.standards ?? DEFAULT_STANDARDS;
+      where.forEach((at, i) => {
+        const region = at.region ?? new DataAwsRegion(this, 'region', { provider }).name;
+        // Default standards off: exactly the listed standards are subscribed, nothing implicit.
+        // enable_default_standards only matters when Security Hub is first enabled, and an adopted
+        // (imported) hub does not report it: ignoring it keeps an import from planning a replacement,
+        // which would disable Security Hub.
+        const account = new SecurityhubAccount(this, idIn('securityhub', i, at.region), {
+          ...optional('provider', at.provider),
+          enableDefaultStandards: false,
+          lifecycle: { ignoreChanges: ['enable_default_standards'] },
+        });
+        this.singletons.securityHubAccounts[at.region ?? ''] = account;
+        const subs: Partial<Record<SecurityHubStandardId, SecurityhubStandardsSubscription>> = {};
+        for (const std of standards) {
+          const sub = new SecurityhubStandardsSubscription(this, idIn(standardConstructId(std), i, at.region), {
+            ...optional('provider', at.provider),
+            standardsArn: standardArn(partition, region, std),
+            dependsOn: [account],
+          });
+          subs[std] = sub;
+        }
+        this.singletons.securityHubStandards[at.region ?? ''] = subs;
+        if (i === 0) firstCis = Object.entries(subs).find(([std]) => std.startsWith('cis-'))?.[1]?.id;
+        if (securityHub.delegatedAdminAccountId === undefined) return;
+        const admin = new SecurityhubOrganizationAdminAccount(this, idIn('securityhub-admin', i, at.region), {
+          ...optional('provider', at.provider),
           adminAccountId: securityHub.delegatedAdminAccountId,
           dependsOn: [account],
         });
-      }
+        this.singletons.securityHubAdmins[at.region ?? ''] = admin;
+        const adminProvider = at.region === undefined ? undefined : adminProviders.get(at.region);
+        if (adminProvider && at.region !== undefined) {
+          new SecurityhubOrganizationConfiguration(this, `securityhub-organization-${at.region}`, {
+            provider: adminProvider,
+            autoEnable: securityHub.autoEnable ?? true,
+            autoEnableStandards: securityHub.autoEnableStandards ?? 'DEFAULT',
+            dependsOn: [admin],
+          });
+        }
+      });
     }
+    const firstDetector = Object.values(this.singletons.guardDutyDetectors)[0];
+    if (firstDetector) this.guardDutyDetectorId = firstDetector.id;
+    if (firstCis) this.cisStandardsSubscriptionId = firstCis;
   }
 
   private scp(

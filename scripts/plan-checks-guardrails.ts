@@ -7,6 +7,7 @@
  * `resource_changes[].change.after_unknown`; a check treats "unknown" as "set, value not readable".
  */
 import { ConfigModule, Plan, PlannedResource, plannedResources } from './plan-checks';
+import type { OrgGuardrailsConfig } from '../core/config';
 
 type Json = Record<string, unknown>;
 const ROOT_ARN_PATTERNS = ['arn:aws:iam::*:root', 'arn:*:iam::*:root'];
@@ -182,6 +183,57 @@ export function checkTrailBucketTls(plan: Plan): string[] {
         problems.push(`${p.address}: bucket policy of ${bucket} does not deny aws:SecureTransport false`);
       }
     }
+  }
+  return problems;
+}
+
+/** A singleton the config says already exists: one of its type, in its region. */
+export interface ExistingSingleton { type: string; region: string; what: string }
+
+/** The account-level singletons the guardrails config declares as existing (to be imported, never created). */
+export function existingSingletons(org: OrgGuardrailsConfig): ExistingSingleton[] {
+  const out: ExistingSingleton[] = [];
+  if (org.guardDuty.enabled) {
+    for (const region of Object.keys(org.guardDuty.existingDetectorIds)) out.push({ type: 'aws_guardduty_detector', region, what: 'guardrails.guardDuty.existingDetectorIds' });
+    if (org.guardDuty.existingDelegatedAdmin) for (const region of org.regions) out.push({ type: 'aws_guardduty_organization_admin_account', region, what: 'guardrails.guardDuty.existingDelegatedAdmin' });
+  }
+  if (org.securityHub.enabled) {
+    for (const region of org.regions) {
+      if (org.securityHub.adoptExisting) out.push({ type: 'aws_securityhub_account', region, what: 'guardrails.securityHub.adoptExisting' });
+      if (org.securityHub.existingDelegatedAdmin) out.push({ type: 'aws_securityhub_organization_admin_account', region, what: 'guardrails.securityHub.existingDelegatedAdmin' });
+      for (const std of org.securityHub.existingStandards) out.push({ type: `aws_securityhub_standards_subscription:${std}`, region, what: 'guardrails.securityHub.existingStandards' });
+    }
+  }
+  return out;
+}
+
+/**
+ * No plan creates a singleton the config says exists (a second GuardDuty detector, Security Hub
+ * account, standards subscription or delegated administrator fails at apply): such a resource
+ * must be imported (`change.importing`) instead. Standards subscriptions are told apart by
+ * their `standards_arn`.
+ */
+export function checkNoSingletonCreates(plan: Plan, existing: readonly ExistingSingleton[]): string[] {
+  const config = plan.configuration;
+  const regionOf = (key: string | undefined) => config?.provider_config?.[key ?? 'aws']?.expressions?.region?.constant_value;
+  const keys = new Map<string, string | undefined>();
+  const walk = (m: ConfigModule | undefined, prefix: string) => {
+    for (const r of m?.resources ?? []) keys.set(prefix + r.address, r.provider_config_key);
+    for (const [name, call] of Object.entries(m?.module_calls ?? {})) walk(call.module, `${prefix}module.${name}.`);
+  };
+  walk(config?.root_module, '');
+  const planned = new Map(plannedResources(plan).map((r) => [r.address, r]));
+  const problems: string[] = [];
+  for (const rc of plan.resource_changes ?? []) {
+    if (!(rc.change?.actions ?? []).includes('create') || rc.change?.importing) continue;
+    const region = String(regionOf(keys.get(rc.address.replace(/\[[^\]]*\]/g, ''))));
+    const arn = String(planned.get(rc.address)?.values?.standards_arn ?? '');
+    const hit = existing.find((e) => {
+      if (e.region !== region) return false;
+      const [type, std] = e.type.split(':');
+      return type === rc.type && (std === undefined || arn.endsWith(`/${std}`));
+    });
+    if (hit) problems.push(`${rc.address}: creates a ${rc.type} in ${region}, which ${hit.what} says exists (import it)`);
   }
   return problems;
 }

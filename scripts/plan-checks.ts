@@ -17,7 +17,7 @@ export interface PlanModule {
   resources?: PlannedResource[];
   child_modules?: PlanModule[];
 }
-interface ResourceChange { address: string; type?: string; change?: { after_unknown?: Record<string, unknown> } }
+export interface ResourceChange { address: string; type?: string; change?: { actions?: string[]; importing?: { id?: string }; after_unknown?: Record<string, unknown> } }
 export interface ConfigResource {
   address: string;
   type?: string;

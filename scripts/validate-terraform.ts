@@ -24,7 +24,8 @@ import {
 import { hubBusName } from '../core/patterns';
 import { spokeStackName } from '../stacks/app';
 import { RootwatchConfig } from '../core/config';
-import { checkDenyRootScp, checkTrail, checkTrailBucketTls } from './plan-checks-guardrails';
+import { checkDenyRootScp, checkNoSingletonCreates, checkTrail, checkTrailBucketTls, existingSingletons } from './plan-checks-guardrails';
+import { checkPlanLimits } from './plan-checks-limits';
 
 interface Target { name: string; prepare: (work: string) => string }
 
@@ -62,6 +63,12 @@ function expectedRootRegions(target: string, config: RootwatchConfig): readonly 
   return spoke?.regions;
 }
 
+/** The stack's synthesized JSON (deploy stacks), for values a plan does not show; undefined for the example. */
+function synthesizedConfiguration(dir: string): unknown {
+  const file = path.join(dir, 'cdk.tf.json');
+  return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : undefined;
+}
+
 async function main(): Promise<void> {
   if (!terraformAvailable()) {
     console.log('validate-terraform: terraform is not on PATH; nothing was validated');
@@ -87,7 +94,8 @@ async function main(): Promise<void> {
       const work = tempRoot();
       const started = Date.now();
       try {
-        const outcome = await validateAndPlan(t.prepare(work), offlineEnv(work));
+        const dir = t.prepare(work);
+        const outcome = await validateAndPlan(dir, offlineEnv(work));
         const secs = ((Date.now() - started) / 1000).toFixed(1);
         if (!outcome.ok) {
           failed++;
@@ -110,6 +118,13 @@ async function main(): Promise<void> {
           // Guardrail properties hold wherever those guardrails are planned.
           ...(has('aws_organizations_policy') ? checkDenyRootScp(plan) : []),
           ...(has('aws_cloudtrail') ? [...checkTrail(plan), ...checkTrailBucketTls(plan)] : []),
+          // A service the config says exists is imported, never created a second time.
+          ...(config.orgGuardrails ? checkNoSingletonCreates(plan, existingSingletons(config.orgGuardrails)) : []),
+          // AWS quotas plan cannot see, on the plan and on the synthesized configuration beside it.
+          ...checkPlanLimits(plan, synthesizedConfiguration(dir), (source) => {
+            const file = path.join(dir, source, 'main.tf.json');
+            return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : undefined;
+          }),
         ];
         if (problems.length > 0) {
           failed++;

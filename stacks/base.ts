@@ -38,6 +38,7 @@ export abstract class RootwatchStack extends TerraformStack {
     return providers;
   }
 
+
   /** A variable users type by name: the logical id is exactly `name`. */
   protected variable(name: string, spec: { description: string; default?: string | null; nullable?: boolean; validation: { condition: string; errorMessage: string } }): TerraformVariable {
     const v = new TerraformVariable(this, `var-${name}`, {

@@ -202,7 +202,7 @@ export class AccountModule extends ModuleStack {
     const hubBusArn = this.variable('hub_bus_arn', { type: 'string', description: 'ARN of the hub bus (output bus_arn of the hub module).', validation: V.busArn('hub_bus_arn') });
     const cisLogGroup = this.variable('cis_log_group_name', {
       type: 'string', nullable: true,
-      description: 'Existing CloudTrail log group of the account: adds the CIS CloudWatch.1 root-usage alarm. null: none.',
+      description: 'Existing CloudTrail log group of the account, in the region of the provider: adds the CIS CloudWatch.1 root-usage alarm. null: the hardened trail\'s log group when trail is set, else no alarm.',
     });
     const contacts = this.variable('alternate_contacts', {
       type: 'map(object({ name = string, title = string, email = string, phone = string }))',
@@ -228,8 +228,13 @@ export class AccountModule extends ModuleStack {
     const fwd = new Construct(this, 'forwarder');
     const role = forwarderRole(fwd, { namePrefix: p, accountId: account, hubBusArn: hubBusArn.stringValue });
 
-    const cis = new CisRootAlarm(this, 'cis', { namePrefix: p, accountId: account, partition, region, logGroupName: cisLogGroup.stringValue });
-    this.when('var.cis_log_group_name != null', cis);
+    // The CIS source: the given log group, else the hardened trail's own (same account and region).
+    const cis = new CisRootAlarm(this, 'cis', {
+      namePrefix: p, accountId: account, partition, region,
+      logGroupName: cisLogGroup.stringValue,
+    });
+    this.when('var.cis_log_group_name != null || var.trail != null', cis);
+    resource(cis, 'filter').addOverride('log_group_name', '${var.cis_log_group_name != null ? var.cis_log_group_name : "${var.name_prefix}-trail-${var.account_id}-${data.aws_region.current.name}"}');
 
     const g = new AccountRootGuardrails(this, 'guardrails', {
       namePrefix: p,
@@ -251,11 +256,13 @@ export class AccountModule extends ModuleStack {
       objectLockDays: num(trail.value, 'object_lock_days'),
     });
     this.when('var.trail != null', t);
+    // A filter on the trail's log group needs the log group first.
+    resource(cis, 'filter').addOverride('depends_on', [`aws_cloudwatch_log_group.${resource(t, 'log-group').friendlyUniqueId}`]);
     resource(t, 'bucket').addOverride('object_lock_enabled', '${var.trail.object_lock_days != null}');
     this.when('var.trail != null && try(var.trail.object_lock_days != null, false)', child(t, 'bucket-object-lock'));
 
     this.output('forwarder_role_arn', role.arn, 'ARN of the role EventBridge uses to forward root events to the hub (forwarder_role_arn of spoke-region).');
-    this.output('cis_alarm_arn', cis.alarmArn, 'ARN of the CIS CloudWatch.1 root-usage alarm (null without cis_log_group_name).');
+    this.output('cis_alarm_arn', cis.alarmArn, 'ARN of the CIS CloudWatch.1 root-usage alarm (null without cis_log_group_name and trail).');
     this.output('cis_topic_arn', cis.topicArn, 'SNS topic of the CIS alarm: subscribe someone (Security Hub CloudWatch.1 wants a subscriber).');
     this.output('trail_arn', t.trailArn, 'ARN of the hardened trail (null without trail).');
   }
@@ -312,7 +319,7 @@ export class GuardrailsModule extends ModuleStack {
     const denyKeys = this.variable('deny_root_access_keys_target_ids', { type: 'list(string)', description: 'Targets of the deny-root-access-keys SCP; empty: no SCP.', validation: targetValidation('deny_root_access_keys_target_ids') });
     this.variable('centralized_root_access', { type: 'bool', description: 'Enable IAM centralized root access (RootCredentialsManagement, RootSessions).' });
     const gd = this.variable('guardduty', { type: 'object({ delegated_admin_account_id = string })', nullable: true, description: 'GuardDuty in the management account with this delegated admin; null: not managed.' });
-    const sh = this.variable('securityhub', { type: 'object({ delegated_admin_account_id = string })', nullable: true, description: 'Security Hub (CIS 3.0.0 standard) with this delegated admin; null: not managed.' });
+    const sh = this.variable('securityhub', { type: 'object({ delegated_admin_account_id = string })', nullable: true, description: 'Security Hub (CIS v1.4.0 standard: IAM.4, IAM.6, IAM.9, CloudWatch.1) with this delegated admin; null: not managed.' });
 
     const region = new DataAwsRegion(this, 'current').name;
     const partition = new DataAwsPartition(this, 'partition').partition;

@@ -69,7 +69,7 @@ describe('good input', () => {
       ['prod', ['us-east-1', 'us-east-2', 'us-west-2', 'eu-west-1', 'eu-central-1']],
       ['staging', ['us-east-1', 'eu-west-1']],
     ]);
-    expect(c.orgGuardrails?.managementAccount).toEqual({ accountId: '444444444444', region: 'us-east-1' });
+    expect(c.orgGuardrails?.managementAccount).toEqual({ accountId: '444444444444', region: 'us-east-1', manageAccountSettings: false });
   });
 
   it('resolves an OU accounts file relative to the config file, whatever the cwd', () => {

@@ -37,7 +37,7 @@ describe('resolveConfig defaults', () => {
     expect(c.accountGuardrails).toEqual({
       alternateContacts: {},
       passwordPolicy: { enabled: true, minimumLength: 14, reusePrevention: 24, maxAgeDays: 0 },
-      s3PublicAccessBlock: true,
+      s3PublicAccessBlock: false, // opt-in: it breaks intentionally public buckets
       trail: { enabled: false, logRetentionDays: 365, transitionToGlacierDays: 90 },
     });
     expect(c.orgGuardrails).toBeUndefined();
@@ -71,7 +71,7 @@ describe('resolveConfig defaults', () => {
 
   it('keeps optional spoke fields only when given', () => {
     const r = resolveConfig(base({ spokes: [spoke('222222222222', { externalId: 'ext-id', cisLogGroupName: 'trail-logs' }), spoke('333333333333')] }));
-    expect(r.spokes[0]).toMatchObject({ externalId: 'ext-id', cisLogGroupName: 'trail-logs' });
+    expect(r.spokes[0]).toMatchObject({ externalId: 'ext-id', cisLogGroupName: 'trail-logs', cisLogGroupRegion: 'us-east-1' });
     expect(r.spokes[1]).not.toHaveProperty('externalId');
     expect(r.spokes[1]).not.toHaveProperty('cisLogGroupName');
   });
@@ -83,13 +83,96 @@ describe('resolveConfig defaults', () => {
   it('enables the org guardrails defaults only with a management account', () => {
     const r = resolveConfig(base({ guardrails: { managementAccount: { accountId: '444444444444' }, denyRootScp: { targetIds: ['r-ab12'] } } }));
     expect(r.orgGuardrails).toEqual({
-      managementAccount: { accountId: '444444444444', region: 'us-east-1' },
+      managementAccount: { accountId: '444444444444', region: 'us-east-1', manageAccountSettings: false },
+      regions: r.hub.regions,
       denyRootScp: { enabled: true, targetIds: ['r-ab12'] },
       denyRootAccessKeysScp: { enabled: false, targetIds: [] },
       centralizedRootAccess: true,
-      guardDuty: { enabled: false },
-      securityHub: { enabled: false },
+      guardDuty: { enabled: false, existingDetectorIds: {}, existingDelegatedAdmin: false, delegatedAdminDetectorIds: {}, autoEnable: 'ALL' },
+      securityHub: {
+        enabled: false,
+        standards: ['cis-aws-foundations-benchmark/v/1.4.0'],
+        adoptExisting: false,
+        existingStandards: [],
+        existingDelegatedAdmin: false,
+        autoEnable: true,
+        autoEnableStandards: 'DEFAULT',
+      },
     });
+  });
+});
+
+describe('CIS log group region', () => {
+  it('is the account\'s home region (us-east-1), where the CIS filter and alarm are created', () => {
+    const r = resolveConfig(base({
+      regions: ['eu-west-1'],
+      spokes: [spoke('222222222222', { cisLogGroupName: 'a' }), spoke('333333333333', { regions: ['ap-south-1'], cisLogGroupName: 'b', cisLogGroupRegion: 'us-east-1' })],
+    }));
+    expect(r.spokes.map((x) => x.cisLogGroupRegion)).toEqual(['us-east-1', 'us-east-1']);
+  });
+
+  it('refuses a log group in another region (metric filters are regional: apply would fail)', () => {
+    const e = configError(() => resolveConfig(base({ regions: ['eu-west-1'], spokes: [spoke('222222222222', { cisLogGroupName: 'a', cisLogGroupRegion: 'eu-west-1' })] })));
+    expect(e.field).toBe('spokes[0].cisLogGroupRegion');
+    expect(e.problem).toMatch(/must be the account's home region us-east-1/);
+    expect(configError(() => resolveConfig(base({ hub: { ...hub, cisLogGroupName: 'h', cisLogGroupRegion: 'us-west-2' } }))).field).toBe('hub.cisLogGroupRegion');
+  });
+
+  it('refuses a region without a log group', () => {
+    expect(configError(() => resolveConfig(base({ hub: { ...hub, cisLogGroupRegion: 'eu-west-1' } }))).field).toBe('hub.cisLogGroupRegion');
+  });
+});
+
+describe('account-wide singletons: one owner per account', () => {
+  const mgmt = (extra: object = {}) => ({ managementAccount: { accountId: '222222222222', manageAccountSettings: true, ...extra }, denyRootScp: { targetIds: ['r-ab12'] } });
+
+  it('refuses the guardrails stack managing the settings of a management account whose spoke stack manages them', () => {
+    const e = configError(() => resolveConfig(base({ guardrails: mgmt() })));
+    expect(e.field).toBe('guardrails.managementAccount.manageAccountSettings');
+    expect(e.problem).toMatch(/account 222222222222 is also spokes\[0\], whose stack manages its account-wide settings/);
+  });
+
+  it('refuses it for a management account that is the hub', () => {
+    const e = configError(() => resolveConfig(base({ guardrails: mgmt({ accountId: '111111111111' }) })));
+    expect(e.problem).toMatch(/is also hub/);
+  });
+
+  it('accepts one owner: the spoke opts out, or the guardrails stack does', () => {
+    const r = resolveConfig(base({ spokes: [spoke('222222222222', { manageAccountSettings: false })], guardrails: mgmt() }));
+    expect(r.spokes[0].manageAccountSettings).toBe(false);
+    expect(r.orgGuardrails!.managementAccount.manageAccountSettings).toBe(true);
+    expect(resolveConfig(base({ guardrails: mgmt({ manageAccountSettings: false }) })).orgGuardrails!.managementAccount.manageAccountSettings).toBe(false);
+  });
+
+  it('refuses two entries for one account that disagree on the owner (spoke and OU, or two OUs)', () => {
+    const ou = (extra: object = {}) => ({ ouId: 'ou-ab12-34cd56ef', accountsFile: 'x.json', assumeRoleName: 'r', ...extra });
+    const accounts = [{ Id: '222222222222' }];
+    const e = configError(() => resolveConfig(base({ organizationalUnits: [ou({ manageAccountSettings: false })] }), [accounts]));
+    expect(e.field).toBe('organizationalUnits[0].manageAccountSettings');
+    expect(e.problem).toMatch(/account 222222222222 is also listed by spokes\[0\], which says manageAccountSettings true/);
+    const two = configError(() => resolveConfig(base({ spokes: [], hub: { ...hub, organizationId: 'o-abcdefghij' }, organizationalUnits: [ou(), ou({ manageAccountSettings: false })] }), [accounts, accounts]));
+    expect(two.field).toBe('organizationalUnits[1].manageAccountSettings');
+    // agreeing entries are fine
+    expect(resolveConfig(base({ organizationalUnits: [ou()] }), [accounts]).spokes).toHaveLength(1);
+  });
+});
+
+describe('GuardDuty and Security Hub adoption', () => {
+  const g = (guardDuty: object, securityHub: object = {}) => base({ regions: ['eu-west-1'], guardrails: { managementAccount: { accountId: '444444444444' }, denyRootScp: { targetIds: ['r-ab12'] }, guardDuty: { enabled: true, ...guardDuty }, securityHub: { enabled: true, ...securityHub } } });
+
+  it('keeps the existing detectors and standards it is told about', () => {
+    const r = resolveConfig(g({ existingDetectorIds: { 'eu-west-1': 'a'.repeat(32) } }, { adoptExisting: true, standards: ['cis-aws-foundations-benchmark/v/1.2.0'], existingStandards: ['cis-aws-foundations-benchmark/v/1.2.0'] }));
+    expect(r.orgGuardrails!.guardDuty.existingDetectorIds).toEqual({ 'eu-west-1': 'a'.repeat(32) });
+    expect(r.orgGuardrails!.securityHub).toMatchObject({ adoptExisting: true, existingStandards: ['cis-aws-foundations-benchmark/v/1.2.0'] });
+  });
+
+  it.each([
+    ['a detector outside the configured regions', g({ existingDetectorIds: { 'ap-south-1': 'a'.repeat(32) } }), 'guardrails.guardDuty.existingDetectorIds.ap-south-1'],
+    ['administrator detectors without an administrator', g({ delegatedAdminDetectorIds: { 'eu-west-1': 'a'.repeat(32) } }), 'guardrails.guardDuty.delegatedAdminDetectorIds'],
+    ['an existing administrator without an administrator', g({}, { existingDelegatedAdmin: true }), 'guardrails.securityHub.existingDelegatedAdmin'],
+    ['an existing standard that is not subscribed', g({}, { existingStandards: ['pci-dss/v/3.2.1'] }), 'guardrails.securityHub.existingStandards[0]'],
+  ])('refuses %s', (_name, raw, field) => {
+    expect(configError(() => resolveConfig(raw)).field).toBe(field);
   });
 });
 

@@ -150,6 +150,12 @@ export const BAD_INPUTS: readonly BadInput[] = [
   { name: 'access-key SCP enabled without targets', field: 'guardrails.denyRootAccessKeysScp.targetIds', problem: /at least one/, write: fromExample((c) => { c.guardrails.denyRootAccessKeysScp = { enabled: true }; }) },
   { name: 'GuardDuty without a management account', field: 'guardrails.guardDuty', problem: /needs guardrails\.managementAccount/, write: fromMinimal((c) => { c.guardrails = { guardDuty: { enabled: true } }; }) },
   { name: 'deny-root SCP (enabled by default) without a management account', field: 'guardrails.denyRootScp', problem: /needs guardrails\.managementAccount/, write: fromMinimal((c) => { c.guardrails = { denyRootScp: { targetIds: ['r-ab12'] } }; }) },
+  { name: 'management account settings owned twice (it is also a spoke)', field: 'guardrails.managementAccount.manageAccountSettings', problem: /account 222222222222 is also spokes\[0\]/, write: fromExample((c) => { c.guardrails.managementAccount = { accountId: '222222222222', manageAccountSettings: true }; }) },
+  { name: 'existing Security Hub standard that is not subscribed', field: 'guardrails.securityHub.existingStandards[0]', problem: /is not in guardrails\.securityHub\.standards/, write: fromExample((c) => { c.guardrails.securityHub.existingStandards = ['pci-dss/v/3.2.1']; }) },
+  { name: 'existing GuardDuty detector with a bad ID', field: 'guardrails.guardDuty.existingDetectorIds.us-east-1', problem: /^must be a 32-character GuardDuty detector ID/, write: fromExample((c) => { c.guardrails.guardDuty.existingDetectorIds = { 'us-east-1': 'abc' }; }) },
+  { name: 'unknown Security Hub standard', field: 'guardrails.securityHub.standards[0]', problem: /^must be a known Security Hub standard/, write: fromExample((c) => { c.guardrails.securityHub.standards = ['cis-aws-foundations-benchmark/v/9.9.9']; }) },
+  // CIS path
+  { name: 'CIS log group outside the home region', field: 'spokes[1].cisLogGroupRegion', problem: /must be the account's home region us-east-1/, write: fromExample((c) => { Object.assign(c.spokes[1], { cisLogGroupName: 'trail-logs', cisLogGroupRegion: 'eu-west-1' }); }) },
   // limits and schedules
   { name: 'more than 200 spokes without organizationId', field: 'hub.organizationId', problem: /200/, write: fromMinimal((c) => { c.spokes = manySpokes(201); }) },
   { name: 'heartbeat every 0 hours', field: 'alerts.heartbeat.scheduleExpression', problem: /rate\(0 hours\)/, write: fromExample((c) => { c.alerts.heartbeat.scheduleExpression = 'rate(0 hours)'; }) },

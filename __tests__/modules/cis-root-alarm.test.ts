@@ -35,3 +35,17 @@ describe('CisRootAlarm resources', () => {
     expect(st.find((s: { Sid: string }) => s.Sid === 'AlarmsPublish')).toMatchObject({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Resource: 'arn:aws:sns:us-east-1:222222222222:p-cis-root-usage' });
   });
 });
+
+describe('CisRootAlarm with a log group reference', () => {
+  it('accepts a token (e.g. the hardened trail\'s log group) and still refuses a bad literal', () => {
+    const { Testing, TerraformVariable } = jest.requireActual('cdktf') as typeof import('cdktf');
+    const { CisRootAlarm } = jest.requireActual('../../modules/cis-root-alarm') as typeof import('../../modules/cis-root-alarm');
+    const props = { namePrefix: 'p', accountId: '222222222222', partition: 'aws', region: 'eu-west-1' };
+    const out = Testing.synthScope((scope) => {
+      const v = new TerraformVariable(scope, 'lg', { type: 'string' });
+      new CisRootAlarm(scope, 'cis', { ...props, logGroupName: v.stringValue });
+    });
+    expect(JSON.parse(out).resource.aws_cloudwatch_log_metric_filter).toBeDefined();
+    expect(() => Testing.synthScope((scope) => new CisRootAlarm(scope, 'cis', { ...props, logGroupName: 'bad name!' }))).toThrow(/logGroupName/);
+  });
+});

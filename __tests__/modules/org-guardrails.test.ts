@@ -11,8 +11,10 @@ import { SecurityhubStandardsSubscription } from '@cdktf/provider-aws/lib/securi
 import { SecurityhubOrganizationAdminAccount } from '@cdktf/provider-aws/lib/securityhub-organization-admin-account';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import {
-  OrgRootGuardrails, OrgRootGuardrailsProps, cisStandardArn, denyRootScpDocument,
+  OrgRootGuardrails, OrgRootGuardrailsProps, standardArn, standardSubscriptionArn, denyRootScpDocument,
 } from '../../modules/org-guardrails';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { TerraformStack } from 'cdktf';
 
 type Synth = { resource?: Record<string, Record<string, Record<string, unknown>>>; data?: Record<string, unknown> };
 
@@ -129,17 +131,17 @@ describe('OrgRootGuardrails: Security Hub', () => {
     expect(out).not.toHaveResource(SecurityhubAccount);
     expect(out).not.toHaveResource(SecurityhubStandardsSubscription);
   });
-  it('subscribes exactly the CIS v3.0.0 standard, ARN from partition and region', () => {
+  it('subscribes exactly CIS v1.4.0 by default (it holds IAM.4, IAM.6, IAM.9 and CloudWatch.1), ARN from partition and region', () => {
     const out = synth({ ...base, securityHub: { enabled: true }, region: 'eu-west-1', partition: 'aws' });
-    expect(out).toHaveResourceWithProperties(SecurityhubAccount, { enable_default_standards: false });
-    expect(out).toHaveResourceWithProperties(SecurityhubStandardsSubscription, {
-      standards_arn: 'arn:aws:securityhub:eu-west-1::standards/cis-aws-foundations-benchmark/v/3.0.0',
-    });
+    expect(out).toHaveResourceWithProperties(SecurityhubAccount, { enable_default_standards: false, lifecycle: { ignore_changes: ['enable_default_standards'] } });
+    expect(resources(out, 'aws_securityhub_standards_subscription').map((r) => r.standards_arn)).toEqual([
+      'arn:aws:securityhub:eu-west-1::standards/cis-aws-foundations-benchmark/v/1.4.0',
+    ]);
     expect(out).not.toHaveResource(SecurityhubOrganizationAdminAccount);
     expect(out).not.toHaveDataSource(DataAwsPartition);
   });
   it('reads partition and region from offline data sources when not given', () => {
-    const out = synth({ ...base, securityHub: { enabled: true, cisVersion: '1.4.0' } });
+    const out = synth({ ...base, securityHub: { enabled: true } });
     expect(out).toHaveDataSource(DataAwsPartition);
     const [sub] = resources(out, 'aws_securityhub_standards_subscription');
     expect(sub.standards_arn).toMatch(
@@ -152,9 +154,79 @@ describe('OrgRootGuardrails: Security Hub', () => {
     expect(admin.admin_account_id).toBe('222233334444');
     expect(admin.depends_on).toEqual([expect.stringMatching(/^aws_securityhub_account\./)]);
   });
-  it('builds CIS ARNs for other partitions', () => {
-    expect(cisStandardArn('aws-us-gov', 'us-gov-west-1', '3.0.0'))
+  it('builds standard ARNs for other partitions; CIS v1.2.0 is a global ruleset', () => {
+    expect(standardArn('aws-us-gov', 'us-gov-west-1', 'cis-aws-foundations-benchmark/v/3.0.0'))
       .toBe('arn:aws-us-gov:securityhub:us-gov-west-1::standards/cis-aws-foundations-benchmark/v/3.0.0');
+    expect(standardArn('aws', 'eu-west-1', 'cis-aws-foundations-benchmark/v/1.2.0')).toBe('arn:aws:securityhub:::ruleset/cis-aws-foundations-benchmark/v/1.2.0');
+    expect(standardSubscriptionArn('aws', 'eu-west-1', '123456789012', 'cis-aws-foundations-benchmark/v/1.2.0'))
+      .toBe('arn:aws:securityhub:eu-west-1:123456789012:subscription/cis-aws-foundations-benchmark/v/1.2.0');
+  });
+  it('subscribes a list of standards', () => {
+    const out = synth({ ...base, partition: 'aws', region: 'us-east-1', securityHub: { enabled: true, standards: ['cis-aws-foundations-benchmark/v/1.2.0', 'aws-foundational-security-best-practices/v/1.0.0'] } });
+    expect(resources(out, 'aws_securityhub_standards_subscription').map((r) => r.standards_arn).sort()).toEqual([
+      'arn:aws:securityhub:::ruleset/cis-aws-foundations-benchmark/v/1.2.0',
+      'arn:aws:securityhub:us-east-1::standards/aws-foundational-security-best-practices/v/1.0.0',
+    ]);
+  });
+});
+
+describe('OrgRootGuardrails: every region, organization auto-enable', () => {
+  function inStack(props: Omit<OrgRootGuardrailsProps, 'regions' | 'delegatedAdminProviders'>, regions: string[], adminRegions: string[]): string {
+    return Testing.synthScope((scope) => {
+      const p = (alias: string, region: string) => new AwsProvider(scope, alias, { alias, region });
+      new OrgRootGuardrails(scope, 'org', {
+        ...props,
+        regions: regions.map((region) => ({ region, provider: p(`m_${region}`, region) })),
+        delegatedAdminProviders: adminRegions.map((region) => ({ region, provider: p(`a_${region}`, region) })),
+      });
+    });
+  }
+  const both = {
+    ...base,
+    partition: 'aws',
+    guardDuty: { enabled: true, delegatedAdminAccountId: '222233334444', delegatedAdminDetectorIds: { 'eu-west-1': 'd'.repeat(32) }, autoEnable: 'NEW' as const },
+    securityHub: { enabled: true, delegatedAdminAccountId: '222233334444' },
+  };
+  const out = inStack(both, ['us-east-1', 'eu-west-1'], ['us-east-1', 'eu-west-1']);
+  const providerOf = (r: Record<string, unknown>) => r.provider;
+
+  it('creates each service in every region through that region\'s management provider', () => {
+    for (const type of ['aws_guardduty_detector', 'aws_guardduty_organization_admin_account', 'aws_securityhub_account', 'aws_securityhub_organization_admin_account']) {
+      expect(resources(out, type).map(providerOf).sort()).toEqual(['aws.m_eu-west-1', 'aws.m_us-east-1']);
+    }
+    expect(resources(out, 'aws_securityhub_standards_subscription').map((r) => r.standards_arn).sort()).toEqual([
+      'arn:aws:securityhub:eu-west-1::standards/cis-aws-foundations-benchmark/v/1.4.0',
+      'arn:aws:securityhub:us-east-1::standards/cis-aws-foundations-benchmark/v/1.4.0',
+    ]);
+  });
+
+  it('auto-enables Security Hub for new members from the administrator, every region, after the designation', () => {
+    const configs = resources(out, 'aws_securityhub_organization_configuration');
+    expect(configs.map(providerOf).sort()).toEqual(['aws.a_eu-west-1', 'aws.a_us-east-1']);
+    for (const c of configs) {
+      expect(c).toMatchObject({ auto_enable: true, auto_enable_standards: 'DEFAULT' });
+      expect(c.depends_on).toEqual([expect.stringMatching(/^aws_securityhub_organization_admin_account\./)]);
+    }
+  });
+
+  it('auto-enables GuardDuty members where the administrator\'s detector is known', () => {
+    const [c, ...rest] = resources(out, 'aws_guardduty_organization_configuration');
+    expect(rest).toEqual([]);
+    expect(c).toMatchObject({ provider: 'aws.a_eu-west-1', detector_id: 'd'.repeat(32), auto_enable_organization_members: 'NEW' });
+  });
+
+  it('exposes the singletons by region for the root module to import', () => {
+    const g = Testing.synthScope((scope) => {
+      const provider = new AwsProvider(scope, 'm', { region: 'eu-west-1' });
+      const org = new OrgRootGuardrails(scope, 'org', { ...both, guardDuty: { enabled: true }, regions: [{ region: 'eu-west-1', provider }] });
+      org.singletons.guardDutyDetectors['eu-west-1'].importFrom('x'.repeat(32));
+      org.singletons.securityHubStandards['eu-west-1']['cis-aws-foundations-benchmark/v/1.4.0']!.importFrom('arn');
+    });
+    expect(JSON.parse(g).import.map((i: { id: string }) => i.id)).toEqual(['x'.repeat(32), 'arn']);
+  });
+
+  it('refuses administrator detector IDs without a provider for that region', () => {
+    expect(() => inStack(both, ['us-east-1', 'eu-west-1'], ['us-east-1'])).toThrow(/^guardDuty\.delegatedAdminDetectorIds\.eu-west-1: no delegated admin provider/);
   });
 });
 
@@ -172,7 +244,8 @@ describe('OrgRootGuardrails: names and validation', () => {
     ['access keys without targets', { ...base, denyRootAccessKeysScp: { enabled: true } }, /^denyRootAccessKeysScp\.targetIds:/],
     ['bad GuardDuty admin', { ...base, guardDuty: { enabled: true, delegatedAdminAccountId: '1234' } }, /^guardDuty\.delegatedAdminAccountId:/],
     ['bad Security Hub admin', { ...base, securityHub: { enabled: true, delegatedAdminAccountId: 'abc' } }, /^securityHub\.delegatedAdminAccountId:/],
-    ['bad CIS version', { ...base, securityHub: { enabled: true, cisVersion: '1.2.0' as '1.4.0' } }, /^securityHub\.cisVersion:/],
+    ['unknown standard', { ...base, securityHub: { enabled: true, standards: ['cis/v/9' as 'pci-dss/v/3.2.1'] } }, /^securityHub\.standards\[0\]:/],
+    ['bad GuardDuty auto-enable', { ...base, guardDuty: { enabled: true, autoEnable: 'SOME' as 'ALL' } }, /^guardDuty\.autoEnable:/],
     ['empty region', { ...base, region: ' ' }, /^region:/],
   ])('rejects %s', (_label, props, message) => {
     expect(() => synth(props)).toThrow(message);

@@ -154,6 +154,56 @@ describe('hub root', () => {
   });
 });
 
+describe('account-wide singletons: one owner per account', () => {
+  it('a spoke that does not own its account settings passes none to the account module (the trail stays)', () => {
+    const raw = exampleRaw();
+    raw.spokes[1].manageAccountSettings = false;
+    const c = checkConfig(raw, FIXTURES);
+    const owned = synth(new SpokeStack(Testing.app(), 'spoke-prod', c, c.spokes[0], catalog)).module.account;
+    const notOwned = synth(new SpokeStack(Testing.app(), 'spoke-staging', c, c.spokes[1], catalog)).module.account;
+    expect(Object.keys(owned.alternate_contacts)).toEqual(['billing', 'operations', 'security']);
+    expect(owned.password_policy).not.toBeNull();
+    expect(owned.s3_public_access_block).toBe(true); // the example opts in explicitly
+    expect(notOwned).toMatchObject({ alternate_contacts: {}, password_policy: null, s3_public_access_block: false });
+    expect(notOwned.trail).not.toBeNull();
+  });
+
+  it('the S3 account public access block is off unless the config opts in', () => {
+    const raw = exampleRaw();
+    delete raw.guardrails.s3PublicAccessBlock;
+    const c = checkConfig(raw, FIXTURES);
+    expect(synth(new SpokeStack(Testing.app(), 'spoke-prod', c, c.spokes[0], catalog)).module.account.s3_public_access_block).toBe(false);
+  });
+
+  it('the guardrails stack refuses to manage the management account\'s settings until it is wired (never silently ignored)', () => {
+    const raw = exampleRaw();
+    raw.guardrails.managementAccount.manageAccountSettings = true;
+    const c = checkConfig(raw, FIXTURES);
+    expect(() => new GuardrailsStack(Testing.app(), 'guardrails', c, c.orgGuardrails!, catalog)).toThrow(/^guardrails\.managementAccount\.manageAccountSettings: is not supported/);
+  });
+});
+
+describe('the CIS path', () => {
+  const account = readJson(path.join(REPO, 'terraform-out', 'modules', 'account', 'main.tf.json'));
+  const filter = Object.values(account.resource.aws_cloudwatch_log_metric_filter)[0] as { count: string; log_group_name: string; depends_on: string[] };
+
+  it('watches the given log group, else the hardened trail\'s own log group (created first)', () => {
+    expect(filter.count).toMatch(/var\.cis_log_group_name != null \|\| var\.trail != null/);
+    expect(filter.log_group_name).toBe('${var.cis_log_group_name != null ? var.cis_log_group_name : "${var.name_prefix}-trail-${var.account_id}-${data.aws_region.current.name}"}');
+    const [group] = Object.entries(account.resource.aws_cloudwatch_log_group as Record<string, { name: string }>).find(([, g]) => g.name.includes('-trail-'))!;
+    expect(filter.depends_on).toEqual([`aws_cloudwatch_log_group.${group}`]);
+    expect((account.resource.aws_cloudwatch_log_group as Record<string, { name: string }>)[group].name).toBe('${var.name_prefix}-trail-${var.account_id}-${data.aws_region.current.name}');
+  });
+
+  it('a spoke with the trail and no log group outputs its CIS alarm', () => {
+    const staging = example.spokes.find((x) => x.name === 'staging')!;
+    const root = synth(new SpokeStack(Testing.app(), 'spoke-staging', example, staging, catalog));
+    expect(root.module.account.cis_log_group_name).toBeNull();
+    expect(root.module.account.trail).not.toBeNull();
+    expect(Object.keys(root.output)).toEqual(expect.arrayContaining(['cis_alarm_arn', 'cis_topic_arn']));
+  });
+});
+
 describe('moved blocks from the pre-module stacks (rootwatch 0.1.0)', () => {
   const old = readJson(path.join(FIXTURES, '..', 'pre-module-addresses.json')).stacks as Record<string, { address: string }[]>;
   const app = buildDeployApp(path.join(tmp, 'deploy'), example, catalog);

@@ -224,6 +224,16 @@ output "bus_arn" {
   value = module.hub.bus_arn
 }
 
+output "cis_alarm_arn" {
+  description = "ARN of the CIS CloudWatch.1 root-usage alarm."
+  value = module.account.cis_alarm_arn
+}
+
+output "cis_topic_arn" {
+  description = "SNS topic of the CIS alarm: subscribe someone (Security Hub CloudWatch.1 wants a subscriber)."
+  value = module.account.cis_topic_arn
+}
+
 output "forward_rule_arns" {
   description = "Region -> ARN of the hub account's own forwarding rules."
   value = {

@@ -163,6 +163,16 @@ module "region_us_east_1" {
   spoke_account_id = var.spoke_account_id
 }
 
+output "cis_alarm_arn" {
+  description = "ARN of the CIS CloudWatch.1 root-usage alarm."
+  value = module.account.cis_alarm_arn
+}
+
+output "cis_topic_arn" {
+  description = "SNS topic of the CIS alarm: subscribe someone (Security Hub CloudWatch.1 wants a subscriber)."
+  value = module.account.cis_topic_arn
+}
+
 output "dead_letter_queue_arns" {
   description = "Region -> ARN of the forwarding dead-letter queue."
   value = {
