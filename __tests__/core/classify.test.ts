@@ -5,12 +5,13 @@
  * CloudWatch "Alarm events and EventBridge" for the alarm, the CloudTrail sign-in reference for
  * the MFA record).
  */
+import { sharedFixturesDir } from '../helpers/shared-fixtures';
 import * as fs from 'fs';
 import * as path from 'path';
 import { classify, CRITICAL_CALLS } from '../../core/classify';
 import { SEVERITIES, Severity } from '../../core/types';
 
-const SHARED = path.resolve(__dirname, '../..', '../shared/fixtures/events');
+const SHARED = sharedFixturesDir();
 const OWN = path.resolve(__dirname, '../fixtures/events');
 const haveShared = fs.existsSync(path.join(SHARED, 'INDEX.tsv'));
 if (!haveShared) console.log(`shared fixtures not found at ${SHARED}: skipping the shared-fixture cases`);

@@ -3,6 +3,7 @@
  * the matcher, classify, sessionKey or toAlert throw, and classify must always return one of the
  * allowed shapes. Non-root actors must never be matched, whatever else is mutated.
  */
+import { sharedFixturesDir } from '../helpers/shared-fixtures';
 import * as fs from 'fs';
 import * as path from 'path';
 import { toAlert } from '../../core/alert';
@@ -12,7 +13,7 @@ import { HEARTBEAT_SOURCE, rulePatterns } from '../../core/patterns';
 import { SESSION_KEY_MAX } from '../../core/session';
 import { Classification, EventBridgeEvent, SEVERITIES } from '../../core/types';
 
-const SHARED = path.resolve(__dirname, '../..', '../shared/fixtures/events');
+const SHARED = sharedFixturesDir();
 const OWN = path.resolve(__dirname, '../fixtures/events');
 const haveShared = fs.existsSync(path.join(SHARED, 'INDEX.tsv'));
 if (!haveShared) console.log(`shared fixtures not found at ${SHARED}: fuzzing own fixtures only`);

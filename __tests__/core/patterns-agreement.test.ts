@@ -3,13 +3,14 @@
  * rule forwards and a hub rule delivers is exactly what `classify` calls matched, and the hub
  * rule that fires decides the alert type.
  */
+import { sharedFixturesDir } from '../helpers/shared-fixtures';
 import * as fs from 'fs';
 import * as path from 'path';
 import { classify } from '../../core/classify';
 import { matchesPattern } from '../../core/matcher';
 import { rulePatterns } from '../../core/patterns';
 
-const SHARED = path.resolve(__dirname, '../..', '../shared/fixtures/events');
+const SHARED = sharedFixturesDir();
 const OWN = path.resolve(__dirname, '../fixtures/events');
 const haveShared = fs.existsSync(path.join(SHARED, 'INDEX.tsv'));
 if (!haveShared) console.log(`shared fixtures not found at ${SHARED}: skipping the shared-fixture cases`);

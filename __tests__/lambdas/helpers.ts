@@ -4,11 +4,12 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { toAlert } from '../../core/alert';
+import { sharedFixturesDir } from '../helpers/shared-fixtures';
 import { classify } from '../../core/classify';
 import type { EventBridgeEvent, RootwatchAlert } from '../../core/types';
 
 /** The shared real CloudTrail fixtures (read in place, never copied). */
-export const SHARED_FIXTURES_DIR = path.resolve(__dirname, '../../../shared/fixtures/events');
+export const SHARED_FIXTURES_DIR = sharedFixturesDir();
 export const OWN_FIXTURES_DIR = path.resolve(__dirname, 'fixtures');
 
 export interface SharedFixture {
