@@ -23,6 +23,7 @@
  */
 import { get, isObj } from './json';
 import { matchesPattern } from './matcher';
+import { printableLine } from './printable';
 import { DETAIL_TYPE_SIGN_IN, HEARTBEAT_SOURCE, rulePatterns } from './patterns';
 import { eventAccount, isTrueFlag, sessionKey } from './session';
 import type { AlertFacts, AlertType, ClassifyOptions, Classification, EventKind, Severity } from './types';
@@ -64,9 +65,6 @@ function rawStr(v: unknown): string | null {
   return typeof v === 'string' ? v : null;
 }
 
-// C0/C1 controls, DEL, zero-width and bidi formatting characters, line/paragraph separators.
-// eslint-disable-next-line no-control-regex
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
@@ -76,11 +74,7 @@ export function clean(v: unknown, max: number): string {
   // look at a bounded window only: hostile input may be huge
   const windowLength = max * 4 + 16;
   const cutInput = v.length > windowLength;
-  const line = (cutInput ? v.slice(0, windowLength) : v)
-    .replace(LONE_SURROGATE, '\ufffd')
-    .replace(UNPRINTABLE, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+  const line = printableLine((cutInput ? v.slice(0, windowLength) : v).replace(LONE_SURROGATE, '\ufffd'));
   if (line.length <= max && !cutInput) return line;
   let cut = line.slice(0, max - 1);
   const last = cut.charCodeAt(cut.length - 1);
