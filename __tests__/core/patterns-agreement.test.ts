@@ -114,3 +114,27 @@ describe('rulePatterns', () => {
     expect(build('other-prefix')).not.toBe(a);
   });
 });
+
+describe('forged root events (custom source, as any principal with events:PutEvents could send)', () => {
+  const roots = cases.filter((c) => c.expected === 'login' || c.expected === 'activity');
+  it('the corpus has root events to forge', () => {
+    expect(roots.length).toBeGreaterThanOrEqual(haveShared ? 10 : 3);
+  });
+  it.each(roots.map((c) => [c.name, c] as const))('%s: a custom-source copy matches no root rule and is not classified as root', (_name, c) => {
+    for (const source of ['my.forged.app', 'rootwatch.heartbeat', 'aws', 'AWS.signin', 'awss.signin', ' aws.signin']) {
+      const forged = { ...(c.event as Record<string, unknown>), source };
+      expect(matchesPattern(deployed.spokeRoot, forged)).toBe(false);
+      expect(matchesPattern(deployed.hubLogin, forged)).toBe(false);
+      expect(matchesPattern(deployed.hubActivity, forged)).toBe(false);
+      const k = classify(forged);
+      expect(k.matched && k.kind === 'root').toBe(false);
+    }
+    // the genuine event still matches
+    expect(matchesPattern(deployed.spokeRoot, c.event)).toBe(true);
+  });
+  it('every root rule requires an aws.* source, the heartbeat keeps its own source and the CIS alarm aws.cloudwatch', () => {
+    for (const k of ['spokeRoot', 'hubLogin', 'hubActivity'] as const) expect(deployed[k].source).toEqual([{ prefix: 'aws.' }]);
+    expect(matchesPattern(deployed.hubPipeline, cases.find((c) => c.expected === 'heartbeat')!.event)).toBe(true);
+    expect(matchesPattern(deployed.hubPipeline, cases.find((c) => c.expected === 'cis-alarm')!.event)).toBe(true);
+  });
+});
