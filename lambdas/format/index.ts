@@ -8,17 +8,20 @@ import { boundedJson } from '../../core/json';
 import { RootwatchAlert, SEVERITIES, Severity } from '../../core/types';
 import { type CloudWatchAlarmMessage, asAlarmMessage } from './alarm';
 import { renderAlarmPagerDuty, renderPagerDuty, type PagerDutyEvent } from './pagerduty';
-import { renderAlarmSlack, renderSlack } from './slack';
+import { type SlackBody, fitSlackBody, renderAlarmSlack, renderSlack } from './slack';
 
 export { renderEmail, emailSubject, EMAIL_SUBJECT_MAX } from './email';
 export type { EmailOptions } from './email';
-export { renderSlack, renderAlarmSlack, slackEscape, SLACK_EMOJI } from './slack';
+export { renderSlack, renderAlarmSlack, slackEscape, SLACK_EMOJI, SLACK_LIMITS, slackProblems, fitSlackBody } from './slack';
+export type { SlackBody } from './slack';
 export {
   renderPagerDuty,
   renderAlarmPagerDuty,
   PAGERDUTY_SEVERITY,
   PAGERDUTY_SUMMARY_MAX,
   PAGERDUTY_DEDUP_KEY_MAX,
+  pagerDutyProblems,
+  fitPagerDutyEvent,
 } from './pagerduty';
 export type { PagerDutyEvent, PagerDutySeverity } from './pagerduty';
 export { asAlarmMessage, alarmConsoleUrl } from './alarm';
@@ -123,8 +126,9 @@ export function parseNotification(message: string): Notification {
   throw new Error('SNS message is neither a rootwatch alert nor a CloudWatch alarm notification');
 }
 
-export function renderSlackNotification(n: Notification): { text: string; blocks: object[] } {
-  return n.kind === 'alert' ? renderSlack(n.alert) : renderAlarmSlack(n.alarm);
+/** The webhook body, checked against Block Kit's limits (plain text when the blocks would be refused). */
+export function renderSlackNotification(n: Notification): SlackBody | { text: string } {
+  return fitSlackBody(n.kind === 'alert' ? renderSlack(n.alert) : renderAlarmSlack(n.alarm));
 }
 
 export function renderPagerDutyNotification(n: Notification, routingKey: string): PagerDutyEvent {
