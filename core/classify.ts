@@ -335,16 +335,13 @@ function rootEvent(event: Record<string, unknown>, alertType: AlertType, policy:
     }
   }
 
-  // ---- AWS service events are not root actions (they do not reach the hub in practice:
-  // EventBridge labels them "AWS Service Event via CloudTrail", which the spoke rule skips).
-  if (get(detail, 'eventType') === 'AwsServiceEvent') {
-    return {
-      ...notMatched(),
-      matched: true,
-      summary: bound(`AWS service event ${c.service}:${c.eventName} in ${c.account} (${c.region}) — not a root action, no alert`),
-      reason: 'AWS service event, not a root action',
-      facts,
-    };
+  // ---- AWS service events are not root actions, and do not reach the hub in practice: EventBridge
+  // labels them "AWS Service Event via CloudTrail", which the spoke rule skips. One that does arrive
+  // under an API-call detail-type with a root identity is still delivered by the rules, and a
+  // delivered root event always alerts: at low severity, saying why.
+  if (get(detail, 'eventType') === 'AwsServiceEvent' && !muted) {
+    finalSeverity = 'low';
+    reason = 'AWS service event recorded with a root identity (unexpected under this detail-type; check the record)';
   }
 
   return {
