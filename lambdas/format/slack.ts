@@ -146,6 +146,7 @@ export function slackProblems(body: unknown): string[] {
   };
   if (!isObj(body)) return ['body: must be an object'];
   if (typeof body.text !== 'string' || body.text.length < 1 || body.text.length > SLACK_LIMITS.text) problems.push('text: must be 1-3000 characters');
+  if (body.blocks === undefined) return problems; // a text-only message
   if (!Array.isArray(body.blocks)) return [...problems, 'blocks: must be an array'];
   if (body.blocks.length > SLACK_LIMITS.blocks) problems.push(`blocks: more than ${SLACK_LIMITS.blocks}`);
   body.blocks.forEach((b, i) => {
