@@ -161,7 +161,7 @@ describe.each(['memory', 'dynamodb'] as const)('notifier with the %s store', (ki
     h.failPublishes = 1;
     let failGets = 0;
     h.store.beforeGet = () => {
-      if (h.published.length === 0 && h.failPublishes === 0 && failGets++ === 1) throw new Error('DynamoDB down');
+      if (h.published.length === 0 && h.failPublishes === 0 && failGets++ === 0) throw new Error('DynamoDB down');
     };
     await expect(h.run(bare)).rejects.toThrow('SNS down');
     h.store.beforeGet = undefined;
