@@ -62,7 +62,12 @@ export class Deadline {
 
   /** Run one call bounded by min(perCallMs, what is left). */
   run<T>(label: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    const ms = Math.min(this.perCallMs, this.remaining());
+    return this.runWithin(this.perCallMs, label, fn);
+  }
+
+  /** Run one call bounded by min(ms, what is left). */
+  runWithin<T>(ms0: number, label: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const ms = Math.min(ms0, this.remaining());
     if (ms <= 0) return Promise.reject(new DeadlineError(`${label}: no time left before the function timeout`));
     return withTimeout(ms, label, fn);
   }

@@ -85,10 +85,19 @@ function versionCondition(expectedVersion: number | undefined): Condition {
       };
 }
 
+export interface DynamoFoldStoreOptions {
+  /** ms the invocation has left: the sweep's Scan stops paging (and keeps its cursor) when under SCAN_STOP_MS */
+  readonly timeLeftMs?: () => number;
+}
+
+/** The sweep stops reading further Scan pages with less time left than this (it continues next sweep). */
+export const SCAN_STOP_MS = 5000;
+
 export class DynamoFoldStore implements FoldStore {
   constructor(
     private readonly client: DynamoDBClient,
     private readonly tableName: string,
+    private readonly options: DynamoFoldStoreOptions = {},
   ) {}
 
   async get(key: string): Promise<StoredFoldState | undefined> {
@@ -133,6 +142,7 @@ export class DynamoFoldStore implements FoldStore {
     let startKey = await this.readCursor();
     const resumed = startKey !== undefined;
     for (let page = 0; page < maxPages; page++) {
+      if (page > 0 && this.options.timeLeftMs && this.options.timeLeftMs() < SCAN_STOP_MS) break;
       const res = await this.client.send(
         new ScanCommand({
           TableName: this.tableName,

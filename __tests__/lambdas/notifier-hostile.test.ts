@@ -232,3 +232,22 @@ describe('rootwatch simulate --render on a deeply nested root event (through the
     expect(JSON.stringify(body)).not.toContain('Maximum call stack');
   }, 60_000);
 });
+
+describe('DynamoFoldStore sweep Scan under a deadline', () => {
+  it('stops paging when the invocation runs short of time, keeps its cursor, and the next call continues', async () => {
+    const h = harness('dynamodb');
+    h.table!.pageSize = 1;
+    for (let i = 0; i < 6; i++) {
+      const account = String(200000000000 + i);
+      await h.run(sessionEvent('ConsoleLogin', account));
+      await h.run(sessionEvent('PutBucketPolicy', account), T0 + 1000);
+    }
+    let left = 60_000;
+    const store = new DynamoFoldStore(new DynamoDBClient({ region: 'us-east-1' }), 'tbl', { timeLeftMs: () => (left -= 20_000) });
+    const first = await store.listDue(END);
+    expect(first.complete).toBe(false);
+    const rest = await new DynamoFoldStore(new DynamoDBClient({ region: 'us-east-1' }), 'tbl').listDue(END);
+    expect(rest.complete).toBe(true);
+    expect(new Set([...first.rows, ...rest.rows].map((r) => r.key)).size).toBe(6);
+  });
+});

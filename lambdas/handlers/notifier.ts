@@ -21,6 +21,8 @@ export const NOTIFIER_CALL_TIMEOUT_MS = 8000;
 const NOTIFIER_FALLBACK_MS = 28_000;
 
 let sns: SNSClient | undefined;
+/** The running invocation's deadline (the cached store reads it to stop a long sweep in time). */
+let current: Deadline | undefined;
 let cloudwatch: CloudWatchClient | undefined;
 const stores = new Map<string, FoldStore>();
 
@@ -29,7 +31,8 @@ function lazyDynamoStore(table: string): FoldStore {
   let real: Promise<FoldStore> | undefined;
   const store = () =>
     (real ??= Promise.all([import('@aws-sdk/client-dynamodb'), import('../dynamo-store')]).then(
-      ([ddb, { DynamoFoldStore }]) => new DynamoFoldStore(new ddb.DynamoDBClient({}), table)
+      ([ddb, { DynamoFoldStore }]) =>
+        new DynamoFoldStore(new ddb.DynamoDBClient({}), table, { timeLeftMs: () => current?.remaining() ?? Infinity })
     ));
   return {
     get: async (key) => (await store()).get(key),
@@ -43,7 +46,8 @@ function boundedStore(store: FoldStore, deadline: Deadline): FoldStore {
   return {
     get: (key) => deadline.run('DynamoDB GetItem', () => store.get(key)),
     put: (key, state, expectedVersion, archive) => deadline.run('DynamoDB PutItem', () => store.put(key, state, expectedVersion, archive)),
-    listDue: (nowMs) => deadline.run('DynamoDB Scan', () => store.listDue(nowMs)),
+    // many pages: bounded by the invocation, not per call (the store stops paging in time)
+    listDue: (nowMs) => deadline.runWithin(deadline.remaining(), 'DynamoDB Scan', () => store.listDue(nowMs)),
   };
 }
 
@@ -89,5 +93,6 @@ function deps(stateTable: string | null, namePrefix: string, deadline: Deadline)
 export async function handler(event: unknown, context?: unknown): Promise<NotifierOutcome> {
   const config = readNotifierConfig(process.env, (message) => log({ level: 'warn', msg: message }));
   const deadline = Deadline.fromContext(context, NOTIFIER_FALLBACK_MS, NOTIFIER_CALL_TIMEOUT_MS);
+  current = deadline;
   return handleNotifierInput(event, config, deps(config.stateTable, config.namePrefix, deadline));
 }
