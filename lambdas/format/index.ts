@@ -63,6 +63,8 @@ export function asRootwatchAlert(value: unknown): RootwatchAlert | null {
   const f = (k: string) => str(own(facts, k), null);
   const outcome = own(facts, 'outcome');
   const alert: RootwatchAlert = {
+    // fields this check does not know (added by newer notifiers) pass through unchanged
+    ...(value as object),
     schema: 'rootwatch.alert/v1',
     alertType: alertType === 'login' ? 'login' : 'activity',
     severity: (SEVERITIES as readonly string[]).includes(severity) ? (severity as Severity) : 'high',
@@ -71,6 +73,7 @@ export function asRootwatchAlert(value: unknown): RootwatchAlert | null {
     summary: str(own(value, 'summary'), ''),
     reason: str(own(value, 'reason'), ''),
     facts: {
+      ...facts,
       account: own(facts, 'account') as string,
       region: f('region') ?? 'unknown',
       eventName: f('eventName') ?? 'unknown',
@@ -91,6 +94,7 @@ export function asRootwatchAlert(value: unknown): RootwatchAlert | null {
   };
   const accountName = own(value, 'accountName');
   if (typeof accountName === 'string') alert.accountName = accountName;
+  else delete alert.accountName;
   const digest = own(value, 'digest');
   if (isObject(digest)) {
     const names = own(digest, 'eventNames');
@@ -107,7 +111,7 @@ export function asRootwatchAlert(value: unknown): RootwatchAlert | null {
       lastEventTime: str(own(digest, 'lastEventTime'), ''),
       eventNames,
     };
-  }
+  } else delete alert.digest;
   return alert;
 }
 
