@@ -80,26 +80,20 @@ export function buildPublishRequest(alert: RootwatchAlert, topicArn: string): Pu
     [() => shrinkEvent(alert, 1), 8 * 1024],
     [() => shrinkEvent(alert, 2), 2 * 1024],
   ];
-  let request: PublishRequest | null = null;
   for (const [make, rawMax] of attempts) {
     try {
       const a = make();
       const email = renderEmail(a, { rawEventMaxChars: rawMax });
       const json = JSON.stringify(a);
       const message = JSON.stringify({ default: email.body, email: email.body, lambda: json, sqs: json, https: json });
-      request = {
-        TopicArn: topicArn,
-        Subject: email.subject,
-        Message: message,
-        MessageStructure: 'json',
-        MessageAttributes: attributes(alert),
-      };
-      if (Buffer.byteLength(message, 'utf8') <= SNS_MESSAGE_BUDGET_BYTES) return request;
+      if (Buffer.byteLength(message, 'utf8') <= SNS_MESSAGE_BUDGET_BYTES) {
+        return { TopicArn: topicArn, Subject: email.subject, Message: message, MessageStructure: 'json', MessageAttributes: attributes(alert) };
+      }
     } catch {
       // try the next, smaller form
     }
   }
-  return request ?? minimalPublishRequest(alert, topicArn);
+  return minimalPublishRequest(alert, topicArn);
 }
 
 function attributes(alert: RootwatchAlert): PublishRequest['MessageAttributes'] {

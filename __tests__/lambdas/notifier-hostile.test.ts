@@ -12,7 +12,9 @@ import { DIGEST_SWEEP_SOURCE } from '../../core/lambda-contract';
 import type { EventBridgeEvent, RootwatchAlert } from '../../core/types';
 import { MAX_SCAN_PAGES, DynamoFoldStore } from '../../lambdas/dynamo-store';
 import { FoldStore, MemoryFoldStore } from '../../lambdas/fold';
-import { NotifierConfig, NotifierDeps, NotifierOutcome, PublishRequest, handleNotifierInput } from '../../lambdas/notifier';
+import { NotifierConfig, NotifierDeps, NotifierOutcome, PublishRequest, buildPublishRequest, handleNotifierInput } from '../../lambdas/notifier';
+import { toAlert } from '../../core/alert';
+import { classify } from '../../core/classify';
 import { ensureDist, runCli } from '../helpers/cli';
 import { FakeTable } from './fake-dynamo';
 import { rootCall } from './helpers';
@@ -249,5 +251,20 @@ describe('DynamoFoldStore sweep Scan under a deadline', () => {
     const rest = await new DynamoFoldStore(new DynamoDBClient({ region: 'us-east-1' }), 'tbl').listDue(END);
     expect(rest.complete).toBe(true);
     expect(new Set([...first.rows, ...rest.rows].map((r) => r.key)).size).toBe(6);
+  });
+});
+
+describe('buildPublishRequest', () => {
+  it('never throws: an alert whose event cannot be serialized at all is published as its facts', () => {
+    const e = sessionEvent('PutBucketPolicy');
+    const alert = JSON.parse(JSON.stringify(toAlert(e, classify(e))!)) as RootwatchAlert;
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    (alert.event as unknown as Record<string, unknown>).resources = [circular];
+    const req = buildPublishRequest(alert, config.activityTopicArn);
+    const message = JSON.parse(req.Message);
+    expect(message.email).toContain('raw event left out');
+    expect(JSON.parse(message.lambda).facts.eventName).toBe('PutBucketPolicy');
+    expect(req.Subject).toMatch(/^[\x20-\x7e]{1,100}$/);
   });
 });
