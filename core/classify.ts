@@ -23,7 +23,7 @@
  */
 import { get, isObj } from './json';
 import { matchesPattern } from './matcher';
-import { printableLine } from './printable';
+import { printableLine, toWellFormed } from './printable';
 import { DETAIL_TYPE_SIGN_IN, HEARTBEAT_SOURCE, rulePatterns } from './patterns';
 import { eventAccount, isTrueFlag, sessionKey } from './session';
 import type { AlertFacts, AlertType, ClassifyOptions, Classification, EventKind, Severity } from './types';
@@ -66,7 +66,6 @@ function rawStr(v: unknown): string | null {
 }
 
 
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /** A printable, single-line, bounded copy of `v` ('' for non-strings); never ends in half a pair. */
 export function clean(v: unknown, max: number): string {
@@ -74,7 +73,7 @@ export function clean(v: unknown, max: number): string {
   // look at a bounded window only: hostile input may be huge
   const windowLength = max * 4 + 16;
   const cutInput = v.length > windowLength;
-  const line = printableLine((cutInput ? v.slice(0, windowLength) : v).replace(LONE_SURROGATE, '\ufffd'));
+  const line = printableLine(toWellFormed(cutInput ? v.slice(0, windowLength) : v));
   if (line.length <= max && !cutInput) return line;
   let cut = line.slice(0, max - 1);
   const last = cut.charCodeAt(cut.length - 1);

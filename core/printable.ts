@@ -27,3 +27,15 @@ export function unprintableToSpace(value: string): string {
 export function printableLine(value: string): string {
   return unprintableToSpace(value).replace(/\s+/g, ' ').trim();
 }
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** Does `value` hold no lone surrogate (so it encodes to valid UTF-8)? */
+export function isWellFormed(value: string): boolean {
+  return value.match(LONE_SURROGATE) === null;
+}
+
+/** `value` with each lone surrogate replaced by U+FFFD. */
+export function toWellFormed(value: string): string {
+  return value.replace(LONE_SURROGATE, '\ufffd');
+}

@@ -7,7 +7,7 @@
  */
 import { RootwatchAlert, Severity } from '../../core/types';
 import { CloudWatchAlarmMessage, alarmConsoleUrl, alarmTitle } from './alarm';
-import { SEVERITY_LABEL, accountLabel, digestLine, field, oneLine, truncate, yesNo } from './text';
+import { SEVERITY_LABEL, accountLabel, digestLine, field, oneLine, truncate, wellFormed, yesNo } from './text';
 
 export const SLACK_EMOJI: Record<Severity, string> = {
   critical: ':rotating_light:',
@@ -142,7 +142,7 @@ export function slackProblems(body: unknown): string[] {
     if (!types.includes(String(t.type))) problems.push(`${where}.type: must be ${types.join(' or ')}`);
     if (typeof t.text !== 'string' || t.text.length < 1) return void problems.push(`${where}.text: must be a non-empty string`);
     if (t.text.length > max) problems.push(`${where}.text: longer than ${max} characters`);
-    if (/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(t.text)) problems.push(`${where}.text: lone surrogate`);
+    if (!wellFormed(t.text)) problems.push(`${where}.text: lone surrogate`);
   };
   if (!isObj(body)) return ['body: must be an object'];
   if (typeof body.text !== 'string' || body.text.length < 1 || body.text.length > SLACK_LIMITS.text) problems.push('text: must be 1-3000 characters');

@@ -4,7 +4,7 @@
  * Everything an attacker can influence (user agent, source IP field, account names from config,
  * request parameters in the raw event) passes through one of these before it reaches a channel.
  */
-import { printableLine } from '../../core/printable';
+import { printableLine, toWellFormed } from '../../core/printable';
 import { fnv1a64 } from '../../core/session';
 import { RootwatchAlert, Severity } from '../../core/types';
 
@@ -16,17 +16,7 @@ export const SEVERITY_LABEL: Record<Severity, string> = {
   low: 'LOW',
 };
 
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-
-/** Does `value` hold no lone surrogate (so it encodes to valid UTF-8)? */
-export function wellFormed(value: string): boolean {
-  return value.match(LONE_SURROGATE) === null;
-}
-
-/** `value` with each lone surrogate replaced by U+FFFD. */
-export function toWellFormed(value: string): string {
-  return value.replace(LONE_SURROGATE, '\ufffd');
-}
+export { isWellFormed as wellFormed, toWellFormed } from '../../core/printable';
 
 /**
  * One printable, well-formed line (core/printable.ts: controls, bidi and zero-width characters
