@@ -3,6 +3,7 @@
  * the matcher, classify, sessionKey or toAlert throw, and classify must always return one of the
  * allowed shapes. Non-root actors must never be matched, whatever else is mutated.
  */
+import { paths, prng, setAt } from '../helpers/fuzz';
 import { sharedFixturesDir } from '../helpers/shared-fixtures';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -25,18 +26,6 @@ const BASES: unknown[] = [...(haveShared ? readDir(SHARED) : []), ...readDir(OWN
 const ITERATIONS = 12_000;
 const SEED = 0x5eed1234;
 
-/** mulberry32: small, fast, deterministic. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const HUGE = 'A'.repeat(100_000);
 const HUGE_CONTROL = '\u0000\n\u001b[2J\u202e'.repeat(20_000);
 const HUGE_UNICODE = '😀é\ud800'.repeat(34_000);
@@ -55,26 +44,6 @@ function garbage(rnd: () => number, depth = 0): unknown {
   const o: Record<string, unknown> = {};
   for (let i = Math.floor(rnd() * 4); i > 0; i--) o[STRINGS[Math.floor(rnd() * STRINGS.length)].slice(0, 20)] = garbage(rnd, depth + 1);
   return o;
-}
-
-/** All paths to values inside an object (arrays included). */
-function paths(v: unknown, prefix: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
-  if (prefix.length > 0) out.push(prefix);
-  if (Array.isArray(v)) v.forEach((el, i) => paths(el, [...prefix, i], out));
-  else if (v && typeof v === 'object') for (const k of Object.keys(v)) paths((v as Record<string, unknown>)[k], [...prefix, k], out);
-  return out;
-}
-
-function setAt(root: unknown, p: (string | number)[], value: unknown, remove = false): void {
-  let node = root as Record<string | number, unknown>;
-  for (let i = 0; i < p.length - 1; i++) {
-    const next = node[p[i]];
-    if (!next || typeof next !== 'object') return;
-    node = next as Record<string | number, unknown>;
-  }
-  const last = p[p.length - 1];
-  if (remove && !Array.isArray(node)) delete node[last];
-  else node[last] = value;
 }
 
 function getAt(root: unknown, p: (string | number)[]): unknown {

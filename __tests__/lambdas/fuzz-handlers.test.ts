@@ -20,7 +20,10 @@ import { Channel, PAGERDUTY_CHANNEL, SLACK_CHANNEL, deliverSnsEvent } from '../.
 import { MemoryFoldStore } from '../../lambdas/fold';
 import { pagerDutyProblems, slackProblems } from '../../lambdas/format';
 import { NotifierConfig, NotifierOutcome, PublishRequest, SNS_MESSAGE_BUDGET_BYTES, handleNotifierInput } from '../../lambdas/notifier';
+import { paths as allPaths, prng, setAt, type Path } from '../helpers/fuzz';
 import { OWN_FIXTURES_DIR, sharedFixtures, snsEvent } from './helpers';
+
+const paths = (v: unknown) => allPaths(v, 7);
 
 const EVENTS_PER_HANDLER = 10_000;
 const SEED = 0x0a1e27ed;
@@ -29,16 +32,6 @@ const CPU_BUDGET_MS = 20_000;
 /** Wall-clock limit per run: generous, as the machine may be shared (the CPU bound is the real one). */
 const WALL_TIMEOUT_MS = 300_000;
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const pick = <T>(rnd: () => number, list: readonly T[]): T => list[Math.floor(rnd() * list.length)];
 
 // ------------------------------------------------------------------ corpus
@@ -71,26 +64,6 @@ function garbage(rnd: () => number, depth = 0): unknown {
   const o: Record<string, unknown> = {};
   for (let i = Math.floor(rnd() * 4); i > 0; i--) Object.defineProperty(o, pick(rnd, STRINGS).slice(0, 20), { value: garbage(rnd, depth + 1), enumerable: true, writable: true, configurable: true });
   return o;
-}
-
-type Path = (string | number)[];
-function paths(v: unknown, prefix: Path = [], out: Path[] = [], depth = 0): Path[] {
-  if (prefix.length > 0) out.push(prefix);
-  if (depth > 6) return out;
-  if (Array.isArray(v)) v.forEach((el, i) => paths(el, [...prefix, i], out, depth + 1));
-  else if (v && typeof v === 'object') for (const k of Object.keys(v)) paths((v as Record<string, unknown>)[k], [...prefix, k], out, depth + 1);
-  return out;
-}
-function setAt(root: unknown, p: Path, value: unknown, remove = false): void {
-  let node = root as Record<string | number, unknown>;
-  for (let i = 0; i < p.length - 1; i++) {
-    const next = node[p[i]];
-    if (!next || typeof next !== 'object') return;
-    node = next as Record<string | number, unknown>;
-  }
-  const last = p[p.length - 1];
-  if (remove && !Array.isArray(node)) delete node[last];
-  else Object.defineProperty(node, last, { value, enumerable: true, writable: true, configurable: true });
 }
 
 /**

@@ -84,6 +84,19 @@ export function rootCall(changes: {
   return e;
 }
 
+let seq = 0;
+/**
+ * A root call of the one console session of the synthesized fixture, with a fresh event id (and
+ * envelope id): successive calls are distinct events of one session (per account).
+ */
+export function sessionEvent(eventName = 'PutBucketPolicy', options: { eventSource?: string; account?: string } = {}): EventBridgeEvent {
+  seq++;
+  const id = `00000000-0000-4000-8000-${String(seq).padStart(12, '0')}`;
+  const e = rootCall({ eventName, eventSource: options.eventSource, eventID: id, account: options.account });
+  e.id = `env-${id}`;
+  return e;
+}
+
 export interface RecordedRequest {
   method: string;
   url: string;

@@ -17,7 +17,7 @@ import { toAlert } from '../../core/alert';
 import { classify } from '../../core/classify';
 import { ensureDist, runCli } from '../helpers/cli';
 import { FakeTable } from './fake-dynamo';
-import { rootCall } from './helpers';
+import { sessionEvent as helperSessionEvent } from './helpers';
 
 const ddb = mockClient(DynamoDBClient);
 const T0 = Date.parse('2024-05-01T10:00:00Z');
@@ -107,14 +107,7 @@ function harness(kind: 'memory' | 'dynamodb', maxRowsPerList = Infinity): Harnes
 
 const alertOf = (req: PublishRequest) => JSON.parse(JSON.parse(req.Message).lambda) as RootwatchAlert;
 
-let seq = 0;
-function sessionEvent(eventName = 'PutBucketPolicy', account?: string): EventBridgeEvent {
-  seq++;
-  const id = `00000000-0000-4000-8000-${String(seq).padStart(12, '0')}`;
-  const e = rootCall({ eventName, eventID: id, account });
-  e.id = `env-${id}`;
-  return e;
-}
+const sessionEvent = (eventName?: string, account?: string) => helperSessionEvent(eventName, { account });
 
 /** The JSON text of a root call whose requestParameters nest `levels` deep (36 KB at 5,000). */
 function deepEventText(levels = 5000): string {
