@@ -31,6 +31,8 @@ export interface Channel {
   /** whether the secret is needed given the endpoint override */
   needsSecret(endpointOverride: string | null): boolean;
   request(n: Notification, secret: string | null, endpointOverride: string | null): DeliveryRequest;
+  /** a problem with a 2xx answer worth a warning (the message was still accepted), or null */
+  oddAnswer?(status: number, body: string): string | null;
 }
 
 /** https, or plain http to a loopback address (local testing only). */
@@ -55,6 +57,9 @@ export const SLACK_CHANNEL: Channel = {
     }
     return { url, body: renderSlackNotification(n), redact: secret ? [secret] : [] };
   },
+  // Slack answers a posted message with 200 "ok"; anything else in a 2xx (a proxy in between) is
+  // not proof the message reached the channel: warn, so it is not silent
+  oddAnswer: (status, body) => (body.trim() === 'ok' ? null : `HTTP ${status} with body ${JSON.stringify(body.slice(0, 100))} instead of "ok"`),
 };
 
 export const PAGERDUTY_CHANNEL: Channel = {
@@ -143,6 +148,8 @@ export async function deliverSnsEvent(event: unknown, channel: Channel, deps: Al
           totalBudgetMs: budget,
         });
         delivered++;
+        const odd = channel.oddAnswer?.(res.status, res.bodyError ? 'ok' : res.body);
+        if (odd) log({ level: 'warn', msg: `${channel.name}: accepted, but the answer is unusual; check the channel`, messageId, answer: redact(odd, req.redact) });
         log({
           msg: `${channel.name}: delivered`,
           messageId,

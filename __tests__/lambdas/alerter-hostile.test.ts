@@ -212,3 +212,25 @@ describe('renderers on malformed alerts that pass the shape check', () => {
     expect(pagerDutyProblems({ ...body, payload: { ...body.payload, severity: 'urgent' } })).toEqual(['payload.severity: must be critical, error, warning or info']);
   });
 });
+
+describe('unusual answers', () => {
+  it('Slack: a 200 whose body is not "ok" is delivered but logged as a warning (never silent)', async () => {
+    const srv = await rawServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end('invalid_payload');
+    });
+    const logs: Record<string, unknown>[] = [];
+    try {
+      const result = await deliverSnsEvent(snsEvent(JSON.stringify(alertOf(rootCall()))), SLACK_CHANNEL, {
+        secrets: { get: async () => `${srv.url}/services/T0/B0/tok`, invalidate: () => undefined },
+        env: { [ENV.SLACK_WEBHOOK_PARAMETER]: '/p' },
+        log: (e) => logs.push(e),
+      });
+      expect(result).toEqual({ delivered: 1 });
+      const warn = logs.find((l) => l.level === 'warn');
+      expect(String(warn?.answer)).toContain('invalid_payload');
+    } finally {
+      await srv.close();
+    }
+  });
+});
