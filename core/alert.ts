@@ -2,14 +2,14 @@
  * The message the notifier publishes (JSON on the login or activity SNS topic) for one
  * classified event. Pure: the notifier Lambda, `rootwatch simulate --render` and tests share it.
  */
+import { boundedJson } from './json';
+import { printableLine } from './printable';
 import type { Classification, EventBridgeEvent, RootwatchAlert } from './types';
 
 export const ALERT_SCHEMA = 'rootwatch.alert/v1' as const;
 /** Cap on the account display name taken from the config. */
 const ACCOUNT_NAME_MAX = 64;
 
-// eslint-disable-next-line no-control-regex
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
 
 /**
  * The alert to publish, or null when there is nothing to notify: not matched, muted by
@@ -32,7 +32,9 @@ export function toAlert(
     summary: c.summary,
     reason: c.reason,
     facts: c.facts,
-    event,
+    // bounded depth and size: a hostile event (e.g. 5,000 nested levels) must not make the alert
+    // unserializable; the alert is degraded, never dropped
+    event: boundedJson(event).value as EventBridgeEvent,
   };
   const name = accountName(accountNames, c.facts.account);
   if (name) alert.accountName = name;
@@ -43,6 +45,6 @@ function accountName(names: Record<string, string> | undefined, account: string)
   if (!names || typeof names !== 'object' || !Object.prototype.hasOwnProperty.call(names, account)) return undefined;
   const raw = names[account];
   if (typeof raw !== 'string') return undefined;
-  const line = raw.replace(UNPRINTABLE, ' ').replace(/\s+/g, ' ').trim();
+  const line = printableLine(raw);
   return line === '' ? undefined : line.slice(0, ACCOUNT_NAME_MAX);
 }

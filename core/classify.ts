@@ -23,6 +23,7 @@
  */
 import { get, isObj } from './json';
 import { matchesPattern } from './matcher';
+import { printableLine, toWellFormed } from './printable';
 import { DETAIL_TYPE_SIGN_IN, HEARTBEAT_SOURCE, rulePatterns } from './patterns';
 import { eventAccount, isTrueFlag, sessionKey } from './session';
 import type { AlertFacts, AlertType, ClassifyOptions, Classification, EventKind, Severity } from './types';
@@ -64,11 +65,7 @@ function rawStr(v: unknown): string | null {
   return typeof v === 'string' ? v : null;
 }
 
-// C0/C1 controls, DEL, zero-width and bidi formatting characters, line/paragraph separators.
-// eslint-disable-next-line no-control-regex
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
 
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /** A printable, single-line, bounded copy of `v` ('' for non-strings); never ends in half a pair. */
 export function clean(v: unknown, max: number): string {
@@ -76,11 +73,7 @@ export function clean(v: unknown, max: number): string {
   // look at a bounded window only: hostile input may be huge
   const windowLength = max * 4 + 16;
   const cutInput = v.length > windowLength;
-  const line = (cutInput ? v.slice(0, windowLength) : v)
-    .replace(LONE_SURROGATE, '\ufffd')
-    .replace(UNPRINTABLE, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+  const line = printableLine(toWellFormed(cutInput ? v.slice(0, windowLength) : v));
   if (line.length <= max && !cutInput) return line;
   let cut = line.slice(0, max - 1);
   const last = cut.charCodeAt(cut.length - 1);
@@ -341,16 +334,13 @@ function rootEvent(event: Record<string, unknown>, alertType: AlertType, policy:
     }
   }
 
-  // ---- AWS service events are not root actions (they do not reach the hub in practice:
-  // EventBridge labels them "AWS Service Event via CloudTrail", which the spoke rule skips).
-  if (get(detail, 'eventType') === 'AwsServiceEvent') {
-    return {
-      ...notMatched(),
-      matched: true,
-      summary: bound(`AWS service event ${c.service}:${c.eventName} in ${c.account} (${c.region}) — not a root action, no alert`),
-      reason: 'AWS service event, not a root action',
-      facts,
-    };
+  // ---- AWS service events are not root actions, and do not reach the hub in practice: EventBridge
+  // labels them "AWS Service Event via CloudTrail", which the spoke rule skips. One that does arrive
+  // under an API-call detail-type with a root identity is still delivered by the rules, and a
+  // delivered root event always alerts: at low severity, saying why.
+  if (get(detail, 'eventType') === 'AwsServiceEvent' && !muted) {
+    finalSeverity = 'low';
+    reason = 'AWS service event recorded with a root identity (unexpected under this detail-type; check the record)';
   }
 
   return {

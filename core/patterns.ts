@@ -16,6 +16,19 @@ export const HEARTBEAT_DETAIL_TYPE = 'rootwatch heartbeat';
 /** A JSON event pattern (the subset of EventBridge's language rootwatch uses). */
 export type EventPattern = { readonly [key: string]: unknown };
 
+/**
+ * Only AWS can put events with an `aws.` source: PutEvents refuses any other caller with
+ * NotAuthorizedForSourceException ("Customer-generated events can have any value here, as long as
+ * it doesn't begin with \"aws.\"", https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-events-structure.html;
+ * error code in https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEventsResultEntry.html).
+ * Every root rule requires it, so a principal allowed `events:PutEvents` on a monitored account's
+ * default bus cannot forge a "root" event (e.g. a harmless read-only call that would open the
+ * session's fold window and turn the real root sign-in minutes later into a digest line).
+ * rootwatch's own heartbeat uses a custom source on its separate pipeline rule.
+ */
+export const AWS_SOURCE_PREFIX = 'aws.';
+const AWS_SOURCE: EventPattern = { source: [{ prefix: AWS_SOURCE_PREFIX }] };
+
 /** Actor is the root user (console or API, including sessions started by sts:AssumeRoot). */
 const ROOT_ACTOR: EventPattern = { detail: { userIdentity: { type: ['Root'] } } };
 /** The sts:AssumeRoot call itself, made by a management-account principal. */
@@ -87,14 +100,15 @@ function buildPatterns(namePrefix: string): RulePatterns {
   };
   return {
     spokeRoot: {
+      ...AWS_SOURCE,
       'detail-type': [DETAIL_TYPE_API_CALL, DETAIL_TYPE_SIGN_IN],
       $or: [ROOT_ACTOR, ASSUME_ROOT_CALL],
     },
     spokeHeartbeat: heartbeat,
     spokeCisAlarm: cisAlarm,
     spokePipeline: { $or: [heartbeat, cisAlarm] },
-    hubLogin: { 'detail-type': [DETAIL_TYPE_SIGN_IN], ...ROOT_ACTOR },
-    hubActivity: { 'detail-type': [DETAIL_TYPE_API_CALL], $or: [ROOT_ACTOR, ASSUME_ROOT_CALL] },
+    hubLogin: { ...AWS_SOURCE, 'detail-type': [DETAIL_TYPE_SIGN_IN], ...ROOT_ACTOR },
+    hubActivity: { ...AWS_SOURCE, 'detail-type': [DETAIL_TYPE_API_CALL], $or: [ROOT_ACTOR, ASSUME_ROOT_CALL] },
     hubPipeline: { $or: [heartbeat, cisAlarm] },
   };
 }

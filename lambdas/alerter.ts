@@ -7,7 +7,8 @@
  */
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { ENV } from '../core/lambda-contract';
-import { DEFAULT_TIMEOUT_MS, DeliveryError, PostJsonOptions, postJson } from './deliver';
+import { Deadline, DeadlineError } from './deadline';
+import { DEFAULT_TIMEOUT_MS, DEFAULT_TOTAL_BUDGET_MS, DeliveryError, PostJsonOptions, postJson, redact } from './deliver';
 import { Notification, parseNotification, renderPagerDutyNotification, renderSlackNotification } from './format/index';
 import { log as defaultLog } from './log';
 import { SecretReader, createSecretReader } from './secrets';
@@ -30,6 +31,8 @@ export interface Channel {
   /** whether the secret is needed given the endpoint override */
   needsSecret(endpointOverride: string | null): boolean;
   request(n: Notification, secret: string | null, endpointOverride: string | null): DeliveryRequest;
+  /** a problem with a 2xx answer worth a warning (the message was still accepted), or null */
+  oddAnswer?(status: number, body: string): string | null;
 }
 
 /** https, or plain http to a loopback address (local testing only). */
@@ -54,6 +57,9 @@ export const SLACK_CHANNEL: Channel = {
     }
     return { url, body: renderSlackNotification(n), redact: secret ? [secret] : [] };
   },
+  // Slack answers a posted message with 200 "ok"; anything else in a 2xx (a proxy in between) is
+  // not proof the message reached the channel: warn, so it is not silent
+  oddAnswer: (status, body) => (body.trim() === 'ok' ? null : `HTTP ${status} with body ${JSON.stringify(body.slice(0, 100))} instead of "ok"`),
 };
 
 export const PAGERDUTY_CHANNEL: Channel = {
@@ -79,7 +85,17 @@ export interface AlerterDeps {
   log?: (entry: Record<string, unknown>) => void;
   /** passed to postJson (tests inject sleep/clock/jitter) */
   http?: Pick<PostJsonOptions, 'sleep' | 'now' | 'random' | 'fetchImpl' | 'maxAttempts' | 'totalBudgetMs'>;
+  /**
+   * The time this invocation has (from the Lambda context): the secret read and the delivery of
+   * every record are bounded by it @default ALERTER_FALLBACK_MS from now
+   */
+  deadline?: Deadline;
 }
+
+/** The alerter functions' timeout is 60 s (modules/http-alerter.ts); without a Lambda context, assume less. */
+export const ALERTER_FALLBACK_MS = 55_000;
+/** Below this much time left, a record is not attempted (the invocation fails and Lambda retries it). */
+const MIN_DELIVERY_MS = 1000;
 
 export interface AlerterResult {
   delivered: number;
@@ -103,28 +119,45 @@ export async function deliverSnsEvent(event: unknown, channel: Channel, deps: Al
   const override = deps.env[ENV.ENDPOINT_URL]?.trim() || null;
   const parameterName = deps.env[channel.parameterEnv]?.trim() ?? '';
 
+  const deadline = deps.deadline ?? Deadline.fromContext(undefined, ALERTER_FALLBACK_MS, ALERTER_FALLBACK_MS, 0);
   let delivered = 0;
   const errors: unknown[] = [];
+  const secrets: string[] = [];
   for (const record of records) {
-    const messageId = record?.Sns?.MessageId ?? null;
+    const messageId = typeof record?.Sns?.MessageId === 'string' ? record.Sns.MessageId.slice(0, 128) : null;
     try {
-      const notification = parseNotification(String(record?.Sns?.Message ?? ''));
+      const message = record?.Sns?.Message;
+      const notification = parseNotification(typeof message === 'string' ? message : '');
       let secret: string | null = null;
       if (channel.needsSecret(override)) {
         if (!parameterName) throw new Error(`${channel.parameterEnv} is not set`);
-        secret = await deps.secrets.get(parameterName);
+        if (deadline.remaining() < MIN_DELIVERY_MS) throw new DeadlineError(`${channel.name}: no time left before the function timeout`);
+        secret = await deps.secrets.get(parameterName, deadline.remaining() - MIN_DELIVERY_MS);
+        secrets.push(secret);
       }
       const req = channel.request(notification, secret, override);
+      const budget = Math.min(deps.http?.totalBudgetMs ?? DEFAULT_TOTAL_BUDGET_MS, deadline.remaining());
+      if (budget < MIN_DELIVERY_MS) throw new DeadlineError(`${channel.name}: no time left before the function timeout`);
       try {
         const res = await postJson(req.url, req.body, {
           timeoutMs: timeoutFrom(deps.env),
           label: channel.name,
           redact: req.redact,
-          onRetry: (info) => log({ level: 'warn', msg: `${channel.name}: retrying`, messageId, ...info }),
+          onRetry: (info) => log({ level: 'warn', msg: `${channel.name}: retrying`, messageId, ...info, error: info.error === null ? null : redact(info.error, req.redact) }),
           ...deps.http,
+          totalBudgetMs: budget,
         });
         delivered++;
-        log({ msg: `${channel.name}: delivered`, messageId, status: res.status, attempts: res.attempts, ...describe(notification) });
+        const odd = channel.oddAnswer?.(res.status, res.bodyError ? 'ok' : res.body);
+        if (odd) log({ level: 'warn', msg: `${channel.name}: accepted, but the answer is unusual; check the channel`, messageId, answer: redact(odd, req.redact) });
+        log({
+          msg: `${channel.name}: delivered`,
+          messageId,
+          status: res.status,
+          attempts: res.attempts,
+          ...(res.bodyError ? { note: `accepted (HTTP ${res.status}); the response body could not be read: ${res.bodyError}` } : {}),
+          ...describe(notification),
+        });
       } catch (err) {
         // a rejected secret (revoked webhook, wrong key) is re-read next time
         if (err instanceof DeliveryError && !err.retryable && parameterName) deps.secrets.invalidate(parameterName);
@@ -132,7 +165,8 @@ export async function deliverSnsEvent(event: unknown, channel: Channel, deps: Al
       }
     } catch (err) {
       errors.push(err);
-      log({ level: 'error', msg: `${channel.name}: not delivered`, messageId, error: err instanceof Error ? err.message : String(err) });
+      const text = err instanceof Error ? err.message : String(err);
+      log({ level: 'error', msg: `${channel.name}: not delivered`, messageId, error: redact(text, secrets) });
     }
   }
   if (errors.length === 1) throw errors[0];
@@ -147,12 +181,19 @@ export interface AlerterHandlerOptions {
   readonly log?: AlerterDeps['log'];
 }
 
-/** A Lambda handler for `channel`; the SSM client and the secret cache live as long as the container. */
-export function createAlerterHandler(channel: Channel, options: AlerterHandlerOptions = {}): (event: unknown) => Promise<AlerterResult> {
+/**
+ * A Lambda handler for `channel`; the SSM client and the secret cache live as long as the container.
+ * Every await is bounded by the invocation's remaining time (Lambda context), less a margin.
+ */
+export function createAlerterHandler(
+  channel: Channel,
+  options: AlerterHandlerOptions = {},
+): (event: unknown, context?: unknown) => Promise<AlerterResult> {
   let secrets: SecretReader | undefined;
-  return async (event: unknown) => {
+  return async (event: unknown, context?: unknown) => {
     // The SDK loads when the first secret is read, not at container start.
     secrets ??= createSecretReader(options.ssm ?? (async () => new (await import('@aws-sdk/client-ssm')).SSMClient({})));
-    return deliverSnsEvent(event, channel, { secrets, env: process.env, log: options.log, http: options.http });
+    const deadline = Deadline.fromContext(context, ALERTER_FALLBACK_MS, ALERTER_FALLBACK_MS);
+    return deliverSnsEvent(event, channel, { secrets, env: process.env, log: options.log, http: options.http, deadline });
   };
 }

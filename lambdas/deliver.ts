@@ -10,10 +10,21 @@
  *   destination instead of vanishing.
  *
  * URLs may be secrets (a Slack webhook URL is one): errors and retry reports name `label`, never
- * the URL, and strings listed in `redact` are scrubbed from response excerpts.
+ * the URL, and any part of the strings listed in `redact` (any run of REDACT_MIN_RUN characters
+ * or more, also URL-encoded) is scrubbed from response excerpts: a proxy error page that echoes
+ * the webhook path or the token alone must not put it in the logs.
+ *
+ * The response body is read up to RESPONSE_BODY_MAX_BYTES and the rest discarded (a 100 MB body
+ * would otherwise be held in a 128 MB Lambda). Once a 2xx status arrived the request was accepted:
+ * a body that then stalls or breaks does not turn the delivery into a failure (a retry would
+ * post the message twice, and a "rejected" verdict would be wrong).
  */
 
 export const DEFAULT_TIMEOUT_MS = 5000;
+/** How much of a response body is read (the rest is discarded unread). */
+export const RESPONSE_BODY_MAX_BYTES = 64 * 1024;
+/** Shortest run of a secret's characters that is redacted wherever it appears. */
+export const REDACT_MIN_RUN = 6;
 export const DEFAULT_MAX_ATTEMPTS = 4;
 /** Well under the alerter Lambdas' timeout (30 s is the recommended setting). */
 export const DEFAULT_TOTAL_BUDGET_MS = 20_000;
@@ -57,6 +68,8 @@ export interface PostJsonResult {
   attempts: number;
   /** response body (at most 2,000 characters) */
   body: string;
+  /** set when the body could not be read after a 2xx status (the request was still accepted) */
+  bodyError?: string;
 }
 
 export class DeliveryError extends Error {
@@ -95,10 +108,63 @@ function describeError(err: unknown, timedOut: boolean, timeoutMs: number): stri
   return code ? `${name} ${code}` : name;
 }
 
-function scrub(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const s of secrets) if (s) out = out.split(s).join('[redacted]');
+/**
+ * `text` with every run of at least `minRun` characters that also occurs in one of `secrets`
+ * (as given, URL-encoded or URL-decoded) replaced by `[redacted]`. Short secrets (under `minRun`)
+ * are redacted where they occur whole.
+ */
+export function redact(text: string, secrets: readonly string[], minRun = REDACT_MIN_RUN): string {
+  const forms = new Set<string>();
+  for (const s of secrets) {
+    if (!s) continue;
+    forms.add(s);
+    forms.add(encodeURIComponent(s));
+    try {
+      forms.add(decodeURIComponent(s));
+    } catch {
+      /* not encoded */
+    }
+  }
+  const list = [...forms];
+  const mask = new Array<boolean>(text.length).fill(false);
+  for (const secret of list) {
+    const run = Math.min(minRun, secret.length);
+    // mark every position covered by a common substring of length >= run
+    for (let i = 0; i + run <= text.length; i++) {
+      const piece = text.slice(i, i + run);
+      if (!secret.includes(piece)) continue;
+      let j = i + run;
+      while (j < text.length && secret.includes(text.slice(i, j + 1))) j++;
+      for (let k = i; k < j; k++) mask[k] = true;
+    }
+  }
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    if (!mask[i]) out += text[i];
+    else if (i === 0 || !mask[i - 1]) out += '[redacted]';
+  }
   return out;
+}
+
+/** The first `max` bytes of a response body; the rest is discarded without being buffered. */
+async function readCapped(res: Response, max: number): Promise<string> {
+  const body = res.body as ReadableStream<Uint8Array> | null;
+  if (!body || typeof body.getReader !== 'function') return (await res.text()).slice(0, max);
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    while (total < max) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      const take = value.subarray(0, max - total);
+      chunks.push(take);
+      total += take.length;
+    }
+  } finally {
+    reader.cancel().catch(() => undefined);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 export async function postJson(url: string, body: unknown, opts: PostJsonOptions = {}): Promise<PostJsonResult> {
@@ -113,7 +179,7 @@ export async function postJson(url: string, body: unknown, opts: PostJsonOptions
   const random = opts.random ?? Math.random;
   const doFetch = opts.fetchImpl ?? fetch;
   const label = opts.label ?? 'endpoint';
-  const redact = opts.redact ?? [];
+  const secrets = opts.redact ?? [];
   const payload = JSON.stringify(body);
   const started = now();
 
@@ -140,10 +206,21 @@ export async function postJson(url: string, body: unknown, opts: PostJsonOptions
         signal: controller.signal,
       });
       status = res.status;
-      const text = await res.text();
-      if (res.ok) return { status, attempts: attempt, body: text.slice(0, 2000) };
+      let text = '';
+      let bodyError: string | undefined;
+      try {
+        text = await readCapped(res, RESPONSE_BODY_MAX_BYTES);
+      } catch (err) {
+        bodyError = describeError(err, timedOut, attemptTimeout);
+      }
+      if (res.ok) {
+        const result: PostJsonResult = { status, attempts: attempt, body: redact(text.slice(0, 2000), secrets) };
+        if (bodyError) result.bodyError = bodyError;
+        return result;
+      }
       retryAfterMs = status === 429 ? parseRetryAfter(res.headers.get('retry-after'), now()) : null;
-      last = `HTTP ${status}${text ? `: ${scrub(text.slice(0, 200), redact).replace(/\s+/g, ' ')}` : ''}`;
+      const excerpt = bodyError ? ` (body unreadable: ${bodyError})` : text ? `: ${redact(text.slice(0, 200), secrets).replace(/\s+/g, ' ')}` : '';
+      last = `HTTP ${status}${excerpt}`;
     } catch (err) {
       last = describeError(err, timedOut, attemptTimeout);
     } finally {

@@ -29,10 +29,15 @@ import {
   TransactWriteItemsCommand,
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
-import { FoldArchive, FoldState, FoldStore, StoredFoldState, expiresAt } from './fold';
+import { DueList, FoldArchive, FoldState, FoldStore, StoredFoldState, expiresAt } from './fold';
 
-/** Upper bound on Scan pages per sweep (each page is up to 1 MB). */
-const MAX_SCAN_PAGES = 50;
+/** Upper bound on Scan pages per sweep (each page is up to 1 MB, counted before the filter). */
+export const MAX_SCAN_PAGES = 50;
+/**
+ * The row holding where the last, incomplete sweep stopped (`cursor`: the Scan's LastEvaluatedKey
+ * as JSON). It has no `windowEnd`, so the sweep's filter never returns it.
+ */
+export const SWEEP_CURSOR_KEY = 'rootwatch#sweep-cursor';
 
 function num(v: AttributeValue | undefined, name: string): number {
   const n = v && 'N' in v && v.N !== undefined ? Number(v.N) : NaN;
@@ -80,10 +85,19 @@ function versionCondition(expectedVersion: number | undefined): Condition {
       };
 }
 
+export interface DynamoFoldStoreOptions {
+  /** ms the invocation has left: the sweep's Scan stops paging (and keeps its cursor) when under SCAN_STOP_MS */
+  readonly timeLeftMs?: () => number;
+}
+
+/** The sweep stops reading further Scan pages with less time left than this (it continues next sweep). */
+export const SCAN_STOP_MS = 5000;
+
 export class DynamoFoldStore implements FoldStore {
   constructor(
     private readonly client: DynamoDBClient,
     private readonly tableName: string,
+    private readonly options: DynamoFoldStoreOptions = {},
   ) {}
 
   async get(key: string): Promise<StoredFoldState | undefined> {
@@ -116,10 +130,19 @@ export class DynamoFoldStore implements FoldStore {
     }
   }
 
-  async listDue(nowMs: number): Promise<StoredFoldState[]> {
-    const out: StoredFoldState[] = [];
-    let startKey: Record<string, AttributeValue> | undefined;
-    for (let page = 0; page < MAX_SCAN_PAGES; page++) {
+  /**
+   * At most `maxPages` Scan pages per call. When the table has more, the call says so
+   * (`complete: false`) and stores the Scan's position in the SWEEP_CURSOR_KEY row; the next call
+   * starts there, and the call that reaches the end clears it, so successive sweeps cover the
+   * whole table instead of re-reading the first pages forever.
+   */
+  async listDue(nowMs: number, maxPages = MAX_SCAN_PAGES): Promise<DueList> {
+    const rows: StoredFoldState[] = [];
+    let skipped = 0;
+    let startKey = await this.readCursor();
+    const resumed = startKey !== undefined;
+    for (let page = 0; page < maxPages; page++) {
+      if (page > 0 && this.options.timeLeftMs && this.options.timeLeftMs() < SCAN_STOP_MS) break;
       const res = await this.client.send(
         new ScanCommand({
           TableName: this.tableName,
@@ -130,10 +153,38 @@ export class DynamoFoldStore implements FoldStore {
           ExclusiveStartKey: startKey,
         }),
       );
-      for (const item of res.Items ?? []) out.push(fromItem(item));
+      for (const item of res.Items ?? []) {
+        if (item.sessionKey?.S === SWEEP_CURSOR_KEY) continue;
+        try {
+          rows.push(fromItem(item));
+        } catch {
+          skipped++; // one unreadable row must not stop every sweep
+        }
+      }
       startKey = res.LastEvaluatedKey;
       if (!startKey) break;
     }
-    return out;
+    if (startKey || resumed) await this.writeCursor(startKey);
+    return { rows, complete: startKey === undefined, skipped };
+  }
+
+  private async readCursor(): Promise<Record<string, AttributeValue> | undefined> {
+    const out = await this.client.send(
+      new GetItemCommand({ TableName: this.tableName, Key: { sessionKey: { S: SWEEP_CURSOR_KEY } }, ConsistentRead: true }),
+    );
+    const json = out.Item?.cursor?.S;
+    if (!json) return undefined;
+    try {
+      const parsed: unknown = JSON.parse(json);
+      return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, AttributeValue>) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Remember where to continue (undefined: the end was reached, start over next time). */
+  private async writeCursor(key: Record<string, AttributeValue> | undefined): Promise<void> {
+    const item: Record<string, AttributeValue> = { sessionKey: { S: SWEEP_CURSOR_KEY }, cursor: { S: key ? JSON.stringify(key) : '' } };
+    await this.client.send(new PutItemCommand({ TableName: this.tableName, Item: item }));
   }
 }

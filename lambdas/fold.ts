@@ -22,8 +22,17 @@
  * - a publish that fails after the write throws; Lambda retries the same event, and because the
  *   state remembers the ids of the events it decided to publish (`publishedIds`), the retry
  *   publishes again instead of folding: a failure can duplicate an alert, never lose it;
- * - the sweep publishes a digest, then marks it sent: a failed mark can duplicate a digest.
+ * - the sweep publishes a digest, then marks it sent: a failed mark can duplicate a digest. A fold
+ *   that lands between the sweep's read and its mark (a fold decided just before the window end)
+ *   makes the mark fail; the sweep re-reads and sends a follow-up digest for the events it has not
+ *   reported (`digestAlert(state, reported)`) before marking, so the row never ends "sent" with
+ *   unreported events;
+ * - a publish that fails after the claim releases it: the row is marked `unannounced`, and the next
+ *   event of the window publishes instead of folding (the claim is not kept when nothing was sent);
+ * - an event without an envelope id or CloudTrail eventID is identified across retries by a hash of
+ *   its content, so its retry publishes again instead of folding.
  */
+import { fnv1a64 } from '../core/session';
 import { AlertType, RootwatchAlert, Severity, SEVERITIES } from '../core/types';
 
 /** Fold state rows live this long after their window ends (DynamoDB TTL attribute `expiresAt`). */
@@ -56,6 +65,11 @@ export interface FoldState {
   template: RootwatchAlert | null;
   /** ids (alertId) of the events of this window decided 'publish', newest last, at most PUBLISHED_IDS_MAX */
   publishedIds: string[];
+  /**
+   * true when a publish this window decided failed after its claim was written: the next event of
+   * the window publishes instead of folding (absent on rows written before this field existed)
+   */
+  unannounced?: boolean;
 }
 
 export interface FoldDecision {
@@ -65,10 +79,21 @@ export interface FoldDecision {
   overdue: FoldState | null;
 }
 
-/** Identity of an event across Lambda retries: the EventBridge envelope id, else the CloudTrail eventID. */
+/**
+ * Identity of an event across Lambda retries: the EventBridge envelope id, else the CloudTrail
+ * eventID, else a hash of the event's content (a Lambda retry carries the same event, so the same
+ * hash; two identical id-less events then both publish, which duplicates, never loses).
+ */
 export function alertId(alert: RootwatchAlert): string | null {
   const id = alert.event?.id;
-  return typeof id === 'string' && id ? id : alert.facts.eventId;
+  if (typeof id === 'string' && id) return id;
+  if (alert.facts.eventId) return alert.facts.eventId;
+  try {
+    const json = JSON.stringify(alert.event);
+    return json === undefined ? null : `content:${fnv1a64(json)}`;
+  } catch {
+    return null;
+  }
 }
 
 /** Key of a closed window that still owes its digest (same table, its own row). */
@@ -138,6 +163,20 @@ export function decide(state: FoldState | undefined, alert: RootwatchAlert, nowM
   if (!isOpen(state, nowMs, windowSeconds)) {
     return { action: 'publish', next: freshWindow(nowMs, windowSeconds, id), overdue: owesDigest(state) ? state : null };
   }
+  if (state.unannounced) {
+    // the window's claim was released after a failed publish: this event announces the session
+    const known = id !== null && (state.publishedIds ?? []).includes(id);
+    return {
+      action: 'publish',
+      next: {
+        ...state,
+        unannounced: false,
+        published: known ? state.published : state.published + 1,
+        publishedIds: withPublished(state.publishedIds ?? [], id),
+      },
+      overdue: null,
+    };
+  }
   if (id !== null && (state.publishedIds ?? []).includes(id)) {
     // a retry of an event this window already decided to publish: publish again, count once
     return { action: 'publish', next: state, overdue: null };
@@ -177,15 +216,30 @@ export function dueDigests<T extends { state: FoldState }>(entries: Iterable<T>,
   return due;
 }
 
-/** The digest alert for a window (null when nothing was folded). */
-export function digestAlert(state: FoldState): RootwatchAlert | null {
-  if (state.pending <= 0 || state.template === null) return null;
+/** What a digest already sent reported of a window (for a follow-up digest of the rest). */
+export interface DigestReported {
+  count: number;
+  eventNames: Record<string, number>;
+}
+
+/**
+ * The digest alert for a window (null when nothing was folded, or nothing beyond `reported`).
+ * With `reported`, the digest covers only the events folded after that digest was built.
+ */
+export function digestAlert(state: FoldState, reported?: DigestReported): RootwatchAlert | null {
+  const count = state.pending - (reported?.count ?? 0);
+  if (count <= 0 || state.template === null) return null;
   const t = state.template;
+  const eventNames: Record<string, number> = {};
+  for (const [name, n] of Object.entries(state.eventNames)) {
+    const rest = n - (reported?.eventNames[name] ?? 0);
+    if (rest > 0) eventNames[name] = rest;
+  }
   const digest = {
-    count: state.pending,
-    firstEventTime: state.firstEventTime ?? t.facts.eventTime,
+    count,
+    firstEventTime: (reported ? state.lastEventTime : state.firstEventTime) ?? t.facts.eventTime,
     lastEventTime: state.lastEventTime ?? t.facts.eventTime,
-    eventNames: { ...state.eventNames },
+    eventNames,
   };
   const noun = digest.count === 1 ? 'event' : 'events';
   return {
@@ -230,13 +284,28 @@ export interface FoldStore {
    * Resolves false when the condition failed (someone else wrote first); rejects on other errors.
    */
   put(key: string, state: FoldState, expectedVersion: number | undefined, archive?: FoldArchive): Promise<boolean>;
-  /** Rows that may owe a digest at `nowMs` (callers re-check with `dueDigests`). */
-  listDue(nowMs: number): Promise<StoredFoldState[]>;
+  /**
+   * Rows that may owe a digest at `nowMs` (callers re-check with `dueDigests`). A store that reads
+   * in pages may stop early: `complete` is then false, and the next call continues where this one
+   * stopped (then wraps around), so every row is reached over successive sweeps. `skipped` counts
+   * unreadable rows left out (one bad row must not stop every sweep).
+   */
+  listDue(nowMs: number): Promise<DueList>;
+}
+
+export interface DueList {
+  rows: StoredFoldState[];
+  complete: boolean;
+  skipped: number;
 }
 
 /** In-memory store (tests, local runs). Rows are copied in and out, as a database would. */
 export class MemoryFoldStore implements FoldStore {
   private readonly rows = new Map<string, { state: FoldState; version: number }>();
+  private resumeAfter: string | undefined;
+
+  /** @param maxRowsPerList rows one `listDue` looks at (emulates a paged store) @default unbounded */
+  constructor(private readonly maxRowsPerList = Infinity) {}
 
   async get(key: string): Promise<StoredFoldState | undefined> {
     const row = this.rows.get(key);
@@ -252,12 +321,19 @@ export class MemoryFoldStore implements FoldStore {
     return true;
   }
 
-  async listDue(nowMs: number): Promise<StoredFoldState[]> {
-    const out: StoredFoldState[] = [];
-    for (const [key, row] of this.rows) {
-      if (isDigestDue(row.state, nowMs)) out.push({ key, state: structuredClone(row.state), version: row.version });
+  async listDue(nowMs: number): Promise<DueList> {
+    const keys = [...this.rows.keys()].sort();
+    const start = this.resumeAfter === undefined ? 0 : keys.findIndex((k) => k > this.resumeAfter!);
+    const from = start < 0 ? keys.length : start;
+    const page = keys.slice(from, from + Math.min(this.maxRowsPerList, keys.length));
+    const complete = from + page.length >= keys.length;
+    this.resumeAfter = complete ? undefined : page[page.length - 1];
+    const rows: StoredFoldState[] = [];
+    for (const key of page) {
+      const row = this.rows.get(key)!;
+      if (isDigestDue(row.state, nowMs)) rows.push({ key, state: structuredClone(row.state), version: row.version });
     }
-    return out;
+    return { rows, complete, skipped: 0 };
   }
 
   get size(): number {

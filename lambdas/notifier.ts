@@ -13,8 +13,8 @@ import { eventAccount } from '../core/session';
 import { NotifierConfig, NotifierConfigError, readNotifierConfig } from './notifier-config';
 import { DIGEST_SWEEP_SOURCE } from '../core/lambda-contract';
 import type { EventBridgeEvent, RootwatchAlert } from '../core/types';
-import { FoldStore, archiveKey, decide, digestAlert, dueDigests, isDigestDue, markDigestSent } from './fold';
-import { renderEmail } from './format/email';
+import { DigestReported, FoldState, FoldStore, archiveKey, decide, digestAlert, dueDigests, isDigestDue, markDigestSent } from './fold';
+import { emailSubject, renderEmail } from './format/email';
 
 export { NotifierConfigError, readNotifierConfig };
 export type { NotifierConfig };
@@ -49,7 +49,7 @@ export type NotifierOutcome =
   | { action: 'folded'; sessionKey: string }
   | { action: 'heartbeat'; account: string }
   | { action: 'ignored'; reason: string }
-  | { action: 'sweep'; due: number; digestsSent: number };
+  | { action: 'sweep'; due: number; digestsSent: number; complete?: boolean };
 
 // ---------------------------------------------------------------------------------------------
 // SNS message
@@ -70,32 +70,66 @@ function shrinkEvent(alert: RootwatchAlert, level: 1 | 2): RootwatchAlert {
 /**
  * The Publish request for an alert: MessageStructure json with the email text for email (and as
  * default) and the RootwatchAlert JSON for Lambda, SQS and HTTPS subscribers; the subject is the
- * email subject. Oversized raw events are cut so the message fits SNS's limit.
+ * email subject. Oversized raw events are cut so the message fits SNS's limit. Never throws: an
+ * alert that cannot be rendered in full (a hostile event) is sent without its raw event, and as a
+ * last resort as its facts only: the message degrades, the alert is never dropped.
  */
 export function buildPublishRequest(alert: RootwatchAlert, topicArn: string): PublishRequest {
-  const attempts: Array<[RootwatchAlert, number]> = [
-    [alert, 64 * 1024],
-    [shrinkEvent(alert, 1), 8 * 1024],
-    [shrinkEvent(alert, 2), 2 * 1024],
+  const attempts: Array<[() => RootwatchAlert, number]> = [
+    [() => alert, 64 * 1024],
+    [() => shrinkEvent(alert, 1), 8 * 1024],
+    [() => shrinkEvent(alert, 2), 2 * 1024],
   ];
-  let request: PublishRequest | null = null;
-  for (const [a, rawMax] of attempts) {
-    const email = renderEmail(a, { rawEventMaxChars: rawMax });
-    const json = JSON.stringify(a);
-    const message = JSON.stringify({ default: email.body, email: email.body, lambda: json, sqs: json, https: json });
-    request = {
-      TopicArn: topicArn,
-      Subject: email.subject,
-      Message: message,
-      MessageStructure: 'json',
-      MessageAttributes: {
-        severity: { DataType: 'String', StringValue: alert.severity },
-        alertType: { DataType: 'String', StringValue: alert.alertType },
-      },
-    };
-    if (Buffer.byteLength(message, 'utf8') <= SNS_MESSAGE_BUDGET_BYTES) break;
+  for (const [make, rawMax] of attempts) {
+    try {
+      const a = make();
+      const email = renderEmail(a, { rawEventMaxChars: rawMax });
+      const json = JSON.stringify(a);
+      const message = JSON.stringify({ default: email.body, email: email.body, lambda: json, sqs: json, https: json });
+      if (Buffer.byteLength(message, 'utf8') <= SNS_MESSAGE_BUDGET_BYTES) {
+        return { TopicArn: topicArn, Subject: email.subject, Message: message, MessageStructure: 'json', MessageAttributes: attributes(alert) };
+      }
+    } catch {
+      // try the next, smaller form
+    }
   }
-  return request!;
+  return minimalPublishRequest(alert, topicArn);
+}
+
+function attributes(alert: RootwatchAlert): PublishRequest['MessageAttributes'] {
+  const str = (v: unknown, fallback: string) => (typeof v === 'string' && v ? v.slice(0, 64) : fallback);
+  return {
+    severity: { DataType: 'String', StringValue: str(alert.severity, 'high') },
+    alertType: { DataType: 'String', StringValue: str(alert.alertType, 'activity') },
+  };
+}
+
+/** The facts without the raw event, in plain text and JSON (nothing here can fail to serialize). */
+function minimalPublishRequest(alert: RootwatchAlert, topicArn: string): PublishRequest {
+  const f = alert.facts;
+  const facts: Record<string, string | boolean | null> = {};
+  for (const [k, v] of Object.entries(f ?? {})) facts[k] = typeof v === 'string' || typeof v === 'boolean' ? v : v === null ? null : String(v);
+  const safe: RootwatchAlert = {
+    schema: alert.schema,
+    alertType: alert.alertType,
+    severity: alert.severity,
+    assumedRoot: alert.assumedRoot === true,
+    cisPath: alert.cisPath === true,
+    summary: String(alert.summary ?? ''),
+    reason: String(alert.reason ?? ''),
+    facts: facts as unknown as RootwatchAlert['facts'],
+    event: { 'detail-type': '', source: '', account: String(f?.account ?? 'unknown'), region: String(f?.region ?? 'unknown'), detail: { rootwatchTruncated: true } },
+  };
+  if (typeof alert.accountName === 'string') safe.accountName = alert.accountName;
+  const json = JSON.stringify(safe);
+  const body = `${safe.summary}\n\n${Object.entries(facts).map(([k, v]) => `${k}: ${v}`).join('\n')}\n\n(raw event left out: it could not be rendered)\n`;
+  return {
+    TopicArn: topicArn,
+    Subject: emailSubject(`[Rootwatch] ${safe.summary}`),
+    Message: JSON.stringify({ default: body, email: body, lambda: json, sqs: json, https: json }),
+    MessageStructure: 'json',
+    MessageAttributes: attributes(alert),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -112,6 +146,32 @@ function topicFor(alert: RootwatchAlert, config: NotifierConfig): string {
 
 async function publishAlert(alert: RootwatchAlert, config: NotifierConfig, deps: NotifierDeps): Promise<void> {
   await deps.publish(buildPublishRequest(alert, topicFor(alert, config)));
+}
+
+/**
+ * After a publish failed: mark the window `unannounced` so the next event of the session publishes
+ * instead of folding into a window whose alert never went out. Best effort (the error that matters
+ * is the publish's, rethrown by the caller; the Lambda retry of this event still republishes, as
+ * its id is in `publishedIds`).
+ */
+async function releaseClaim(key: string, windowStart: number, store: FoldStore, deps: NotifierDeps): Promise<void> {
+  try {
+    for (let attempt = 1; attempt <= MAX_STORE_ATTEMPTS; attempt++) {
+      const row = await store.get(key);
+      if (!row || row.state.windowStart !== windowStart || row.state.unannounced) return;
+      const next: FoldState = { ...row.state, unannounced: true };
+      if (await store.put(key, next, row.version)) {
+        deps.log({ level: 'warn', msg: 'publish failed; fold claim released (the next event of the session publishes)', sessionKey: key });
+        return;
+      }
+    }
+  } catch (err) {
+    deps.log({ level: 'error', msg: 'publish failed and the fold claim could not be released', sessionKey: key, error: errorText(err) });
+  }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 export async function handleNotifierInput(input: unknown, config: NotifierConfig, deps: NotifierDeps): Promise<NotifierOutcome> {
@@ -151,8 +211,10 @@ async function foldAndPublish(alert: RootwatchAlert, config: NotifierConfig, dep
     severity: alert.severity,
     alertType: alert.alertType,
   };
+  // rendered before anything is claimed: nothing after the claim but the publish itself can fail
+  const request = buildPublishRequest(alert, topicFor(alert, config));
   if (!deps.store || config.windowSeconds <= 0) {
-    await publishAlert(alert, config, deps);
+    await deps.publish(request);
     deps.log({ msg: 'alert published', ...logAlert });
     return { action: 'published', sessionKey: key };
   }
@@ -165,7 +227,12 @@ async function foldAndPublish(alert: RootwatchAlert, config: NotifierConfig, dep
     // claim first, publish after: only the writer that won publishes
     if (await deps.store.put(key, d.next, current?.version, archive)) {
       if (d.action === 'publish') {
-        await publishAlert(alert, config, deps);
+        try {
+          await deps.publish(request);
+        } catch (err) {
+          await releaseClaim(key, d.next.windowStart, deps.store, deps);
+          throw err;
+        }
         deps.log({ msg: 'alert published', ...logAlert, overdueDigestKept: Boolean(archive) });
         return { action: 'published', sessionKey: key };
       }
@@ -181,38 +248,53 @@ async function foldAndPublish(alert: RootwatchAlert, config: NotifierConfig, dep
 /**
  * The scheduled sweep: one digest per window that ended with folded events (current windows and
  * archived ones). Publish first, then mark sent: a failed mark may repeat a digest, never lose it.
- * One failing digest does not stop the others; the sweep throws at the end if any failed.
+ * When the mark fails because a fold landed after the row was read, the sweep re-reads and sends a
+ * follow-up digest of the events not yet reported, then marks. One failing digest does not stop the
+ * others; the sweep throws at the end if any failed. A store that could not list every row in one
+ * go (a huge table) says so; the sweep logs it and the next sweep continues where this one stopped.
  */
 export async function sweepDigests(config: NotifierConfig, deps: NotifierDeps): Promise<NotifierOutcome> {
   if (!deps.store) return { action: 'sweep', due: 0, digestsSent: 0 };
   const store = deps.store;
   const now = deps.now();
-  const due = dueDigests(await store.listDue(now), now);
+  const listed = await store.listDue(now);
+  if (!listed.complete) {
+    deps.log({ level: 'warn', msg: 'digest sweep: the state table was not read to its end; the next sweep continues from here', rowsRead: listed.rows.length });
+  }
+  if (listed.skipped > 0) deps.log({ level: 'error', msg: 'digest sweep: unreadable state rows skipped', skipped: listed.skipped });
+  const due = dueDigests(listed.rows, now);
   let sent = 0;
   const errors: unknown[] = [];
   for (const entry of due) {
     try {
-      const digest = digestAlert(entry.state);
-      if (digest) {
-        await publishAlert(digest, config, deps);
-        sent++;
-        deps.log({ msg: 'digest published', sessionKey: digest.facts.sessionKey, row: entry.key, count: digest.digest?.count });
-      }
+      let reported: DigestReported | undefined;
+      const send = async (state: FoldState) => {
+        const digest = digestAlert(state, reported);
+        if (digest) {
+          await publishAlert(digest, config, deps);
+          sent++;
+          deps.log({ msg: 'digest published', sessionKey: digest.facts.sessionKey, row: entry.key, count: digest.digest?.count, followUp: Boolean(reported) });
+        }
+        reported = { count: state.pending, eventNames: { ...state.eventNames } };
+      };
+      await send(entry.state);
       let current: typeof entry | undefined = entry;
       for (let attempt = 1; current && attempt <= MAX_STORE_ATTEMPTS; attempt++) {
         if (await store.put(entry.key, markDigestSent(current.state), current.version)) break;
-        // written in between: mark it sent if the row still holds this window and still owes it
+        // written in between: if the row still holds this window and still owes it, report what
+        // was folded since the digest was built, then mark it sent
         const reread = await store.get(entry.key);
         current = reread && reread.state.windowStart === entry.state.windowStart && isDigestDue(reread.state, now) ? reread : undefined;
+        if (current && current.state.pending > (reported?.count ?? 0)) await send(current.state);
       }
     } catch (err) {
       errors.push(err);
-      deps.log({ level: 'error', msg: 'digest failed', row: entry.key, error: err instanceof Error ? err.message : String(err) });
+      deps.log({ level: 'error', msg: 'digest failed', row: entry.key, error: errorText(err) });
     }
   }
   if (errors.length > 0) {
     throw new AggregateError(errors, `digest sweep: ${errors.length} of ${due.length} digests failed`);
   }
-  deps.log({ msg: 'digest sweep done', due: due.length, digestsSent: sent });
-  return { action: 'sweep', due: due.length, digestsSent: sent };
+  deps.log({ msg: 'digest sweep done', due: due.length, digestsSent: sent, complete: listed.complete });
+  return { action: 'sweep', due: due.length, digestsSent: sent, complete: listed.complete };
 }

@@ -7,11 +7,19 @@
  * `invalidate` it when the endpoint rejects the secret (4xx) so the next invocation re-reads it.
  */
 import type { SSMClient } from '@aws-sdk/client-ssm';
+import { withTimeout } from './deadline';
 
 export const SECRET_CACHE_TTL_MS = 5 * 60 * 1000;
+/**
+ * The longest one GetParameter may take (the SDK sets no timeout: a hanging endpoint was still
+ * pending after 65 s, past the alerters' 60 s Lambda timeout). Well below it, so the invocation
+ * fails with a clear error and Lambda retries.
+ */
+export const SECRET_READ_TIMEOUT_MS = 5000;
 
 export interface SecretReader {
-  get(parameterName: string): Promise<string>;
+  /** @param timeoutMs bound of this read @default the reader's readTimeoutMs */
+  get(parameterName: string, timeoutMs?: number): Promise<string>;
   invalidate(parameterName?: string): void;
 }
 
@@ -19,6 +27,8 @@ export interface SecretReaderOptions {
   /** @default SECRET_CACHE_TTL_MS */
   readonly ttlMs?: number;
   readonly now?: () => number;
+  /** @default SECRET_READ_TIMEOUT_MS */
+  readonly readTimeoutMs?: number;
 }
 
 /**
@@ -28,23 +38,27 @@ export interface SecretReaderOptions {
 export function createSecretReader(client: SSMClient | (() => Promise<SSMClient>), options: SecretReaderOptions = {}): SecretReader {
   const ttlMs = options.ttlMs ?? SECRET_CACHE_TTL_MS;
   const now = options.now ?? Date.now;
+  const readTimeoutMs = options.readTimeoutMs ?? SECRET_READ_TIMEOUT_MS;
   const cache = new Map<string, { value: Promise<string>; at: number }>();
 
-  async function load(name: string): Promise<string> {
-    const { GetParameterCommand } = await import('@aws-sdk/client-ssm');
-    const ssm = typeof client === 'function' ? await client() : client;
-    const out = await ssm.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
-    const value = out.Parameter?.Value?.trim();
-    if (!value) throw new Error(`SSM parameter ${name} has no value`);
-    return value;
+  function load(name: string, timeoutMs: number): Promise<string> {
+    // the module load, the client and the call, all inside one bound
+    return withTimeout(timeoutMs, `SSM GetParameter ${name}`, async (abortSignal) => {
+      const { GetParameterCommand } = await import('@aws-sdk/client-ssm');
+      const ssm = typeof client === 'function' ? await client() : client;
+      const out = await ssm.send(new GetParameterCommand({ Name: name, WithDecryption: true }), { abortSignal });
+      const value = out.Parameter?.Value?.trim();
+      if (!value) throw new Error(`SSM parameter ${name} has no value`);
+      return value;
+    });
   }
 
   return {
-    get(name: string): Promise<string> {
+    get(name: string, timeoutMs?: number): Promise<string> {
       if (!name) return Promise.reject(new Error('no SSM parameter name configured'));
       const hit = cache.get(name);
       if (hit && now() - hit.at < ttlMs) return hit.value;
-      const value = load(name);
+      const value = load(name, Math.min(readTimeoutMs, timeoutMs ?? readTimeoutMs));
       cache.set(name, { value, at: now() });
       // a failed read is not cached
       value.catch(() => {

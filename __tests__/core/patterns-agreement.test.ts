@@ -3,13 +3,14 @@
  * rule forwards and a hub rule delivers is exactly what `classify` calls matched, and the hub
  * rule that fires decides the alert type.
  */
+import { sharedFixturesDir } from '../helpers/shared-fixtures';
 import * as fs from 'fs';
 import * as path from 'path';
 import { classify } from '../../core/classify';
 import { matchesPattern } from '../../core/matcher';
 import { rulePatterns } from '../../core/patterns';
 
-const SHARED = path.resolve(__dirname, '../..', '../shared/fixtures/events');
+const SHARED = sharedFixturesDir();
 const OWN = path.resolve(__dirname, '../fixtures/events');
 const haveShared = fs.existsSync(path.join(SHARED, 'INDEX.tsv'));
 if (!haveShared) console.log(`shared fixtures not found at ${SHARED}: skipping the shared-fixture cases`);
@@ -111,5 +112,29 @@ describe('rulePatterns', () => {
       (a.hubLogin as Record<string, unknown>)['detail-type'] = ['tampered'];
     }).toThrow(TypeError);
     expect(build('other-prefix')).not.toBe(a);
+  });
+});
+
+describe('forged root events (custom source, as any principal with events:PutEvents could send)', () => {
+  const roots = cases.filter((c) => c.expected === 'login' || c.expected === 'activity');
+  it('the corpus has root events to forge', () => {
+    expect(roots.length).toBeGreaterThanOrEqual(haveShared ? 10 : 3);
+  });
+  it.each(roots.map((c) => [c.name, c] as const))('%s: a custom-source copy matches no root rule and is not classified as root', (_name, c) => {
+    for (const source of ['my.forged.app', 'rootwatch.heartbeat', 'aws', 'AWS.signin', 'awss.signin', ' aws.signin']) {
+      const forged = { ...(c.event as Record<string, unknown>), source };
+      expect(matchesPattern(deployed.spokeRoot, forged)).toBe(false);
+      expect(matchesPattern(deployed.hubLogin, forged)).toBe(false);
+      expect(matchesPattern(deployed.hubActivity, forged)).toBe(false);
+      const k = classify(forged);
+      expect(k.matched && k.kind === 'root').toBe(false);
+    }
+    // the genuine event still matches
+    expect(matchesPattern(deployed.spokeRoot, c.event)).toBe(true);
+  });
+  it('every root rule requires an aws.* source, the heartbeat keeps its own source and the CIS alarm aws.cloudwatch', () => {
+    for (const k of ['spokeRoot', 'hubLogin', 'hubActivity'] as const) expect(deployed[k].source).toEqual([{ prefix: 'aws.' }]);
+    expect(matchesPattern(deployed.hubPipeline, cases.find((c) => c.expected === 'heartbeat')!.event)).toBe(true);
+    expect(matchesPattern(deployed.hubPipeline, cases.find((c) => c.expected === 'cis-alarm')!.event)).toBe(true);
   });
 });

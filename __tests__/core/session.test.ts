@@ -1,8 +1,9 @@
+import { sharedFixturesDir } from '../helpers/shared-fixtures';
 import * as fs from 'fs';
 import * as path from 'path';
 import { fnv1a64, sessionKey, SESSION_KEY_MAX } from '../../core/session';
 
-const SHARED = path.resolve(__dirname, '../..', '../shared/fixtures/events');
+const SHARED = sharedFixturesDir();
 const OWN = path.resolve(__dirname, '../fixtures/events');
 const haveShared = fs.existsSync(path.join(SHARED, 'INDEX.tsv'));
 if (!haveShared) console.log(`shared fixtures not found at ${SHARED}: skipping the shared-fixture cases`);

@@ -201,7 +201,7 @@ describe('delivery outcomes against loopback endpoints', () => {
       return answer;
     });
     process.env[ENV.ENDPOINT_URL] = server.url;
-    process.env[ENV.HTTP_TIMEOUT_MS] = '250';
+    process.env[ENV.HTTP_TIMEOUT_MS] = '1500'; // generous: 24 requests at once on a loaded machine
     ssm.on(GetParameterCommand).resolves({ Parameter: { Value: ROUTING_KEY } });
     const handler = createAlerterHandler(PAGERDUTY_CHANNEL, { http: noSleep, log: capture });
 

@@ -190,7 +190,7 @@ describe('MemoryFoldStore', () => {
     expect(await store.put('k', d.next, 1, archive)).toBe(true);
     expect(archive.key).not.toBe('k');
     // the archived window owes its digest; the new one does not yet
-    const due = await store.listDue(T0 + WINDOW * 1000 + 2);
+    const due = (await store.listDue(T0 + WINDOW * 1000 + 2)).rows;
     expect(due.map((e) => e.key)).toEqual([archive.key]);
     // a stale writer loses and writes nothing
     expect(await store.put('k', d.next, 1, { key: 'other', state: d.overdue! })).toBe(false);
@@ -207,7 +207,7 @@ describe('MemoryFoldStore', () => {
     expect(await store.put('k', { ...s, pending: 5 }, 2)).toBe(false);
     expect(await store.put('k', { ...s, pending: 5 }, 1)).toBe(true);
     expect((await store.get('k'))?.state.pending).toBe(5);
-    expect(await store.listDue(T0 + WINDOW * 1000)).toHaveLength(1);
-    expect(await store.listDue(T0)).toHaveLength(0);
+    expect((await store.listDue(T0 + WINDOW * 1000)).rows).toHaveLength(1);
+    expect((await store.listDue(T0)).rows).toHaveLength(0);
   });
 });

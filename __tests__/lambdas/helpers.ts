@@ -4,11 +4,12 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { toAlert } from '../../core/alert';
+import { sharedFixturesDir } from '../helpers/shared-fixtures';
 import { classify } from '../../core/classify';
 import type { EventBridgeEvent, RootwatchAlert } from '../../core/types';
 
 /** The shared real CloudTrail fixtures (read in place, never copied). */
-export const SHARED_FIXTURES_DIR = path.resolve(__dirname, '../../../shared/fixtures/events');
+export const SHARED_FIXTURES_DIR = sharedFixturesDir();
 export const OWN_FIXTURES_DIR = path.resolve(__dirname, 'fixtures');
 
 export interface SharedFixture {
@@ -80,6 +81,19 @@ export function rootCall(changes: {
     ui.accountId = changes.account;
     ui.arn = `arn:aws:iam::${changes.account}:root`;
   }
+  return e;
+}
+
+let seq = 0;
+/**
+ * A root call of the one console session of the synthesized fixture, with a fresh event id (and
+ * envelope id): successive calls are distinct events of one session (per account).
+ */
+export function sessionEvent(eventName = 'PutBucketPolicy', options: { eventSource?: string; account?: string } = {}): EventBridgeEvent {
+  seq++;
+  const id = `00000000-0000-4000-8000-${String(seq).padStart(12, '0')}`;
+  const e = rootCall({ eventName, eventSource: options.eventSource, eventID: id, account: options.account });
+  e.id = `env-${id}`;
   return e;
 }
 

@@ -9,7 +9,7 @@ import { MemoryFoldStore } from '../../lambdas/fold';
 import { handler } from '../../lambdas/handlers/notifier';
 import { NotifierConfig, NotifierDeps, PublishRequest, handleNotifierInput } from '../../lambdas/notifier';
 import { FakeTable } from './fake-dynamo';
-import { ownFixture, rootCall, sharedFixtures } from './helpers';
+import { ownFixture, rootCall, sessionEvent as helperSessionEvent, sharedFixtures } from './helpers';
 
 const sns = mockClient(SNSClient);
 const cw = mockClient(CloudWatchClient);
@@ -58,15 +58,7 @@ afterEach(() => jest.restoreAllMocks());
 const published = () => sns.commandCalls(PublishCommand).map((c) => c.args[0].input as PublishRequest);
 const lambdaAlert = (req: PublishRequest) => JSON.parse(JSON.parse(req.Message).lambda) as RootwatchAlert;
 
-let seq = 0;
-/** A root call of the one console session of the synthesized fixture, with a fresh event id. */
-function sessionEvent(eventName = 'PutBucketPolicy', eventSource?: string): EventBridgeEvent {
-  seq++;
-  const id = `00000000-0000-4000-8000-${String(seq).padStart(12, '0')}`;
-  const e = rootCall({ eventName, eventSource, eventID: id });
-  e.id = `env-${id}`;
-  return e;
-}
+const sessionEvent = (eventName?: string, eventSource?: string) => helperSessionEvent(eventName, { eventSource });
 
 describe('notifier handler: one event', () => {
   it('publishes a root sign-in to the login topic as a MessageStructure json message', async () => {

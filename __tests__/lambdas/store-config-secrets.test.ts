@@ -79,7 +79,8 @@ describe('DynamoFoldStore', () => {
     table.pageSize = 2;
     const store = new DynamoFoldStore(client, 'tbl');
     for (let i = 0; i < 5; i++) await store.put(`k${i}`, folded, undefined);
-    const due = await store.listDue(T0 + 300_000);
+    const { rows: due, complete } = await store.listDue(T0 + 300_000);
+    expect(complete).toBe(true);
     expect(due.map((d) => d.key).sort()).toEqual(['k0', 'k1', 'k2', 'k3', 'k4']);
     expect(table.calls.scan).toBe(3);
     const scan = ddb.commandCalls(ScanCommand)[0].args[0].input;

@@ -4,7 +4,8 @@
  * failed deliveries) publish to the activity topic, so the Slack and PagerDuty alerters see these
  * next to RootwatchAlert messages.
  */
-import { oneLine } from './text';
+import { boundedJson } from '../../core/json';
+import { oneLine, toWellFormed } from './text';
 
 export type AlarmState = 'ALARM' | 'OK' | 'INSUFFICIENT_DATA';
 
@@ -23,12 +24,33 @@ export interface CloudWatchAlarmMessage {
   Trigger?: { MetricName?: string; Namespace?: string; Dimensions?: Array<{ name?: string; value?: string }> } & Record<string, unknown>;
 }
 
-/** The message when it is a CloudWatch alarm notification, else null. */
+/**
+ * The message when it is a CloudWatch alarm notification, else null. The fields rootwatch reads
+ * are coerced to their types (a hostile message renders, never crashes the alerter).
+ */
 export function asAlarmMessage(value: unknown): CloudWatchAlarmMessage | null {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
   const v = value as Record<string, unknown>;
-  if (typeof v.AlarmName !== 'string' || typeof v.NewStateValue !== 'string') return null;
-  return v as unknown as CloudWatchAlarmMessage;
+  const own = (k: string): unknown => (Object.prototype.hasOwnProperty.call(v, k) ? v[k] : undefined);
+  if (typeof own('AlarmName') !== 'string' || typeof own('NewStateValue') !== 'string') return null;
+  const opt = (k: string): string | undefined => {
+    const x = own(k);
+    return typeof x === 'string' ? x : typeof x === 'number' || typeof x === 'boolean' ? String(x) : undefined;
+  };
+  const trigger = own('Trigger');
+  const bounded = boundedJson(trigger, 8, 2000).value;
+  return {
+    AlarmName: own('AlarmName') as string,
+    NewStateValue: own('NewStateValue') as string,
+    AlarmDescription: opt('AlarmDescription') ?? null,
+    AWSAccountId: opt('AWSAccountId'),
+    NewStateReason: opt('NewStateReason'),
+    OldStateValue: opt('OldStateValue'),
+    StateChangeTime: opt('StateChangeTime'),
+    Region: opt('Region'),
+    AlarmArn: opt('AlarmArn'),
+    Trigger: typeof bounded === 'object' && bounded !== null && !Array.isArray(bounded) ? (bounded as CloudWatchAlarmMessage['Trigger']) : undefined,
+  };
 }
 
 /** The region code from an alarm ARN (`arn:aws:cloudwatch:<region>:<account>:alarm:<name>`). */
@@ -43,7 +65,7 @@ export function alarmConsoleUrl(alarm: CloudWatchAlarmMessage): string | null {
   if (!region || !/^[a-z0-9-]+$/.test(region)) return null;
   return (
     `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}` +
-    `#alarmsV2:alarm/${encodeURIComponent(alarm.AlarmName)}`
+    `#alarmsV2:alarm/${encodeURIComponent(toWellFormed(alarm.AlarmName))}`
   );
 }
 

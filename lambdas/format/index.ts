@@ -4,20 +4,24 @@
  * pipeline-health alarms); `parseNotification` tells them apart and the `render*Notification`
  * entry points accept either.
  */
-import { RootwatchAlert } from '../../core/types';
+import { boundedJson } from '../../core/json';
+import { RootwatchAlert, SEVERITIES, Severity } from '../../core/types';
 import { type CloudWatchAlarmMessage, asAlarmMessage } from './alarm';
 import { renderAlarmPagerDuty, renderPagerDuty, type PagerDutyEvent } from './pagerduty';
-import { renderAlarmSlack, renderSlack } from './slack';
+import { type SlackBody, fitSlackBody, renderAlarmSlack, renderSlack } from './slack';
 
 export { renderEmail, emailSubject, EMAIL_SUBJECT_MAX } from './email';
 export type { EmailOptions } from './email';
-export { renderSlack, renderAlarmSlack, slackEscape, SLACK_EMOJI } from './slack';
+export { renderSlack, renderAlarmSlack, slackEscape, SLACK_EMOJI, SLACK_LIMITS, slackProblems, fitSlackBody } from './slack';
+export type { SlackBody } from './slack';
 export {
   renderPagerDuty,
   renderAlarmPagerDuty,
   PAGERDUTY_SEVERITY,
   PAGERDUTY_SUMMARY_MAX,
   PAGERDUTY_DEDUP_KEY_MAX,
+  pagerDutyProblems,
+  fitPagerDutyEvent,
 } from './pagerduty';
 export type { PagerDutyEvent, PagerDutySeverity } from './pagerduty';
 export { asAlarmMessage, alarmConsoleUrl } from './alarm';
@@ -28,14 +32,87 @@ export type Notification =
   | { kind: 'alert'; alert: RootwatchAlert }
   | { kind: 'alarm'; alarm: CloudWatchAlarmMessage };
 
-/** Structural check of a RootwatchAlert (enough for the renderers not to crash). */
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const own = (o: Record<string, unknown>, k: string): unknown => (Object.prototype.hasOwnProperty.call(o, k) ? o[k] : undefined);
+/** A string field: strings as they are, numbers and booleans as text, anything else `fallback`. */
+function str(v: unknown, fallback: string): string;
+function str(v: unknown, fallback: null): string | null;
+function str(v: unknown, fallback: string | null): string | null {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return fallback;
+}
+const bool = (v: unknown): boolean | null => (v === true ? true : v === false ? false : null);
+const count = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? Math.floor(v) : 0);
+
+/**
+ * A RootwatchAlert as the renderers need it, from any JSON that claims to be one (schema tag,
+ * severity, alertType and facts.account present), or null. Every field is coerced to its type
+ * (strings stay strings, objects never reach a string operation, unknown severities become
+ * `high`), and the raw event is bounded: a malformed or hostile alert renders, it never crashes
+ * the alerter.
+ */
 export function asRootwatchAlert(value: unknown): RootwatchAlert | null {
-  if (typeof value !== 'object' || value === null) return null;
-  const v = value as Partial<RootwatchAlert>;
-  if (v.schema !== 'rootwatch.alert/v1') return null;
-  if (typeof v.severity !== 'string' || typeof v.alertType !== 'string') return null;
-  if (typeof v.facts !== 'object' || v.facts === null || typeof v.facts.account !== 'string') return null;
-  return v as RootwatchAlert;
+  if (!isObject(value)) return null;
+  if (own(value, 'schema') !== 'rootwatch.alert/v1') return null;
+  const severity = own(value, 'severity');
+  const alertType = own(value, 'alertType');
+  const facts = own(value, 'facts');
+  if (typeof severity !== 'string' || typeof alertType !== 'string') return null;
+  if (!isObject(facts) || typeof own(facts, 'account') !== 'string') return null;
+  const f = (k: string) => str(own(facts, k), null);
+  const outcome = own(facts, 'outcome');
+  const alert: RootwatchAlert = {
+    // fields this check does not know (added by newer notifiers) pass through unchanged
+    ...(value as object),
+    schema: 'rootwatch.alert/v1',
+    alertType: alertType === 'login' ? 'login' : 'activity',
+    severity: (SEVERITIES as readonly string[]).includes(severity) ? (severity as Severity) : 'high',
+    assumedRoot: own(value, 'assumedRoot') === true,
+    cisPath: own(value, 'cisPath') === true,
+    summary: str(own(value, 'summary'), ''),
+    reason: str(own(value, 'reason'), ''),
+    facts: {
+      ...facts,
+      account: own(facts, 'account') as string,
+      region: f('region') ?? 'unknown',
+      eventName: f('eventName') ?? 'unknown',
+      eventSource: f('eventSource') ?? 'unknown',
+      eventTime: f('eventTime') ?? '',
+      eventId: f('eventId'),
+      principalArn: f('principalArn'),
+      sourceIp: f('sourceIp'),
+      userAgent: f('userAgent'),
+      mfaUsed: bool(own(facts, 'mfaUsed')),
+      outcome: outcome === 'success' || outcome === 'failure' ? outcome : null,
+      errorCode: f('errorCode'),
+      readOnly: bool(own(facts, 'readOnly')),
+      sessionKey: f('sessionKey') ?? '',
+      consoleUrl: f('consoleUrl') ?? '',
+    },
+    event: boundedJson(own(value, 'event') ?? null).value as RootwatchAlert['event'],
+  };
+  const accountName = own(value, 'accountName');
+  if (typeof accountName === 'string') alert.accountName = accountName;
+  else delete alert.accountName;
+  const digest = own(value, 'digest');
+  if (isObject(digest)) {
+    const names = own(digest, 'eventNames');
+    const eventNames: Record<string, number> = {};
+    if (isObject(names)) {
+      for (const k of Object.keys(names).slice(0, 1000)) {
+        const n = count(names[k]);
+        if (n > 0) Object.defineProperty(eventNames, k, { value: n, enumerable: true, writable: true, configurable: true });
+      }
+    }
+    alert.digest = {
+      count: count(own(digest, 'count')),
+      firstEventTime: str(own(digest, 'firstEventTime'), ''),
+      lastEventTime: str(own(digest, 'lastEventTime'), ''),
+      eventNames,
+    };
+  } else delete alert.digest;
+  return alert;
 }
 
 /** Parse an SNS message body; throws when it is neither a RootwatchAlert nor a CloudWatch alarm. */
@@ -53,8 +130,9 @@ export function parseNotification(message: string): Notification {
   throw new Error('SNS message is neither a rootwatch alert nor a CloudWatch alarm notification');
 }
 
-export function renderSlackNotification(n: Notification): { text: string; blocks: object[] } {
-  return n.kind === 'alert' ? renderSlack(n.alert) : renderAlarmSlack(n.alarm);
+/** The webhook body, checked against Block Kit's limits (plain text when the blocks would be refused). */
+export function renderSlackNotification(n: Notification): SlackBody | { text: string } {
+  return fitSlackBody(n.kind === 'alert' ? renderSlack(n.alert) : renderAlarmSlack(n.alarm));
 }
 
 export function renderPagerDutyNotification(n: Notification, routingKey: string): PagerDutyEvent {

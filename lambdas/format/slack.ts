@@ -7,7 +7,7 @@
  */
 import { RootwatchAlert, Severity } from '../../core/types';
 import { CloudWatchAlarmMessage, alarmConsoleUrl, alarmTitle } from './alarm';
-import { SEVERITY_LABEL, accountLabel, digestLine, field, oneLine, truncate, yesNo } from './text';
+import { SEVERITY_LABEL, accountLabel, digestLine, field, oneLine, truncate, wellFormed, yesNo } from './text';
 
 export const SLACK_EMOJI: Record<Severity, string> = {
   critical: ':rotating_light:',
@@ -16,13 +16,32 @@ export const SLACK_EMOJI: Record<Severity, string> = {
   low: ':large_blue_circle:',
 };
 
-// Block Kit limits
-const HEADER_MAX = 150;
-const SECTION_MAX = 3000;
-const FIELD_MAX = 2000;
-const MAX_FIELDS = 10;
-const BUTTON_URL_MAX = 3000;
-const TEXT_MAX = 3000;
+// Block Kit limits (https://docs.slack.dev/reference/block-kit/blocks/header-block, .../section-block,
+// .../context-block, .../actions-block, https://docs.slack.dev/reference/block-kit/block-elements/button-element,
+// https://docs.slack.dev/reference/block-kit/composition-objects/text-object): header plain_text at
+// most 150 characters; section text at most 3000, at most 10 fields of at most 2000 each; context at
+// most 10 elements; actions at most 25 elements; button text at most 75, url at most 3000; a
+// message at most 50 blocks; text objects at least 1 character.
+export const SLACK_LIMITS = {
+  blocks: 50,
+  header: 150,
+  sectionText: 3000,
+  fields: 10,
+  field: 2000,
+  contextElements: 10,
+  contextText: 3000,
+  actionsElements: 25,
+  buttonText: 75,
+  buttonUrl: 3000,
+  /** our own bound on the fallback `text` (Slack truncates messages far longer) */
+  text: 3000,
+} as const;
+const HEADER_MAX = SLACK_LIMITS.header;
+const SECTION_MAX = SLACK_LIMITS.sectionText;
+const FIELD_MAX = SLACK_LIMITS.field;
+const MAX_FIELDS = SLACK_LIMITS.fields;
+const BUTTON_URL_MAX = SLACK_LIMITS.buttonUrl;
+const TEXT_MAX = SLACK_LIMITS.text;
 
 /** Escape the three characters Slack's mrkdwn gives meaning to. */
 export function slackEscape(value: string): string {
@@ -107,4 +126,70 @@ export function renderAlarmSlack(alarm: CloudWatchAlarmMessage): { text: string;
   const button = linkButton('Open alarm', alarmConsoleUrl(alarm));
   if (button) blocks.push(button);
   return { text: truncate(`${emoji} ${slackEscape(title)}`, TEXT_MAX), blocks };
+}
+
+export interface SlackBody {
+  text: string;
+  blocks: object[];
+}
+
+/** Where a webhook body breaks the documented Block Kit limits (empty when it is valid). */
+export function slackProblems(body: unknown): string[] {
+  const problems: string[] = [];
+  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const textObject = (t: unknown, where: string, max: number, types: string[]) => {
+    if (!isObj(t)) return void problems.push(`${where}: must be a text object`);
+    if (!types.includes(String(t.type))) problems.push(`${where}.type: must be ${types.join(' or ')}`);
+    if (typeof t.text !== 'string' || t.text.length < 1) return void problems.push(`${where}.text: must be a non-empty string`);
+    if (t.text.length > max) problems.push(`${where}.text: longer than ${max} characters`);
+    if (!wellFormed(t.text)) problems.push(`${where}.text: lone surrogate`);
+  };
+  if (!isObj(body)) return ['body: must be an object'];
+  if (typeof body.text !== 'string' || body.text.length < 1 || body.text.length > SLACK_LIMITS.text) problems.push('text: must be 1-3000 characters');
+  if (body.blocks === undefined) return problems; // a text-only message
+  if (!Array.isArray(body.blocks)) return [...problems, 'blocks: must be an array'];
+  if (body.blocks.length > SLACK_LIMITS.blocks) problems.push(`blocks: more than ${SLACK_LIMITS.blocks}`);
+  body.blocks.forEach((b, i) => {
+    const at = `blocks[${i}]`;
+    if (!isObj(b)) return void problems.push(`${at}: must be an object`);
+    switch (b.type) {
+      case 'header':
+        textObject(b.text, `${at}.text`, SLACK_LIMITS.header, ['plain_text']);
+        break;
+      case 'section':
+        if (b.text === undefined && b.fields === undefined) problems.push(`${at}: needs text or fields`);
+        if (b.text !== undefined) textObject(b.text, `${at}.text`, SLACK_LIMITS.sectionText, ['plain_text', 'mrkdwn']);
+        if (b.fields !== undefined) {
+          if (!Array.isArray(b.fields) || b.fields.length < 1 || b.fields.length > SLACK_LIMITS.fields) problems.push(`${at}.fields: must hold 1-10 items`);
+          else b.fields.forEach((f, j) => textObject(f, `${at}.fields[${j}]`, SLACK_LIMITS.field, ['plain_text', 'mrkdwn']));
+        }
+        break;
+      case 'context':
+        if (!Array.isArray(b.elements) || b.elements.length < 1 || b.elements.length > SLACK_LIMITS.contextElements) problems.push(`${at}.elements: must hold 1-10 items`);
+        else b.elements.forEach((e, j) => textObject(e, `${at}.elements[${j}]`, SLACK_LIMITS.contextText, ['plain_text', 'mrkdwn']));
+        break;
+      case 'actions':
+        if (!Array.isArray(b.elements) || b.elements.length < 1 || b.elements.length > SLACK_LIMITS.actionsElements) problems.push(`${at}.elements: must hold 1-25 items`);
+        else
+          b.elements.forEach((e, j) => {
+            if (!isObj(e) || e.type !== 'button') return void problems.push(`${at}.elements[${j}]: must be a button`);
+            textObject(e.text, `${at}.elements[${j}].text`, SLACK_LIMITS.buttonText, ['plain_text']);
+            if (e.url !== undefined && (typeof e.url !== 'string' || e.url.length < 1 || e.url.length > SLACK_LIMITS.buttonUrl)) problems.push(`${at}.elements[${j}].url: must be 1-3000 characters`);
+          });
+        break;
+      default:
+        problems.push(`${at}.type: rootwatch sends header, section, context and actions blocks only`);
+    }
+  });
+  return problems;
+}
+
+/**
+ * `body` when it is within Block Kit's limits, else the same message as plain text only: a body
+ * Slack refuses (invalid_blocks, a permanent 400) would lose the alert.
+ */
+export function fitSlackBody(body: SlackBody): SlackBody | { text: string } {
+  if (slackProblems(body).length === 0) return body;
+  const text = typeof body.text === 'string' && body.text.trim() ? body.text : 'Rootwatch alert';
+  return { text: truncate(oneLine(text), TEXT_MAX) };
 }

@@ -4,6 +4,7 @@
  * Everything an attacker can influence (user agent, source IP field, account names from config,
  * request parameters in the raw event) passes through one of these before it reaches a channel.
  */
+import { printableLine, toWellFormed } from '../../core/printable';
 import { fnv1a64 } from '../../core/session';
 import { RootwatchAlert, Severity } from '../../core/types';
 
@@ -15,13 +16,14 @@ export const SEVERITY_LABEL: Record<Severity, string> = {
   low: 'LOW',
 };
 
-// C0/C1 control characters, DEL, line/paragraph separators and bidi/zero-width format characters.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]/g;
+export { isWellFormed as wellFormed, toWellFormed } from '../../core/printable';
 
-/** One printable line: control characters become spaces, runs of whitespace collapse, trimmed. */
+/**
+ * One printable, well-formed line (core/printable.ts: controls, bidi and zero-width characters
+ * become spaces; lone surrogates become U+FFFD).
+ */
 export function oneLine(value: string): string {
-  return value.replace(CONTROL, ' ').replace(/\s+/g, ' ').trim();
+  return printableLine(toWellFormed(value));
 }
 
 /** Cut to at most `max` characters (code points kept whole), marking the cut with `...`. */
@@ -65,7 +67,8 @@ export function yesNo(value: boolean | null | undefined): string {
 /** `Prod (111122223333)` or `111122223333`. */
 export function accountLabel(alert: Pick<RootwatchAlert, 'accountName' | 'facts'>): string {
   const name = alert.accountName ? oneLine(alert.accountName) : '';
-  return name ? `${name} (${alert.facts.account})` : alert.facts.account;
+  const account = field(alert.facts.account, 64);
+  return name ? `${name} (${account})` : account;
 }
 
 /** `CreateBucket x5, PutObject x2` sorted by count (desc) then name; at most `limit` names. */
