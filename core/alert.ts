@@ -34,6 +34,7 @@ export function toAlert(
     facts: c.facts,
     event,
   };
+  if (c.rootTask) alert.rootTask = c.rootTask;
   const name = accountName(accountNames, c.facts.account);
   if (name) alert.accountName = name;
   return alert;

@@ -117,7 +117,7 @@ async function publishAlert(alert: RootwatchAlert, config: NotifierConfig, deps:
 export async function handleNotifierInput(input: unknown, config: NotifierConfig, deps: NotifierDeps): Promise<NotifierOutcome> {
   if (isDigestSweep(input)) return sweepDigests(config, deps);
 
-  const classification = classify(input, { namePrefix: config.namePrefix, assumedRoot: config.assumedRoot });
+  const classification = classify(input, { namePrefix: config.namePrefix, assumedRoot: config.assumedRoot, avoidableRootWrites: config.avoidableRootWrites ?? 'unchanged' });
   if (classification.kind === 'heartbeat' && classification.matched) {
     const account = eventAccount(input);
     await deps.putHeartbeat(account);

@@ -13,7 +13,7 @@ import { EventsDeadLetterQueue } from './events-dead-letter-queue';
 import { pipelineAlarm } from './pipeline-alarm';
 import { ruleNames, rulePatterns, RULE_STATE_ALL_MANAGEMENT_EVENTS } from '../core/patterns';
 import { DIGEST_SWEEP_SOURCE, ENV, HEARTBEAT_METRIC, heartbeatNamespace } from '../core/lambda-contract';
-import { AssumedRootPolicy } from '../core/types';
+import { AssumedRootPolicy, AvoidableRootWritesPolicy } from '../core/types';
 import { heartbeatScheduleProblem } from '../core/config';
 
 export interface RootwatchHubProps {
@@ -45,6 +45,8 @@ export interface RootwatchHubProps {
   readonly foldWindowMinutes?: number;
   /** @default 'alert' */
   readonly assumedRoot?: AssumedRootPolicy;
+  /** Raise root writes an IAM principal could have done (core/root-tasks.ts). @default 'unchanged' */
+  readonly avoidableRootWrites?: AvoidableRootWritesPolicy;
   /** Account id -> display name, shown in alerts. @default {} */
   readonly accountNames?: Record<string, string>;
   /** @default 365 */
@@ -113,6 +115,7 @@ export class RootwatchHub extends Construct {
         [ENV.NAME_PREFIX]: p,
         [ENV.ASSUMED_ROOT_POLICY]: props.assumedRoot ?? 'alert',
         [ENV.ACCOUNT_NAMES]: JSON.stringify(sortedObject(props.accountNames ?? {})),
+        ...(props.avoidableRootWrites && props.avoidableRootWrites !== 'unchanged' ? { [ENV.AVOIDABLE_ROOT_WRITES]: props.avoidableRootWrites } : {}),
       },
       statements: [
         { Sid: 'PublishAlerts', Effect: 'Allow', Action: 'sns:Publish', Resource: topicArns },

@@ -47,6 +47,7 @@ export class HubStack extends RootwatchStack {
       ...(config.alerts.pagerduty ? { pagerDutyRoutingKeyParameter: config.alerts.pagerduty.routingKeyParameterName } : {}),
       foldWindowMinutes: config.alerts.foldWindowMinutes,
       assumedRoot: config.detection.assumedRoot,
+      avoidableRootWrites: config.detection.avoidableRootWrites,
       accountNames: config.accountNames,
       logRetentionDays: config.alerts.logRetentionDays,
     });

@@ -108,6 +108,9 @@ describe('readNotifierConfig', () => {
       assumedRoot: 'low',
       accountNames: { '111122223333': 'Prod' },
       stateTable: 'tbl',
+      avoidableRootWrites: 'unchanged',
+      expectedUseTable: null,
+      expectedUseSeverity: 'one-lower',
     });
   });
 

@@ -6,6 +6,7 @@
  */
 import { RootwatchAlert, Severity } from '../../core/types';
 import { CloudWatchAlarmMessage, alarmConsoleUrl, alarmTitle } from './alarm';
+import { triageDetails } from './triage';
 import { accountLabel, boundedKey, digestLine, field, oneLine, truncate } from './text';
 
 export const PAGERDUTY_SUMMARY_MAX = 1024;
@@ -77,6 +78,7 @@ export function renderPagerDuty(alert: RootwatchAlert, routingKey: string): Page
     sessionKey: f.sessionKey,
     consoleUrl: f.consoleUrl,
   };
+  Object.assign(details, triageDetails(alert));
   if (alert.digest) details.digest = alert.digest;
   details.event = eventJsonLength <= PAGERDUTY_EVENT_MAX ? alert.event : `(raw event left out: ${eventJsonLength} characters)`;
 
