@@ -17,6 +17,7 @@ import { LambdaCodeSet } from '../stacks/lambda-code';
 import { UsageError } from './errors';
 import { withoutTokenStackTraces } from './token-stack-traces';
 import type { SynthJob } from './synth-worker';
+import { writeRunbook } from './runbook';
 
 const WORKER_JS = path.join(REPO_ROOT, 'dist', 'cli', 'synth-worker.js');
 /** cdktf writes manifest.json with this (keys sorted, two spaces); merged manifests must match byte for byte. */
@@ -81,6 +82,7 @@ export async function synthesize(config: RootwatchConfig, outDir: string, option
       if (fs.existsSync(path.join(from, 'assets'))) fs.renameSync(path.join(from, 'assets'), path.join(to, 'assets'));
     }
     fs.rmSync(moduleStage, { recursive: true, force: true });
+    writeRunbook(stage, config); // issue 14: terraform-out/RUNBOOK.md (cli/runbook.ts)
 
     swapIn(stage, out);
   } catch (err) {

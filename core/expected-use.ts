@@ -106,3 +106,8 @@ export function parseDuration(text: string): number | null {
 export function declarerLabel(w: Pick<ExpectedUseWindow, 'declaredBy' | 'declaredByArn'>): string {
   return w.declaredByArn && w.declaredByArn.trim() !== '' ? w.declaredByArn : w.declaredBy;
 }
+
+/** The only role allowed to declare windows (hub account; see modules/expected-use-table.ts). */
+export function expectedUseDeclarerRoleName(namePrefix: string): string {
+  return `${namePrefix}-expected-use-declarer`;
+}
