@@ -11,6 +11,7 @@ import { hubBusName, HubEventBus } from './hub-event-bus';
 import { ArnScope, arnOf } from './iam';
 import { EventsDeadLetterQueue } from './events-dead-letter-queue';
 import { pipelineAlarm } from './pipeline-alarm';
+import { PipelineDashboard } from './pipeline-dashboard';
 import { ruleNames, rulePatterns, RULE_STATE_ALL_MANAGEMENT_EVENTS } from '../core/patterns';
 import { DIGEST_SWEEP_SOURCE, ENV, HEARTBEAT_METRIC, heartbeatNamespace } from '../core/lambda-contract';
 import { AssumedRootPolicy, AvoidableRootWritesPolicy } from '../core/types';
@@ -264,6 +265,19 @@ export class RootwatchHub extends Construct {
         ...(props.logRetentionDays === undefined ? {} : { logRetentionDays: props.logRetentionDays }),
       });
     }
+
+    // Issue 14: pipeline dashboard and saved Logs Insights queries (modules/pipeline-dashboard.ts).
+    const functions = [`${p}-notifier`, ...http.filter((h) => h.parameter !== undefined).map((h) => `${p}-${h.channel}`)];
+    new PipelineDashboard(this, 'dashboard', {
+      namePrefix: p,
+      region: props.region,
+      notifierLogGroupName: `/aws/lambda/${p}-notifier`,
+      functionNames: functions,
+      queueNames: [`${p}-hub-rules-dlq`, ...functions.map((f) => `${f}-failures`)],
+      busName: hubBusName(p),
+      ruleNames: ruleDefs.map((def) => def.name),
+      ...(heartbeatPeriod !== undefined ? { heartbeatNamespace: heartbeatNamespace(p), heartbeatMetricName: HEARTBEAT_METRIC.name, heartbeatDimension: HEARTBEAT_METRIC.dimension } : {}),
+    });
 
     this.busArn = bus.busArn;
     this.busName = bus.busName;

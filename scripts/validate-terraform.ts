@@ -25,6 +25,7 @@ import { hubBusName } from '../core/patterns';
 import { spokeStackName } from '../stacks/app';
 import { RootwatchConfig } from '../core/config';
 import { checkDenyRootScp, checkTrail, checkTrailBucketTls } from './plan-checks-guardrails';
+import { checkDashboardReferences } from './plan-checks-dashboard';
 
 interface Target { name: string; prepare: (work: string) => string }
 
@@ -108,6 +109,8 @@ async function main(): Promise<void> {
           ...checkBusPolicy(plan, expectedBus),
           ...checkEncryption(plan),
           ...checkLambdaLogGroups(plan),
+          ...checkDashboardReferences(plan),
+          ...(t.name === 'stacks/hub' && !has('aws_cloudwatch_dashboard') ? ['stacks/hub: no pipeline dashboard planned'] : []),
           ...checkRootRuleState(plan),
           ...checkTargetsResilient(plan),
           ...checkForwardingToHub(plan, { region: config.hub.region, busName: hubBusName(config.namePrefix) }),
