@@ -8,6 +8,7 @@
  * eventually (typically within days), so an expired item may still be read
  * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/howitworks-ttl.html).
  */
+import { isObj } from './json';
 import type { Severity } from './types';
 
 /** One declared window as stored in the hub table (attribute names are the item's). */
@@ -110,4 +111,31 @@ export function declarerLabel(w: Pick<ExpectedUseWindow, 'declaredBy' | 'declare
 /** The only role allowed to declare windows (hub account; see modules/expected-use-table.ts). */
 export function expectedUseDeclarerRoleName(namePrefix: string): string {
   return `${namePrefix}-expected-use-declarer`;
+}
+
+/** The window in a stream image (DynamoDB JSON), or null when it is not one. */
+export function windowFromImage(image: Record<string, unknown> | undefined): ExpectedUseWindow | null {
+  if (!isObj(image)) return null;
+  const s = (k: string): string | undefined => {
+    const v = image[k];
+    return isObj(v) && typeof v.S === 'string' ? v.S : undefined;
+  };
+  const n = (k: string): number | undefined => {
+    const v = image[k];
+    const x = isObj(v) && typeof v.N === 'string' ? Number(v.N) : NaN;
+    return Number.isFinite(x) ? x : undefined;
+  };
+  const declaredBy = s('declaredBy');
+  const windowId = s('windowId');
+  const account = s('account');
+  const reason = s('reason');
+  const startsAt = n('startsAt');
+  const endsAt = n('endsAt');
+  if (!declaredBy || !windowId || !account || reason === undefined || startsAt === undefined || endsAt === undefined) return null;
+  const w: ExpectedUseWindow = { declaredBy, windowId, account, reason, startsAt, endsAt };
+  const arn = s('declaredByArn');
+  if (arn) w.declaredByArn = arn;
+  const cancelledAt = n('cancelledAt');
+  if (cancelledAt !== undefined) w.cancelledAt = cancelledAt;
+  return w;
 }

@@ -12,6 +12,8 @@ import { ArnScope, arnOf } from './iam';
 import { EventsDeadLetterQueue } from './events-dead-letter-queue';
 import { pipelineAlarm } from './pipeline-alarm';
 import { PipelineDashboard } from './pipeline-dashboard';
+import { ExpectedUseTable, expectedUseNotifierStatements } from './expected-use-table';
+import { ExpectedUseSeverityPolicy, expectedUseTableName } from '../core/expected-use';
 import { ruleNames, rulePatterns, RULE_STATE_ALL_MANAGEMENT_EVENTS } from '../core/patterns';
 import { DIGEST_SWEEP_SOURCE, ENV, HEARTBEAT_METRIC, heartbeatNamespace } from '../core/lambda-contract';
 import { AssumedRootPolicy, AvoidableRootWritesPolicy } from '../core/types';
@@ -48,6 +50,8 @@ export interface RootwatchHubProps {
   readonly assumedRoot?: AssumedRootPolicy;
   /** Raise root writes an IAM principal could have done (core/root-tasks.ts). @default 'unchanged' */
   readonly avoidableRootWrites?: AvoidableRootWritesPolicy;
+  /** Declared expected-use windows (modules/expected-use-table.ts); undefined: none. */
+  readonly expectedUse?: { readonly severity: ExpectedUseSeverityPolicy };
   /** Account id -> display name, shown in alerts. @default {} */
   readonly accountNames?: Record<string, string>;
   /** @default 365 */
@@ -117,6 +121,7 @@ export class RootwatchHub extends Construct {
         [ENV.ASSUMED_ROOT_POLICY]: props.assumedRoot ?? 'alert',
         [ENV.ACCOUNT_NAMES]: JSON.stringify(sortedObject(props.accountNames ?? {})),
         ...(props.avoidableRootWrites && props.avoidableRootWrites !== 'unchanged' ? { [ENV.AVOIDABLE_ROOT_WRITES]: props.avoidableRootWrites } : {}),
+        ...(props.expectedUse ? { [ENV.EXPECTED_USE_TABLE]: expectedUseTableName(p), [ENV.EXPECTED_USE_SEVERITY]: props.expectedUse.severity } : {}),
       },
       statements: [
         { Sid: 'PublishAlerts', Effect: 'Allow', Action: 'sns:Publish', Resource: topicArns },
@@ -140,8 +145,17 @@ export class RootwatchHub extends Construct {
           Resource: '*',
           Condition: { StringEquals: { 'cloudwatch:namespace': heartbeatNamespace(p) } },
         },
+        ...(props.expectedUse ? expectedUseNotifierStatements(p, at) : []),
       ],
     });
+    if (props.expectedUse) {
+      new ExpectedUseTable(this, 'expected-use', {
+        namePrefix: p,
+        scope: at,
+        notifierFunctionName: notifier.functionName,
+        failureQueueArn: notifier.failureQueueArn,
+      });
+    }
 
     const patterns = rulePatterns(p);
     const names = ruleNames(p);

@@ -48,6 +48,7 @@ export class HubStack extends RootwatchStack {
       foldWindowMinutes: config.alerts.foldWindowMinutes,
       assumedRoot: config.detection.assumedRoot,
       avoidableRootWrites: config.detection.avoidableRootWrites,
+      ...(config.detection.expectedUse.enabled ? { expectedUse: { severity: config.detection.expectedUse.severity } } : {}),
       accountNames: config.accountNames,
       logRetentionDays: config.alerts.logRetentionDays,
     });

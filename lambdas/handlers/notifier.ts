@@ -11,6 +11,7 @@ import { HEARTBEAT_METRIC, heartbeatNamespace } from '../../core/lambda-contract
 import type { FoldStore } from '../fold';
 import { NotifierDeps, NotifierOutcome, handleNotifierInput, readNotifierConfig } from '../notifier';
 import { log } from '../log';
+import type { ExpectedUseLookup } from '../expected-use';
 
 let sns: SNSClient | undefined;
 let cloudwatch: CloudWatchClient | undefined;
@@ -67,5 +68,24 @@ function deps(stateTable: string | null, namePrefix: string): NotifierDeps {
 
 export async function handler(event: unknown): Promise<NotifierOutcome> {
   const config = readNotifierConfig(process.env, (message) => log({ level: 'warn', msg: message }));
-  return handleNotifierInput(event, config, deps(config.stateTable, config.namePrefix));
+  return handleNotifierInput(event, config, { ...deps(config.stateTable, config.namePrefix), ...expectedUseDeps(config.expectedUseTable) });
+}
+
+// Issue 14: declared expected-use windows (lambdas/expected-use.ts); the DynamoDB client loads on first lookup.
+const lookups = new Map<string, ExpectedUseLookup>();
+function expectedUseDeps(table: string | null | undefined): Pick<NotifierDeps, 'expectedUse' | 'region'> {
+  const region = process.env.AWS_REGION;
+  if (!table) return region ? { region } : {};
+  let lookup = lookups.get(table);
+  if (!lookup) {
+    let real: Promise<ExpectedUseLookup> | undefined;
+    lookup = {
+      windowsFor: async (account, now) =>
+        (await (real ??= Promise.all([import('@aws-sdk/client-dynamodb'), import('../expected-use-store')]).then(
+          ([ddb, { DynamoExpectedUseLookup }]) => new DynamoExpectedUseLookup(new ddb.DynamoDBClient({}), table),
+        ))).windowsFor(account, now),
+    };
+    lookups.set(table, lookup);
+  }
+  return { expectedUse: lookup, ...(region ? { region } : {}) };
 }
