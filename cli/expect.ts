@@ -198,5 +198,5 @@ function defaultRandomId(): string {
 
 /** For error messages: which role the caller should use. */
 export function declarerHint(config: RootwatchConfig): string {
-  return `use a profile that assumes ${expectedUseDeclarerRoleName(config.namePrefix)} in ${config.hub.accountId}`;
+  return `use a profile that assumes the role ${expectedUseDeclarerRoleName(config.namePrefix)}… in ${config.hub.accountId} (hub output expected_use_declarer_role_arn)`;
 }

@@ -141,10 +141,10 @@ export function renderRunbook(config: RootwatchConfig): string {
   const eu = config.detection.expectedUse;
   if (eu.enabled) {
     push(
-      `Before a root sign-in, whoever uses root (or the change manager) declares a window. Only the role ${code(expectedUseDeclarerRoleName(p))} in the hub account may write the table ${code(expectedUseTableName(p))}; the item is bound to the caller's \`aws:userid\`, and the declaration is announced on the activity topic by the hub itself.`,
+      `Before a root sign-in, whoever uses root (or the change manager) declares a window. Only the role ${code(`${expectedUseDeclarerRoleName(p)}…`)} in the hub account (hub output \`expected_use_declarer_role_arn\`) may write the table ${code(expectedUseTableName(p))}; the item is bound to the caller's \`aws:userid\`, and the declaration is announced on the activity topic by the hub itself.`,
       '',
       '```sh',
-      `rootwatch expect --account ${example} --for 2h --reason "close account, CHG-123" --profile <profile using ${expectedUseDeclarerRoleName(p)}>`,
+      `rootwatch expect --account ${example} --for 2h --reason "close account, CHG-123" --profile <profile assuming expected_use_declarer_role_arn>`,
       'rootwatch expect --list --profile <profile>',
       'rootwatch expect --cancel <window id> --profile <profile>',
       '```',

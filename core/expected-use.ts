@@ -108,9 +108,13 @@ export function declarerLabel(w: Pick<ExpectedUseWindow, 'declaredBy' | 'declare
   return w.declaredByArn && w.declaredByArn.trim() !== '' ? w.declaredByArn : w.declaredBy;
 }
 
-/** The only role allowed to declare windows (hub account; see modules/expected-use-table.ts). */
+/**
+ * Name prefix of the only role allowed to declare windows (hub account; see
+ * modules/expected-use-table.ts). Roles get a name prefix, never a fixed name (two deployments or
+ * modules never collide); AWS caps name_prefix at 38 characters.
+ */
 export function expectedUseDeclarerRoleName(namePrefix: string): string {
-  return `${namePrefix}-expected-use-declarer`;
+  return `${namePrefix}-expect-declarer-`.slice(0, 38);
 }
 
 /** The window in a stream image (DynamoDB JSON), or null when it is not one. */

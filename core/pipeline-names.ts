@@ -6,11 +6,11 @@ export function pipelineDashboardName(namePrefix: string): string {
   return `${namePrefix}-pipeline`;
 }
 
-/** Saved queries; `/` makes a folder in the Logs Insights console. */
+/** Saved queries (every name starts with the deployment's prefix, like all its resources). */
 export function savedQueryNames(namePrefix: string): { rootEventsOfAccount: string; alertsLast24h: string; expectedUseWindows: string } {
   return {
-    rootEventsOfAccount: `${namePrefix}/all-root-events-of-an-account`,
-    alertsLast24h: `${namePrefix}/alerts-of-the-last-24h`,
-    expectedUseWindows: `${namePrefix}/expected-use-windows`,
+    rootEventsOfAccount: `${namePrefix}-all-root-events-of-an-account`,
+    alertsLast24h: `${namePrefix}-alerts-of-the-last-24h`,
+    expectedUseWindows: `${namePrefix}-expected-use-windows`,
   };
 }

@@ -40,7 +40,8 @@ export class ExpectedUseTable extends Construct {
     const roleName = expectedUseDeclarerRoleName(props.namePrefix);
     const at = props.scope;
     const tableArn = arnOf(at, 'dynamodb', `table/${name}`);
-    const roleArn = `arn:${at.partition}:iam::${at.accountId}:role/${roleName}`;
+    // the role's name is <prefix><random suffix>: the resource policy admits that pattern only
+    const roleArnPattern = `arn:${at.partition}:iam::${at.accountId}:role/${roleName}*`;
 
     const table = new DynamodbTable(this, 'table', {
       name,
@@ -62,7 +63,7 @@ export class ExpectedUseTable extends Construct {
     });
 
     const role = new IamRole(this, 'declarer', {
-      name: roleName,
+      namePrefix: roleName,
       description: 'rootwatch: the only role that may declare expected root use (rootwatch expect)',
       maxSessionDuration: 3600,
       assumeRolePolicy: policyDocument([
@@ -93,7 +94,7 @@ export class ExpectedUseTable extends Construct {
           Principal: '*',
           Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
           Resource: tableArn,
-          Condition: { ArnNotEquals: { 'aws:PrincipalArn': roleArn } },
+          Condition: { ArnNotLike: { 'aws:PrincipalArn': roleArnPattern } },
         },
       ]),
     });

@@ -75,6 +75,8 @@ export class RootwatchHub extends Construct {
   public readonly notifierRoleArn: string;
   public readonly stateTableName: string;
   public readonly deadLetterQueueArn: string;
+  /** The only role that may declare expected-use windows (`rootwatch expect`); undefined when off. */
+  public readonly expectedUseDeclarerRoleArn?: string;
 
   constructor(scope: Construct, id: string, props: RootwatchHubProps) {
     super(scope, id);
@@ -149,12 +151,12 @@ export class RootwatchHub extends Construct {
       ],
     });
     if (props.expectedUse) {
-      new ExpectedUseTable(this, 'expected-use', {
+      this.expectedUseDeclarerRoleArn = new ExpectedUseTable(this, 'expected-use', {
         namePrefix: p,
         scope: at,
         notifierFunctionName: notifier.functionName,
         failureQueueArn: notifier.failureQueueArn,
-      });
+      }).declarerRoleArn;
     }
 
     const patterns = rulePatterns(p);

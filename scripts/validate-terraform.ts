@@ -26,6 +26,7 @@ import { spokeStackName } from '../stacks/app';
 import { RootwatchConfig } from '../core/config';
 import { checkDenyRootScp, checkTrail, checkTrailBucketTls } from './plan-checks-guardrails';
 import { checkDashboardReferences } from './plan-checks-dashboard';
+import { checkExpectedUseBinding } from './plan-checks-expected-use';
 
 interface Target { name: string; prepare: (work: string) => string }
 
@@ -110,6 +111,7 @@ async function main(): Promise<void> {
           ...checkEncryption(plan),
           ...checkLambdaLogGroups(plan),
           ...checkDashboardReferences(plan),
+          ...checkExpectedUseBinding(plan),
           ...(t.name === 'stacks/hub' && !has('aws_cloudwatch_dashboard') ? ['stacks/hub: no pipeline dashboard planned'] : []),
           ...checkRootRuleState(plan),
           ...checkTargetsResilient(plan),

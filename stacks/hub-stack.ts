@@ -72,6 +72,7 @@ export class HubStack extends RootwatchStack {
     this.output('notifier_function_arn', rw.notifierFunctionArn, 'ARN of the notifier Lambda.');
     this.output('notifier_role_arn', rw.notifierRoleArn, 'ARN of the notifier Lambda role.');
     this.output('kms_key_arn', rw.keyArn, 'KMS key encrypting the alert topics.');
+    if (rw.expectedUseDeclarerRoleArn) this.output('expected_use_declarer_role_arn', rw.expectedUseDeclarerRoleArn, 'The only role that may declare expected root use (rootwatch expect --profile <a profile assuming it>).');
     this.output('forwarder_role_arn', forwarder.roleArn, 'ARN of the role forwarding the hub account\'s own root events.');
     this.output('forward_rule_arns', forwarder.ruleArns, 'Region -> ARN of the hub account\'s own forwarding rules.');
     this.backend(id);

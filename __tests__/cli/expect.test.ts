@@ -21,7 +21,7 @@ const S = NOW / 1000;
 const ddb = mockClient(DynamoDBClient);
 const sts = mockClient(STSClient);
 const deps = { clients: async () => ({ dynamodb: new DynamoDBClient({ region: 'eu-west-1' }), sts: new STSClient({ region: 'eu-west-1' }) }), now: () => NOW, randomId: () => 'abcdef012345' };
-const ROLE_ARN = 'arn:aws:sts::111111111111:assumed-role/rootwatch-expected-use-declarer/alice';
+const ROLE_ARN = 'arn:aws:sts::111111111111:assumed-role/rootwatch-expect-declarer-20261130abcdef/alice';
 
 beforeEach(() => {
   ddb.reset();

@@ -120,7 +120,7 @@ describe('good input', () => {
     expect(r.code).toBe(0);
     expect(r.stdout.trim().split('\n')).toHaveLength(1);
     expect(r.stdout).toMatch(/4 stacks \(guardrails, hub, spoke-prod, spoke-staging\) and modules guardrails, hub, spoke/);
-    expect(fs.readdirSync(out).sort()).toEqual(['manifest.json', 'modules', 'stacks']);
+    expect(fs.readdirSync(out).sort()).toEqual(['RUNBOOK.md', 'manifest.json', 'modules', 'stacks']);
 
     const again = await runCli(['synth', '--config', path.join(FIXTURES, 'minimal.json'), '--out', out]);
     expect(again.code).toBe(0);

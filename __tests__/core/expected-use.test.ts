@@ -11,7 +11,7 @@ const win = (over: Partial<ExpectedUseWindow> = {}): ExpectedUseWindow => ({
   windowId: `${T0}-aaaaaaaa`,
   account: '222222222222',
   reason: 'close account, CHG-123',
-  declaredByArn: 'arn:aws:sts::111111111111:assumed-role/rootwatch-expected-use-declarer/alice',
+  declaredByArn: 'arn:aws:sts::111111111111:assumed-role/rootwatch-expect-declarer-20261130abcdef/alice',
   startsAt: T0,
   endsAt: T0 + 2 * H,
   ...over,

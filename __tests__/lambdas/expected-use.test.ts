@@ -39,7 +39,7 @@ const win = (over: Partial<ExpectedUseWindow> = {}): ExpectedUseWindow => ({
   windowId: `${S0 - 600}-aaaaaaaa`,
   account: ACCOUNT,
   reason: 'rotate bucket policy, CHG-123',
-  declaredByArn: 'arn:aws:sts::111111111111:assumed-role/rootwatch-expected-use-declarer/alice',
+  declaredByArn: 'arn:aws:sts::111111111111:assumed-role/rootwatch-expect-declarer-20261130abcdef/alice',
   startsAt: S0 - 600,
   endsAt: S0 + 2 * 3600,
   ...over,
@@ -81,10 +81,10 @@ describe('marking root events of a declared window', () => {
     const [a] = h.alerts();
     expect(a.expected).toMatchObject({ reason: 'rotate bucket policy, CHG-123', by: win().declaredByArn, originalSeverity: 'high', overlapping: 0 });
     expect(a.severity).toBe('medium');
-    expect(a.reason).toContain('expected: rotate bucket policy, CHG-123 (by arn:aws:sts::111111111111:assumed-role/rootwatch-expected-use-declarer/alice)');
+    expect(a.reason).toContain('expected: rotate bucket policy, CHG-123 (by arn:aws:sts::111111111111:assumed-role/rootwatch-expect-declarer-20261130abcdef/alice)');
     expect(h.requests[0].MessageAttributes.severity.StringValue).toBe('medium');
     // every channel shows the mark
-    expect(JSON.parse(h.requests[0].Message).email).toContain('Expected:     expected: rotate bucket policy, CHG-123 (by arn:aws:sts::111111111111:assumed-role/rootwatch-expected-use-declarer/alice)');
+    expect(JSON.parse(h.requests[0].Message).email).toContain('Expected:     expected: rotate bucket policy, CHG-123 (by arn:aws:sts::111111111111:assumed-role/rootwatch-expect-declarer-20261130abcdef/alice)');
     expect(JSON.stringify(renderSlack(a))).toContain('*Expected:* expected: rotate bucket policy, CHG-123');
     expect(renderPagerDuty(a, 'k').payload!.custom_details!.expected).toMatchObject({ reason: 'rotate bucket policy, CHG-123' });
   });
@@ -218,7 +218,7 @@ describe('announcements from the table stream', () => {
     expect(h.requests.map((r) => r.TopicArn)).toEqual([ACTIVITY, ACTIVITY]);
     const [declared, cancelled] = h.alerts();
     expect(declared.summary).toContain(`Expected root use declared for ${ACCOUNT}`);
-    expect(declared.summary).toContain('by arn:aws:sts::111111111111:assumed-role/rootwatch-expected-use-declarer/alice: rotate bucket policy, CHG-123');
+    expect(declared.summary).toContain('by arn:aws:sts::111111111111:assumed-role/rootwatch-expect-declarer-20261130abcdef/alice: rotate bucket policy, CHG-123');
     expect(declared.facts).toMatchObject({ eventName: 'ExpectedUseDeclared', account: ACCOUNT });
     expect(cancelled.facts.eventName).toBe('ExpectedUseCancelled');
     expect(h.requests[0].Subject).toMatch(/^\[Rootwatch MEDIUM\] 111122223333: ExpectedUseDeclared/);

@@ -9,7 +9,6 @@ import { ExpectedUseTable, expectedUseNotifierStatements } from '../../modules/e
 
 const at = { partition: 'aws', region: 'eu-west-1', accountId: '111111111111' };
 const TABLE = 'arn:aws:dynamodb:eu-west-1:111111111111:table/acme-expected-use';
-const ROLE = 'arn:aws:iam::111111111111:role/acme-expected-use-declarer';
 type Res = Record<string, Record<string, Record<string, unknown>>>;
 
 const res: Res = JSON.parse(
@@ -61,12 +60,13 @@ describe('ExpectedUseTable', () => {
       bisect_batch_on_function_error: true,
       destination_config: { on_failure: { destination_arn: 'arn:aws:sqs:eu-west-1:111111111111:acme-notifier-failures' } },
     });
-    expect(one('aws_iam_role').name).toBe('acme-expected-use-declarer');
+    expect(one('aws_iam_role')).not.toHaveProperty('name');
+    expect(one('aws_iam_role').name_prefix).toBe('acme-expect-declarer-');
     expect(String(one('aws_iam_role_policy').policy)).toContain('"$${aws:userid}"');
   });
 
   it('the declarer writes items keyed by its own aws:userid only', async () => {
-    const alice = 'arn:aws:sts::111111111111:assumed-role/acme-expected-use-declarer/alice';
+    const alice = 'arn:aws:sts::111111111111:assumed-role/acme-expect-declarer-20261130abcdef/alice';
     expect(await decide(alice, 'AROAEXAMPLE:alice', 'dynamodb:PutItem', 'AROAEXAMPLE:alice')).toBe('Allowed');
     expect(await decide(alice, 'AROAEXAMPLE:alice', 'dynamodb:UpdateItem', 'AROAEXAMPLE:alice')).toBe('Allowed');
     expect(await decide(alice, 'AROAEXAMPLE:alice', 'dynamodb:PutItem', 'AROAEXAMPLE:bob')).toBe('ImplicitlyDenied');
@@ -86,5 +86,30 @@ describe('ExpectedUseTable', () => {
     const s = expectedUseNotifierStatements('acme', at);
     expect(s.flatMap((x) => x.Action).sort()).toEqual(['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams', 'dynamodb:Query']);
     expect(s[0].Resource).toBe(`${TABLE}/index/by-account`);
+  });
+});
+
+describe('checkExpectedUseBinding (plan check)', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { checkExpectedUseBinding } = require('../../scripts/plan-checks-expected-use') as typeof import('../../scripts/plan-checks-expected-use');
+  const planned = (policyText: string, resourcePolicyText: string) => ({
+    planned_values: {
+      root_module: {
+        resources: [
+          { address: 'aws_dynamodb_table.t', type: 'aws_dynamodb_table', values: { name: 'acme-expected-use' } },
+          { address: 'aws_iam_role_policy.p', type: 'aws_iam_role_policy', values: { name: 'declare-expected-use', policy: policyText } },
+          { address: 'aws_dynamodb_resource_policy.r', type: 'aws_dynamodb_resource_policy', values: { policy: resourcePolicyText } },
+        ],
+      },
+    },
+  });
+  const good = JSON.stringify(declarerPolicy);
+  const goodResource = JSON.stringify(resourcePolicy);
+  it('passes on what Terraform renders from the construct', () => {
+    expect(checkExpectedUseBinding(planned(good, goodResource))).toEqual([]);
+  });
+  it('catches an unescaped or missing binding and a missing write guard', () => {
+    expect(checkExpectedUseBinding(planned(good.replace('${aws:userid}', ''), goodResource))[0]).toMatch(/not bound to the caller/);
+    expect(checkExpectedUseBinding(planned(good, goodResource.replace('acme-expect-declarer-*', 'Admin')))[0]).toMatch(/not limited to the declarer role/);
   });
 });

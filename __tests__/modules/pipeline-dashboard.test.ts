@@ -58,7 +58,7 @@ describe('PipelineDashboard', () => {
       'Heartbeats per account (per hour)',
     ]);
     const queries = Object.values(res.aws_cloudwatch_query_definition);
-    expect(queries.map((q) => q.name).sort()).toEqual(['acme/alerts-of-the-last-24h', 'acme/all-root-events-of-an-account', 'acme/expected-use-windows']);
+    expect(queries.map((q) => q.name).sort()).toEqual(['acme-alerts-of-the-last-24h', 'acme-all-root-events-of-an-account', 'acme-expected-use-windows']);
     for (const q of queries) expect(q.log_group_names).toEqual(['/aws/lambda/acme-notifier']);
   });
 
