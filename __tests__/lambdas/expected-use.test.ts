@@ -269,3 +269,22 @@ describe('through the real handler (aws-sdk-client-mock)', () => {
     expect(a.expected?.by).toBe('AROAEXAMPLE:alice');
   });
 });
+
+describe('digests', () => {
+  it('a digest says its verdict and mark are those of the latest folded event', async () => {
+    const store = new MemoryFoldStore();
+    const h = harness([win()], { store });
+    const folding = { ...config, windowSeconds: 3600, stateTable: 'rootwatch-sessions' };
+    for (let i = 0; i < 3; i++) {
+      const e = event({ eventID: `00000000-0000-4000-8000-00000000000${i}` });
+      e.id = `digest-${i}`;
+      await handleNotifierInput(e, folding, h.deps);
+    }
+    h.setNow(T0 + 2 * 3600_000);
+    await sweepDigests(folding, h.deps);
+    const digest = h.requests.find((r) => JSON.parse(JSON.parse(r.Message).lambda).digest)!;
+    const email = JSON.parse(digest.Message).email as string;
+    expect(email).toMatch(/Root task: .* \(latest event\)/);
+    expect(email).toMatch(/Expected: +expected: rotate bucket policy, CHG-123 .*\(latest event\)/);
+  });
+});
