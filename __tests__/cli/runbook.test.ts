@@ -80,3 +80,14 @@ describe('RUNBOOK.md', () => {
     expect(t).toContain('not managed by rootwatch');
   });
 });
+
+describe('RUNBOOK.md at organization scale', () => {
+  it('lists at most 200 accounts and says how many more there are', () => {
+    const big = loadConfig(path.join(REPO, 'rootwatch.config.json'));
+    big.spokes = Array.from({ length: 1000 }, (_, i) => ({ name: `a${i}`, accountId: String(100000000000 + i), assumeRoleArn: `arn:aws:iam::${100000000000 + i}:role/r`, regions: ['us-east-1'] }));
+    const t = renderRunbook(big);
+    expect(t).toContain('| 100000000199 | a199 | us-east-1 |');
+    expect(t).not.toContain('| 100000000200 |');
+    expect(t).toContain('| … | 800 more accounts (see the config) | |');
+  });
+});
