@@ -87,7 +87,14 @@ export function expectAction(args: ExpectArgs, config: RootwatchConfig): Action 
 
 async function realClients(config: RootwatchConfig, args: ExpectArgs): Promise<{ dynamodb: DynamoDBClient; sts: STSClient }> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const [{ DynamoDBClient }, { STSClient }] = await Promise.all([import('@aws-sdk/client-dynamodb'), import('@aws-sdk/client-sts')]);
+  let sdk: [typeof import('@aws-sdk/client-dynamodb'), typeof import('@aws-sdk/client-sts')];
+  try {
+    sdk = await Promise.all([import('@aws-sdk/client-dynamodb'), import('@aws-sdk/client-sts')]);
+  } catch (e) {
+    // @aws-sdk/client-dynamodb is needed by this command only; an install without it says so in one line
+    throw new Error(`rootwatch expect needs the AWS SDK packages @aws-sdk/client-dynamodb and @aws-sdk/client-sts (${(e as Error)?.message?.split('\n')[0] ?? e})`);
+  }
+  const [{ DynamoDBClient }, { STSClient }] = sdk;
   const credentials = args.profile ? (await import('@aws-sdk/credential-providers')).fromIni({ profile: args.profile }) : undefined;
   const region = args.region ?? config.hub.region;
   const common = { region, ...(credentials ? { credentials } : {}) };
