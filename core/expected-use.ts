@@ -114,7 +114,9 @@ export function declarerLabel(w: Pick<ExpectedUseWindow, 'declaredBy' | 'declare
  * modules never collide); AWS caps name_prefix at 38 characters.
  */
 export function expectedUseDeclarerRoleName(namePrefix: string): string {
-  return `${namePrefix}-expect-declarer-`.slice(0, 38);
+  const name = `${namePrefix}-expect-declarer-`;
+  // a Terraform reference (module variable) must not be cut; the module validates its length
+  return namePrefix.includes('${') ? name : name.slice(0, 38);
 }
 
 /** The window in a stream image (DynamoDB JSON), or null when it is not one. */

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { TerraformProvider } from 'cdktf';
+import { TerraformProvider, Token } from 'cdktf';
 import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
@@ -29,7 +29,7 @@ export class HeartbeatCanary extends Construct {
   constructor(scope: Construct, id: string, props: HeartbeatCanaryProps) {
     super(scope, id);
     const schedule = props.scheduleExpression ?? 'rate(1 day)';
-    const problem = heartbeatScheduleProblem(schedule);
+    const problem = Token.isUnresolved(schedule) ? undefined : heartbeatScheduleProblem(schedule);
     if (problem) throw new Error(`HeartbeatCanary.scheduleExpression: ${problem}`);
     const provider = props.provider ? { provider: props.provider } : {};
     const defaultBusArn = `arn:${props.partition}:events:${props.region}:${props.accountId}:event-bus/default`;

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { Fn, Op, Token } from 'cdktf';
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
@@ -81,7 +82,9 @@ export class RootwatchHub extends Construct {
   constructor(scope: Construct, id: string, props: RootwatchHubProps) {
     super(scope, id);
     const fold = props.foldWindowMinutes ?? 15;
-    if (!Number.isInteger(fold) || fold < 0 || fold > 1440) throw new Error('RootwatchHub.foldWindowMinutes: must be a whole number from 0 to 1440');
+    // A token (a module variable) is checked by the variable's own validation.
+    const foldIsToken = Token.isUnresolved(fold);
+    if (!foldIsToken && (!Number.isInteger(fold) || fold < 0 || fold > 1440)) throw new Error('RootwatchHub.foldWindowMinutes: must be a whole number from 0 to 1440');
     const heartbeatPeriod = props.heartbeatSchedule === undefined ? undefined : heartbeatAlarmPeriod(props.heartbeatSchedule);
     const p = props.namePrefix;
     const at: ArnScope = { partition: props.partition, region: props.region, accountId: props.hubAccountId };
@@ -118,10 +121,12 @@ export class RootwatchHub extends Construct {
         [ENV.LOGIN_TOPIC_ARN]: topics.loginTopicArn,
         [ENV.ACTIVITY_TOPIC_ARN]: topics.activityTopicArn,
         [ENV.STATE_TABLE]: table.name,
-        [ENV.FOLD_WINDOW_SECONDS]: String(fold * 60),
+        [ENV.FOLD_WINDOW_SECONDS]: foldIsToken ? Token.asString(Op.mul(fold, 60)) : String(fold * 60),
         [ENV.NAME_PREFIX]: p,
         [ENV.ASSUMED_ROOT_POLICY]: props.assumedRoot ?? 'alert',
-        [ENV.ACCOUNT_NAMES]: JSON.stringify(sortedObject(props.accountNames ?? {})),
+        [ENV.ACCOUNT_NAMES]: Token.isUnresolved(props.accountNames)
+          ? Fn.jsonencode(props.accountNames) // jsonencode sorts map keys, like sortedObject
+          : JSON.stringify(sortedObject(props.accountNames ?? {})),
         ...(props.avoidableRootWrites && props.avoidableRootWrites !== 'unchanged' ? { [ENV.AVOIDABLE_ROOT_WRITES]: props.avoidableRootWrites } : {}),
         ...(props.expectedUse ? { [ENV.EXPECTED_USE_TABLE]: expectedUseTableName(p), [ENV.EXPECTED_USE_SEVERITY]: props.expectedUse.severity } : {}),
       },
@@ -172,7 +177,7 @@ export class RootwatchHub extends Construct {
       scope: at,
       sourceRuleArns: [
         ...ruleDefs.map((def) => arnOf(at, 'events', `rule/${hubBusName(p)}/${def.name}`)),
-        ...(fold > 0 ? [arnOf(at, 'events', `rule/${sweepName}`)] : []),
+        ...(foldIsToken || fold > 0 ? [arnOf(at, 'events', `rule/${sweepName}`)] : []),
       ],
       alarmTopicArn: alarmTopic,
     });
@@ -214,7 +219,8 @@ export class RootwatchHub extends Construct {
       ruleArns[def.key] = rule.arn;
     }
 
-    if (fold > 0) {
+    // With a token fold window the sweep is built and the caller switches it (module `count`).
+    if (foldIsToken || fold > 0) {
       const sweep = new CloudwatchEventRule(this, 'digest-sweep', {
         name: sweepName,
         description: 'rootwatch: sends the digest of folded root events when a session window closes',
