@@ -289,7 +289,8 @@ export class RootwatchHub extends Construct {
     }
 
     // Issue 14: pipeline dashboard and saved Logs Insights queries (modules/pipeline-dashboard.ts).
-    const functions = [`${p}-notifier`, ...http.filter((h) => h.parameter !== undefined).map((h) => `${p}-${h.channel}`)];
+    // Alerters switched at plan time (a module variable) are left out: the body may name only what is planned.
+    const functions = [`${p}-notifier`, ...http.filter((h) => h.parameter !== undefined && !Token.isUnresolved(h.parameter)).map((h) => `${p}-${h.channel}`)];
     new PipelineDashboard(this, 'dashboard', {
       namePrefix: p,
       region: props.region,
