@@ -182,6 +182,7 @@ export class HubStack extends RootStack {
     this.addMoves('hub', catalog.hub, (m) => {
       const path = m.components.join('/');
       if (skipped.has(path)) return false;
+      if (m.components[1] === 'dashboard' || m.components[1] === 'expected-use') return false; // new after 0.1.0: nothing to move
       if (m.components[1] === 'slack') return a.slack !== undefined;
       if (m.components[1] === 'pagerduty') return a.pagerduty !== undefined;
       if (m.components[1]?.includes('digest-sweep')) return a.foldWindowMinutes > 0;
