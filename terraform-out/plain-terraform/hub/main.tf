@@ -359,31 +359,6 @@ moved {
 }
 
 moved {
-  from = aws_dynamodb_table.hub_expected-use_table_50664F1F
-  to   = module.hub.aws_dynamodb_table.hub_expected-use_table[0]
-}
-
-moved {
-  from = aws_iam_role.hub_expected-use_declarer_34AF9A71
-  to   = module.hub.aws_iam_role.hub_expected-use_declarer[0]
-}
-
-moved {
-  from = aws_iam_role_policy.hub_expected-use_declarer-policy_59143C38
-  to   = module.hub.aws_iam_role_policy.hub_expected-use_declarer-policy[0]
-}
-
-moved {
-  from = aws_dynamodb_resource_policy.hub_expected-use_resource-policy_73729E6E
-  to   = module.hub.aws_dynamodb_resource_policy.hub_expected-use_resource-policy[0]
-}
-
-moved {
-  from = aws_lambda_event_source_mapping.hub_expected-use_announce_B609BA18
-  to   = module.hub.aws_lambda_event_source_mapping.hub_expected-use_announce[0]
-}
-
-moved {
   from = aws_sqs_queue.hub_rules-dlq_queue_3D8EE38A
   to   = module.hub.aws_sqs_queue.hub_rules-dlq_queue
 }
@@ -591,26 +566,6 @@ moved {
 moved {
   from = aws_sns_topic_subscription.hub_pagerduty_subscription-1_B1403E5A
   to   = module.hub.aws_sns_topic_subscription.hub_pagerduty_subscription-1[0]
-}
-
-moved {
-  from = aws_cloudwatch_dashboard.hub_dashboard_D46C99B8
-  to   = module.hub.aws_cloudwatch_dashboard.hub_dashboard_dashboard
-}
-
-moved {
-  from = aws_cloudwatch_query_definition.hub_dashboard_query-root-events-of-account_E98F05C1
-  to   = module.hub.aws_cloudwatch_query_definition.hub_dashboard_query-root-events-of-account
-}
-
-moved {
-  from = aws_cloudwatch_query_definition.hub_dashboard_query-alerts-last-24h_F7E5ACBF
-  to   = module.hub.aws_cloudwatch_query_definition.hub_dashboard_query-alerts-last-24h
-}
-
-moved {
-  from = aws_cloudwatch_query_definition.hub_dashboard_query-expected-use-windows_087FD448
-  to   = module.hub.aws_cloudwatch_query_definition.hub_dashboard_query-expected-use-windows
 }
 
 moved {
