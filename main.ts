@@ -96,6 +96,39 @@ async function main(argv: string[]): Promise<void> {
       },
     )
     .command(
+      'expect',
+      'Declare (--account --for --reason), list (--list) or cancel (--cancel) expected root use; the hub marks root events in the window',
+      (y) =>
+        y
+          .option('account', { requiresArg: true, type: 'string', describe: '12-digit account where root will be used' })
+          .option('for', { requiresArg: true, type: 'string', describe: 'window length, e.g. 2h, 90m (at most detection.expectedUse.maxHours)' })
+          .option('reason', { requiresArg: true, type: 'string', describe: 'why, e.g. "close account, CHG-123"' })
+          .option('list', { type: 'boolean', default: false, describe: 'list current and future windows' })
+          .option('cancel', { requiresArg: true, type: 'string', describe: 'cancel one of your windows by id' })
+          .option('profile', { requiresArg: true, type: 'string', describe: 'AWS profile (one that assumes the declarer role)' })
+          .option('region', { requiresArg: true, type: 'string', describe: 'region of the hub table (default: hub.region)' })
+          .option('config', { requiresArg: true, alias: 'c', type: 'string', default: DEFAULT_CONFIG, describe: 'rootwatch config file' }),
+      async (args) => {
+        const { loadConfig } = await import('./cli/load-config');
+        const config = loadConfig(args.config);
+        const { runExpect } = await import('./cli/expect');
+        const r = await runExpect(
+          {
+            list: args.list,
+            ...(args.account !== undefined ? { account: String(args.account) } : {}),
+            ...(args.for !== undefined ? { for: String(args.for) } : {}),
+            ...(args.reason !== undefined ? { reason: String(args.reason) } : {}),
+            ...(args.cancel !== undefined ? { cancel: String(args.cancel) } : {}),
+            ...(args.profile !== undefined ? { profile: String(args.profile) } : {}),
+            ...(args.region !== undefined ? { region: String(args.region) } : {}),
+          },
+          config,
+        );
+        process.stdout.write(r.stdout);
+        process.exitCode = r.exitCode;
+      },
+    )
+    .command(
       'diagram',
       'Print a Mermaid diagram of what the config generates',
       (y) => y.option('config', { requiresArg: true, alias: 'c', type: 'string', default: DEFAULT_CONFIG, describe: 'rootwatch config file (default: $ROOTWATCH_CONFIG, else rootwatch.config.json)' }),

@@ -24,6 +24,7 @@ import {
 } from '../core/patterns';
 import type { AssumedRootPolicy, Classification, EventBridgeEvent, RootwatchAlert } from '../core/types';
 import { UsageError } from './errors';
+import { verdictLine } from '../core/root-tasks';
 
 export type RenderTarget = 'slack' | 'pagerduty' | 'email';
 export const RENDER_TARGETS: readonly RenderTarget[] = ['slack', 'pagerduty', 'email'];
@@ -55,6 +56,10 @@ export interface SimulateJson {
   severity: 'critical' | 'high' | 'medium' | 'low' | null;
   assumedRoot: boolean;
   summary: string | null;
+  /** a task only root can do (true), one an IAM principal could have done (false), a sign-in or undecidable (null); core/root-tasks.ts */
+  rootOnly: boolean | null;
+  /** the root-only task's name, else null */
+  rootOnlyTask: string | null;
 }
 
 export async function runSimulate(args: SimulateArgs): Promise<SimulateResult> {
@@ -67,7 +72,7 @@ export async function runSimulate(args: SimulateArgs): Promise<SimulateResult> {
 
   const namePrefix = args.config?.namePrefix ?? DEFAULT_NAME_PREFIX;
   const assumedRoot: AssumedRootPolicy = args.config?.detection.assumedRoot ?? 'alert';
-  const c = classify(event, { namePrefix, assumedRoot });
+  const c = classify(event, { namePrefix, assumedRoot, avoidableRootWrites: args.config?.detection.avoidableRootWrites ?? 'unchanged' });
 
   if (args.json) {
     const out: SimulateJson = {
@@ -76,6 +81,8 @@ export async function runSimulate(args: SimulateArgs): Promise<SimulateResult> {
       severity: c.severity,
       assumedRoot: c.assumedRoot,
       summary: c.summary,
+      rootOnly: c.rootTask?.rootOnly ?? null,
+      rootOnlyTask: c.rootTask?.task ?? null,
     };
     return { stdout: `${JSON.stringify(out)}\n`, exitCode: 0 };
   }
@@ -258,6 +265,7 @@ function explain(
   }
   if (c.summary) lines.push(`Summary: ${c.summary}`);
   if (c.reason) lines.push(`Reason: ${c.reason}`);
+  if (c.rootTask) lines.push(`Root task: ${verdictLine(c.rootTask)} [${c.rootTask.reason}]`);
   lines.push('Path:');
   lines.push(`  1. ${spokeRule}`);
   lines.push(`  2. -> hub event bus in ${hubRegion} (account ${hubAccount})`);

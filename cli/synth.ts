@@ -23,6 +23,7 @@ import { onEachStack } from './synth-progress';
 import { assertWithinLimits } from './check-limits';
 import { withoutTokenStackTraces } from './token-stack-traces';
 import type { SynthJob } from './synth-worker';
+import { writeRunbook } from './runbook';
 
 const WORKER_JS = path.join(REPO_ROOT, 'dist', 'cli', 'synth-worker.js');
 /** cdktf writes manifest.json with this (keys sorted, two spaces); merged manifests must match byte for byte. */
@@ -130,6 +131,7 @@ async function synthesizeLocked(config: RootwatchConfig, out: string, lock: Outp
     writeModules(moduleStage, path.join(stage, 'modules'), modulesApp.modules);
     fs.rmSync(moduleStage, { recursive: true, force: true });
     writePlainRoots(path.join(stage, 'stacks'), path.join(stage, 'plain-terraform'));
+    writeRunbook(stage, config); // issue 14: terraform-out/RUNBOOK.md (cli/runbook.ts)
     progress?.done();
 
     // Quotas plan cannot see (core/limits.ts): a config that crosses one fails here, nothing written.

@@ -36,6 +36,7 @@ export function toAlert(
     // unserializable; the alert is degraded, never dropped
     event: boundedJson(event).value as EventBridgeEvent,
   };
+  if (c.rootTask) alert.rootTask = c.rootTask;
   const name = accountName(accountNames, c.facts.account);
   if (name) alert.accountName = name;
   return alert;

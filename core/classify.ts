@@ -25,6 +25,7 @@ import { get, isObj } from './json';
 import { matchesPattern } from './matcher';
 import { printableLine, toWellFormed } from './printable';
 import { DETAIL_TYPE_SIGN_IN, HEARTBEAT_SOURCE, rulePatterns } from './patterns';
+import { raiseAvoidableWrite, rootTaskVerdict } from './root-tasks';
 import { eventAccount, isTrueFlag, sessionKey } from './session';
 import type { AlertFacts, AlertType, ClassifyOptions, Classification, EventKind, Severity } from './types';
 
@@ -145,7 +146,7 @@ function classifyUnsafe(event: unknown, options: ClassifyOptionsWithPrefix): Cla
   if (!m.spokeRoot || !(m.hubLogin || m.hubActivity)) return notMatched();
   const alertType: AlertType = m.hubLogin ? 'login' : 'activity';
   try {
-    return rootEvent(event, alertType, policy);
+    return rootEvent(event, alertType, policy, options);
   } catch {
     // The rules deliver this event: never let a parsing surprise swallow a root alert.
     return unparsedRootEvent(event, alertType);
@@ -247,7 +248,7 @@ function outcomeLabel(o: 'success' | 'failure' | null): string {
   return o === 'success' ? 'Success' : o === 'failure' ? 'Failure' : 'outcome unknown';
 }
 
-function rootEvent(event: Record<string, unknown>, alertType: AlertType, policy: 'alert' | 'low' | 'mute'): Classification {
+function rootEvent(event: Record<string, unknown>, alertType: AlertType, policy: 'alert' | 'low' | 'mute', options: ClassifyOptions = {}): Classification {
   const c = context(event);
   const detail = c.detail;
   const identity = get(detail, 'userIdentity');
@@ -334,6 +335,14 @@ function rootEvent(event: Record<string, unknown>, alertType: AlertType, policy:
     }
   }
 
+  // ---- root-only task verdict (core/root-tasks.ts); may raise avoidable writes by config
+  const rootTask = rootTaskVerdict(event, { signIn, assumedRoot, readOnly: readOnly === true });
+  const raised = muted ? null : raiseAvoidableWrite(finalSeverity, rootTask, readOnly === true, options.avoidableRootWrites);
+  if (raised) {
+    finalSeverity = raised.severity;
+    reason = `${reason}; ${raised.note}`;
+  }
+
   // ---- AWS service events are not root actions, and do not reach the hub in practice: EventBridge
   // labels them "AWS Service Event via CloudTrail", which the spoke rule skips. One that does arrive
   // under an API-call detail-type with a root identity is still delivered by the rules, and a
@@ -353,6 +362,7 @@ function rootEvent(event: Record<string, unknown>, alertType: AlertType, policy:
     summary: bound(summaryOf(c, { signIn, isAssumeRootCall, assumedRoot, mfaUsed, outcome, errorCode })),
     reason: bound(reason),
     facts,
+    rootTask,
   };
 }
 

@@ -3,7 +3,8 @@
  * `rootwatch.schema.json`) and the resolved shape (defaults applied, spokes expanded) that the
  * stacks consume. Pure: reading and schema-checking files is cli/load-config.ts's job.
  */
-import { AssumedRootPolicy } from './types';
+import { AssumedRootPolicy, AvoidableRootWritesPolicy } from './types';
+import { EXPECTED_USE_DEFAULT_MAX_HOURS, ExpectedUseSeverityPolicy } from './expected-use';
 import { DEFAULT_REGIONS, SIGNIN_REGION } from './regions';
 
 export interface ContactConfig { name: string; title: string; email: string; phone: string }
@@ -17,7 +18,11 @@ export interface RawConfig {
   spokes?: Array<{ name?: string; accountId: string; assumeRoleArn: string; externalId?: string; regions?: string[]; cisLogGroupName?: string; cisLogGroupRegion?: string; manageAccountSettings?: boolean }>;
   organizationalUnits?: Array<{ ouId: string; accountsFile: string; assumeRoleName: string; externalId?: string; manageAccountSettings?: boolean }>;
   backend?: { type: 'local' } | { type: 's3'; bucket: string; region: string; keyPrefix?: string; kmsKeyId?: string };
-  detection?: { assumedRoot?: AssumedRootPolicy };
+  detection?: {
+    assumedRoot?: AssumedRootPolicy;
+    avoidableRootWrites?: AvoidableRootWritesPolicy;
+    expectedUse?: { enabled?: boolean; maxHours?: number; severity?: ExpectedUseSeverityPolicy };
+  };
   alerts?: {
     email?: { login?: string[]; activity?: string[] };
     slack?: { webhookParameterName: string };
@@ -144,7 +149,13 @@ export interface RootwatchConfig {
   hub: AccountTarget & { name: string; region: string; organizationId?: string; cisLogGroupName?: string; cisLogGroupRegion?: string; manageAccountSettings?: boolean; regions: string[] };
   spokes: SpokeConfig[];
   backend: { type: 'local' } | { type: 's3'; bucket: string; region: string; keyPrefix: string; kmsKeyId?: string };
-  detection: { assumedRoot: AssumedRootPolicy };
+  detection: {
+    assumedRoot: AssumedRootPolicy;
+    /** raise root writes an IAM principal could have done (core/root-tasks.ts) */
+    avoidableRootWrites: AvoidableRootWritesPolicy;
+    /** declared expected-use windows (core/expected-use.ts, `rootwatch expect`) */
+    expectedUse: { enabled: boolean; maxHours: number; severity: ExpectedUseSeverityPolicy };
+  };
   alerts: {
     email: { login: string[]; activity: string[] };
     slack?: { webhookParameterName: string };
@@ -383,7 +394,15 @@ export function resolveConfig(raw: RawConfig, ouAccounts: OrgAccount[][] = []): 
     hub,
     spokes,
     backend: raw.backend?.type === 's3' ? { keyPrefix: 'rootwatch', ...raw.backend } : { type: 'local' },
-    detection: { assumedRoot: raw.detection?.assumedRoot ?? 'alert' },
+    detection: {
+      assumedRoot: raw.detection?.assumedRoot ?? 'alert',
+      avoidableRootWrites: raw.detection?.avoidableRootWrites ?? 'unchanged',
+      expectedUse: {
+        enabled: raw.detection?.expectedUse?.enabled ?? true,
+        maxHours: raw.detection?.expectedUse?.maxHours ?? EXPECTED_USE_DEFAULT_MAX_HOURS,
+        severity: raw.detection?.expectedUse?.severity ?? 'one-lower',
+      },
+    },
     alerts: {
       email: { login: a.email?.login ?? [], activity: a.email?.activity ?? [] },
       ...optional('slack', a.slack),

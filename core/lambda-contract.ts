@@ -21,6 +21,12 @@ export const ENV = {
   NAME_PREFIX: 'ROOTWATCH_NAME_PREFIX',
   /** notifier: 'alert' | 'low' | 'mute' for AssumeRoot sessions */
   ASSUMED_ROOT_POLICY: 'ROOTWATCH_ASSUMED_ROOT_POLICY',
+  /** notifier: 'unchanged' | 'high' | 'critical' for root writes an IAM principal could have done */
+  AVOIDABLE_ROOT_WRITES: 'ROOTWATCH_AVOIDABLE_ROOT_WRITES',
+  /** notifier: DynamoDB table of expected-use windows (unset: no windows) */
+  EXPECTED_USE_TABLE: 'ROOTWATCH_EXPECTED_USE_TABLE',
+  /** notifier: 'one-lower' | 'unchanged' severity inside an expected-use window */
+  EXPECTED_USE_SEVERITY: 'ROOTWATCH_EXPECTED_USE_SEVERITY',
   /** notifier: JSON object account id -> display name */
   ACCOUNT_NAMES: 'ROOTWATCH_ACCOUNT_NAMES',
   /** slack: SSM SecureString parameter name holding the incoming-webhook URL */

@@ -1,3 +1,6 @@
+import type { RootTaskVerdict } from './root-tasks';
+import type { ExpectedUseMark } from './expected-use';
+
 /**
  * Shared vocabulary of rootwatch's pure core. Used by the generator (modules, CLI)
  * and by the Lambda handlers alike; nothing here imports cdktf or the AWS SDK.
@@ -37,7 +40,15 @@ export type AssumedRootPolicy = 'alert' | 'low' | 'mute';
 export interface ClassifyOptions {
   /** @default 'alert' (severity computed as for any root event) */
   readonly assumedRoot?: AssumedRootPolicy;
+  /**
+   * Severity of root writes an IAM principal could have done (core/root-tasks.ts verdict false).
+   * @default 'unchanged'
+   */
+  readonly avoidableRootWrites?: AvoidableRootWritesPolicy;
 }
+
+/** `detection.avoidableRootWrites`: keep the severity, or raise such writes to at least this one. */
+export type AvoidableRootWritesPolicy = 'unchanged' | 'critical' | 'high';
 
 /** The facts a notification shows; every field is safe to print (strings are bounded). */
 export interface AlertFacts {
@@ -79,6 +90,8 @@ export interface Classification {
   /** Why the severity was chosen, e.g. "console sign-in without MFA" */
   reason: string | null;
   facts: AlertFacts | null;
+  /** Root events only: is this a task only root can do (core/root-tasks.ts) */
+  rootTask?: RootTaskVerdict;
 }
 
 /** The message the notifier publishes to SNS for Lambda/SQS subscribers (JSON). */
@@ -96,6 +109,10 @@ export interface RootwatchAlert {
   digest?: { count: number; firstEventTime: string; lastEventTime: string; eventNames: Record<string, number> };
   /** Account display name when the config knows it */
   accountName?: string;
+  /** Root events only: is this a task only root can do (core/root-tasks.ts) */
+  rootTask?: RootTaskVerdict;
+  /** Present when the event fell into a declared expected-use window (core/expected-use.ts) */
+  expected?: ExpectedUseMark;
   /** The original EventBridge event */
   event: EventBridgeEvent;
 }

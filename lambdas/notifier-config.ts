@@ -3,7 +3,8 @@
  * Pure: takes the environment as an argument.
  */
 import { ENV } from '../core/lambda-contract';
-import type { AssumedRootPolicy } from '../core/types';
+import type { AssumedRootPolicy, AvoidableRootWritesPolicy } from '../core/types';
+import type { ExpectedUseSeverityPolicy } from '../core/expected-use';
 
 export class NotifierConfigError extends Error {
   constructor(message: string) {
@@ -22,6 +23,12 @@ export interface NotifierConfig {
   accountNames: Record<string, string>;
   /** DynamoDB table of the fold state; null when folding is off */
   stateTable: string | null;
+  /** core/root-tasks.ts: raise avoidable root writes @default 'unchanged' */
+  avoidableRootWrites?: AvoidableRootWritesPolicy;
+  /** core/expected-use.ts: table of declared windows; null/undefined: none */
+  expectedUseTable?: string | null;
+  /** @default 'one-lower' */
+  expectedUseSeverity?: ExpectedUseSeverityPolicy;
 }
 
 const POLICIES: readonly AssumedRootPolicy[] = ['alert', 'low', 'mute'];
@@ -83,5 +90,23 @@ export function readNotifierConfig(
     assumedRoot,
     accountNames,
     stateTable,
+    ...triageConfig(env, warn),
   };
+}
+
+/** The issue-14 settings (root-only verdict severity, expected-use windows); odd values fall back with a warning. */
+function triageConfig(env: Readonly<Record<string, string | undefined>>, warn: (message: string) => void) {
+  let avoidableRootWrites: AvoidableRootWritesPolicy = 'unchanged';
+  const rawAvoidable = env[ENV.AVOIDABLE_ROOT_WRITES]?.trim();
+  if (rawAvoidable) {
+    if (rawAvoidable === 'unchanged' || rawAvoidable === 'high' || rawAvoidable === 'critical') avoidableRootWrites = rawAvoidable;
+    else warn(`${ENV.AVOIDABLE_ROOT_WRITES}=${JSON.stringify(rawAvoidable)} is not one of unchanged, high, critical; using 'unchanged'`);
+  }
+  let expectedUseSeverity: ExpectedUseSeverityPolicy = 'one-lower';
+  const rawSeverity = env[ENV.EXPECTED_USE_SEVERITY]?.trim();
+  if (rawSeverity) {
+    if (rawSeverity === 'one-lower' || rawSeverity === 'unchanged') expectedUseSeverity = rawSeverity;
+    else warn(`${ENV.EXPECTED_USE_SEVERITY}=${JSON.stringify(rawSeverity)} is not one of one-lower, unchanged; using 'one-lower'`);
+  }
+  return { avoidableRootWrites, expectedUseTable: env[ENV.EXPECTED_USE_TABLE]?.trim() || null, expectedUseSeverity };
 }

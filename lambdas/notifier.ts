@@ -15,6 +15,7 @@ import { DIGEST_SWEEP_SOURCE } from '../core/lambda-contract';
 import type { EventBridgeEvent, RootwatchAlert } from '../core/types';
 import { DigestReported, FoldState, FoldStore, archiveKey, decide, digestAlert, dueDigests, isDigestDue, markDigestSent } from './fold';
 import { emailSubject, renderEmail } from './format/email';
+import { ExpectedUseLookup, announceWindows, isExpectedUseStream, markExpected } from './expected-use';
 
 export { NotifierConfigError, readNotifierConfig };
 export type { NotifierConfig };
@@ -42,6 +43,10 @@ export interface NotifierDeps {
   log(entry: Record<string, unknown>): void;
   /** pause between conflicting writes @default setTimeout */
   sleep?(ms: number): Promise<void>;
+  /** declared expected-use windows (lambdas/expected-use.ts); undefined: none */
+  expectedUse?: ExpectedUseLookup;
+  /** the hub's region (announcements link to its console) @default 'us-east-1' */
+  region?: string;
 }
 
 export type NotifierOutcome =
@@ -49,7 +54,8 @@ export type NotifierOutcome =
   | { action: 'folded'; sessionKey: string }
   | { action: 'heartbeat'; account: string }
   | { action: 'ignored'; reason: string }
-  | { action: 'sweep'; due: number; digestsSent: number; complete?: boolean };
+  | { action: 'sweep'; due: number; digestsSent: number; complete?: boolean }
+  | { action: 'announced'; count: number };
 
 // ---------------------------------------------------------------------------------------------
 // SNS message
@@ -176,8 +182,12 @@ function errorText(err: unknown): string {
 
 export async function handleNotifierInput(input: unknown, config: NotifierConfig, deps: NotifierDeps): Promise<NotifierOutcome> {
   if (isDigestSweep(input)) return sweepDigests(config, deps);
+  if (isExpectedUseStream(input)) {
+    const count = await announceWindows(input, (a) => publishAlert(a, config, deps), deps.region ?? 'us-east-1', config.namePrefix, deps.log);
+    return { action: 'announced', count };
+  }
 
-  const classification = classify(input, { namePrefix: config.namePrefix, assumedRoot: config.assumedRoot });
+  const classification = classify(input, { namePrefix: config.namePrefix, assumedRoot: config.assumedRoot, avoidableRootWrites: config.avoidableRootWrites ?? 'unchanged' });
   if (classification.kind === 'heartbeat' && classification.matched) {
     const account = eventAccount(input);
     await deps.putHeartbeat(account);
@@ -198,7 +208,8 @@ export async function handleNotifierInput(input: unknown, config: NotifierConfig
     deps.log({ level: 'warn', msg: 'matched event produced no alert; ignored', id, kind: classification.kind });
     return { action: 'ignored', reason: 'no-alert' };
   }
-  return foldAndPublish(alert, config, deps);
+  const marked = await markExpected(alert, deps.expectedUse, config.expectedUseSeverity ?? 'one-lower', deps.now(), deps.log);
+  return foldAndPublish(marked, config, deps);
 }
 
 async function foldAndPublish(alert: RootwatchAlert, config: NotifierConfig, deps: NotifierDeps): Promise<NotifierOutcome> {

@@ -12,9 +12,12 @@ import { hubBusName, HubEventBus } from './hub-event-bus';
 import { ArnScope, arnOf } from './iam';
 import { EventsDeadLetterQueue } from './events-dead-letter-queue';
 import { pipelineAlarm } from './pipeline-alarm';
+import { PipelineDashboard } from './pipeline-dashboard';
+import { ExpectedUseTable, expectedUseNotifierStatements } from './expected-use-table';
+import { ExpectedUseSeverityPolicy, expectedUseTableName } from '../core/expected-use';
 import { ruleNames, rulePatterns, RULE_STATE_ALL_MANAGEMENT_EVENTS } from '../core/patterns';
 import { DIGEST_SWEEP_SOURCE, ENV, HEARTBEAT_METRIC, heartbeatNamespace } from '../core/lambda-contract';
-import { AssumedRootPolicy } from '../core/types';
+import { AssumedRootPolicy, AvoidableRootWritesPolicy } from '../core/types';
 import { heartbeatScheduleProblem } from '../core/config';
 
 export interface RootwatchHubProps {
@@ -46,6 +49,10 @@ export interface RootwatchHubProps {
   readonly foldWindowMinutes?: number;
   /** @default 'alert' */
   readonly assumedRoot?: AssumedRootPolicy;
+  /** Raise root writes an IAM principal could have done (core/root-tasks.ts). @default 'unchanged' */
+  readonly avoidableRootWrites?: AvoidableRootWritesPolicy;
+  /** Declared expected-use windows (modules/expected-use-table.ts); undefined: none. */
+  readonly expectedUse?: { readonly severity: ExpectedUseSeverityPolicy };
   /** Account id -> display name, shown in alerts. @default {} */
   readonly accountNames?: Record<string, string>;
   /** @default 365 */
@@ -69,6 +76,8 @@ export class RootwatchHub extends Construct {
   public readonly notifierRoleArn: string;
   public readonly stateTableName: string;
   public readonly deadLetterQueueArn: string;
+  /** The only role that may declare expected-use windows (`rootwatch expect`); undefined when off. */
+  public readonly expectedUseDeclarerRoleArn?: string;
 
   constructor(scope: Construct, id: string, props: RootwatchHubProps) {
     super(scope, id);
@@ -118,6 +127,8 @@ export class RootwatchHub extends Construct {
         [ENV.ACCOUNT_NAMES]: Token.isUnresolved(props.accountNames)
           ? Fn.jsonencode(props.accountNames) // jsonencode sorts map keys, like sortedObject
           : JSON.stringify(sortedObject(props.accountNames ?? {})),
+        ...(props.avoidableRootWrites && props.avoidableRootWrites !== 'unchanged' ? { [ENV.AVOIDABLE_ROOT_WRITES]: props.avoidableRootWrites } : {}),
+        ...(props.expectedUse ? { [ENV.EXPECTED_USE_TABLE]: expectedUseTableName(p), [ENV.EXPECTED_USE_SEVERITY]: props.expectedUse.severity } : {}),
       },
       statements: [
         { Sid: 'PublishAlerts', Effect: 'Allow', Action: 'sns:Publish', Resource: topicArns },
@@ -141,8 +152,17 @@ export class RootwatchHub extends Construct {
           Resource: '*',
           Condition: { StringEquals: { 'cloudwatch:namespace': heartbeatNamespace(p) } },
         },
+        ...(props.expectedUse ? expectedUseNotifierStatements(p, at) : []),
       ],
     });
+    if (props.expectedUse) {
+      this.expectedUseDeclarerRoleArn = new ExpectedUseTable(this, 'expected-use', {
+        namePrefix: p,
+        scope: at,
+        notifierFunctionName: notifier.functionName,
+        failureQueueArn: notifier.failureQueueArn,
+      }).declarerRoleArn;
+    }
 
     const patterns = rulePatterns(p);
     const names = ruleNames(p);
@@ -267,6 +287,20 @@ export class RootwatchHub extends Construct {
         ...(props.logRetentionDays === undefined ? {} : { logRetentionDays: props.logRetentionDays }),
       });
     }
+
+    // Issue 14: pipeline dashboard and saved Logs Insights queries (modules/pipeline-dashboard.ts).
+    // Alerters switched at plan time (a module variable) are left out: the body may name only what is planned.
+    const functions = [`${p}-notifier`, ...http.filter((h) => h.parameter !== undefined && !Token.isUnresolved(h.parameter)).map((h) => `${p}-${h.channel}`)];
+    new PipelineDashboard(this, 'dashboard', {
+      namePrefix: p,
+      region: props.region,
+      notifierLogGroupName: `/aws/lambda/${p}-notifier`,
+      functionNames: functions,
+      queueNames: [`${p}-hub-rules-dlq`, ...functions.map((f) => `${f}-failures`)],
+      busName: hubBusName(p),
+      ruleNames: ruleDefs.map((def) => def.name),
+      ...(heartbeatPeriod !== undefined ? { heartbeatNamespace: heartbeatNamespace(p), heartbeatMetricName: HEARTBEAT_METRIC.name, heartbeatDimension: HEARTBEAT_METRIC.dimension } : {}),
+    });
 
     this.busArn = bus.busArn;
     this.busName = bus.busName;

@@ -26,6 +26,8 @@ import { spokeStackName } from '../stacks/app';
 import { RootwatchConfig } from '../core/config';
 import { checkDenyRootScp, checkNoSingletonCreates, checkTrail, checkTrailBucketTls, existingSingletons } from './plan-checks-guardrails';
 import { checkPlanLimits } from './plan-checks-limits';
+import { checkDashboardReferences } from './plan-checks-dashboard';
+import { checkExpectedUseBinding } from './plan-checks-expected-use';
 
 interface Target { name: string; prepare: (work: string) => string }
 
@@ -111,6 +113,9 @@ async function main(): Promise<void> {
           ...(example ? [] : checkBusPolicy(plan, expectedBus)),
           ...checkEncryption(plan),
           ...checkLambdaLogGroups(plan),
+          ...checkDashboardReferences(plan),
+          ...checkExpectedUseBinding(plan),
+          ...(t.name === 'stacks/hub' && !has('aws_cloudwatch_dashboard') ? ['stacks/hub: no pipeline dashboard planned'] : []),
           ...checkRootRuleState(plan),
           ...checkTargetsResilient(plan),
           ...(example ? [] : checkForwardingToHub(plan, { region: config.hub.region, busName: hubBusName(config.namePrefix) })),

@@ -11,8 +11,9 @@ import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { rulePatterns } from '../core/patterns';
-import { HEARTBEAT_METRIC, heartbeatNamespace } from '../core/lambda-contract';
-import { AssumedRootPolicy } from '../core/types';
+import { ENV, HEARTBEAT_METRIC, heartbeatNamespace } from '../core/lambda-contract';
+import { AssumedRootPolicy, AvoidableRootWritesPolicy } from '../core/types';
+import { ExpectedUseSeverityPolicy, expectedUseTableName } from '../core/expected-use';
 import { MAX_LISTED_SPOKES } from '../core/config';
 import { AccountRootGuardrails } from '../modules/account-guardrails';
 import { CisRootAlarm } from '../modules/cis-root-alarm';
@@ -102,6 +103,18 @@ export class HubModule extends ModuleStack {
       validation: [{ condition: '${contains(["alert", "low", "mute"], var.assumed_root)}', errorMessage: 'assumed_root must be alert, low or mute.' }],
     });
     const accountNames = this.variable('account_names', { type: 'map(string)', default: {}, description: 'Account ID -> display name shown in alerts.' });
+    // Issue 14: root-only task verdict and expected-use windows (core/root-tasks.ts, core/expected-use.ts).
+    const avoidable = this.variable('avoidable_root_writes', {
+      type: 'string', default: 'unchanged',
+      description: 'Root writes an IAM principal could have done (not on AWS\'s list of tasks that require root): unchanged, or raised to at least high or critical.',
+      validation: [{ condition: '${contains(["unchanged", "high", "critical"], var.avoidable_root_writes)}', errorMessage: 'avoidable_root_writes must be unchanged, high or critical.' }],
+    });
+    this.variable('expected_use', { type: 'bool', default: true, description: 'Create the expected-use table, its declarer role and the announcement stream (rootwatch expect).' });
+    const expectedUseSeverity = this.variable('expected_use_severity', {
+      type: 'string', default: 'one-lower',
+      description: 'Severity of root events inside a declared window: one-lower (sign-ins without MFA and failures keep theirs) or unchanged.',
+      validation: [{ condition: '${contains(["one-lower", "unchanged"], var.expected_use_severity)}', errorMessage: 'expected_use_severity must be one-lower or unchanged.' }],
+    });
 
     const region = new DataAwsRegion(this, 'current');
     const partition = new DataAwsPartition(this, 'partition').partition;
@@ -119,7 +132,15 @@ export class HubModule extends ModuleStack {
       assumedRoot: assumedRoot.stringValue as AssumedRootPolicy,
       accountNames: Token.asStringMap(accountNames.value),
       logRetentionDays: retention.numberValue,
+      avoidableRootWrites: avoidable.stringValue as AvoidableRootWritesPolicy,
+      expectedUse: { severity: expectedUseSeverity.stringValue as ExpectedUseSeverityPolicy },
     });
+    // Without the table the notifier looks nothing up (an empty name means no windows).
+    this.when('var.expected_use', child(rw, 'expected-use'));
+    resource(rw, 'notifier', 'function').addOverride(
+      `environment.variables.${ENV.EXPECTED_USE_TABLE}`,
+      `\${var.expected_use ? "${expectedUseTableName('${var.name_prefix}')}" : ""}`,
+    );
 
     // Admission: the organization when given, else the listed accounts (HubEventBus builds one of the two).
     const busArn = `arn:\${${partitionRef()}}:events:\${var.hub_region}:\${var.hub_account_id}:event-bus/\${var.name_prefix}-root-events`;
@@ -186,6 +207,7 @@ export class HubModule extends ModuleStack {
     this.output('notifier_role_arn', rw.notifierRoleArn, 'ARN of the notifier Lambda role.');
     this.output('kms_key_arn', rw.keyArn, 'KMS key encrypting the alert topics.');
     this.output('dead_letter_queue_arn', rw.deadLetterQueueArn, 'Dead-letter queue of the hub rules.');
+    this.output('expected_use_declarer_role_arn', Fn.try([rw.expectedUseDeclarerRoleArn, null]), 'The only role that may declare expected root use (rootwatch expect --profile <a profile assuming it>); null when expected_use is false.');
   }
 }
 

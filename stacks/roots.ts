@@ -198,11 +198,15 @@ export class HubStack extends RootStack {
       heartbeat_account_ids: [hubAccountId, ...config.spokes.map((s) => s.accountId)],
       assumed_root: config.detection.assumedRoot,
       account_names: config.accountNames,
+      avoidable_root_writes: config.detection.avoidableRootWrites,
+      expected_use: config.detection.expectedUse.enabled,
+      expected_use_severity: config.detection.expectedUse.severity,
     });
     const skipped = new Set(['hub/email/login', 'hub/email/activity', 'hub/heartbeat']);
     this.addMoves('hub', catalog.hub, (m) => {
       const path = m.components.join('/');
       if (skipped.has(path)) return false;
+      if (m.components[1] === 'dashboard' || m.components[1] === 'expected-use') return false; // new after 0.1.0: nothing to move
       if (m.components[1] === 'slack') return a.slack !== undefined;
       if (m.components[1] === 'pagerduty') return a.pagerduty !== undefined;
       if (m.components[1]?.includes('digest-sweep')) return a.foldWindowMinutes > 0;
@@ -238,6 +242,7 @@ export class HubStack extends RootStack {
       ['notifier_function_arn', 'ARN of the notifier Lambda.'],
       ['notifier_role_arn', 'ARN of the notifier Lambda role.'],
       ['kms_key_arn', 'KMS key encrypting the alert topics.'],
+      ['expected_use_declarer_role_arn', 'The only role that may declare expected root use (rootwatch expect --profile <a profile assuming it>); null when off.'],
     ] as const) {
       this.output(name, hubModule.get(name), description);
     }

@@ -59,6 +59,8 @@ describeShared('--json', () => {
       severity: 'critical',
       assumedRoot: false,
       summary: 'Root console sign-in WITHOUT MFA to 111122223333 (us-east-1) from 192.0.2.0 — Success',
+      rootOnly: null,
+      rootOnlyTask: null,
     });
   });
 
@@ -66,14 +68,14 @@ describeShared('--json', () => {
     for (const f of fs.readdirSync(SHARED).filter((x) => x.endsWith('.json'))) {
       const r = await run({ input: sharedFile(f), json: true });
       const c = classify(JSON.parse(fs.readFileSync(sharedFile(f), 'utf8')));
-      expect([f, JSON.parse(r.stdout)]).toEqual([f, { matched: c.matched, alertType: c.alertType, severity: c.severity, assumedRoot: c.assumedRoot, summary: c.summary }]);
+      expect([f, JSON.parse(r.stdout)]).toEqual([f, { matched: c.matched, alertType: c.alertType, severity: c.severity, assumedRoot: c.assumedRoot, summary: c.summary, rootOnly: c.rootTask?.rootOnly ?? null, rootOnlyTask: c.rootTask?.task ?? null }]);
       expect([f, r.exitCode]).toEqual([f, 0]); // exit 0 whether or not it matched
     }
   });
 
   it('a non-root event: matched false and nulls', async () => {
     const r = await run({ input: sharedFile('30-assumedrole-role-named-root.json'), json: true });
-    expect(JSON.parse(r.stdout)).toEqual({ matched: false, alertType: null, severity: null, assumedRoot: false, summary: null });
+    expect(JSON.parse(r.stdout)).toEqual({ matched: false, alertType: null, severity: null, assumedRoot: false, summary: null, rootOnly: null, rootOnlyTask: null });
     expect(r.exitCode).toBe(0);
   });
 });

@@ -21,9 +21,11 @@ describe('toAlert', () => {
       summary: c.summary,
       reason: c.reason,
       facts: c.facts,
+      rootTask: c.rootTask,
       accountName: 'Production',
       event,
     });
+    expect(alert!.rootTask).toMatchObject({ rootOnly: true, taskId: 'root-mfa' });
     // it survives the JSON trip through SNS unchanged
     expect(JSON.parse(JSON.stringify(alert))).toEqual(alert);
   });

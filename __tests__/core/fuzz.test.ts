@@ -113,7 +113,9 @@ const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]|[\ud
 /** Returns a description of the first problem, or null when the shape is allowed. */
 function shapeProblem(c: Classification): string | null {
   const keys = Object.keys(c).sort().join(',');
-  if (keys !== 'alertType,assumedRoot,facts,kind,matched,muted,reason,severity,summary') return `keys ${keys}`;
+  // rootTask (core/root-tasks.ts) is present on root events only
+  const expectedKeys = c.kind === 'root' ? 'alertType,assumedRoot,facts,kind,matched,muted,reason,rootTask,severity,summary' : 'alertType,assumedRoot,facts,kind,matched,muted,reason,severity,summary';
+  if (keys !== expectedKeys) return `keys ${keys}`;
   if (typeof c.matched !== 'boolean' || typeof c.assumedRoot !== 'boolean' || typeof c.muted !== 'boolean') return 'flags';
   if (!EVENT_KINDS.includes(c.kind)) return `kind ${String(c.kind)}`;
   if (![null, 'login', 'activity'].includes(c.alertType)) return `alertType ${String(c.alertType)}`;

@@ -109,6 +109,9 @@ describe('readNotifierConfig', () => {
       assumedRoot: 'low',
       accountNames: { '111122223333': 'Prod' },
       stateTable: 'tbl',
+      avoidableRootWrites: 'unchanged',
+      expectedUseTable: null,
+      expectedUseSeverity: 'one-lower',
     });
   });
 

@@ -4,6 +4,7 @@
  * the facts first, the raw event last.
  */
 import { RootwatchAlert } from '../../core/types';
+import { triageLines } from './triage';
 import {
   SEVERITY_LABEL,
   accountLabel,
@@ -53,6 +54,7 @@ export function renderEmail(alert: RootwatchAlert, options: EmailOptions = {}): 
   const title = alert.digest ? digestLine(alert.digest) : field(alert.summary, 1000);
   out.push(title, '');
   out.push(line('Severity', `${SEVERITY_LABEL[alert.severity] ?? field(alert.severity)} - ${field(alert.reason, 1000)}`));
+  for (const t of triageLines(alert)) out.push(line(t.label, t.value));
   if (alert.digest) {
     out.push(line('Folded', `${alert.digest.count} ${alert.digest.count === 1 ? 'event' : 'events'}`));
     out.push(line('Between', `${field(alert.digest.firstEventTime)} and ${field(alert.digest.lastEventTime)}`));

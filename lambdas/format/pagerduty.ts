@@ -18,6 +18,7 @@
  */
 import { RootwatchAlert, Severity } from '../../core/types';
 import { CloudWatchAlarmMessage, alarmConsoleUrl, alarmTitle } from './alarm';
+import { triageDetails } from './triage';
 import { accountLabel, boundedKey, digestLine, field, oneLine, truncate, wellFormed } from './text';
 
 export const PAGERDUTY_SUMMARY_MAX = 1024;
@@ -96,6 +97,7 @@ export function renderPagerDuty(alert: RootwatchAlert, routingKey: string): Page
     sessionKey: f.sessionKey,
     consoleUrl: f.consoleUrl,
   };
+  Object.assign(details, triageDetails(alert));
   // every fact is shown as a printable line (bidi and control characters out)
   for (const [k, v] of Object.entries(details)) if (typeof v === 'string') details[k] = truncate(oneLine(v), PAGERDUTY_SUMMARY_MAX);
   if (alert.digest) details.digest = alert.digest;

@@ -7,6 +7,7 @@
  */
 import { RootwatchAlert, Severity } from '../../core/types';
 import { CloudWatchAlarmMessage, alarmConsoleUrl, alarmTitle } from './alarm';
+import { triageLines } from './triage';
 import { SEVERITY_LABEL, accountLabel, digestLine, field, oneLine, truncate, wellFormed, yesNo } from './text';
 
 export const SLACK_EMOJI: Record<Severity, string> = {
@@ -95,6 +96,8 @@ export function renderSlack(alert: RootwatchAlert): { text: string; blocks: obje
     { type: 'section', fields },
     { type: 'context', elements: context.map((c) => mrkdwn(slackEscape(c), FIELD_MAX)) },
   ];
+  const triage = triageLines(alert);
+  if (triage.length > 0) blocks.splice(2, 0, { type: 'section', text: mrkdwn(triage.map((t) => `*${t.label}:* ${slackEscape(t.value)}`).join('\n'), SECTION_MAX) });
   const button = linkButton('Open in CloudTrail', f.consoleUrl);
   if (button) blocks.push(button);
 

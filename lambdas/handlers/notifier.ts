@@ -14,6 +14,7 @@ import { Deadline } from '../deadline';
 import type { FoldStore } from '../fold';
 import { NotifierDeps, NotifierOutcome, handleNotifierInput, readNotifierConfig } from '../notifier';
 import { log } from '../log';
+import type { ExpectedUseLookup } from '../expected-use';
 
 /** The longest one AWS call may take. */
 export const NOTIFIER_CALL_TIMEOUT_MS = 8000;
@@ -94,5 +95,26 @@ export async function handler(event: unknown, context?: unknown): Promise<Notifi
   const config = readNotifierConfig(process.env, (message) => log({ level: 'warn', msg: message }));
   const deadline = Deadline.fromContext(context, NOTIFIER_FALLBACK_MS, NOTIFIER_CALL_TIMEOUT_MS);
   current = deadline;
-  return handleNotifierInput(event, config, deps(config.stateTable, config.namePrefix, deadline));
+  return handleNotifierInput(event, config, { ...deps(config.stateTable, config.namePrefix, deadline), ...expectedUseDeps(config.expectedUseTable, deadline) });
+}
+
+// Issue 14: declared expected-use windows (lambdas/expected-use.ts); the DynamoDB client loads on first lookup.
+const lookups = new Map<string, ExpectedUseLookup>();
+function expectedUseDeps(table: string | null | undefined, deadline: Deadline): Pick<NotifierDeps, 'expectedUse' | 'region'> {
+  const region = process.env.AWS_REGION;
+  if (!table) return region ? { region } : {};
+  let lookup = lookups.get(table);
+  if (!lookup) {
+    let real: Promise<ExpectedUseLookup> | undefined;
+    lookup = {
+      windowsFor: async (account, now) =>
+        (await (real ??= Promise.all([import('@aws-sdk/client-dynamodb'), import('../expected-use-store')]).then(
+          ([ddb, { DynamoExpectedUseLookup }]) => new DynamoExpectedUseLookup(new ddb.DynamoDBClient({}), table),
+        ))).windowsFor(account, now),
+    };
+    lookups.set(table, lookup);
+  }
+  const cached = lookup;
+  const bounded: ExpectedUseLookup = { windowsFor: (account, now) => deadline.run('DynamoDB Query', () => cached.windowsFor(account, now)) };
+  return { expectedUse: bounded, ...(region ? { region } : {}) };
 }

@@ -137,6 +137,9 @@ module "hub" {
   activity_emails = ["security-team@example.com"]
   admitted_account_ids = ["222222222222", "333333333333"]
   assumed_root = "alert"
+  avoidable_root_writes = "unchanged"
+  expected_use = true
+  expected_use_severity = "one-lower"
   fold_window_minutes = 15
   heartbeat_account_ids = [var.hub_account_id, "222222222222", "333333333333"]
   heartbeat_schedule = "rate(1 day)"
@@ -232,6 +235,11 @@ output "cis_alarm_arn" {
 output "cis_topic_arn" {
   description = "SNS topic of the CIS alarm: subscribe someone (Security Hub CloudWatch.1 wants a subscriber)."
   value = module.account.cis_topic_arn
+}
+
+output "expected_use_declarer_role_arn" {
+  description = "The only role that may declare expected root use (rootwatch expect --profile <a profile assuming it>); null when off."
+  value = module.hub.expected_use_declarer_role_arn
 }
 
 output "forward_rule_arns" {
