@@ -126,7 +126,16 @@ function readOrgExport(file: string, field: string): OrgAccount[] {
     const id = (a as { Id?: unknown } | null)?.Id;
     if (typeof id !== 'string' || !/^[0-9]{12}$/.test(id)) throw new ConfigError(`${field}: Accounts[${i}].Id`, 'must be 12 digits');
     const name = (a as { Name?: unknown }).Name;
+    const state = (a as { State?: unknown }).State;
     const status = (a as { Status?: unknown }).Status;
-    return { Id: id, ...(typeof name === 'string' ? { Name: name } : {}), ...(typeof status === 'string' ? { Status: status } : {}) };
+    if (typeof state !== 'string' && typeof status !== 'string') {
+      throw new ConfigError(`${field}: Accounts[${i}].State`, 'missing (list-accounts-for-parent output carries State, or Status before 2026-09-09)');
+    }
+    return {
+      Id: id,
+      ...(typeof name === 'string' ? { Name: name } : {}),
+      ...(typeof state === 'string' ? { State: state } : {}),
+      ...(typeof status === 'string' ? { Status: status } : {}),
+    };
   });
 }

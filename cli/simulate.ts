@@ -15,6 +15,7 @@ import { get } from '../core/json';
 import { ruleNames } from '../core/patterns';
 import type { RootwatchConfig } from '../core/config';
 import { HEARTBEAT_METRIC, heartbeatNamespace } from '../core/lambda-contract';
+import { expectedAccounts } from '../core/coverage';
 import {
   DETAIL_TYPE_API_CALL,
   DETAIL_TYPE_SIGN_IN,
@@ -50,7 +51,12 @@ export interface SimulateResult {
 
 /** The `--json` output: exactly these keys. */
 export interface SimulateJson {
+  /** the deployed patterns and classifier would alert on (or record) this event */
   matched: boolean;
+  /** a deployed rule watches this event's account and region (null: no config, unknown) */
+  covered: boolean | null;
+  /** one line: why not covered (null when covered) */
+  coverage: string | null;
   alertType: 'login' | 'activity' | null;
   severity: 'critical' | 'high' | 'medium' | 'low' | null;
   assumedRoot: boolean;
@@ -70,8 +76,11 @@ export async function runSimulate(args: SimulateArgs): Promise<SimulateResult> {
   const c = classify(event, { namePrefix, assumedRoot });
 
   if (args.json) {
+    const cov = coverageOf(args.config, clean(event.account, 64), clean(event.region, 32));
     const out: SimulateJson = {
       matched: c.matched,
+      covered: cov.covered,
+      coverage: cov.why,
       alertType: c.alertType,
       severity: c.severity,
       assumedRoot: c.assumedRoot,
@@ -229,16 +238,16 @@ function explain(
     return `${lines.join('\n')}\n`;
   }
 
-  const coverage = coverageNote(config, account, region);
+  const cov = coverageOf(config, account, region);
+  const notCovered = cov.covered === false ? `NOT COVERED: ${cov.why} (the event would be matched if a rule saw it). ` : '';
   if (c.kind === 'heartbeat') {
-    lines.push("Result: MATCHED: this is rootwatch's heartbeat canary, not an alert.");
+    lines.push(`Result: ${notCovered || 'MATCHED: '}this is rootwatch's heartbeat canary, not an alert.`);
     lines.push(`Summary: ${c.summary ?? ''}`);
     lines.push('Path:');
     lines.push(`  1. spoke heartbeat forwarding rule in ${region} on the default event bus of ${account}`);
     lines.push(`  2. -> hub event bus in ${hubRegion} (account ${hubAccount})`);
     lines.push(`  3. -> hub rule ${names.hubPipeline}`);
     lines.push(`  4. -> notifier: records metric ${HEARTBEAT_METRIC.name} in namespace ${heartbeatNamespace(namePrefix)} (${HEARTBEAT_METRIC.dimension}=${account}); sends nothing. A missing heartbeat raises the pipeline alarm.`);
-    if (coverage) lines.push(`Note: ${coverage}`);
     return `${lines.join('\n')}\n`;
   }
 
@@ -249,7 +258,9 @@ function explain(
   const hubRule = c.kind === 'cis-alarm' ? names.hubPipeline : c.alertType === 'login' ? names.hubLogin : names.hubActivity;
   const topic = c.alertType === 'login' ? 'login' : 'activity';
 
-  if (c.kind === 'none') {
+  if (notCovered) {
+    lines.push(`Result: ${notCovered}No alert.`);
+  } else if (c.kind === 'none') {
     lines.push('Result: MATCHED by the rules, but the notifier sends no alert.');
   } else if (c.muted) {
     lines.push(`Result: MATCHED, but MUTED: detection.assumedRoot is "${policy}", so this AssumeRoot session event is recorded and not sent.`);
@@ -267,7 +278,6 @@ function explain(
     lines.push(`  5. -> SNS ${topic} topic -> ${subscribers(topic, config)}`);
   }
   if (c.facts?.consoleUrl) lines.push(`Console: ${c.facts.consoleUrl}`);
-  if (coverage) lines.push(`Note: ${coverage}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -281,13 +291,17 @@ function subscribers(topic: 'login' | 'activity', config?: RootwatchConfig): str
   return parts.length > 0 ? parts.join(', ') : 'no subscribers configured';
 }
 
-function coverageNote(config: RootwatchConfig | undefined, account: string, region: string): string | null {
-  if (!config) return null;
-  const regions =
-    account === config.hub.accountId ? config.hub.regions : config.spokes.find((s) => s.accountId === account)?.regions;
-  if (!regions) return `account ${account} is neither the hub nor a configured spoke: no rule forwards its events.`;
-  if (!regions.includes(region)) return `region ${region} is not among the configured regions of account ${account}: no rule there sees this event.`;
-  return null;
+/**
+ * Does a deployed rule watch this account and region? Known only with a config: the hub, every
+ * spoke and the management account (when configured), each in its configured regions.
+ */
+export function coverageOf(config: RootwatchConfig | undefined, account: string, region: string): { covered: boolean | null; why: string | null } {
+  if (!config) return { covered: null, why: 'no config: which accounts and regions are monitored is unknown' };
+  const entry = expectedAccounts(config).find((a) => a.account === account);
+  const who = entry?.name ? `${entry.name} (${account})` : account;
+  if (!entry) return { covered: false, why: `account ${account} is not monitored (neither the hub, a spoke nor the management account)` };
+  if (!entry.regions.includes(region)) return { covered: false, why: `region ${region} is not monitored for ${who}` };
+  return { covered: true, why: null };
 }
 
 function whyNot(event: EventBridgeEvent, m: RuleMatches, namePrefix: string): string[] {

@@ -40,8 +40,12 @@ export interface RawConfig {
   };
 }
 
-/** One account as an AWS Organizations export lists it (only the fields rootwatch reads). */
-export interface OrgAccount { Id: string; Name?: string; Status?: string }
+/**
+ * One account as an AWS Organizations export lists it (only the fields rootwatch reads). `State`
+ * (PENDING_ACTIVATION, ACTIVE, SUSPENDED, PENDING_CLOSURE, CLOSED) replaces `Status`, which AWS
+ * retires from ListAccounts/ListAccountsForParent/DescribeAccount on 2026-09-09; `State` wins.
+ */
+export interface OrgAccount { Id: string; Name?: string; State?: string; Status?: string }
 
 export interface AccountTarget {
   accountId: string;
@@ -165,7 +169,8 @@ export function resolveConfig(raw: RawConfig, ouAccounts: OrgAccount[][] = []): 
   });
   (raw.organizationalUnits ?? []).forEach((ou, i) => {
     (ouAccounts[i] ?? []).forEach((acct, j) => {
-      if (acct.Status && acct.Status !== 'ACTIVE') return;
+      const state = acct.State ?? acct.Status;
+      if (state !== undefined && state !== 'ACTIVE') return; // only ACTIVE accounts are monitored
       if (acct.Id === hub.accountId) return; // the hub stack monitors the hub account
       const field = `organizationalUnits[${i}].accountsFile: Accounts[${j}]`;
       if (seenAccounts.has(acct.Id)) return; // listed explicitly: the explicit entry wins

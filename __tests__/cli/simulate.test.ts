@@ -66,14 +66,14 @@ describeShared('--json', () => {
     for (const f of fs.readdirSync(SHARED).filter((x) => x.endsWith('.json'))) {
       const r = await run({ input: sharedFile(f), json: true });
       const c = classify(JSON.parse(fs.readFileSync(sharedFile(f), 'utf8')));
-      expect([f, JSON.parse(r.stdout)]).toEqual([f, { matched: c.matched, alertType: c.alertType, severity: c.severity, assumedRoot: c.assumedRoot, summary: c.summary }]);
+      expect([f, JSON.parse(r.stdout)]).toEqual([f, { matched: c.matched, covered: null, coverage: expect.any(String), alertType: c.alertType, severity: c.severity, assumedRoot: c.assumedRoot, summary: c.summary }]);
       expect([f, r.exitCode]).toEqual([f, 0]); // exit 0 whether or not it matched
     }
   });
 
   it('a non-root event: matched false and nulls', async () => {
     const r = await run({ input: sharedFile('30-assumedrole-role-named-root.json'), json: true });
-    expect(JSON.parse(r.stdout)).toEqual({ matched: false, alertType: null, severity: null, assumedRoot: false, summary: null });
+    expect(JSON.parse(r.stdout)).toEqual({ matched: false, covered: null, coverage: expect.stringMatching(/^no config/), alertType: null, severity: null, assumedRoot: false, summary: null });
     expect(r.exitCode).toBe(0);
   });
 });
@@ -127,13 +127,14 @@ describe('readable explanation', () => {
     expect(r.stdout).toContain('-> SNS login topic -> email (2 addresses), PagerDuty alerter');
   });
 
-  it('warns when the account or region is not covered by the config', async () => {
+  it('leads the Result line with NOT COVERED when no deployed rule watches the account or region', async () => {
     const event = JSON.parse(fs.readFileSync(ownFile('root-iam-deactivatemfadevice-synth.json'), 'utf8'));
     event.region = 'ap-south-1';
     const r = await run({ input: writeTmp('uncovered.json', JSON.stringify(event)), config });
-    expect(r.stdout).toContain('Note: region ap-south-1 is not among the configured regions of account 111122223333');
+    expect(r.stdout).toMatch(/^Result: NOT COVERED: region ap-south-1 is not monitored for prod \(111122223333\) /m);
+    expect(r.stdout).not.toContain('Result: MATCHED');
     const other = await run({ input: ownFile('assumedroot-s3-deletebucketpolicy-synth.json'), config });
-    expect(other.stdout).toContain('Note: account 222222222222 is neither the hub nor a configured spoke');
+    expect(other.stdout).toMatch(/^Result: NOT COVERED: account 222222222222 is not monitored/m);
   });
 
   it('says a heartbeat is a canary', async () => {
@@ -143,7 +144,9 @@ describe('readable explanation', () => {
   });
 
   it('says a muted AssumeRoot event is muted', async () => {
-    const r = await run({ input: ownFile('assumedroot-s3-deletebucketpolicy-synth.json'), config });
+    const event = JSON.parse(fs.readFileSync(ownFile('assumedroot-s3-deletebucketpolicy-synth.json'), 'utf8'));
+    Object.assign(event, { account: '111122223333', region: 'eu-west-1' }); // monitored: an unmonitored path is NOT COVERED first
+    const r = await run({ input: writeTmp('muted.json', JSON.stringify(event)), config });
     expect(r.stdout).toContain('MUTED');
     expect(r.stdout).not.toContain('SNS activity topic');
   });

@@ -111,6 +111,7 @@ export const BAD_INPUTS: readonly BadInput[] = [
   { name: 'OU accounts file missing', field: 'organizationalUnits[0].accountsFile', problem: /^file not found: .*accounts\.json$/, write: withOuFile(undefined) },
   { name: 'OU accounts file not JSON', field: 'organizationalUnits[0].accountsFile', problem: /cannot read .* as JSON/, write: withOuFile('truncated.json') },
   { name: 'OU accounts file without Accounts', field: 'organizationalUnits[0].accountsFile', problem: /has no "Accounts" list/, write: withOuFile('no-accounts-list.json') },
+  { name: 'OU export in neither shape (no State, no Status)', field: 'organizationalUnits[0].accountsFile: Accounts[1].State', problem: /^missing \(list-accounts-for-parent output carries State/, write: withOuFile('neither-shape.json') },
   { name: 'OU accounts file with a bad account id', field: 'organizationalUnits[0].accountsFile: Accounts[1].Id', problem: /^must be 12 digits$/, write: withOuFile('bad-id.json') },
   // guardrails
   { name: 'deny-root SCP enabled without targets', field: 'guardrails.denyRootScp.targetIds', problem: /at least one/, write: fromExample((c) => { delete c.guardrails.denyRootScp.targetIds; }) },
