@@ -14,11 +14,11 @@ import { DEFAULT_NAME_PREFIX, RuleMatches, classify, clean, ruleMatches } from '
 import { get } from '../core/json';
 import { ruleNames } from '../core/patterns';
 import type { RootwatchConfig } from '../core/config';
-import { HEARTBEAT_METRIC, heartbeatNamespace } from '../core/lambda-contract';
 import { expectedAccounts } from '../core/coverage';
 import {
   DETAIL_TYPE_API_CALL,
   DETAIL_TYPE_SIGN_IN,
+  HEARTBEAT_CALL,
   HEARTBEAT_SOURCE,
   RULE_STATE_ALL_MANAGEMENT_EVENTS,
   cisAlarmName,
@@ -78,7 +78,8 @@ export async function runSimulate(args: SimulateArgs): Promise<SimulateResult> {
   if (args.json) {
     const cov = coverageOf(args.config, clean(event.account, 64), clean(event.region, 32));
     const out: SimulateJson = {
-      matched: c.matched,
+      // a heartbeat is delivered but never alerts: not matched, covered, and its summary says so
+      matched: c.matched && c.kind !== 'heartbeat',
       covered: cov.covered,
       coverage: cov.why,
       alertType: c.alertType,
@@ -188,7 +189,7 @@ async function render(target: RenderTarget, event: EventBridgeEvent, c: Classifi
       : c.muted
         ? 'the event matches but is muted by detection.assumedRoot = mute'
         : c.kind === 'heartbeat'
-          ? 'the event is a heartbeat canary, which is not an alert'
+          ? 'the event is a heartbeat, which is not an alert'
           : 'the event is not an alert';
     return { stdout: `Nothing would be sent to ${target}: ${why}.\n`, exitCode: 0 };
   }
@@ -241,13 +242,14 @@ function explain(
   const cov = coverageOf(config, account, region);
   const notCovered = cov.covered === false ? `NOT COVERED: ${cov.why} (the event would be matched if a rule saw it). ` : '';
   if (c.kind === 'heartbeat') {
-    lines.push(`Result: ${notCovered || 'MATCHED: '}this is rootwatch's heartbeat canary, not an alert.`);
+    lines.push(`Result: ${notCovered}HEARTBEAT: this is rootwatch's heartbeat for ${account} in ${region}, not an alert.`);
     lines.push(`Summary: ${c.summary ?? ''}`);
     lines.push('Path:');
-    lines.push(`  1. spoke heartbeat forwarding rule in ${region} on the default event bus of ${account}`);
-    lines.push(`  2. -> hub event bus in ${hubRegion} (account ${hubAccount})`);
-    lines.push(`  3. -> hub rule ${names.hubPipeline}`);
-    lines.push(`  4. -> notifier: records metric ${HEARTBEAT_METRIC.name} in namespace ${heartbeatNamespace(namePrefix)} (${HEARTBEAT_METRIC.dimension}=${account}); sends nothing. A missing heartbeat raises the pipeline alarm.`);
+    lines.push(`  1. CloudTrail records the heartbeat role's ${HEARTBEAT_CALL.eventName} on the path's dead-letter queue in ${region}`);
+    lines.push(`  2. -> spoke rule ${names.spokeForwardRoot} in ${region} on the default event bus of ${account} (the rule root events use)`);
+    lines.push(`  3. -> hub event bus in ${hubRegion} (account ${hubAccount})`);
+    lines.push(`  4. -> hub rule ${names.hubPipeline}`);
+    lines.push(`  5. -> notifier: stamps the last heartbeat of (${account}, ${region}) in the coverage ledger; sends nothing. The coverage sweep alerts when a path goes stale.`);
     return `${lines.join('\n')}\n`;
   }
 

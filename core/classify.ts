@@ -23,7 +23,7 @@
  */
 import { get, isObj } from './json';
 import { matchesPattern } from './matcher';
-import { DETAIL_TYPE_SIGN_IN, HEARTBEAT_SOURCE, rulePatterns } from './patterns';
+import { DETAIL_TYPE_SIGN_IN, rulePatterns } from './patterns';
 import { eventAccount, isTrueFlag, sessionKey } from './session';
 import type { AlertFacts, AlertType, ClassifyOptions, Classification, EventKind, Severity } from './types';
 
@@ -146,9 +146,8 @@ function classifyUnsafe(event: unknown, options: ClassifyOptionsWithPrefix): Cla
   const policy = options.assumedRoot === 'low' || options.assumedRoot === 'mute' ? options.assumedRoot : 'alert';
   const m = ruleMatches(event, namePrefix);
 
-  if (m.hubPipeline && (m.spokeHeartbeat || m.spokeCisAlarm)) {
-    return get(event, 'source') === HEARTBEAT_SOURCE ? heartbeat(event) : cisAlarm(event);
-  }
+  if (m.hubPipeline && m.spokeHeartbeat && m.spokeRoot) return heartbeat(event);
+  if (m.hubPipeline && m.spokeCisAlarm) return cisAlarm(event);
   if (!m.spokeRoot || !(m.hubLogin || m.hubActivity)) return notMatched();
   const alertType: AlertType = m.hubLogin ? 'login' : 'activity';
   try {
@@ -441,15 +440,15 @@ function heartbeat(event: Record<string, unknown>): Classification {
   const facts = pipelineFacts(
     event,
     'Heartbeat',
-    HEARTBEAT_SOURCE,
+    'sqs.amazonaws.com',
     `https://${consoleRegion(clean(get(event, 'region'), 32))}.console.aws.amazon.com/cloudwatch/home?region=${consoleRegion(clean(get(event, 'region'), 32))}#metricsV2`,
   );
   return {
     ...notMatched(),
     matched: true,
     kind: 'heartbeat',
-    summary: bound(`rootwatch heartbeat canary from ${facts.account} (${facts.region}): the forwarding path works; not an alert`),
-    reason: 'heartbeat canary (not an alert)',
+    summary: bound(`rootwatch heartbeat from ${facts.account} (${facts.region}): CloudTrail and the forwarding path of this region work; not an alert`),
+    reason: 'heartbeat: the heartbeat role tagged the path\'s dead-letter queue (not an alert)',
     facts,
   };
 }

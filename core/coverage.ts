@@ -88,26 +88,25 @@ export function pathStatus(row: LedgerRow | undefined, now: number, s: CoverageS
 
 /** The sweep's decision for one path (`expected` false: the config no longer lists it). */
 export function decidePath(path: ExpectedPath, row: LedgerRow | undefined, expected: boolean, now: number, s: CoverageSettings): PathDecision {
-  const base = {
-    account: path.account,
-    region: path.region,
-    neverSeen: row?.lastHeartbeat === undefined,
-    ...(row?.lastHeartbeat !== undefined ? { lastHeartbeat: row.lastHeartbeat } : {}),
-    ...(row?.lastRootEvent !== undefined ? { lastRootEvent: row.lastRootEvent } : {}),
+  const make = (status: PathDecision['status'], action: PathAction, update?: PathDecision['update']): PathDecision => {
+    const d: { -readonly [K in keyof PathDecision]: PathDecision[K] } = { account: path.account, region: path.region, status, action, neverSeen: row?.lastHeartbeat === undefined };
+    if (row?.lastHeartbeat !== undefined) d.lastHeartbeat = row.lastHeartbeat;
+    if (row?.lastRootEvent !== undefined) d.lastRootEvent = row.lastRootEvent;
+    if (update) d.update = update;
+    return d;
   };
-  if (!expected) return { ...base, status: 'removed', action: row ? 'forget' : 'none' };
+  if (!expected) return make('removed', row ? 'forget' : 'none');
   const status = pathStatus(row, now, s);
-  if (row?.expectedSince === undefined && row?.lastHeartbeat === undefined) {
-    return { ...base, status, action: 'start', update: { expectedSince: now } };
-  }
-  if (status === 'stale' && row?.alerted !== 'stale') return { ...base, status, action: 'alert-stale', update: { alerted: 'stale' } };
-  if (status === 'fresh' && row?.alerted === 'stale') return { ...base, status, action: 'alert-recovered', update: { alerted: undefined } };
-  return { ...base, status, action: 'none' };
+  if (row?.expectedSince === undefined && row?.lastHeartbeat === undefined) return make(status, 'start', { expectedSince: now });
+  if (status === 'stale' && row?.alerted !== 'stale') return make(status, 'alert-stale', { alerted: 'stale' });
+  if (status === 'fresh' && row?.alerted === 'stale') return make(status, 'alert-recovered', { alerted: undefined });
+  return make(status, 'none');
 }
 
 export const pathKey = (account: string, region: string): string => `${account}#${region}`;
 
 export interface SweepResult {
+  /** decisions with something to do (all of them with `keepAll`) */
   readonly decisions: PathDecision[];
   /** expected paths that are stale now (the metric the one alarm watches) */
   readonly stale: number;
@@ -120,7 +119,8 @@ export interface SweepResult {
 /**
  * Decide every path: each expected one, and each stored row that is no longer expected.
  * `rows` are raw items (already unmarshalled); a row of the wrong shape is logged and skipped,
- * never thrown on: one bad item must not stop the sweep for the others.
+ * never thrown on: one bad item must not stop the sweep for the others. Only decisions with an
+ * action are returned unless `keepAll` (the CLI shows every path; the sweep needs the changes).
  */
 export function sweepLedger(
   expected: readonly ExpectedPath[],
@@ -128,8 +128,10 @@ export function sweepLedger(
   now: number,
   s: CoverageSettings,
   log: (entry: Record<string, unknown>) => void = () => undefined,
+  keepAll = false,
 ): SweepResult {
-  const byKey = new Map<string, LedgerRow>();
+  // account -> region -> row: no key strings built per path (17,000 paths per sweep)
+  const byAccount = new Map<string, Map<string, LedgerRow>>();
   let skipped = 0;
   for (let i = 0; i < rows.length; i++) {
     const parsed = parseLedgerRow(rows[i]);
@@ -138,55 +140,72 @@ export function sweepLedger(
       log({ level: 'warn', msg: 'coverage ledger item skipped', problem: parsed, index: i });
       continue;
     }
-    byKey.set(pathKey(parsed.account, parsed.region), parsed);
+    let regions = byAccount.get(parsed.account);
+    if (!regions) byAccount.set(parsed.account, (regions = new Map()));
+    regions.set(parsed.region, parsed);
   }
   const decisions: PathDecision[] = [];
   let stale = 0;
   let pending = 0;
   let fresh = 0;
-  const seen = new Set<string>();
+  const seen = new Map<string, Set<string>>();
   for (const path of expected) {
-    const key = pathKey(path.account, path.region);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const d = decidePath(path, byKey.get(key), true, now, s);
-    if (d.status === 'stale') stale++;
-    else if (d.status === 'pending') pending++;
+    let regions = seen.get(path.account);
+    if (!regions) seen.set(path.account, (regions = new Set()));
+    if (regions.has(path.region)) continue;
+    regions.add(path.region);
+    const row = byAccount.get(path.account)?.get(path.region);
+    const status = pathStatus(row, now, s);
+    if (status === 'stale') stale++;
+    else if (status === 'pending') pending++;
     else fresh++;
-    decisions.push(d);
+    // most paths are fresh and unchanged: build a decision only where something may happen
+    const changes =
+      row === undefined ||
+      (row.expectedSince === undefined && row.lastHeartbeat === undefined) ||
+      (status === 'stale' && row.alerted !== 'stale') ||
+      (status === 'fresh' && row.alerted === 'stale');
+    if (keepAll || changes) {
+      const d = decidePath(path, row, true, now, s);
+      if (keepAll || d.action !== 'none') decisions.push(d);
+    }
   }
-  for (const [key, row] of byKey) {
-    if (!seen.has(key)) decisions.push(decidePath(row, row, false, now, s));
+  for (const [account, regions] of byAccount) {
+    const expectedRegions = seen.get(account);
+    for (const [region, row] of regions) {
+      if (!expectedRegions?.has(region)) decisions.push(decidePath(row, row, false, now, s));
+    }
   }
   return { decisions, stale, pending, fresh, skipped };
 }
 
 const ACCOUNT = /^[0-9]{12}$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-[0-9]$/;
-
-function optionalTime(v: unknown): number | undefined | null {
-  if (v === undefined || v === null) return undefined;
-  return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : null;
-}
+const REGION = /^[a-z]{2}(?:-[a-z]+){1,2}-[0-9]$/;
 
 /** A ledger row, or a one-line problem naming the field. */
 export function parseLedgerRow(item: unknown): LedgerRow | string {
   if (typeof item !== 'object' || item === null || Array.isArray(item)) return 'item: not an object';
   const o = item as Record<string, unknown>;
-  if (typeof o.account !== 'string' || !ACCOUNT.test(o.account)) return 'account: must be 12 digits';
-  if (typeof o.region !== 'string' || !REGION.test(o.region)) return 'region: must be a region name';
-  const row: { -readonly [K in keyof LedgerRow]: LedgerRow[K] } = { account: o.account, region: o.region };
-  for (const field of ['lastHeartbeat', 'lastRootEvent', 'expectedSince'] as const) {
-    const t = optionalTime(o[field]);
-    if (t === null) return `${field}: must be epoch milliseconds`;
-    if (t !== undefined) row[field] = t;
+  const account = o.account;
+  const region = o.region;
+  if (typeof account !== 'string' || account.length !== 12 || !ACCOUNT.test(account)) return 'account: must be 12 digits';
+  if (typeof region !== 'string' || !REGION.test(region)) return 'region: must be a region name';
+  const row: { -readonly [K in keyof LedgerRow]: LedgerRow[K] } = { account, region };
+  for (const field of TIME_FIELDS) {
+    const v = o[field];
+    if (v === undefined || v === null) continue;
+    if (typeof v !== 'number' || !(v >= 0) || v === Infinity) return `${field}: must be epoch milliseconds`;
+    row[field] = v;
   }
-  if (o.alerted !== undefined && o.alerted !== null) {
-    if (o.alerted !== 'stale') return 'alerted: must be "stale" or absent';
+  const alerted = o.alerted;
+  if (alerted !== undefined && alerted !== null) {
+    if (alerted !== 'stale') return 'alerted: must be "stale" or absent';
     row.alerted = 'stale';
   }
   return row;
 }
+
+const TIME_FIELDS = ['lastHeartbeat', 'lastRootEvent', 'expectedSince'] as const;
 
 // ---------------------------------------------------------------- expected set
 

@@ -9,9 +9,25 @@ export const DETAIL_TYPE_API_CALL = 'AWS API Call via CloudTrail';
 export const DETAIL_TYPE_SIGN_IN = 'AWS Console Sign In via CloudTrail';
 export const DETAIL_TYPE_ALARM = 'CloudWatch Alarm State Change';
 
-/** rootwatch's own canary events (never confused with AWS events: `aws.` sources are reserved). */
+/** The former custom canary event (no longer deployed: anyone allowed to put events could forge it). */
 export const HEARTBEAT_SOURCE = 'rootwatch.heartbeat';
 export const HEARTBEAT_DETAIL_TYPE = 'rootwatch heartbeat';
+
+/**
+ * The heartbeat is a CloudTrail management event: EventBridge Scheduler, with rootwatch's heartbeat
+ * role, calls SQS TagQueue on the path's own forwarding dead-letter queue (a universal target;
+ * universal targets refuse read-only actions, so it must be a harmless, idempotent write). The
+ * region's root-forwarding rule matches that call too, so one heartbeat proves trail -> EventBridge
+ * -> rule -> target -> role -> hub bus -> hub rule -> notifier for that account and region.
+ */
+export const HEARTBEAT_CALL = { service: 'sqs', eventSource: 'sqs.amazonaws.com', eventName: 'TagQueue', apiAction: 'tagQueue' } as const;
+/** The tag the heartbeat writes (the same value Terraform sets, so plans show no drift). */
+export const HEARTBEAT_TAG = { key: 'rootwatch-heartbeat', value: 'path' } as const;
+
+/** IAM role name prefix of the heartbeat role (Terraform's name_prefix: max 38 characters). */
+export function heartbeatRolePrefix(namePrefix: string): string {
+  return `${namePrefix}-heartbeat-`.slice(0, 38);
+}
 
 /** A JSON event pattern (the subset of EventBridge's language rootwatch uses). */
 export type EventPattern = { readonly [key: string]: unknown };
@@ -36,11 +52,11 @@ export function cisAlarmName(namePrefix: string): string {
 export interface RulePatterns {
   /** Spoke rule (default bus, every region): every root event, forwarded to the hub bus. */
   readonly spokeRoot: EventPattern;
-  /** Spoke rule: the heartbeat canary, forwarded to the hub bus. */
+  /** The heartbeat's CloudTrail record (a branch of the spoke root rule and of the hub pipeline rule). */
   readonly spokeHeartbeat: EventPattern;
   /** Spoke rule: the CIS alarm going into ALARM, forwarded to the hub bus. */
   readonly spokeCisAlarm: EventPattern;
-  /** Spoke rule (home region): heartbeats and CIS alarms in one rule. */
+  /** Spoke rule (home region): CIS alarms. */
   readonly spokePipeline: EventPattern;
   /** Hub bus rule: root console sign-ins (login topic). */
   readonly hubLogin: EventPattern;
@@ -75,11 +91,15 @@ function deepFreeze<T>(value: T): T {
 }
 
 function buildPatterns(namePrefix: string): RulePatterns {
-  const heartbeat: EventPattern = {
-    source: [HEARTBEAT_SOURCE],
-    'detail-type': [HEARTBEAT_DETAIL_TYPE],
-    detail: { namePrefix: [namePrefix] },
+  const heartbeatCall: EventPattern = {
+    source: [`aws.${HEARTBEAT_CALL.service}`],
+    detail: {
+      eventSource: [HEARTBEAT_CALL.eventSource],
+      eventName: [HEARTBEAT_CALL.eventName],
+      userIdentity: { type: ['AssumedRole'], sessionContext: { sessionIssuer: { userName: [{ prefix: heartbeatRolePrefix(namePrefix) }] } } },
+    },
   };
+  const heartbeat: EventPattern = { 'detail-type': [DETAIL_TYPE_API_CALL], ...heartbeatCall };
   const cisAlarm: EventPattern = {
     source: ['aws.cloudwatch'],
     'detail-type': [DETAIL_TYPE_ALARM],
@@ -88,11 +108,11 @@ function buildPatterns(namePrefix: string): RulePatterns {
   return {
     spokeRoot: {
       'detail-type': [DETAIL_TYPE_API_CALL, DETAIL_TYPE_SIGN_IN],
-      $or: [ROOT_ACTOR, ASSUME_ROOT_CALL],
+      $or: [ROOT_ACTOR, ASSUME_ROOT_CALL, heartbeatCall],
     },
     spokeHeartbeat: heartbeat,
     spokeCisAlarm: cisAlarm,
-    spokePipeline: { $or: [heartbeat, cisAlarm] },
+    spokePipeline: cisAlarm,
     hubLogin: { 'detail-type': [DETAIL_TYPE_SIGN_IN], ...ROOT_ACTOR },
     hubActivity: { 'detail-type': [DETAIL_TYPE_API_CALL], $or: [ROOT_ACTOR, ASSUME_ROOT_CALL] },
     hubPipeline: { $or: [heartbeat, cisAlarm] },

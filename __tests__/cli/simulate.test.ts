@@ -86,9 +86,9 @@ describe('--json with own fixtures and config', () => {
     expect(JSON.parse(d.stdout)).toMatchObject({ matched: true, severity: 'high', assumedRoot: true });
   });
 
-  it('a heartbeat matches without being an alert', async () => {
-    const r = await run({ input: ownFile('heartbeat-synth.json'), json: true });
-    expect(JSON.parse(r.stdout)).toMatchObject({ matched: true, alertType: null, severity: null, assumedRoot: false });
+  it('the heartbeat record simulates as covered, not matched (no alert), and says it is a heartbeat', async () => {
+    const r = await run({ input: ownFile('heartbeat-tagqueue-synth.json'), json: true, config: resolveConfig({ hub: { accountId: '111111111111', region: 'eu-west-1' }, regions: ['eu-west-1'], spokes: [{ accountId: '222222222222', assumeRoleArn: 'arn:aws:iam::222222222222:role/d' }] }) });
+    expect(JSON.parse(r.stdout)).toMatchObject({ matched: false, covered: true, coverage: null, alertType: null, severity: null, assumedRoot: false, summary: expect.stringContaining('rootwatch heartbeat from 222222222222 (eu-west-1)') });
     expect(r.exitCode).toBe(0);
   });
 
@@ -138,8 +138,9 @@ describe('readable explanation', () => {
   });
 
   it('says a heartbeat is a canary', async () => {
-    const r = await run({ input: ownFile('heartbeat-synth.json') });
-    expect(r.stdout).toMatch(/heartbeat canary, not an alert/);
+    const r = await run({ input: ownFile('heartbeat-tagqueue-synth.json') });
+    expect(r.stdout).toMatch(/^Result: HEARTBEAT: this is rootwatch's heartbeat for 222222222222 in eu-west-1, not an alert/m);
+    expect(r.stdout).toContain('spoke rule rootwatch-forward-root in eu-west-1');
     expect(r.stdout).toContain('hub rule rootwatch-pipeline');
   });
 
@@ -173,7 +174,7 @@ describe('readable explanation', () => {
   });
 
   it('keeps hostile event text on one printable line', async () => {
-    const event = JSON.parse(fs.readFileSync(ownFile('heartbeat-synth.json'), 'utf8'));
+    const event = JSON.parse(fs.readFileSync(ownFile('heartbeat-tagqueue-synth.json'), 'utf8'));
     event.source = 'evil\n\u001b[2Jsource';
     const r = await run({ input: writeTmp('evil.json', JSON.stringify(event)) });
     expect(r.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
@@ -204,9 +205,9 @@ describe('--render', () => {
   });
 
   it('says nothing would be sent for a non-alert', async () => {
-    const r = await run({ input: ownFile('heartbeat-synth.json'), render: 'slack' });
+    const r = await run({ input: ownFile('heartbeat-tagqueue-synth.json'), render: 'slack' });
     expect(r.exitCode).toBe(0);
-    expect(r.stdout).toBe('Nothing would be sent to slack: the event is a heartbeat canary, which is not an alert.\n');
+    expect(r.stdout).toBe('Nothing would be sent to slack: the event is a heartbeat, which is not an alert.\n');
     const m = await run({ input: ownFile('sts-assumeroot-call-synth.json'), render: 'pagerduty', config });
     expect(m.stdout).toContain('muted by detection.assumedRoot = mute');
   });
@@ -252,7 +253,7 @@ describe('usage errors (exit code 2, one line naming the field)', () => {
   });
 
   it('conflicting or unknown options', async () => {
-    const input = ownFile('heartbeat-synth.json');
+    const input = ownFile('heartbeat-tagqueue-synth.json');
     expect((await usageError({ input, json: true, render: 'slack' })).message).toBe('--json and --render cannot be used together');
     expect((await usageError({ input, render: 'teams' as never })).message).toMatch(/^--render: must be one of slack, pagerduty, email/);
     expect((await usageError({ input: '' })).message).toMatch(/^input: missing/);

@@ -79,7 +79,9 @@ describe('sweepLedger', () => {
       'garbage',
       null,
     ];
-    const r = sweepLedger(expected, rows, T0, s, (e) => logs.push(e));
+    const r = sweepLedger(expected, rows, T0, s, (e) => logs.push(e), true);
+    // without keepAll only the paths with something to do come back
+    expect(sweepLedger(expected, rows, T0, s).decisions.map((d) => d.action).sort()).toEqual(['alert-stale', 'forget', 'start']);
     expect(r).toMatchObject({ stale: 1, fresh: 1, pending: 1, skipped: 3 });
     // the path whose row was bad counts as never seen (a start), not as fresh
     const byKey = Object.fromEntries(r.decisions.map((d) => [`${d.account}#${d.region}`, d.action]));
