@@ -6,7 +6,8 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { arnOf, policyDocument, rolePrefix, serviceTrustPolicy } from './iam';
 import { EventsDeadLetterQueue } from './events-dead-letter-queue';
-import { EventPattern, ruleNames, RULE_STATE_ALL_MANAGEMENT_EVENTS } from '../core/patterns';
+import { EventPattern, HEARTBEAT_TAG, ruleNames, RULE_STATE_ALL_MANAGEMENT_EVENTS } from '../core/patterns';
+import { forwardDlqName } from '../core/coverage';
 
 export interface ForwardedRegion {
   readonly region: string;
@@ -25,7 +26,7 @@ export interface RootEventForwarderProps {
   readonly regions: readonly ForwardedRegion[];
   /** Pattern of root events (default bus, every region). */
   readonly rootPattern: EventPattern;
-  /** Pattern of rootwatch's pipeline events (heartbeat, CIS alarm), forwarded from the first region only. */
+  /** Pattern of rootwatch's pipeline events (CIS alarm), forwarded from the first region only. */
   readonly pipelinePattern?: EventPattern;
 }
 
@@ -40,6 +41,8 @@ export class RootEventForwarder extends Construct {
   public readonly ruleArns: Record<string, string> = {};
   /** region -> dead-letter queue ARN */
   public readonly deadLetterQueueArns: Record<string, string> = {};
+  /** region -> dead-letter queue URL (the heartbeat of that region tags it) */
+  public readonly deadLetterQueueUrls: Record<string, string> = {};
 
   constructor(scope: Construct, id: string, props: RootEventForwarderProps) {
     super(scope, id);
@@ -76,15 +79,17 @@ export class RootEventForwarder extends Construct {
       }
       const dlq = new EventsDeadLetterQueue(this, `dlq-${region}`, {
         provider,
-        name: `${p}-forward-dlq`,
+        name: forwardDlqName(p),
         scope: at,
+        // the heartbeat of this region writes this very tag (TagQueue): same value, no drift
+        tags: { [HEARTBEAT_TAG.key]: HEARTBEAT_TAG.value },
         sourceRuleArns: rules.map((r) => arnOf(at, 'events', `rule/${r.name}`)),
       });
       for (const r of rules) {
         const rule = new CloudwatchEventRule(this, `${r.key}-${region}`, {
           provider,
           name: r.name,
-          description: `rootwatch: forwards ${r.key === 'root' ? 'root CloudTrail events' : 'heartbeats and CIS alarms'} to the hub`,
+          description: `rootwatch: forwards ${r.key === 'root' ? 'root CloudTrail events and the heartbeat' : 'CIS alarms'} to the hub`,
           eventPattern: JSON.stringify(r.pattern),
           state: r.state,
         });
@@ -100,6 +105,7 @@ export class RootEventForwarder extends Construct {
         if (r.key === 'root') this.ruleArns[region] = rule.arn;
       }
       this.deadLetterQueueArns[region] = dlq.queueArn;
+      this.deadLetterQueueUrls[region] = dlq.queueUrl;
     }
     this.roleArn = role.arn;
   }

@@ -25,6 +25,7 @@ import { hubBusName } from '../core/patterns';
 import { spokeStackName } from '../stacks/app';
 import { RootwatchConfig } from '../core/config';
 import { checkDenyRootScp, checkTrail, checkTrailBucketTls } from './plan-checks-guardrails';
+import { checkBusForwardersOnly, checkHeartbeatPerRegion, checkOneStalePathAlarm } from './plan-checks-coverage';
 
 interface Target { name: string; prepare: (work: string) => string }
 
@@ -64,6 +65,7 @@ function targets(outDir: string): Target[] {
 /** Regions a stack must watch for root events (its account's configured regions); undefined: no such duty. */
 function expectedRootRegions(target: string, config: RootwatchConfig): readonly string[] | undefined {
   if (target === 'stacks/hub') return config.hub.regions;
+  if (target === 'stacks/guardrails' && config.orgGuardrails && config.orgGuardrails.managementAccount.accountId !== config.hub.accountId && !config.spokes.some((s) => s.accountId === config.orgGuardrails!.managementAccount.accountId)) return config.hub.regions;
   const spoke = config.spokes.find((s) => target === `stacks/${spokeStackName(s)}`);
   return spoke?.regions;
 }
@@ -84,6 +86,8 @@ async function main(): Promise<void> {
     accounts: config.spokes.map((s) => s.accountId),
     ...(config.hub.organizationId ? { organizationId: config.hub.organizationId } : {}),
   };
+  // the heartbeat as CloudTrail records it, modelled on AWS's documented record (see the fixture's README)
+  const heartbeatRecord = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, '__tests__', 'fixtures', 'events', 'heartbeat-tagqueue-synth.json'), 'utf8')) as Record<string, unknown>;
   const all = targets(outDir);
   let failed = 0;
   let next = 0;
@@ -112,6 +116,9 @@ async function main(): Promise<void> {
           ...checkTargetsResilient(plan),
           ...checkForwardingToHub(plan, { region: config.hub.region, busName: hubBusName(config.namePrefix) }),
           ...(regions ? checkRootCoverage(plan, regions) : []),
+          ...checkBusForwardersOnly(plan, config.namePrefix),
+          ...(regions && config.alerts.heartbeat.enabled ? checkHeartbeatPerRegion(plan, config.namePrefix, heartbeatRecord) : []),
+          ...(t.name === 'stacks/hub' && config.alerts.heartbeat.enabled ? checkOneStalePathAlarm(plan) : []),
           // Guardrail properties hold wherever those guardrails are planned.
           ...(has('aws_organizations_policy') ? checkDenyRootScp(plan) : []),
           ...(has('aws_cloudtrail') ? [...checkTrail(plan), ...checkTrailBucketTls(plan)] : []),

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { RootwatchConfig } from '../core/config';
 import { RootwatchHub } from '../modules/rootwatch-hub';
+import { expectedAccounts, expectedChunks } from '../core/coverage';
 import { ACCOUNT_ID_VALIDATION, providerAuth, RootwatchStack, StackMode } from './base';
 import { LambdaCodeSet } from './lambda-code';
 import { monitorAccount } from './monitored-account';
@@ -32,10 +33,7 @@ export class HubStack extends RootwatchStack {
       partition,
       spokeAccountIds: config.spokes.map((s) => s.accountId),
       ...(hub.organizationId ? { organizationId: hub.organizationId } : {}),
-      heartbeatAccounts: [
-        { key: 'hub', accountId: hubAccountId },
-        ...config.spokes.map((s) => ({ key: s.accountId, accountId: s.accountId })),
-      ],
+      expectedChunks: expectedChunks(expectedAccounts(config)),
       ...(heartbeat.enabled ? { heartbeatSchedule: heartbeat.scheduleExpression } : {}),
       code: {
         notifier: code.notifier,
@@ -47,7 +45,6 @@ export class HubStack extends RootwatchStack {
       ...(config.alerts.pagerduty ? { pagerDutyRoutingKeyParameter: config.alerts.pagerduty.routingKeyParameterName } : {}),
       foldWindowMinutes: config.alerts.foldWindowMinutes,
       assumedRoot: config.detection.assumedRoot,
-      accountNames: config.accountNames,
       logRetentionDays: config.alerts.logRetentionDays,
     });
 
@@ -70,6 +67,7 @@ export class HubStack extends RootwatchStack {
     this.output('notifier_function_arn', rw.notifierFunctionArn, 'ARN of the notifier Lambda.');
     this.output('notifier_role_arn', rw.notifierRoleArn, 'ARN of the notifier Lambda role.');
     this.output('kms_key_arn', rw.keyArn, 'KMS key encrypting the alert topics.');
+    this.output('coverage_table_name', rw.coverageTableName, 'DynamoDB coverage ledger (read by `rootwatch coverage`).');
     this.output('forwarder_role_arn', forwarder.roleArn, 'ARN of the role forwarding the hub account\'s own root events.');
     this.output('forward_rule_arns', forwarder.ruleArns, 'Region -> ARN of the hub account\'s own forwarding rules.');
     this.backend(id);

@@ -34,11 +34,12 @@ describe('hub bus policy', () => {
     const [policy] = resourceList(synth, 'aws_cloudwatch_event_bus_policy');
     expect(doc(policy.policy).Statement).toEqual([
       {
-        Sid: 'MonitoredAccountsPutEvents',
+        Sid: 'MonitoredForwardersPutEvents',
         Effect: 'Allow',
         Principal: { AWS: [`arn:${PARTITION}:iam::222222222222:root`, `arn:${PARTITION}:iam::333333333333:root`] },
         Action: 'events:PutEvents',
         Resource: BUS_ARN('eu-west-1'),
+        Condition: { ArnLike: { 'aws:PrincipalArn': `arn:${PARTITION}:iam::*:role/rootwatch-forward-*` } },
       },
     ]);
   });
@@ -46,7 +47,11 @@ describe('hub bus policy', () => {
   it('admits the organization (aws:PrincipalOrgID) instead when organizationId is set', () => {
     const { synth } = hub(config(exampleRaw()));
     const [statement] = doc(resourceList(synth, 'aws_cloudwatch_event_bus_policy')[0].policy).Statement;
-    expect(statement).toMatchObject({ Principal: '*', Action: 'events:PutEvents', Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-exampleorgid' } } });
+    expect(statement).toMatchObject({
+      Principal: '*',
+      Action: 'events:PutEvents',
+      Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-exampleorgid' }, ArnLike: { 'aws:PrincipalArn': `arn:${PARTITION}:iam::*:role/rootwatch-forward-*` } },
+    });
     expect(JSON.stringify(statement)).not.toContain('222222222222');
   });
 });
@@ -108,24 +113,42 @@ describe('the hub account forwards its own root events', () => {
   });
 });
 
-describe('heartbeat alarms', () => {
-  it('watches every account, the hub included', () => {
-    const { synth } = hub(config(minimalRaw()));
-    const alarms = resourceList(synth, 'aws_cloudwatch_metric_alarm').filter((a) => a.metric_name === 'Heartbeat');
-    expect(alarms.map((a) => a.alarm_name).sort()).toEqual([
-      'rootwatch-heartbeat-late-${var.hub_account_id}',
-      'rootwatch-heartbeat-late-222222222222',
-      'rootwatch-heartbeat-late-333333333333',
-    ]);
-    for (const a of alarms) expect(a).toMatchObject({ comparison_operator: 'LessThanThreshold', treat_missing_data: 'breaching', period: 86400 });
-    expect(resourceList(synth, 'aws_scheduler_schedule')).toHaveLength(1);
+describe('coverage: heartbeats and the one stale-path alarm', () => {
+  const withSpokes = (n: number): Json => {
+    const raw = minimalRaw();
+    raw.spokes = Array.from({ length: n }, (_, i) => {
+      const id = String(100000000000 + i);
+      return { name: `s${i}`, accountId: id, assumeRoleArn: `arn:aws:iam::${id}:role/rootwatch-deployer` };
+    });
+    raw.hub.organizationId = 'o-exampleorgid';
+    return raw;
+  };
+
+  it('the hub alarm count is the same for 2 spokes and for 200 (no alarm per account)', () => {
+    const alarms = (n: number) => resourceList(hub(config(withSpokes(n))).synth, 'aws_cloudwatch_metric_alarm');
+    const two = alarms(2);
+    const twoHundred = alarms(200);
+    expect(twoHundred.length).toBe(two.length);
+    expect(twoHundred.map((a) => a.alarm_name).sort()).toEqual(two.map((a) => a.alarm_name).sort());
+    expect(two.filter((a) => a.metric_name === 'StalePaths')).toHaveLength(1);
+    expect(two.filter((a) => a.metric_name === 'Heartbeat')).toEqual([]);
   });
 
-  it('has neither alarms nor canary when the heartbeat is off', () => {
+  it('a heartbeat per monitored region of the hub account, each tagging that region\'s forwarding DLQ', () => {
+    const { synth } = hub(config(minimalRaw()));
+    const schedules = resourceList(synth, 'aws_scheduler_schedule');
+    expect(schedules.map((s) => regionOf(synth, s)).sort()).toEqual(['eu-west-1', 'us-east-1']);
+    for (const s of schedules) {
+      expect(s.target.arn).toBe(`arn:${PARTITION}:scheduler:::aws-sdk:sqs:tagQueue`);
+      expect(s.schedule_expression).toBe('rate(6 hours)');
+    }
+  });
+
+  it('has neither heartbeats nor sweep nor stale-path alarm when the heartbeat is off', () => {
     const raw = minimalRaw();
     raw.alerts = { heartbeat: { enabled: false } };
     const { synth } = hub(config(raw));
-    expect(resourceList(synth, 'aws_cloudwatch_metric_alarm').filter((a) => a.metric_name === 'Heartbeat')).toEqual([]);
+    expect(resourceList(synth, 'aws_cloudwatch_metric_alarm').filter((a) => a.metric_name === 'StalePaths')).toEqual([]);
     expect(resourceList(synth, 'aws_scheduler_schedule')).toEqual([]);
   });
 });

@@ -41,7 +41,8 @@ describe('modules/{hub,spoke}', () => {
     expect(aws.source).toBe('hashicorp/aws');
     expect(aws.version).toBe('>= 5.100.0, < 7.0.0');
     expect(AWS_PROVIDER_RANGE).toBe(aws.version);
-    const regions = name === 'hub' ? [example.hub.region, ...example.hub.regions] : name === 'spoke' ? example.hub.regions : [example.orgGuardrails!.managementAccount.region];
+    // the guardrails module also monitors the management account in every configured region
+    const regions = name === 'hub' ? [example.hub.region, ...example.hub.regions] : name === 'spoke' ? example.hub.regions : [example.orgGuardrails!.managementAccount.region, ...example.hub.regions];
     expect([...aws.configuration_aliases].sort()).toEqual([...new Set(regions)].map((r) => `aws.${regionId(r)}`).sort());
     // every resource that names a provider names a declared alias
     for (const [, , body] of allResources(m)) if (body.provider) expect(aws.configuration_aliases).toContain(body.provider);

@@ -114,10 +114,23 @@ describe('per-spoke options', () => {
     expect(resourceList(synth, 'aws_cloudwatch_event_rule').filter((r) => r.name === 'rootwatch-forward-root').map((r) => regionOf(synth, r)).sort()).toEqual(['eu-west-1', 'us-east-1']);
   });
 
-  it('puts the heartbeat canary on the default bus of us-east-1, where the pipeline rule forwards it', () => {
+  it('has exactly one heartbeat per monitored region, tagging that region\'s forwarding DLQ through a universal target', () => {
     const { synth } = spoke(prod);
-    const [schedule] = resourceList(synth, 'aws_scheduler_schedule');
-    expect(regionOf(synth, schedule)).toBe('us-east-1');
-    expect(schedule.target.arn).toBe(`arn:${PARTITION}:events:us-east-1:\${var.spoke_account_id}:event-bus/default`);
+    const schedules = resourceList(synth, 'aws_scheduler_schedule');
+    const queues = resourceList(synth, 'aws_sqs_queue');
+    const ruleRegions = resourceList(synth, 'aws_cloudwatch_event_rule').filter((r) => r.name === 'rootwatch-forward-root').map((r) => regionOf(synth, r)).sort();
+    expect(schedules.map((s) => regionOf(synth, s)).sort()).toEqual(ruleRegions);
+    for (const s of schedules) {
+      expect(s.target.arn).toBe(`arn:${PARTITION}:scheduler:::aws-sdk:sqs:tagQueue`);
+      const input = JSON.parse(s.target.input);
+      expect(input.Tags).toEqual({ 'rootwatch-heartbeat': 'path' });
+      // the queue tagged is that region's forwarding DLQ, which carries the same tag (no drift)
+      const [, address] = /^\$\{aws_sqs_queue\.([^.]+)\.url\}$/.exec(input.QueueUrl)!;
+      const queue = synth.resource.aws_sqs_queue[address];
+      expect(queue.name).toBe('rootwatch-forward-dlq');
+      expect(queue.tags).toEqual({ 'rootwatch-heartbeat': 'path' });
+      expect(regionOf(synth, queue)).toBe(regionOf(synth, s));
+    }
+    expect(queues).toHaveLength(schedules.length);
   });
 });

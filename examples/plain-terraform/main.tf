@@ -59,10 +59,35 @@ variable "spoke_account_external_id" {
   sensitive   = true
 }
 
-# ---- management account: organization guardrails (SCPs, centralized root access, ...) ----
+# ---- management account: organization guardrails (SCPs, centralized root access, ...) and its own
+# monitoring (no SCP restricts its root): one provider per monitored region ----
 provider "aws" {
   alias               = "management"
   region              = "us-east-1"
+  allowed_account_ids = [var.management_account_id]
+}
+
+provider "aws" {
+  alias               = "management_us_east_2"
+  region              = "us-east-2"
+  allowed_account_ids = [var.management_account_id]
+}
+
+provider "aws" {
+  alias               = "management_us_west_2"
+  region              = "us-west-2"
+  allowed_account_ids = [var.management_account_id]
+}
+
+provider "aws" {
+  alias               = "management_eu_west_1"
+  region              = "eu-west-1"
+  allowed_account_ids = [var.management_account_id]
+}
+
+provider "aws" {
+  alias               = "management_eu_central_1"
+  region              = "eu-central-1"
   allowed_account_ids = [var.management_account_id]
 }
 
@@ -190,10 +215,15 @@ module "spoke" {
 module "guardrails" {
   source = "../../terraform-out/modules/guardrails"
   providers = {
-    aws           = aws.management
-    aws.us_east_1 = aws.management
+    aws              = aws.management
+    aws.us_east_1    = aws.management
+    aws.us_east_2    = aws.management_us_east_2
+    aws.us_west_2    = aws.management_us_west_2
+    aws.eu_west_1    = aws.management_eu_west_1
+    aws.eu_central_1 = aws.management_eu_central_1
   }
   management_account_id = var.management_account_id
+  hub_account_id        = var.hub_account_id
 }
 
 output "login_topic_arn" {
