@@ -94,6 +94,30 @@ async function main(argv: string[]): Promise<void> {
         process.exitCode = r.exitCode;
       },
     )
+    .command(
+      'coverage',
+      "Read the hub's coverage ledger: every account x region with its last heartbeat, last root event and status",
+      (y) =>
+        y
+          .option('config', { requiresArg: true, alias: 'c', type: 'string', describe: `rootwatch config file (default: ${DEFAULT_CONFIG} when present)` })
+          .option('profile', { requiresArg: true, type: 'string', describe: 'AWS profile of the hub account' })
+          .option('region', { requiresArg: true, type: 'string', describe: "the hub's region (default: hub.region of the config)" })
+          .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' }),
+      async (args) => {
+        process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+        const config = await optionalConfig(args.config);
+        const { runCoverage } = await import('./cli/coverage');
+        const r = await runCoverage({
+          json: args.json,
+          ...(config ? { config } : {}),
+          ...(args.profile ? { profile: args.profile } : {}),
+          ...(args.region ? { region: args.region } : {}),
+        });
+        if (r.exitCode === 2) process.stderr.write(`rootwatch: ${r.error ?? 'coverage failed'}\n`);
+        else process.stdout.write(r.stdout);
+        process.exitCode = r.exitCode;
+      },
+    )
     .demandCommand(1, 'name a command (see --help)')
     .strict()
     .help()

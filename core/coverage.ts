@@ -271,6 +271,11 @@ export function scheduleSeconds(expression: string): number {
   return Number(m[1]) * (m[2].startsWith('day') ? 86400 : 3600);
 }
 
+/** The ledger table's name: deterministic, so the notifier's environment, its policy and the CLI need no reference. */
+export function coverageTableName(namePrefix: string): string {
+  return `${namePrefix}-coverage`;
+}
+
 /** The name of the forwarding dead-letter queue of a path (the same name in every region). */
 export function forwardDlqName(namePrefix: string): string {
   return `${namePrefix}-forward-dlq`;

@@ -7,11 +7,9 @@ import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { COVERAGE_SWEEP_SOURCE, STALE_PATHS_METRIC, heartbeatNamespace } from '../core/lambda-contract';
 import { ArnScope, arnOf, PolicyStatement } from './iam';
+import { coverageTableName } from '../core/coverage';
 
-/** The ledger table's name: deterministic, so the notifier's environment and policy need no reference. */
-export function coverageTableName(namePrefix: string): string {
-  return `${namePrefix}-coverage`;
-}
+export { coverageTableName };
 
 /** How often the notifier sweeps the ledger. */
 export const COVERAGE_SWEEP_SCHEDULE = 'rate(15 minutes)';
