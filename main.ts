@@ -79,11 +79,19 @@ async function main(argv: string[]): Promise<void> {
           .option('profile', { requiresArg: true, type: 'string', describe: 'AWS profile to use' })
           .option('region', { requiresArg: true, type: 'string', describe: 'AWS region for the API calls' })
           .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' })
-          .option('scp-policy-name', { requiresArg: true, type: 'string', describe: 'name of the deny-root SCP (default rootwatch-deny-root)' }),
+          .option('scp-policy-name', { requiresArg: true, type: 'string', describe: 'name of the deny-root SCP (default rootwatch-deny-root)' })
+          .option('config', { requiresArg: true, alias: 'c', type: 'string', describe: 'rootwatch config: also prove a logging trail covers every region it monitors for this account' }),
       async (args) => {
         process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
         const { runAudit } = await import('./cli/audit');
+        let monitoredRegions: Record<string, string[]> | undefined;
+        if (args.config) {
+          const { loadConfig } = await import('./cli/load-config');
+          const { expectedAccounts } = await import('./core/coverage');
+          monitoredRegions = Object.fromEntries(expectedAccounts(loadConfig(args.config)).map((a) => [a.account, [...a.regions]]));
+        }
         const r = await runAudit({
+          ...(monitoredRegions ? { monitoredRegions } : {}),
           json: args.json,
           ...(args.profile ? { profile: args.profile } : {}),
           ...(args.region ? { region: args.region } : {}),
