@@ -254,10 +254,10 @@ function explain(
   }
 
   const spokeRule =
-    c.kind === 'cis-alarm'
-      ? `spoke CIS alarm forwarding rule in ${region} on the default event bus of ${account}`
+    c.kind === 'cis-alarm' || c.kind === 'dlq-alarm'
+      ? `spoke rule ${names.spokeForwardPipeline} (alarms) in ${region} on the default event bus of ${account}`
       : `spoke rule ${names.spokeForwardRoot} in ${region} on the default event bus of ${account} (state ${RULE_STATE_ALL_MANAGEMENT_EVENTS})`;
-  const hubRule = c.kind === 'cis-alarm' ? names.hubPipeline : c.alertType === 'login' ? names.hubLogin : names.hubActivity;
+  const hubRule = c.kind === 'cis-alarm' || c.kind === 'dlq-alarm' ? names.hubPipeline : c.alertType === 'login' ? names.hubLogin : names.hubActivity;
   const topic = c.alertType === 'login' ? 'login' : 'activity';
 
   if (notCovered) {

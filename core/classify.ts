@@ -113,6 +113,7 @@ export interface RuleMatches {
   spokeRoot: boolean;
   spokeHeartbeat: boolean;
   spokeCisAlarm: boolean;
+  spokeDlqAlarm: boolean;
   hubLogin: boolean;
   hubActivity: boolean;
   hubPipeline: boolean;
@@ -124,6 +125,7 @@ export function ruleMatches(event: unknown, namePrefix: string = DEFAULT_NAME_PR
     spokeRoot: matchesPattern(p.spokeRoot, event),
     spokeHeartbeat: matchesPattern(p.spokeHeartbeat, event),
     spokeCisAlarm: matchesPattern(p.spokeCisAlarm, event),
+    spokeDlqAlarm: matchesPattern(p.spokeDlqAlarm, event),
     hubLogin: matchesPattern(p.hubLogin, event),
     hubActivity: matchesPattern(p.hubActivity, event),
     hubPipeline: matchesPattern(p.hubPipeline, event),
@@ -148,6 +150,7 @@ function classifyUnsafe(event: unknown, options: ClassifyOptionsWithPrefix): Cla
 
   if (m.hubPipeline && m.spokeHeartbeat && m.spokeRoot) return heartbeat(event);
   if (m.hubPipeline && m.spokeCisAlarm) return cisAlarm(event);
+  if (m.hubPipeline && m.spokeDlqAlarm) return dlqAlarm(event, namePrefix);
   if (!m.spokeRoot || !(m.hubLogin || m.hubActivity)) return notMatched();
   const alertType: AlertType = m.hubLogin ? 'login' : 'activity';
   try {
@@ -475,5 +478,26 @@ function cisAlarm(event: Record<string, unknown>): Classification {
   };
 }
 
+function dlqAlarm(event: Record<string, unknown>, namePrefix: string): Classification {
+  const detail = get(event, 'detail');
+  const name = clean(get(detail, 'alarmName'), 128) || 'unknown alarm';
+  const region = consoleRegion(clean(get(event, 'region'), 32));
+  const url = `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#alarmsV2:alarm/${encodeURIComponent(name)}`;
+  const facts = pipelineFacts(event, name, clean(get(event, 'source'), 64) || 'aws.cloudwatch', url);
+  return {
+    matched: true,
+    kind: 'dlq-alarm',
+    alertType: 'activity',
+    severity: 'high',
+    assumedRoot: false,
+    muted: false,
+    summary: bound(
+      `rootwatch forwarding dead-letter queue ${namePrefix}-forward-dlq holds events in ${facts.account} (${facts.region}): root events may not have reached the hub; its messages are the undelivered events`,
+    ),
+    reason: 'a forwarding dead-letter queue is not empty (EventBridge could not deliver to the hub bus after its retries)',
+    facts,
+  };
+}
+
 /** All kinds `classify` can return (for consumers that validate results). */
-export const EVENT_KINDS: readonly EventKind[] = ['root', 'heartbeat', 'cis-alarm', 'none'];
+export const EVENT_KINDS: readonly EventKind[] = ['root', 'heartbeat', 'cis-alarm', 'dlq-alarm', 'none'];

@@ -24,6 +24,7 @@ export interface RawConfig {
     pagerduty?: { routingKeyParameterName: string };
     foldWindowMinutes?: number;
     heartbeat?: { enabled?: boolean; scheduleExpression?: string };
+    deadLetterAlarms?: boolean;
     logRetentionDays?: number;
   };
   guardrails?: {
@@ -91,6 +92,8 @@ export interface RootwatchConfig {
     pagerduty?: { routingKeyParameterName: string };
     foldWindowMinutes: number;
     heartbeat: { enabled: boolean; scheduleExpression: string };
+    /** an alarm on every forwarding dead-letter queue (one per account x region, $0.10 each a month) */
+    deadLetterAlarms: boolean;
     logRetentionDays: number;
   };
   /** Account-level guardrails, applied in every spoke stack and in the hub stack. */
@@ -246,6 +249,7 @@ export function resolveConfig(raw: RawConfig, ouAccounts: OrgAccount[][] = []): 
       ...optional('pagerduty', a.pagerduty),
       foldWindowMinutes: a.foldWindowMinutes ?? 15,
       heartbeat: { enabled: a.heartbeat?.enabled ?? true, scheduleExpression: a.heartbeat?.scheduleExpression ?? DEFAULT_HEARTBEAT_SCHEDULE },
+      deadLetterAlarms: a.deadLetterAlarms ?? true,
       logRetentionDays: a.logRetentionDays ?? 365,
     },
     accountGuardrails: {

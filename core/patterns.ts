@@ -44,6 +44,11 @@ const ASSUME_ROOT_CALL: EventPattern = {
 export const CIS_ROOT_USAGE_FILTER =
   '{$.userIdentity.type="Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType !="AwsServiceEvent"}';
 
+/** The alarm on a path's forwarding dead-letter queue (every monitored region): its state change travels to the hub. */
+export function forwardDlqAlarmName(namePrefix: string): string {
+  return `${namePrefix}-forward-dlq-not-empty`;
+}
+
 /** The name of the CIS alarm rootwatch creates in a spoke; the pattern below matches on it. */
 export function cisAlarmName(namePrefix: string): string {
   return `${namePrefix}-cis-root-usage`;
@@ -56,7 +61,9 @@ export interface RulePatterns {
   readonly spokeHeartbeat: EventPattern;
   /** Spoke rule: the CIS alarm going into ALARM, forwarded to the hub bus. */
   readonly spokeCisAlarm: EventPattern;
-  /** Spoke rule (home region): CIS alarms. */
+  /** Spoke rule: the forwarding dead-letter queue alarm going into ALARM, forwarded to the hub bus. */
+  readonly spokeDlqAlarm: EventPattern;
+  /** Spoke rule (every region): the CIS alarm and the forwarding dead-letter queue alarm. */
   readonly spokePipeline: EventPattern;
   /** Hub bus rule: root console sign-ins (login topic). */
   readonly hubLogin: EventPattern;
@@ -91,6 +98,11 @@ function deepFreeze<T>(value: T): T {
 }
 
 function buildPatterns(namePrefix: string): RulePatterns {
+  const dlqAlarm: EventPattern = {
+    source: ['aws.cloudwatch'],
+    'detail-type': [DETAIL_TYPE_ALARM],
+    detail: { alarmName: [forwardDlqAlarmName(namePrefix)], state: { value: ['ALARM'] } },
+  };
   const heartbeatCall: EventPattern = {
     source: [`aws.${HEARTBEAT_CALL.service}`],
     detail: {
@@ -112,10 +124,11 @@ function buildPatterns(namePrefix: string): RulePatterns {
     },
     spokeHeartbeat: heartbeat,
     spokeCisAlarm: cisAlarm,
-    spokePipeline: cisAlarm,
+    spokeDlqAlarm: dlqAlarm,
+    spokePipeline: { $or: [cisAlarm, dlqAlarm] },
     hubLogin: { 'detail-type': [DETAIL_TYPE_SIGN_IN], ...ROOT_ACTOR },
     hubActivity: { 'detail-type': [DETAIL_TYPE_API_CALL], $or: [ROOT_ACTOR, ASSUME_ROOT_CALL] },
-    hubPipeline: { $or: [heartbeat, cisAlarm] },
+    hubPipeline: { $or: [heartbeat, cisAlarm, dlqAlarm] },
   };
 }
 

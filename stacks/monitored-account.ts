@@ -43,6 +43,7 @@ export function monitorAccount(scope: Construct, props: MonitoredAccountProps): 
     regions: props.regions.map((region) => ({ region, provider: props.providers.get(region)! })),
     rootPattern: patterns.spokeRoot,
     pipelinePattern: patterns.spokePipeline,
+    deadLetterAlarms: config.alerts.deadLetterAlarms,
   });
   addHeartbeats(scope, config, accountId, partition, props.regions, props.providers, forwarder);
   const cis = props.cisLogGroupName
@@ -119,6 +120,8 @@ export function monitorForwardingOnly(
     hubBusArn: hubBusArnOf(p, { partition, region: config.hub.region, accountId: props.hubAccountId }),
     regions: props.regions.map((region) => ({ region, provider: props.providers.get(region)! })),
     rootPattern: patterns.spokeRoot,
+    pipelinePattern: patterns.spokePipeline,
+    deadLetterAlarms: config.alerts.deadLetterAlarms,
   });
   addHeartbeats(scope, config, accountId, partition, props.regions, props.providers, forwarder);
   return forwarder;

@@ -1,3 +1,4 @@
+import { toAlert } from '../../core/alert';
 /**
  * Classification of real CloudTrail events (shared fixtures, read in place) and of rootwatch's
  * own synthesized fixtures (__tests__/fixtures/events/*-synth.json, written from the record
@@ -310,6 +311,20 @@ describe('own synthesized fixtures', () => {
 
   it("another deployment's heartbeat does not match", () => {
     expect(classify(own('heartbeat-tagqueue-synth.json'), { namePrefix: 'acme' }).matched).toBe(false);
+  });
+
+  it('a forwarding dead-letter queue alarm (any region) is a high activity alert; its OK state is not forwarded', () => {
+    const e = own('cis-alarm-synth.json') as any;
+    e.detail.alarmName = 'rootwatch-forward-dlq-not-empty';
+    e.region = 'ap-south-1';
+    const c = classify(e);
+    expect(c).toMatchObject({ matched: true, kind: 'dlq-alarm', alertType: 'activity', severity: 'high' });
+    expect(c.summary).toContain('rootwatch-forward-dlq holds events');
+    expect(toAlert(e, c)?.cisPath).toBe(false);
+    e.detail.state.value = 'OK';
+    expect(classify(e).matched).toBe(false);
+    e.detail.state.value = 'ALARM';
+    expect(classify(e, { namePrefix: 'acme' }).matched).toBe(false);
   });
 
   it('the CIS alarm is a high activity alert linking to the alarm', () => {

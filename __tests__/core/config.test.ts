@@ -32,6 +32,7 @@ describe('resolveConfig defaults', () => {
       email: { login: [], activity: [] },
       foldWindowMinutes: 15,
       heartbeat: { enabled: true, scheduleExpression: 'rate(6 hours)' },
+      deadLetterAlarms: true,
       logRetentionDays: 365,
     });
     expect(c.accountGuardrails).toEqual({

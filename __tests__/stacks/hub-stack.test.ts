@@ -103,7 +103,7 @@ describe('the hub account forwards its own root events', () => {
       expect(r.state).toBe(RULE_STATE_ALL_MANAGEMENT_EVENTS);
     }
     const targets = resourceList(synth, 'aws_cloudwatch_event_target').filter((t) => t.target_id === 'hub-bus');
-    expect(targets.map((t) => regionOf(synth, t)).sort()).toEqual(['eu-central-1', 'eu-west-1', 'us-east-1', 'us-east-1']);
+    expect(targets.map((t) => regionOf(synth, t)).sort()).toEqual(['eu-central-1', 'eu-central-1', 'eu-west-1', 'eu-west-1', 'us-east-1', 'us-east-1']);
     for (const t of targets) {
       // cross-region: always the hub region's bus, never "the bus in my region"
       expect(t.arn).toBe(BUS_ARN('eu-west-1'));

@@ -34,9 +34,9 @@ describe('forwarding rules', () => {
     }
   });
 
-  it('forwards heartbeats and CIS alarms from us-east-1 only', () => {
+  it('forwards the CIS and dead-letter alarms from every region (the heartbeat travels the root rule)', () => {
     const rules = resourceList(synth, 'aws_cloudwatch_event_rule').filter((r) => r.name === 'rootwatch-forward-pipeline');
-    expect(rules.map((r) => regionOf(synth, r))).toEqual(['us-east-1']);
+    expect(rules.map((r) => regionOf(synth, r)).sort()).toEqual([...prod.regions].sort());
     expect(doc(rules[0].event_pattern)).toEqual(patterns.spokePipeline);
   });
 
@@ -44,7 +44,7 @@ describe('forwarding rules', () => {
     const queues = resources(synth, 'aws_sqs_queue');
     expect(Object.values(queues).map((q) => regionOf(synth, q)).sort()).toEqual([...prod.regions].sort());
     const targets = resourceList(synth, 'aws_cloudwatch_event_target');
-    expect(targets).toHaveLength(prod.regions.length + 1);
+    expect(targets).toHaveLength(prod.regions.length * 2);
     for (const t of targets) {
       expect(t.arn).toBe(hubBus);
       expect(t.retry_policy).toEqual({ maximum_event_age_in_seconds: 86400, maximum_retry_attempts: 185 });
