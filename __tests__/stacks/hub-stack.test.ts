@@ -144,6 +144,20 @@ describe('coverage: heartbeats and the one stale-path alarm', () => {
     }
   });
 
+  it('1,000 named accounts: names live in ledger items (each < 400 KB), the notifier environment stays far below 4 KB', () => {
+    const raw = withSpokes(1000);
+    raw.spokes.forEach((sp: Json, i: number) => (sp.name = `workload-team${String(i).padStart(4, '0')}-production-eu`));
+    const { synth } = hub(config(raw));
+    const items = resourceList(synth, 'aws_dynamodb_table_item');
+    expect(items).toHaveLength(11); // 1,001 accounts (the hub too) in chunks of 100
+    for (const it of items) expect(Buffer.byteLength(it.item)).toBeLessThan(400 * 1024);
+    expect(items.map((it) => doc(doc(it.item).accounts.S)).flat()).toHaveLength(1001);
+    const [fn] = resourceList(synth, 'aws_lambda_function').filter((f) => f.function_name === 'rootwatch-notifier');
+    const env = fn.environment.variables as Record<string, string>;
+    expect(env[ENV.ACCOUNT_NAMES]).toBeUndefined();
+    expect(Object.entries(env).reduce((n, [k, v]) => n + k.length + v.length, 0)).toBeLessThan(1024);
+  });
+
   it('has neither heartbeats nor sweep nor stale-path alarm when the heartbeat is off', () => {
     const raw = minimalRaw();
     raw.alerts = { heartbeat: { enabled: false } };
