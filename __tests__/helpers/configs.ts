@@ -122,7 +122,10 @@ export const BAD_INPUTS: readonly BadInput[] = [
   { name: 'more than 200 spokes without organizationId', field: 'hub.organizationId', problem: /200/, write: fromMinimal((c) => { c.spokes = manySpokes(201); }) },
   { name: 'heartbeat every 0 hours', field: 'alerts.heartbeat.scheduleExpression', problem: /rate\(0 hours\)/, write: fromExample((c) => { c.alerts.heartbeat.scheduleExpression = 'rate(0 hours)'; }) },
   { name: 'heartbeat "rate(1 hours)" (AWS wants the singular)', field: 'alerts.heartbeat.scheduleExpression', problem: /rate\(1 hours\)/, write: fromExample((c) => { c.alerts.heartbeat.scheduleExpression = 'rate(1 hours)'; }) },
-  { name: 'heartbeat every 48 hours (longer than the one-day alarm window)', field: 'alerts.heartbeat.scheduleExpression', problem: /rate\(48 hours\)/, write: fromExample((c) => { c.alerts.heartbeat.scheduleExpression = 'rate(48 hours)'; }) },
+  { name: 'heartbeat every 48 hours (a blind path would go unnoticed for days)', field: 'alerts.heartbeat.scheduleExpression', problem: /rate\(48 hours\)/, write: fromExample((c) => { c.alerts.heartbeat.scheduleExpression = 'rate(48 hours)'; }) },
+  { name: 'heartbeat every 2 days', field: 'alerts.heartbeat.scheduleExpression', problem: /rate\(2 days\)/, write: fromExample((c) => { c.alerts.heartbeat.scheduleExpression = 'rate(2 days)'; }) },
+  { name: 'heartbeat every 30 minutes (below rate(1 hour))', field: 'alerts.heartbeat.scheduleExpression', problem: /rate\(30 minutes\)/, write: fromExample((c) => { c.alerts.heartbeat.scheduleExpression = 'rate(30 minutes)'; }) },
+  { name: 'deadLetterAlarms as a string', field: 'alerts.deadLetterAlarms', problem: /boolean/, write: fromExample((c) => { c.alerts.deadLetterAlarms = 'no'; }) },
   { name: 'hub without spokes or organization', field: 'spokes', problem: /organizationId/, write: fromMinimal((c) => { delete c.spokes; }) },
   // misc fields
   { name: 'name prefix with capitals', field: 'namePrefix', problem: /^must be lowercase letters/, write: fromMinimal((c) => { c.namePrefix = 'Root_Watch'; }) },
