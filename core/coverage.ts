@@ -182,7 +182,10 @@ export function sweepLedger(
 const ACCOUNT = /^[0-9]{12}$/;
 const REGION = /^[a-z]{2}(?:-[a-z]+){1,2}-[0-9]$/;
 
-/** A ledger row, or a one-line problem naming the field. */
+/**
+ * A ledger row, or a one-line problem naming the field. A valid item is returned as it is (no copy:
+ * the sweep reads 17,000 of them), with `null` attributes treated as absent.
+ */
 export function parseLedgerRow(item: unknown): LedgerRow | string {
   if (typeof item !== 'object' || item === null || Array.isArray(item)) return 'item: not an object';
   const o = item as Record<string, unknown>;
@@ -190,19 +193,19 @@ export function parseLedgerRow(item: unknown): LedgerRow | string {
   const region = o.region;
   if (typeof account !== 'string' || account.length !== 12 || !ACCOUNT.test(account)) return 'account: must be 12 digits';
   if (typeof region !== 'string' || !REGION.test(region)) return 'region: must be a region name';
-  const row: { -readonly [K in keyof LedgerRow]: LedgerRow[K] } = { account, region };
   for (const field of TIME_FIELDS) {
     const v = o[field];
-    if (v === undefined || v === null) continue;
+    if (v === undefined) continue;
+    if (v === null) {
+      o[field] = undefined;
+      continue;
+    }
     if (typeof v !== 'number' || !(v >= 0) || v === Infinity) return `${field}: must be epoch milliseconds`;
-    row[field] = v;
   }
   const alerted = o.alerted;
-  if (alerted !== undefined && alerted !== null) {
-    if (alerted !== 'stale') return 'alerted: must be "stale" or absent';
-    row.alerted = 'stale';
-  }
-  return row;
+  if (alerted === null) o.alerted = undefined;
+  else if (alerted !== undefined && alerted !== 'stale') return 'alerted: must be "stale" or absent';
+  return o as unknown as LedgerRow;
 }
 
 const TIME_FIELDS = ['lastHeartbeat', 'lastRootEvent', 'expectedSince'] as const;
