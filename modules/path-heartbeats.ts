@@ -5,7 +5,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { policyDocument, serviceTrustPolicy } from './iam';
 import { HEARTBEAT_CALL, HEARTBEAT_TAG, heartbeatRolePrefix } from '../core/patterns';
-import { heartbeatScheduleProblem } from '../core/config';
+import { DEFAULT_HEARTBEAT_SCHEDULE, heartbeatScheduleProblem } from '../core/config';
 import { forwardDlqName } from '../core/coverage';
 
 export interface HeartbeatPath {
@@ -27,8 +27,7 @@ export interface PathHeartbeatsProps {
   readonly scheduleExpression?: string;
 }
 
-/** The default heartbeat interval: a blind path is noticed within about 12.25 hours, for a few dollars a month per 1,000 accounts. */
-export const DEFAULT_HEARTBEAT_SCHEDULE = 'rate(6 hours)';
+export { DEFAULT_HEARTBEAT_SCHEDULE };
 
 /**
  * A heartbeat per monitored region that is itself a CloudTrail management event: an EventBridge
