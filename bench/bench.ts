@@ -222,12 +222,12 @@ class Bench {
       const bytes = sizes?.[name];
       const m: Measurement =
         bytes === undefined ? { kind: 'error', message: sizes ? `${name}.zip not found in the synth output` : 'the default synth did not run' } : { kind: 'value', value: bytes };
-      this.add(`lambda_${name}_zip_bytes`, `${name}.zip as synth writes it (stacks/hub/assets)`, 'bytes', m);
+      this.add(`lambda_${name}_zip_bytes`, `${name}.zip as synth writes it (modules/hub/assets)`, 'bytes', m);
     }
   }
 }
 
-/** Sizes of `<name>.zip` under `<out>/stacks/hub/assets` (where the deploy stack takes them from). */
+/** Sizes of `<name>.zip` under `<out>/modules/hub/assets` (the hub module holds the Lambda code). */
 function zipSizes(out: string): Record<string, number> {
   const sizes: Record<string, number> = {};
   const walk = (dir: string): void => {
@@ -238,7 +238,7 @@ function zipSizes(out: string): Record<string, number> {
       else if (e.name.endsWith('.zip')) sizes[e.name.slice(0, -4)] ??= fs.statSync(p).size;
     }
   };
-  walk(path.join(out, 'stacks', 'hub', 'assets'));
+  walk(path.join(out, 'modules', 'hub', 'assets'));
   return sizes;
 }
 

@@ -6,13 +6,13 @@
 import './defer-archiver';
 import * as fs from 'fs';
 import { RootwatchConfig } from '../core/config';
-import { buildDeployApp } from '../stacks/app';
-import { LambdaCodeSet } from '../stacks/lambda-code';
+import { buildDeployApp, ModuleCatalog } from '../stacks/app';
 import { withoutTokenStackTraces } from './token-stack-traces';
 
 export interface SynthJob {
   readonly config: RootwatchConfig;
-  readonly code: LambdaCodeSet;
+  /** Resource addresses of the modules (for the roots' moved blocks). */
+  readonly catalog: ModuleCatalog;
   /** indexes into config.spokes */
   readonly from: number;
   readonly to: number;
@@ -22,7 +22,7 @@ export interface SynthJob {
 function main(jobFile: string): void {
   const job = JSON.parse(fs.readFileSync(jobFile, 'utf8')) as SynthJob;
   const spokes = job.config.spokes.slice(job.from, job.to);
-  withoutTokenStackTraces(() => buildDeployApp(job.outdir, job.config, job.code, { hub: false, spokes, guardrails: false }).synth());
+  withoutTokenStackTraces(() => buildDeployApp(job.outdir, job.config, job.catalog, { hub: false, spokes, guardrails: false }).synth());
 }
 
 if (require.main === module) {

@@ -12,7 +12,8 @@ import * as path from 'path';
 import { RootwatchConfig } from '../core/config';
 import { LAMBDA_BUNDLES } from '../core/lambda-contract';
 import { builtZips, REPO_ROOT } from '../build/paths';
-import { buildDeployApp, buildModuleApp } from '../stacks/app';
+import { buildDeployApp, buildModulesApp, ModuleCatalog } from '../stacks/app';
+import { moduleCatalog, writeModules, writePlainRoots } from './module-output';
 import { LambdaCodeSet } from '../stacks/lambda-code';
 import { UsageError } from './errors';
 import { withoutTokenStackTraces } from './token-stack-traces';
@@ -46,6 +47,10 @@ export const PARALLEL_FROM = 200;
 const MAX_WORKERS = 4;
 
 export async function synthesize(config: RootwatchConfig, outDir: string, options: SynthOptions = {}): Promise<SynthResult> {
+  // `cdktf synth --hcl` sets this: the roots stay JSON for cdktf, and HCL already exists beside them.
+  if (process.env.SYNTH_HCL_OUTPUT === 'true') {
+    throw new UsageError('--hcl: not supported; every root is already written as HCL in terraform-out/plain-terraform/ (modules in terraform-out/modules/): run `cdktf synth` without --hcl');
+  }
   const out = path.resolve(outDir);
   checkReplaceable(out);
   fs.mkdirSync(path.dirname(out), { recursive: true });
@@ -56,13 +61,16 @@ export async function synthesize(config: RootwatchConfig, outDir: string, option
     for (const name of LAMBDA_BUNDLES) if (!code[name]) throw new Error(`Lambda zip ${name} is missing: run \`npm run build\``);
 
     // Spokes are split in contiguous slices: this process takes the first, workers the others.
-    const slices = spokeSlices(config.spokes.length, workerCount(config.spokes.length, options));
-    const workers = slices.slice(1).map((slice, i) => startWorker(config, code, slice, path.join(stage, `.worker-${i + 1}`)));
+    // The modules first: the roots' `moved` blocks need their resource addresses.
     const moduleStage = path.join(stage, '.module-build');
+    const modulesApp = withoutTokenStackTraces(() => buildModulesApp(moduleStage, code));
+    const catalog = moduleCatalog(modulesApp.modules);
+    const slices = spokeSlices(config.spokes.length, workerCount(config.spokes.length, options));
+    const workers = slices.slice(1).map((slice, i) => startWorker(config, catalog, slice, path.join(stage, `.worker-${i + 1}`)));
     try {
       withoutTokenStackTraces(() => {
-        buildDeployApp(stage, config, code, { hub: true, spokes: config.spokes.slice(...slices[0]), guardrails: true }).synth();
-        buildModuleApp(moduleStage, config, code).synth();
+        buildDeployApp(stage, config, catalog, { hub: true, spokes: config.spokes.slice(...slices[0]), guardrails: true }).synth();
+        modulesApp.app.synth();
       });
     } finally {
       await Promise.allSettled(workers.map((w) => w.done));
@@ -72,15 +80,9 @@ export async function synthesize(config: RootwatchConfig, outDir: string, option
       mergeWorkerOutput(w.outdir, stage);
     }
 
-    const modules = fs.readdirSync(path.join(moduleStage, 'stacks')).sort();
-    for (const name of modules) {
-      const from = path.join(moduleStage, 'stacks', name);
-      const to = path.join(stage, 'modules', name);
-      fs.mkdirSync(to, { recursive: true });
-      fs.renameSync(path.join(from, 'cdk.tf.json'), path.join(to, 'main.tf.json'));
-      if (fs.existsSync(path.join(from, 'assets'))) fs.renameSync(path.join(from, 'assets'), path.join(to, 'assets'));
-    }
+    writeModules(moduleStage, path.join(stage, 'modules'), modulesApp.modules);
     fs.rmSync(moduleStage, { recursive: true, force: true });
+    writePlainRoots(path.join(stage, 'stacks'), path.join(stage, 'plain-terraform'));
 
     swapIn(stage, out);
   } catch (err) {
@@ -111,9 +113,9 @@ export function spokeSlices(count: number, n: number): Array<[number, number]> {
 interface Worker { outdir: string; done: Promise<void> }
 
 /** A worker process synthesizing spokes [from, to) into `outdir` (built JS: dist/cli/synth-worker.js). */
-function startWorker(config: RootwatchConfig, code: LambdaCodeSet, [from, to]: [number, number], outdir: string): Worker {
+function startWorker(config: RootwatchConfig, catalog: ModuleCatalog, [from, to]: [number, number], outdir: string): Worker {
   fs.mkdirSync(outdir, { recursive: true });
-  const job: SynthJob = { config, code, from, to, outdir };
+  const job: SynthJob = { config, catalog, from, to, outdir };
   const jobFile = `${outdir}.job.json`;
   fs.writeFileSync(jobFile, JSON.stringify(job));
   const done = new Promise<void>((resolve, reject) => {

@@ -4,7 +4,7 @@
  * account password policy, and the S3 account-level public access block. Each part is switchable.
  */
 import { Construct } from 'constructs';
-import { TerraformProvider } from 'cdktf';
+import { TerraformProvider, Token } from 'cdktf';
 import { AccountAlternateContact } from '@cdktf/provider-aws/lib/account-alternate-contact';
 import { IamAccountPasswordPolicy } from '@cdktf/provider-aws/lib/iam-account-password-policy';
 import { S3AccountPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-account-public-access-block';
@@ -67,7 +67,7 @@ export class AccountRootGuardrails extends Construct {
     };
 
     // --- validate ---
-    if (typeof props.namePrefix !== 'string' || !NAME_PREFIX.test(props.namePrefix)) {
+    if (typeof props.namePrefix !== 'string' || (!Token.isUnresolved(props.namePrefix) && !NAME_PREFIX.test(props.namePrefix))) {
       throw new Error(`namePrefix: must start with a letter or digit and hold only letters, digits, '-' and '_', not ${JSON.stringify(props.namePrefix)}`);
     }
     for (const key of Object.keys(contacts)) {
@@ -131,6 +131,7 @@ export class AccountRootGuardrails extends Construct {
 function validateContact(prop: string, c: ContactConfig): void {
   const field = (name: keyof ContactConfig, max: number, pattern?: RegExp) => {
     const v = c[name];
+    if (typeof v === 'string' && Token.isUnresolved(v)) return; // a module variable
     if (typeof v !== 'string' || v.trim() === '') throw new Error(`${prop}.${name}: must not be empty`);
     if (v.length > max) throw new Error(`${prop}.${name}: at most ${max} characters, not ${v.length}`);
     if (pattern && !pattern.test(v)) throw new Error(`${prop}.${name}: ${JSON.stringify(v)} is not a valid ${name}`);
@@ -142,6 +143,7 @@ function validateContact(prop: string, c: ContactConfig): void {
 }
 
 function checkInt(prop: string, v: number, min: number, max: number, extra = ''): void {
+  if (Token.isUnresolved(v)) return; // a module variable: its validation checks it
   if (!Number.isInteger(v) || v < min || v > max) {
     throw new Error(`${prop}: must be an integer from ${min} to ${max}${extra}, not ${v}`);
   }

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { TerraformProvider } from 'cdktf';
+import { TerraformProvider, Token } from 'cdktf';
 import { CloudwatchLogMetricFilter } from '@cdktf/provider-aws/lib/cloudwatch-log-metric-filter';
 import { pipelineAlarm } from './pipeline-alarm';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
@@ -30,9 +30,7 @@ export class CisRootAlarm extends Construct {
 
   constructor(scope: Construct, id: string, props: CisRootAlarmProps) {
     super(scope, id);
-    if (!/^[.\-_/#A-Za-z0-9]{1,512}$/.test(props.logGroupName)) {
-      throw new Error(`CisRootAlarm.logGroupName: not a log group name (got "${props.logGroupName}")`);
-    }
+    if (!Token.isUnresolved(props.logGroupName)) checkLogGroupName(props.logGroupName);
     const provider = props.provider ? { provider: props.provider } : {};
     const namespace = `${props.namePrefix}/CIS`;
     const metricName = 'RootAccountUsage';
@@ -97,4 +95,9 @@ export class CisRootAlarm extends Construct {
     this.alarmArn = alarm.arn;
     this.topicArn = topic.arn;
   }
+}
+
+/** Throws unless `name` is a CloudWatch Logs log group name (roots check config values with it too). */
+export function checkLogGroupName(name: string): void {
+  if (!/^[.\-_/#A-Za-z0-9]{1,512}$/.test(name)) throw new Error(`CisRootAlarm.logGroupName: not a log group name (got "${name}")`);
 }

@@ -91,7 +91,8 @@ export class HardenedTrail extends Construct {
 
     // --- validate ---
     const { namePrefix, accountId, region } = props;
-    if (typeof namePrefix !== 'string' || !BUCKET_PREFIX.test(namePrefix)) {
+    const prefixIsToken = typeof namePrefix === 'string' && Token.isUnresolved(namePrefix);
+    if (typeof namePrefix !== 'string' || (!prefixIsToken && !BUCKET_PREFIX.test(namePrefix))) {
       throw new Error(`namePrefix: must be lowercase letters, digits and '-' (it is part of an S3 bucket name), not ${JSON.stringify(namePrefix)}`);
     }
     if (typeof accountId !== 'string' || (!Token.isUnresolved(accountId) && !ACCOUNT_ID.test(accountId))) {
@@ -102,14 +103,14 @@ export class HardenedTrail extends Construct {
     }
     const regionLength = Token.isUnresolved(region) ? MAX_REGION_LENGTH : region.length;
     const bucketLength = `${namePrefix}-trail-`.length + 12 + 1 + regionLength;
-    if (bucketLength > 63) {
+    if (!prefixIsToken && bucketLength > 63) {
       throw new Error(`namePrefix: too long for the bucket name ${namePrefix}-trail-<account>-<region> (${bucketLength} > 63 characters)`);
     }
-    if (`${namePrefix}-trail-`.length > MAX_ROLE_NAME_PREFIX) {
+    if (!prefixIsToken && `${namePrefix}-trail-`.length > MAX_ROLE_NAME_PREFIX) {
       throw new Error(`namePrefix: too long for the role name prefix ${namePrefix}-trail- (max ${MAX_ROLE_NAME_PREFIX} characters)`);
     }
     if (props.partition !== undefined && props.partition.trim() === '') throw new Error('partition: must not be empty');
-    if (!LOG_RETENTION_DAYS.includes(retention)) {
+    if (!Token.isUnresolved(retention) && !LOG_RETENTION_DAYS.includes(retention)) {
       throw new Error(`logRetentionDays: must be one of ${LOG_RETENTION_DAYS.join(', ')}, not ${retention}`);
     }
     if (props.objectLockDays !== undefined) checkInt('objectLockDays', props.objectLockDays, 1, 36500);
@@ -328,5 +329,6 @@ export class HardenedTrail extends Construct {
 }
 
 function checkInt(prop: string, v: number, min: number, max: number): void {
+  if (Token.isUnresolved(v)) return; // a module variable: its validation checks it
   if (!Number.isInteger(v) || v < min || v > max) throw new Error(`${prop}: must be an integer from ${min} to ${max}, not ${v}`);
 }

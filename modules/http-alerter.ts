@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { Token } from 'cdktf';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { AlertFunction, LambdaCode } from './alert-function';
@@ -38,7 +39,7 @@ export class HttpAlerter extends Construct {
 
   constructor(scope: Construct, id: string, props: HttpAlerterProps) {
     super(scope, id);
-    if (!props.secretParameterName.startsWith('/')) {
+    if (!Token.isUnresolved(props.secretParameterName) && !props.secretParameterName.startsWith('/')) {
       throw new Error(`HttpAlerter.secretParameterName: must start with / (got "${props.secretParameterName}")`);
     }
     if (props.topicArns.length === 0) throw new Error('HttpAlerter.topicArns: subscribe to at least one topic');

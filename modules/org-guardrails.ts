@@ -259,6 +259,7 @@ export class OrgRootGuardrails extends Construct {
 }
 
 function validateNamePrefix(namePrefix: string): void {
+  if (typeof namePrefix === 'string' && Token.isUnresolved(namePrefix)) return; // a module variable
   if (typeof namePrefix !== 'string' || !NAME_PREFIX.test(namePrefix)) {
     throw new Error(`namePrefix: must start with a letter or digit and hold only letters, digits, '-' and '_', not ${JSON.stringify(namePrefix)}`);
   }

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { TerraformProvider } from 'cdktf';
+import { TerraformProvider, Token } from 'cdktf';
 import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
@@ -49,6 +49,60 @@ export { DEFAULT_HEARTBEAT_SCHEDULE };
  * - the deny-root SCP matches only `arn:*:iam::*:root` principals, so the heartbeat role is not
  *   denied (evaluated with iam-simulate in __tests__/modules/policy-simulation.test.ts).
  */
+/**
+ * The heartbeat role of one account (children `role` and `policy` of `scope`): EventBridge Scheduler
+ * of this account may assume it, and it may only tag the account's forwarding dead-letter queues.
+ * Its name prefix is what the root-forwarding rule recognises (core/patterns.ts).
+ */
+export function heartbeatRole(
+  scope: Construct,
+  props: { readonly namePrefix: string; readonly accountId: string; readonly partition: string; readonly provider?: TerraformProvider },
+): IamRole {
+  const provider = props.provider ? { provider: props.provider } : {};
+  const role = new IamRole(scope, 'role', {
+    ...provider,
+    namePrefix: heartbeatRolePrefix(props.namePrefix),
+    description: 'rootwatch: lets EventBridge Scheduler tag the forwarding dead-letter queues (each call is a heartbeat CloudTrail records)',
+    assumeRolePolicy: serviceTrustPolicy('scheduler.amazonaws.com', props.accountId),
+  });
+  new IamRolePolicy(scope, 'policy', {
+    ...provider,
+    name: 'tag-forward-dlq',
+    role: role.id,
+    policy: policyDocument([
+      {
+        Sid: 'TagOwnDeadLetterQueues',
+        Effect: 'Allow',
+        Action: `sqs:${HEARTBEAT_CALL.eventName}`,
+        Resource: `arn:${props.partition}:sqs:*:${props.accountId}:${forwardDlqName(props.namePrefix)}`,
+      },
+    ]),
+  });
+  return role;
+}
+
+/** The heartbeat schedule of one region (a construct-free helper: the schedule keeps the caller's id). */
+export function regionHeartbeat(
+  scope: Construct,
+  id: string,
+  props: { readonly namePrefix: string; readonly partition: string; readonly region: string; readonly queueUrl: string; readonly roleArn: string; readonly scheduleExpression: string; readonly provider?: TerraformProvider },
+): SchedulerSchedule {
+  return new SchedulerSchedule(scope, id, {
+    ...(props.provider ? { provider: props.provider } : {}),
+    name: `${props.namePrefix}-heartbeat`,
+    description: `rootwatch heartbeat of ${props.region}: tags the forwarding dead-letter queue; CloudTrail records it, the root-forwarding rule carries it to the hub (not a root event)`,
+    scheduleExpression: props.scheduleExpression,
+    flexibleTimeWindow: { mode: 'OFF' },
+    target: {
+      arn: `arn:${props.partition}:scheduler:::aws-sdk:${HEARTBEAT_CALL.service}:${HEARTBEAT_CALL.apiAction}`,
+      roleArn: props.roleArn,
+      input: JSON.stringify({ QueueUrl: props.queueUrl, Tags: { [HEARTBEAT_TAG.key]: HEARTBEAT_TAG.value } }),
+      // a lost heartbeat is tolerated (a path is stale after two intervals): few retries
+      retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 3 },
+    },
+  });
+}
+
 export class PathHeartbeats extends Construct {
   public readonly roleArn: string;
   /** region -> schedule ARN */
@@ -58,43 +112,18 @@ export class PathHeartbeats extends Construct {
     super(scope, id);
     if (props.paths.length === 0) throw new Error('PathHeartbeats.paths: at least one region');
     const schedule = props.scheduleExpression ?? DEFAULT_HEARTBEAT_SCHEDULE;
-    const problem = heartbeatScheduleProblem(schedule);
+    const problem = Token.isUnresolved(schedule) ? undefined : heartbeatScheduleProblem(schedule);
     if (problem) throw new Error(`PathHeartbeats.scheduleExpression: ${problem}`);
-    const p = props.namePrefix;
-    const home = props.paths[0];
-    const role = new IamRole(this, 'role', {
-      provider: home.provider,
-      namePrefix: heartbeatRolePrefix(p),
-      description: "rootwatch: lets EventBridge Scheduler tag the forwarding dead-letter queues (each call is a heartbeat CloudTrail records)",
-      assumeRolePolicy: serviceTrustPolicy('scheduler.amazonaws.com', props.accountId),
-    });
-    new IamRolePolicy(this, 'policy', {
-      provider: home.provider,
-      name: 'tag-forward-dlq',
-      role: role.id,
-      policy: policyDocument([
-        {
-          Sid: 'TagOwnDeadLetterQueues',
-          Effect: 'Allow',
-          Action: `sqs:${HEARTBEAT_CALL.eventName}`,
-          Resource: `arn:${props.partition}:sqs:*:${props.accountId}:${forwardDlqName(p)}`,
-        },
-      ]),
-    });
+    const role = heartbeatRole(this, { namePrefix: props.namePrefix, accountId: props.accountId, partition: props.partition, provider: props.paths[0].provider });
     for (const path of props.paths) {
-      const s = new SchedulerSchedule(this, `schedule-${path.region}`, {
-        provider: path.provider,
-        name: `${p}-heartbeat`,
-        description: `rootwatch heartbeat of ${path.region}: tags the forwarding dead-letter queue; CloudTrail records it, the root-forwarding rule carries it to the hub (not a root event)`,
+      const s = regionHeartbeat(this, `schedule-${path.region}`, {
+        namePrefix: props.namePrefix,
+        partition: props.partition,
+        region: path.region,
+        queueUrl: path.queueUrl,
+        roleArn: role.arn,
         scheduleExpression: schedule,
-        flexibleTimeWindow: { mode: 'OFF' },
-        target: {
-          arn: `arn:${props.partition}:scheduler:::aws-sdk:${HEARTBEAT_CALL.service}:${HEARTBEAT_CALL.apiAction}`,
-          roleArn: role.arn,
-          input: JSON.stringify({ QueueUrl: path.queueUrl, Tags: { [HEARTBEAT_TAG.key]: HEARTBEAT_TAG.value } }),
-          // a lost heartbeat is tolerated (a path is stale after two intervals): few retries
-          retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 3 },
-        },
+        provider: path.provider,
       });
       this.scheduleArns[path.region] = s.arn;
     }

@@ -11,9 +11,12 @@ import { pipelineAlarm } from './pipeline-alarm';
 import { forwardDlqName } from '../core/coverage';
 
 export interface ForwardedRegion {
+  /** The region (literal, or a token such as `data.aws_region.current.name` in a region-agnostic module). */
   readonly region: string;
-  /** Provider for that region (in the monitored account). */
-  readonly provider: TerraformProvider;
+  /** Provider for that region (in the monitored account). @default the scope's default provider */
+  readonly provider?: TerraformProvider;
+  /** Construct-id suffix of the region's resources. @default region (must be set when region is a token) */
+  readonly id?: string;
 }
 
 export interface RootEventForwarderProps {
@@ -34,6 +37,35 @@ export interface RootEventForwarderProps {
    * on that region's default bus) travels to the hub through the pipeline rule. @default true
    */
   readonly deadLetterAlarms?: boolean;
+  /**
+   * Role EventBridge forwards with, made once per account by `forwarderRole` (region-agnostic
+   * modules call this construct per region). @default a role made here, in the first region
+   */
+  readonly roleArn?: string;
+}
+
+/**
+ * The one IAM role (per account) that lets EventBridge put events on the hub bus, as children
+ * `role` and `policy` of `scope`.
+ */
+export function forwarderRole(
+  scope: Construct,
+  props: { readonly namePrefix: string; readonly accountId: string; readonly hubBusArn: string; readonly provider?: TerraformProvider },
+): IamRole {
+  const provider = props.provider ? { provider: props.provider } : {};
+  const role = new IamRole(scope, 'role', {
+    ...provider,
+    namePrefix: rolePrefix(props.namePrefix, 'forward'),
+    description: 'rootwatch: lets EventBridge forward root events to the hub bus',
+    assumeRolePolicy: serviceTrustPolicy('events.amazonaws.com', props.accountId),
+  });
+  new IamRolePolicy(scope, 'policy', {
+    ...provider,
+    name: 'put-events-to-hub',
+    role: role.id,
+    policy: policyDocument([{ Sid: 'HubBusOnly', Effect: 'Allow', Action: 'events:PutEvents', Resource: props.hubBusArn }]),
+  });
+  return role;
 }
 
 /**
@@ -61,21 +93,11 @@ export class RootEventForwarder extends Construct {
     const p = props.namePrefix;
     const home = props.regions[0];
 
-    const role = new IamRole(this, 'role', {
-      provider: home.provider,
-      namePrefix: rolePrefix(p, 'forward'),
-      description: 'rootwatch: lets EventBridge forward root events to the hub bus',
-      assumeRolePolicy: serviceTrustPolicy('events.amazonaws.com', props.accountId),
-    });
-    new IamRolePolicy(this, 'policy', {
-      provider: home.provider,
-      name: 'put-events-to-hub',
-      role: role.id,
-      policy: policyDocument([{ Sid: 'HubBusOnly', Effect: 'Allow', Action: 'events:PutEvents', Resource: props.hubBusArn }]),
-    });
+    const roleArn = props.roleArn
+      ?? forwarderRole(this, { namePrefix: p, accountId: props.accountId, hubBusArn: props.hubBusArn, ...(home.provider ? { provider: home.provider } : {}) }).arn;
 
     const names = ruleNames(p);
-    for (const { region, provider } of props.regions) {
+    for (const { region, provider, id: regionKey = region } of props.regions) {
       const at = { partition: props.partition, region, accountId: props.accountId };
       const rules: Array<{ key: string; name: string; pattern: EventPattern; state: string }> = [
         { key: 'root', name: names.spokeForwardRoot, pattern: props.rootPattern, state: RULE_STATE_ALL_MANAGEMENT_EVENTS },
@@ -83,7 +105,7 @@ export class RootEventForwarder extends Construct {
       if (props.pipelinePattern) {
         rules.push({ key: 'pipeline', name: names.spokeForwardPipeline, pattern: props.pipelinePattern, state: 'ENABLED' });
       }
-      const dlq = new EventsDeadLetterQueue(this, `dlq-${region}`, {
+      const dlq = new EventsDeadLetterQueue(this, `dlq-${regionKey}`, {
         provider,
         name: forwardDlqName(p),
         scope: at,
@@ -92,19 +114,19 @@ export class RootEventForwarder extends Construct {
         sourceRuleArns: rules.map((r) => arnOf(at, 'events', `rule/${r.name}`)),
       });
       for (const r of rules) {
-        const rule = new CloudwatchEventRule(this, `${r.key}-${region}`, {
+        const rule = new CloudwatchEventRule(this, `${r.key}-${regionKey}`, {
           provider,
           name: r.name,
           description: `rootwatch: forwards ${r.key === 'root' ? 'root CloudTrail events and the heartbeat' : 'the CIS and dead-letter alarms'} to the hub`,
           eventPattern: JSON.stringify(r.pattern),
           state: r.state,
         });
-        new CloudwatchEventTarget(this, `${r.key}-${region}-target`, {
+        new CloudwatchEventTarget(this, `${r.key}-${regionKey}-target`, {
           provider,
           rule: rule.name,
           targetId: 'hub-bus',
           arn: props.hubBusArn,
-          roleArn: role.arn,
+          roleArn,
           retryPolicy: { maximumEventAgeInSeconds: 86400, maximumRetryAttempts: 185 },
           deadLetterConfig: { arn: dlq.queueArn },
         });
@@ -112,7 +134,7 @@ export class RootEventForwarder extends Construct {
       }
       if (props.pipelinePattern && (props.deadLetterAlarms ?? true)) {
         // no action here: the state change reaches the hub through this region's pipeline rule
-        pipelineAlarm(this, `dlq-${region}-not-empty`, {
+        pipelineAlarm(this, `dlq-${regionKey}-not-empty`, {
           provider,
           alarmName: forwardDlqAlarmName(p),
           description: `rootwatch: root events wait in ${dlq.queueName} (${region}): EventBridge could not deliver them to the hub bus`,
@@ -127,6 +149,6 @@ export class RootEventForwarder extends Construct {
       this.deadLetterQueueArns[region] = dlq.queueArn;
       this.deadLetterQueueUrls[region] = dlq.queueUrl;
     }
-    this.roleArn = role.arn;
+    this.roleArn = roleArn;
   }
 }

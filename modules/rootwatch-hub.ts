@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { Op, Token } from 'cdktf';
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
@@ -38,6 +39,8 @@ export interface RootwatchHubProps {
   readonly heartbeatSchedule?: string;
   /** Grace period for paths never heard from, in hours. @default 48 */
   readonly coverageGraceHours?: number;
+  /** The notifier's heartbeat interval in seconds (text, may be a token); @default computed from a literal heartbeatSchedule */
+  readonly heartbeatIntervalSeconds?: string;
   readonly code: { readonly notifier: LambdaCode; readonly slack?: LambdaCode; readonly pagerduty?: LambdaCode };
   /** @default no email subscriptions */
   readonly email?: { readonly login?: readonly string[]; readonly activity?: readonly string[] };
@@ -75,8 +78,10 @@ export class RootwatchHub extends Construct {
   constructor(scope: Construct, id: string, props: RootwatchHubProps) {
     super(scope, id);
     const fold = props.foldWindowMinutes ?? 15;
-    if (!Number.isInteger(fold) || fold < 0 || fold > 1440) throw new Error('RootwatchHub.foldWindowMinutes: must be a whole number from 0 to 1440');
-    if (props.heartbeatSchedule !== undefined) {
+    // A token (a module variable) is checked by the variable's own validation.
+    const foldIsToken = Token.isUnresolved(fold);
+    if (!foldIsToken && (!Number.isInteger(fold) || fold < 0 || fold > 1440)) throw new Error('RootwatchHub.foldWindowMinutes: must be a whole number from 0 to 1440');
+    if (props.heartbeatSchedule !== undefined && !Token.isUnresolved(props.heartbeatSchedule)) {
       const problem = heartbeatScheduleProblem(props.heartbeatSchedule);
       if (problem) throw new Error(`RootwatchHub.heartbeatSchedule: ${problem}`);
     }
@@ -115,12 +120,16 @@ export class RootwatchHub extends Construct {
         [ENV.LOGIN_TOPIC_ARN]: topics.loginTopicArn,
         [ENV.ACTIVITY_TOPIC_ARN]: topics.activityTopicArn,
         [ENV.STATE_TABLE]: table.name,
-        [ENV.FOLD_WINDOW_SECONDS]: String(fold * 60),
+        [ENV.FOLD_WINDOW_SECONDS]: foldIsToken ? Token.asString(Op.mul(fold, 60)) : String(fold * 60),
         [ENV.NAME_PREFIX]: p,
         [ENV.ASSUMED_ROOT_POLICY]: props.assumedRoot ?? 'alert',
         // account names and the expected set live in the coverage table: the environment holds 4 KB in all
         [ENV.COVERAGE_TABLE]: coverageTableName(p),
-        ...(props.heartbeatSchedule === undefined ? {} : { [ENV.HEARTBEAT_INTERVAL_SECONDS]: String(scheduleSeconds(props.heartbeatSchedule)) }),
+        ...(props.heartbeatIntervalSeconds !== undefined
+          ? { [ENV.HEARTBEAT_INTERVAL_SECONDS]: props.heartbeatIntervalSeconds }
+          : props.heartbeatSchedule === undefined
+            ? {}
+            : { [ENV.HEARTBEAT_INTERVAL_SECONDS]: String(scheduleSeconds(props.heartbeatSchedule)) }),
         [ENV.COVERAGE_GRACE_SECONDS]: String((props.coverageGraceHours ?? 48) * 3600),
       },
       statements: [
@@ -162,7 +171,7 @@ export class RootwatchHub extends Construct {
       scope: at,
       sourceRuleArns: [
         ...ruleDefs.map((def) => arnOf(at, 'events', `rule/${hubBusName(p)}/${def.name}`)),
-        ...(fold > 0 ? [arnOf(at, 'events', `rule/${sweepName}`)] : []),
+        ...(foldIsToken || fold > 0 ? [arnOf(at, 'events', `rule/${sweepName}`)] : []),
         ...(props.heartbeatSchedule !== undefined ? [arnOf(at, 'events', `rule/${p}-coverage-sweep`)] : []),
       ],
       alarmTopicArn: alarmTopic,
@@ -205,7 +214,8 @@ export class RootwatchHub extends Construct {
       ruleArns[def.key] = rule.arn;
     }
 
-    if (fold > 0) {
+    // With a token fold window the sweep is built and the caller switches it (module `count`).
+    if (foldIsToken || fold > 0) {
       const sweep = new CloudwatchEventRule(this, 'digest-sweep', {
         name: sweepName,
         description: 'rootwatch: sends the digest of folded root events when a session window closes',

@@ -64,21 +64,23 @@ export function configReference(): string {
   return rows.join('\n');
 }
 
-/** Variables and outputs of each generated module, as its main.tf.json declares them. */
+/** Variables and outputs of each generated module (variables.tf.json, outputs.tf.json); each module's README.md has the same. */
 export function moduleInterfaces(outDir: string): string {
   const parts: string[] = [];
   const modulesDir = path.join(outDir, 'modules');
+  const read = (name: string, file: string) => JSON.parse(fs.readFileSync(path.join(modulesDir, name, file), 'utf8'));
   for (const name of fs.readdirSync(modulesDir).sort()) {
-    const tf = JSON.parse(fs.readFileSync(path.join(modulesDir, name, 'main.tf.json'), 'utf8'));
-    const aliases: string[] = tf.terraform?.required_providers?.aws?.configuration_aliases ?? [];
+    const variables = read(name, 'variables.tf.json').variable ?? {};
+    const outputs = read(name, 'outputs.tf.json').output ?? {};
     parts.push(`#### \`modules/${name}\``, '');
-    parts.push(`Providers: \`aws\` (default)${aliases.length ? `, ${aliases.map((a) => `\`${a}\``).join(', ')}` : ''}.`, '');
-    parts.push('| variable | type | description |', '|---|---|---|');
-    for (const [v, spec] of Object.entries<{ type?: string; description?: string; sensitive?: boolean }>(tf.variable ?? {})) {
-      parts.push(`| \`${v}\` | ${spec.type ?? 'any'}${spec.sensitive ? ' (sensitive)' : ''} | ${cell(spec.description ?? '')} |`);
+    parts.push('Provider: `aws` (default; its region is the module\'s region).', '');
+    parts.push('| variable | type | default | description |', '|---|---|---|---|');
+    for (const [v, spec] of Object.entries<{ type?: string; description?: string; default?: unknown; nullable?: boolean }>(variables)) {
+      const def = spec.default === undefined ? (spec.nullable ? 'required (may be null)' : 'required') : `\`${JSON.stringify(spec.default)}\``;
+      parts.push(`| \`${v}\` | ${cell(spec.type ?? 'any')} | ${def} | ${cell(spec.description ?? '')} |`);
     }
     parts.push('', '| output | description |', '|---|---|');
-    for (const [o, spec] of Object.entries<{ description?: string }>(tf.output ?? {})) parts.push(`| \`${o}\` | ${cell(spec.description ?? '')} |`);
+    for (const [o, spec] of Object.entries<{ description?: string }>(outputs)) parts.push(`| \`${o}\` | ${cell(spec.description ?? '')} |`);
     parts.push('');
   }
   return parts.join('\n').trimEnd();

@@ -4,13 +4,18 @@
  */
 import { matchesPattern } from '../core/matcher';
 import { heartbeatRolePrefix } from '../core/patterns';
-import { Plan, PlannedResource, plannedResources, selectsRoot, statementsOf } from './plan-checks';
+import { ConfigModule, Plan, PlannedResource, plannedResources, selectsRoot, statementsOf } from './plan-checks';
 
-/** The region a planned resource is created in (from its provider configuration; root module resources). */
+/** The region a planned resource is created in (from its provider configuration, module calls included). */
 function regionsByAddress(plan: Plan): (r: PlannedResource) => string {
   const config = plan.configuration;
-  const keyOf = new Map((config?.root_module?.resources ?? []).map((r) => [r.address, r.provider_config_key]));
-  return (r) => String(config?.provider_config?.[keyOf.get(r.address) ?? 'aws']?.expressions?.region?.constant_value);
+  const keyOf = new Map<string, string | undefined>();
+  const walk = (m: ConfigModule | undefined, prefix: string) => {
+    for (const r of m?.resources ?? []) keyOf.set(`${prefix}${r.address}`, r.provider_config_key);
+    for (const [name, call] of Object.entries(m?.module_calls ?? {})) walk(call.module, `${prefix}module.${name}.`);
+  };
+  walk(config?.root_module, '');
+  return (r) => String(config?.provider_config?.[keyOf.get(r.address.replace(/\[[^\]]*\]$/, '')) ?? 'aws']?.expressions?.region?.constant_value);
 }
 
 /**

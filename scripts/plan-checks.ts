@@ -209,10 +209,17 @@ export function checkForwardingToHub(plan: Plan, hub: { region: string; busName:
 export function rootRuleRegions(plan: Plan): string[] {
   const config = plan.configuration;
   const regionOf = (key: string | undefined) => config?.provider_config?.[key ?? 'aws']?.expressions?.region?.constant_value;
-  const keyOf = new Map((config?.root_module?.resources ?? []).map((r) => [r.address, r.provider_config_key]));
+  // Resource address (module path included) -> provider configuration; in a plan, module resources
+  // name the root's provider configuration they resolve to.
+  const keyOf = new Map<string, string | undefined>();
+  const walk = (m: ConfigModule | undefined, prefix: string) => {
+    for (const r of m?.resources ?? []) keyOf.set(`${prefix}${r.address}`, r.provider_config_key);
+    for (const [name, call] of Object.entries(m?.module_calls ?? {})) walk(call.module, `${prefix}module.${name}.`);
+  };
+  walk(config?.root_module, '');
   const regions = plannedResources(plan)
     .filter((r) => r.type === 'aws_cloudwatch_event_rule' && selectsRoot(r.values.event_pattern) && (r.values.event_bus_name ?? 'default') === 'default')
-    .map((r) => String(regionOf(keyOf.get(r.address))));
+    .map((r) => String(regionOf(keyOf.get(r.address.replace(/\[[^\]]*\]$/, "")))));
   return [...new Set(regions)].sort();
 }
 

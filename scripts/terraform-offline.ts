@@ -31,24 +31,31 @@ function terraformFiles(dir: string): string[] {
  * What the override file must neutralize in a root module (JSON stacks and HCL examples alike):
  * its aws provider aliases, and whether any provider assumes a role. One read of each file.
  */
-export function providerSettings(dir: string): { aliases: string[]; assumesRole: boolean } {
+export function providerSettings(dir: string): { aliases: string[]; assumesRole: boolean; hasDefault: boolean } {
   const aliases = new Set<string>();
   let assumesRole = false;
+  let hasDefault = false;
   for (const f of terraformFiles(dir)) {
     const text = fs.readFileSync(path.join(dir, f), 'utf8');
     assumesRole ||= /assume_role/.test(text);
     if (f.endsWith('.tf.json')) {
       const providers = JSON.parse(text)?.provider?.aws;
-      for (const p of Array.isArray(providers) ? providers : providers ? [providers] : []) if (p.alias) aliases.add(p.alias);
+      for (const p of Array.isArray(providers) ? providers : providers ? [providers] : []) {
+        if (p.alias) aliases.add(p.alias);
+        else hasDefault = true;
+      }
     } else if (f.endsWith('.tf')) {
-      for (const m of text.matchAll(/provider\s+"aws"\s*\{[^}]*?alias\s*=\s*"([^"]+)"/gs)) aliases.add(m[1]);
+      const found = [...text.matchAll(/provider\s+"aws"\s*\{[^}]*?alias\s*=\s*"([^"]+)"/gs)].map((m) => m[1]);
+      for (const a of found) aliases.add(a);
+      if ((text.match(/provider\s+"aws"\s*\{/g) ?? []).length > found.length) hasDefault = true;
     }
   }
-  return { aliases: [...aliases].sort(), assumesRole };
+  return { aliases: [...aliases].sort(), assumesRole, hasDefault };
 }
 
 /** The override file: dummy keys, no STS, no account check, local state in the work copy. */
-export function offlineOverride(aliases: string[], assumesRole: boolean): string {
+/** `hasDefault`: the root configures an unaliased aws provider (an override must not add one: it would lack a region). */
+export function offlineOverride(aliases: string[], assumesRole: boolean, hasDefault = true): string {
   const base = {
     access_key: 'mock-access-key',
     secret_key: 'mock-secret-key',
@@ -60,7 +67,7 @@ export function offlineOverride(aliases: string[], assumesRole: boolean): string
   };
   return JSON.stringify(
     {
-      provider: { aws: [base, ...aliases.map((alias) => ({ ...base, alias }))] },
+      provider: { aws: [...(hasDefault ? [base] : []), ...aliases.map((alias) => ({ ...base, alias }))] },
       terraform: { backend: { local: { path: 'terraform.tfstate' } } },
     },
     null,
@@ -95,8 +102,8 @@ export interface PlanOutcome {
  * copy holds; this writes the override file into it.
  */
 export async function validateAndPlan(workDir: string, env: NodeJS.ProcessEnv): Promise<PlanOutcome> {
-  const { aliases, assumesRole } = providerSettings(workDir);
-  fs.writeFileSync(path.join(workDir, 'zz_rootwatch_offline_override.tf.json'), offlineOverride(aliases, assumesRole));
+  const { aliases, assumesRole, hasDefault } = providerSettings(workDir);
+  fs.writeFileSync(path.join(workDir, 'zz_rootwatch_offline_override.tf.json'), offlineOverride(aliases, assumesRole, hasDefault));
   const fail = (step: PlanOutcome['step'], r: RunResult): PlanOutcome => ({
     dir: workDir,
     ok: false,

@@ -1,7 +1,7 @@
 /**
  * npm run validate:terraform — real Terraform over everything rootwatch generates:
- * every deploy stack in terraform-out/stacks/* and the plain-Terraform example that consumes the
- * modules. For each: init (offline plugins), validate, plan (dummy credentials), show -json, then
+ * every deploy root in terraform-out/stacks/*, the same roots as HCL in terraform-out/plain-terraform/*
+ * and every module's example root. For each: init (offline plugins), validate, plan (dummy credentials), show -json, then
  * the security checks of scripts/plan-checks.ts over the plan. Exit 1 on any failure.
  */
 import * as fs from 'fs';
@@ -29,33 +29,25 @@ import { checkBusForwardersOnly, checkHeartbeatPerRegion, checkOneStalePathAlarm
 
 interface Target { name: string; prepare: (work: string) => string }
 
-function targets(outDir: string): Target[] {
-  const stacksDir = path.join(outDir, 'stacks');
-  const stacks = fs.existsSync(stacksDir) ? fs.readdirSync(stacksDir).sort() : [];
-  const list: Target[] = stacks.map((stack) => ({
-    name: `stacks/${stack}`,
-    prepare: (work) => {
-      const dir = path.join(work, 'stacks', stack);
-      fs.mkdirSync(dir, { recursive: true });
-      for (const f of fs.readdirSync(path.join(stacksDir, stack))) {
-        const src = path.join(stacksDir, stack, f);
-        if (f.endsWith('.tf.json')) fs.copyFileSync(src, path.join(dir, f));
-        else if (f === 'assets') fs.symlinkSync(src, path.join(dir, f));
-      }
-      return dir;
-    },
-  }));
-  const example = path.join(REPO_ROOT, 'examples', 'plain-terraform');
-  if (fs.existsSync(example)) {
+/**
+ * Every root rootwatch generates: the deploy stacks (stacks/*), the same roots in HCL
+ * (plain-terraform/*) and each module's example (modules/<name>/examples/basic). Each is planned in a
+ * copy of the whole output folder, so relative module sources resolve as in the repo.
+ */
+export function targets(outDir: string): Target[] {
+  const list: Target[] = [];
+  const dirs = (rel: string) => (fs.existsSync(path.join(outDir, rel)) ? fs.readdirSync(path.join(outDir, rel)).sort() : []);
+  const rels = [
+    ...dirs('stacks').map((s) => `stacks/${s}`),
+    ...dirs('plain-terraform').map((s) => `plain-terraform/${s}`),
+    ...dirs('modules').map((m) => `modules/${m}/examples/basic`).filter((rel) => fs.existsSync(path.join(outDir, rel))),
+  ];
+  for (const rel of rels) {
     list.push({
-      name: 'examples/plain-terraform',
+      name: rel,
       prepare: (work) => {
-        // Same relative layout as the repo, so `../../terraform-out/modules/...` resolves.
-        const dir = path.join(work, 'examples', 'plain-terraform');
-        fs.mkdirSync(dir, { recursive: true });
-        for (const f of fs.readdirSync(example)) if (f.endsWith('.tf')) fs.copyFileSync(path.join(example, f), path.join(dir, f));
-        fs.symlinkSync(outDir, path.join(work, 'terraform-out'));
-        return dir;
+        fs.cpSync(outDir, path.join(work, 'out'), { recursive: true, filter: (src) => !/[/\\]\.terraform([/\\]|$)|\.tfstate/.test(src) });
+        return path.join(work, 'out', rel);
       },
     });
   }
@@ -64,9 +56,12 @@ function targets(outDir: string): Target[] {
 
 /** Regions a stack must watch for root events (its account's configured regions); undefined: no such duty. */
 function expectedRootRegions(target: string, config: RootwatchConfig): readonly string[] | undefined {
-  if (target === 'stacks/hub') return config.hub.regions;
-  if (target === 'stacks/guardrails' && config.orgGuardrails && config.orgGuardrails.managementAccount.accountId !== config.hub.accountId && !config.spokes.some((s) => s.accountId === config.orgGuardrails!.managementAccount.accountId)) return config.hub.regions;
-  const spoke = config.spokes.find((s) => target === `stacks/${spokeStackName(s)}`);
+  const root = target.replace(/^(stacks|plain-terraform)\//, '');
+  if (root === target) return undefined;
+  if (root === 'hub') return config.hub.regions;
+  const mgmt = config.orgGuardrails?.managementAccount.accountId;
+  if (root === 'guardrails' && mgmt && mgmt !== config.hub.accountId && !config.spokes.some((s) => s.accountId === mgmt)) return config.hub.regions;
+  const spoke = config.spokes.find((s) => root === spokeStackName(s));
   return spoke?.regions;
 }
 
@@ -107,18 +102,19 @@ async function main(): Promise<void> {
         const plan = outcome.plan as Plan;
         const has = (type: string) => plannedResources(plan, type).length > 0;
         const regions = expectedRootRegions(t.name, config);
+        const example = t.name.startsWith('modules/'); // placeholder accounts, not the config's
         const problems = [
           ...checkNoWildcardActions(plan),
-          ...checkBusPolicy(plan, expectedBus),
+          ...(example ? [] : checkBusPolicy(plan, expectedBus)),
           ...checkEncryption(plan),
           ...checkLambdaLogGroups(plan),
           ...checkRootRuleState(plan),
           ...checkTargetsResilient(plan),
-          ...checkForwardingToHub(plan, { region: config.hub.region, busName: hubBusName(config.namePrefix) }),
+          ...(example ? [] : checkForwardingToHub(plan, { region: config.hub.region, busName: hubBusName(config.namePrefix) })),
           ...(regions ? checkRootCoverage(plan, regions) : []),
           ...checkBusForwardersOnly(plan, config.namePrefix),
           ...(regions && config.alerts.heartbeat.enabled ? checkHeartbeatPerRegion(plan, config.namePrefix, heartbeatRecord) : []),
-          ...(t.name === 'stacks/hub' && config.alerts.heartbeat.enabled ? checkOneStalePathAlarm(plan) : []),
+          ...(/(^|\/)hub$/.test(t.name) && config.alerts.heartbeat.enabled ? checkOneStalePathAlarm(plan) : []),
           // Guardrail properties hold wherever those guardrails are planned.
           ...(has('aws_organizations_policy') ? checkDenyRootScp(plan) : []),
           ...(has('aws_cloudtrail') ? [...checkTrail(plan), ...checkTrailBucketTls(plan)] : []),

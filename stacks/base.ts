@@ -1,83 +1,89 @@
 import { Construct } from 'constructs';
-import { S3Backend, LocalBackend, TerraformBackend, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
+import { LocalBackend, S3Backend, TerraformHclModule, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
 import { AwsProvider, AwsProviderConfig } from '@cdktf/provider-aws/lib/provider';
-import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
+import { makeUniqueId } from 'cdktf/lib/private/unique';
 import { RootwatchConfig } from '../core/config';
-import { regionId } from '../core/regions';
+import { AWS_PROVIDER_RANGE, TERRAFORM_REQUIRED_VERSION } from './versions';
+import type { ModuleName } from './module-stacks';
+import type { ModuleResourceAddress } from './module-stack';
+
+export { AWS_PROVIDER_RANGE };
+
+/** Where the roots find the modules: terraform-out/{stacks,plain-terraform}/<root>/ -> terraform-out/modules/<name>. */
+export const MODULE_SOURCE = (name: ModuleName) => `../../modules/${name}`;
+
+/** A `moved` block: from an address of the pre-module deploy stacks to the module resource that replaces it. */
+export interface Moved { readonly from: string; readonly to: string }
 
 /**
- * `deploy`: a root configuration for `cdktf deploy` (providers, backend, variables with defaults).
- * `module`: a reusable plain-Terraform module (no provider blocks, no backend, no defaults for the
- * identity variables; provider aliases declared as configuration_aliases).
- */
-export type StackMode = 'deploy' | 'module';
-
-/** Generated modules accept any aws provider from the one we validate with up to the next major. */
-export const AWS_PROVIDER_RANGE = '>= 5.100.0, < 7.0.0';
-
-/**
- * Base of every rootwatch stack: the same constructs synthesize into a deploy stack or a module;
- * only providers, backend and variable defaults differ.
+ * Base of every deploy root (`cdktf deploy`): providers, backend, variables, and one call per
+ * module instance. No resource is declared here: everything lives in terraform-out/modules, so a
+ * deploy applies exactly what plain-Terraform users run.
  */
 export abstract class RootwatchStack extends TerraformStack {
-  private readonly aliases: string[] = [];
-  private partitionData?: DataAwsPartition;
+  private readonly movedBlocks: Moved[] = [];
 
-  protected constructor(scope: Construct, id: string, readonly mode: StackMode, protected readonly config: RootwatchConfig) {
+  protected constructor(scope: Construct, id: string, protected readonly config: RootwatchConfig) {
     super(scope, id);
   }
 
-  /** `aws` (or the partition of the provider in use), offline-safe. */
-  protected get partition(): string {
-    this.partitionData ??= new DataAwsPartition(this, 'partition');
-    return this.partitionData.partition;
-  }
-
-  /**
-   * A provider per region: the first is also the default provider. In module mode they are only
-   * declared (configuration_aliases) and the caller passes them in.
-   */
+  /** A provider per region, alias `<region with _>`; `aws` (no alias) is the first region. */
   protected regionProviders(regions: readonly string[], base: Omit<AwsProviderConfig, 'region' | 'alias'>): Map<string, AwsProvider> {
     const providers = new Map<string, AwsProvider>();
     const withTags = Object.keys(this.config.tags).length > 0 ? { defaultTags: [{ tags: this.config.tags }] } : {};
-    new AwsProvider(this, 'aws', { ...base, ...withTags, region: regions[0] });
     for (const region of regions) {
-      const alias = regionId(region);
+      const alias = region.replace(/-/g, '_');
       providers.set(region, new AwsProvider(this, `aws-${alias}`, { ...base, ...withTags, region, alias }));
-      this.aliases.push(alias);
     }
     return providers;
   }
 
   /** A variable users type by name: the logical id is exactly `name`. */
-  protected variable(name: string, spec: { description: string; default?: string | null; nullable?: boolean; sensitive?: boolean; validation: { condition: string; errorMessage: string } }): TerraformVariable {
-    const v = new TerraformVariable(this, name, {
+  protected variable(name: string, spec: { description: string; default?: string | null; nullable?: boolean; validation: { condition: string; errorMessage: string } }): TerraformVariable {
+    const v = new TerraformVariable(this, `var-${name}`, {
       type: 'string',
       description: spec.description,
       nullable: spec.nullable ?? false,
-      ...(this.mode === 'deploy' && typeof spec.default === 'string' ? { default: spec.default } : {}),
-      ...(spec.sensitive ? { sensitive: true } : {}),
+      ...(typeof spec.default === 'string' ? { default: spec.default } : {}),
       validation: [spec.validation],
     });
     v.overrideLogicalId(name);
-    if (this.mode === 'deploy' && spec.default === null) v.addOverride('default', null);
+    if (spec.default === null) v.addOverride('default', null);
     return v;
   }
 
-  protected output(name: string, value: unknown, description: string): void {
-    const o = new TerraformOutput(this, name, { value, description });
-    o.overrideLogicalId(name);
+  /** One module instance (`module.<id>`), its provider passed as the module's default `aws`. */
+  protected module(id: string, name: ModuleName, provider: AwsProvider, inputs: Record<string, unknown>): TerraformHclModule {
+    return new TerraformHclModule(this, id, {
+      source: MODULE_SOURCE(name),
+      skipAssetCreationFromLocalModules: true,
+      providers: [provider],
+      variables: inputs,
+    });
   }
 
-  /** Outputs of an account's CIS CloudWatch.1 alarm, when it has one. */
-  protected cisOutputs(cis: { readonly alarmArn: string; readonly topicArn: string } | undefined): void {
-    if (!cis) return;
-    this.output('cis_alarm_arn', cis.alarmArn, 'ARN of the CIS CloudWatch.1 root-usage alarm.');
-    this.output('cis_topic_arn', cis.topicArn, 'SNS topic of the CIS alarm: subscribe someone (Security Hub CloudWatch.1 wants a subscriber).');
+  protected output(name: string, value: unknown, description: string): void {
+    new TerraformOutput(this, `output-${name}`, { value, description }).overrideLogicalId(name);
+  }
+
+  /**
+   * `moved` blocks from the addresses the pre-module deploy stacks (rootwatch 0.1.0) gave these
+   * resources to their place in module `call`: the old address was cdktf's hash of the same construct
+   * path below the stack, so it is recomputed here (`rename` maps a module path back to the old one).
+   */
+  protected moves(call: string, addresses: readonly ModuleResourceAddress[], keep: (a: ModuleResourceAddress) => boolean, rename: (c: string) => string = (c) => c): void {
+    for (const a of addresses) {
+      if (!keep(a)) continue;
+      this.movedBlocks.push({ from: `${a.type}.${makeUniqueId(a.components.map(rename))}`, to: `module.${call}.${a.type}.${a.id}${a.counted ? '[0]' : ''}` });
+    }
+  }
+
+  /** An explicit `moved` block (for_each instances). */
+  protected moved(from: string, to: string): void {
+    this.movedBlocks.push({ from, to });
   }
 
   protected backend(stackName: string): void {
-    if (this.mode === 'module') return;
     const b = this.config.backend;
     if (b.type === 's3') {
       const backend = new S3Backend(this, {
@@ -95,24 +101,18 @@ export abstract class RootwatchStack extends TerraformStack {
     }
   }
 
-  ensureBackendExists(): TerraformBackend {
-    // A module has no backend: its caller's state holds it.
-    return this.mode === 'module' ? (undefined as unknown as TerraformBackend) : super.ensureBackendExists();
-  }
-
   toTerraform(): any {
     const tf = super.toTerraform();
-    const aws = tf.terraform?.required_providers?.aws;
-    if (aws) {
-      aws.source = 'hashicorp/aws';
-      aws.version = AWS_PROVIDER_RANGE;
+    tf.terraform.required_version = TERRAFORM_REQUIRED_VERSION;
+    tf.terraform.required_providers = { aws: { source: 'hashicorp/aws', version: AWS_PROVIDER_RANGE } };
+    if (this.movedBlocks.length > 0) tf.moved = this.movedBlocks.map((m) => ({ ...m }));
+    // Per-block cdktf metadata (construct paths) is for nobody here and was a fifth of a spoke root.
+    for (const block of Object.values<any>(tf.module ?? {})) delete block['//'];
+    for (const kind of ['data', 'resource'] as const) {
+      for (const byName of Object.values<Record<string, any>>(tf[kind] ?? {})) for (const block of Object.values<any>(byName)) delete block['//'];
     }
-    if (this.mode === 'module') {
-      delete tf.provider;
-      delete tf.terraform.backend;
-      delete tf['//'];
-      if (aws && this.aliases.length > 0) aws.configuration_aliases = this.aliases.map((a) => `aws.${a}`);
-    }
+    for (const v of Object.values<any>(tf.variable ?? {})) delete v['//'];
+    for (const o of Object.values<any>(tf.output ?? {})) delete o['//'];
     return tf;
   }
 }

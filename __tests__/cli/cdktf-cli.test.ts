@@ -37,4 +37,22 @@ describe('cdktf CLI', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('`cdktf synth --hcl` is refused with one line naming --hcl (the app exits 2), and leaves no output', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rootwatch-cdktf-hcl-'));
+    try {
+      const out = path.join(dir, 'out');
+      const r = spawnSync(cdktf, ['synth', '--hcl', '--output', out], { cwd: root, env, encoding: 'utf8' });
+      expect(r.status).not.toBe(0);
+      expect(`${r.stdout}${r.stderr}`).toContain('--hcl: not supported; every root is already written as HCL in terraform-out/plain-terraform/');
+      expect(`${r.stdout}${r.stderr}`).not.toMatch(/ENOENT|at .*\.js:\d+/);
+      expect(fs.existsSync(path.join(out, 'manifest.json'))).toBe(false);
+      // The app itself: exit 2 and one line on stderr.
+      const app = spawnSync(process.execPath, ['dist/main.js', 'synth', '--out', out], { cwd: root, env: { ...env, SYNTH_HCL_OUTPUT: 'true' }, encoding: 'utf8' });
+      expect(app.status).toBe(2);
+      expect(app.stderr.trim().split('\n')).toHaveLength(1);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -119,8 +119,8 @@ describe('good input', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout.trim().split('\n')).toHaveLength(1);
-    expect(r.stdout).toMatch(/4 stacks \(guardrails, hub, spoke-prod, spoke-staging\) and modules guardrails, hub, spoke/);
-    expect(fs.readdirSync(out).sort()).toEqual(['manifest.json', 'modules', 'stacks']);
+    expect(r.stdout).toMatch(/4 stacks \(guardrails, hub, spoke-prod, spoke-staging\) and modules account, guardrails, hub, spoke-region/);
+    expect(fs.readdirSync(out).sort()).toEqual(['manifest.json', 'modules', 'plain-terraform', 'stacks']);
 
     const again = await runCli(['synth', '--config', path.join(FIXTURES, 'minimal.json'), '--out', out]);
     expect(again.code).toBe(0);

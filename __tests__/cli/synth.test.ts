@@ -37,7 +37,7 @@ describe('deterministic', () => {
     ]);
     expect([b.code, c.code]).toEqual([0, 0]);
     const a = hashTree(outA);
-    expect(Object.keys(a).filter((f) => f.endsWith('.zip')).length).toBeGreaterThanOrEqual(6);
+    expect(Object.keys(a).filter((f) => f.endsWith('.zip')).length).toBeGreaterThanOrEqual(3); // the hub module's Lambdas
     expect(firstDifference(a, hashTree(outB), ['first run', 'second run'])).toBeUndefined();
     expect(firstDifference(a, hashTree(outC), ['UTC run', 'Kiritimati run in another cwd'])).toBeUndefined();
   });

@@ -1,5 +1,6 @@
 /**
- * The generated policies (terraform-out, the example config) evaluated with @cloud-copilot/iam-simulate,
+ * The generated policies (terraform-out/modules with the example's values filled in; the hub bus
+ * policy from its construct, since the module writes it as an HCL choice) evaluated with @cloud-copilot/iam-simulate,
  * an offline IAM evaluator: the hub bus admits the spoke forwarding role and nobody else of the
  * account or the world (organization and listed-accounts modes), the deny-root SCP denies root but
  * neither AssumeRoot sessions nor the heartbeat role, the topic key lets CloudWatch publish alarms,
@@ -7,13 +8,10 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Testing } from 'cdktf';
 import { runSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
-import { HubStack } from '../../stacks/hub-stack';
-import { checkConfig } from '../../cli/load-config';
-import { FIXTURES, minimalRaw, REPO } from '../helpers/configs';
-import { fakeCode } from '../helpers/stacks';
-import { rmrf, tempDir } from '../helpers/tree';
+import { HubEventBus } from '../../modules/hub-event-bus';
+import { REPO } from '../helpers/configs';
+import { resourceList, synthScope } from '../helpers/stacks';
 
 const HUB = '111111111111';
 const SPOKE = '222222222222';
@@ -22,16 +20,24 @@ const ORG = 'o-exampleorgid';
 const BUS = `arn:aws:events:eu-west-1:${HUB}:event-bus/rootwatch-root-events`;
 const FORWARDER = `arn:aws:iam::${SPOKE}:role/rootwatch-forward-20261130000000000000000001`;
 
-/** The stack's JSON with the plan-time values filled in (partition, identity variables). */
-function stack(name: string, text?: string): any {
-  const raw = text ?? fs.readFileSync(path.join(REPO, 'terraform-out', 'stacks', name, 'cdk.tf.json'), 'utf8');
+/** A module's JSON with the example's plan-time values filled in (partition, identity and routing variables). */
+function stack(name: string): any {
+  const raw = fs.readFileSync(path.join(REPO, 'terraform-out', 'modules', name, 'main.tf.json'), 'utf8');
   return JSON.parse(
     raw
       .replace(/\$\{data\.aws_partition\.partition\.partition\}/g, 'aws')
       .replace(/\$\{var\.hub_account_id\}/g, HUB)
-      .replace(/\$\{var\.spoke_account_id\}/g, SPOKE)
+      .replace(/\$\{var\.account_id\}/g, SPOKE)
+      .replace(/\$\{var\.hub_region\}/g, 'eu-west-1')
+      .replace(/\$\{var\.name_prefix\}/g, 'rootwatch')
+      .replace(/\$\{var\.hub_bus_arn\}/g, BUS)
       .replace(/\$\{var\.management_account_id\}/g, MGMT),
   );
+}
+/** The hub bus policy as HubEventBus writes it (the hub module chooses between these two at plan time). */
+function busPolicy(mode: { organizationId?: string; monitoredAccountIds?: string[] }): any {
+  const synth = synthScope((sc) => new HubEventBus(sc, 'bus', { namePrefix: 'rootwatch', scope: { partition: 'aws', region: 'eu-west-1', accountId: HUB }, ...mode }));
+  return JSON.parse(resourceList(synth, 'aws_cloudwatch_event_bus_policy')[0].policy);
 }
 const one = (s: any, type: string, match: (k: string) => boolean, attr = 'policy') => {
   const [k] = Object.keys(s.resource[type]).filter(match);
@@ -46,9 +52,9 @@ async function decide(sim: Partial<Simulation> & { request: Simulation['request'
 }
 
 const hub = stack('hub');
-const spoke = stack('spoke-prod');
+const spoke = stack('account');
 const guardrails = stack('guardrails');
-const orgBusPolicy = one(hub, 'aws_cloudwatch_event_bus_policy', () => true);
+const orgBusPolicy = busPolicy({ organizationId: ORG });
 const forwarderPolicy = one(spoke, 'aws_iam_role_policy', (k) => k.startsWith('forwarder_policy'));
 const adminPolicy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
 
@@ -72,6 +78,10 @@ describe('hub bus policy (organization mode, the example config)', () => {
   it('denies another role of the same account, even an administrator', async () => {
     expect(await putEvents(`arn:aws:iam::${SPOKE}:role/Admin`, SPOKE, adminPolicy, orgBusPolicy)).not.toBe('Allowed');
   });
+  it('the hub module writes the same forwarding-role condition in both of its choices', () => {
+    const policy = fs.readFileSync(path.join(REPO, 'terraform-out', 'modules', 'hub', 'main.tf.json'), 'utf8');
+    expect(policy.match(/ArnLike = \{ \\"aws:PrincipalArn\\" = \\"arn:\$\{data\.aws_partition\.partition\.partition\}:iam::\*:role\/\$\{substr\(\\"\$\{var\.name_prefix\}-forward-\\", 0, 38\)\}\*\\" \}/g)).toHaveLength(2);
+  });
   it('(control) without the aws:PrincipalArn condition the same administrator role would be admitted', async () => {
     const open = JSON.parse(JSON.stringify(orgBusPolicy));
     delete open.Statement[0].Condition.ArnLike;
@@ -83,10 +93,7 @@ describe('hub bus policy (organization mode, the example config)', () => {
 });
 
 describe('hub bus policy (listed-accounts mode)', () => {
-  const tmp = tempDir('policy-simulation');
-  afterAll(() => rmrf(tmp));
-  const c = checkConfig(minimalRaw(), FIXTURES);
-  const listed = one(stack('hub', Testing.synth(new HubStack(Testing.app(), 'hub', 'deploy', c, fakeCode(tmp)))), 'aws_cloudwatch_event_bus_policy', () => true);
+  const listed = busPolicy({ monitoredAccountIds: [SPOKE, '333333333333'] });
   it('admits the listed spoke forwarding role, denies another role of that account and a stranger', async () => {
     expect(await putEvents(FORWARDER, SPOKE, forwarderPolicy, listed, 'o-none')).toBe('Allowed');
     expect(await putEvents(`arn:aws:iam::${SPOKE}:role/Admin`, SPOKE, adminPolicy, listed, 'o-none')).not.toBe('Allowed');
@@ -95,7 +102,7 @@ describe('hub bus policy (listed-accounts mode)', () => {
 });
 
 describe('deny-root SCP', () => {
-  const scp = one(guardrails, 'aws_organizations_policy', (k) => k.startsWith('org_deny-root_'), 'content');
+  const scp = one(guardrails, 'aws_organizations_policy', (k) => k === 'org_deny-root', 'content');
   const full = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
   const run = (principal: string, action: string, resource: string, context: Record<string, string> = {}) =>
     decide({
@@ -111,7 +118,7 @@ describe('deny-root SCP', () => {
     expect(await run(`arn:aws:iam::${SPOKE}:root`, 's3:DeleteBucketPolicy', 'arn:aws:s3:::locked-bucket', { 'aws:AssumedRoot': 'true' })).toBe('Allowed');
   });
   it('does not deny the heartbeat role its TagQueue (the heartbeat is not a root call)', async () => {
-    const heartbeatPolicy = one(spoke, 'aws_iam_role_policy', (k) => k.startsWith('heartbeats_policy'));
+    const heartbeatPolicy = one(spoke, 'aws_iam_role_policy', (k) => k === 'heartbeat_policy');
     const queue = `arn:aws:sqs:eu-west-1:${SPOKE}:rootwatch-forward-dlq`;
     const principal = `arn:aws:iam::${SPOKE}:role/rootwatch-heartbeat-20261130000000000000000001`;
     const r = await decide({

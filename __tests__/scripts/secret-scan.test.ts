@@ -43,11 +43,15 @@ describe('no secrets in terraform-out', () => {
   });
 
   it('Lambda environments carry SSM parameter names only', () => {
-    const hub = JSON.parse(fs.readFileSync(path.join(root, 'terraform-out', 'stacks', 'hub', 'cdk.tf.json'), 'utf8'));
+    const hub = JSON.parse(fs.readFileSync(path.join(root, 'terraform-out', 'modules', 'hub', 'main.tf.json'), 'utf8'));
     const fns = Object.values<{ environment: { variables: Record<string, string> } }>(hub.resource.aws_lambda_function);
     const vars = Object.assign({}, ...fns.map((f) => f.environment.variables));
-    expect(vars.ROOTWATCH_SLACK_WEBHOOK_PARAMETER).toBe('/rootwatch/slack/webhook-url');
-    expect(vars.ROOTWATCH_PAGERDUTY_ROUTING_KEY_PARAMETER).toBe('/rootwatch/pagerduty/routing-key');
+    // The module takes parameter names as inputs; the hub root passes the config's names.
+    expect(vars.ROOTWATCH_SLACK_WEBHOOK_PARAMETER).toBe('${var.slack_webhook_parameter_name}');
+    expect(vars.ROOTWATCH_PAGERDUTY_ROUTING_KEY_PARAMETER).toBe('${var.pagerduty_routing_key_parameter_name}');
+    const hubRoot = JSON.parse(fs.readFileSync(path.join(root, 'terraform-out', 'stacks', 'hub', 'cdk.tf.json'), 'utf8'));
+    expect(hubRoot.module.hub.slack_webhook_parameter_name).toBe('/rootwatch/slack/webhook-url');
+    expect(hubRoot.module.hub.pagerduty_routing_key_parameter_name).toBe('/rootwatch/pagerduty/routing-key');
     for (const [k, v] of Object.entries<string>(vars)) expect([k, /^https?:\/\//.test(v)]).toEqual([k, false]);
   });
 

@@ -1,64 +1,177 @@
+/**
+ * The structure of the generated Terraform (JSON level, no terraform binary): reusable modules that
+ * carry no config value, and thin deploy roots that call them with the config's values.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
 import { Testing } from 'cdktf';
-import { buildDeployApp, buildModuleApp } from '../../stacks/app';
-import { GuardrailsStack } from '../../stacks/guardrails-stack';
+import { buildDeployApp, buildModulesApp, GuardrailsStack, HubStack, SpokeStack } from '../../stacks/app';
+import { moduleCatalog, moduleReadme } from '../../cli/module-output';
 import { checkConfig } from '../../cli/load-config';
-import { exampleRaw, FIXTURES, minimalRaw } from '../helpers/configs';
-import { awsProviders, fakeCode, regionOf, resourceList } from '../helpers/stacks';
+import { exampleRaw, FIXTURES, minimalRaw, readJson, REPO } from '../helpers/configs';
+import { fakeCode } from '../helpers/stacks';
 import { rmrf, tempDir } from '../helpers/tree';
 
 const tmp = tempDir('app');
 const code = fakeCode(tmp);
 afterAll(() => rmrf(tmp));
+const modules = buildModulesApp(path.join(tmp, 'modules'), code).modules;
+const catalog = moduleCatalog(modules);
+const example = checkConfig(exampleRaw(), FIXTURES);
 
-const stackNames = (app: ReturnType<typeof buildDeployApp>) => app.node.children.map((c) => c.node.id).sort();
+const stackNames = (app: { node: { children: { node: { id: string } }[] } }) => app.node.children.map((c) => c.node.id).sort();
+const synth = (stack: Parameters<typeof Testing.synth>[0]) => JSON.parse(Testing.synth(stack));
 
 describe('the apps', () => {
   it('deploy: the hub, one stack per spoke named spoke-<name>, and the guardrails with a management account', () => {
-    expect(stackNames(buildDeployApp(tmp, checkConfig(exampleRaw(), FIXTURES), code))).toEqual(['guardrails', 'hub', 'spoke-prod', 'spoke-staging']);
+    expect(stackNames(buildDeployApp(tmp, example, catalog))).toEqual(['guardrails', 'hub', 'spoke-prod', 'spoke-staging']);
   });
 
   it('deploy: no guardrails stack without a management account; unnamed spokes are named by account', () => {
     const raw = minimalRaw();
     delete raw.spokes[1].name;
-    expect(stackNames(buildDeployApp(tmp, checkConfig(raw, FIXTURES), code))).toEqual(['hub', 'spoke-333333333333', 'spoke-prod']);
+    expect(stackNames(buildDeployApp(tmp, checkConfig(raw, FIXTURES), catalog))).toEqual(['hub', 'spoke-333333333333', 'spoke-prod']);
   });
 
-  it('modules: one hub and one spoke module however many spokes there are', () => {
-    expect(stackNames(buildModuleApp(tmp, checkConfig(exampleRaw(), FIXTURES), code))).toEqual(['guardrails', 'hub', 'spoke']);
+  it('modules: hub, account, spoke-region and guardrails, whatever the config', () => {
+    expect(Object.keys(modules).sort()).toEqual(['account', 'guardrails', 'hub', 'spoke-region']);
   });
 });
 
-describe('guardrails stack', () => {
-  const c = checkConfig(exampleRaw(), FIXTURES);
-  const synth = JSON.parse(Testing.synth(new GuardrailsStack(Testing.app(), 'guardrails', 'deploy', c, c.orgGuardrails!)));
+describe('the committed modules (terraform-out/modules)', () => {
+  const dir = path.join(REPO, 'terraform-out', 'modules');
+  const text = (m: string) => ['main.tf.json', 'variables.tf.json', 'outputs.tf.json'].map((f) => fs.readFileSync(path.join(dir, m, f), 'utf8')).join('\n');
+  const names = ['account', 'guardrails', 'hub', 'spoke-region'];
 
-  it('runs in the management account, in its region and (to monitor it) in every configured region', () => {
-    const providers = awsProviders(synth);
-    expect(providers.map((p) => p.region)).toEqual(['us-east-1', 'us-east-1', 'us-east-2', 'us-west-2', 'eu-west-1', 'eu-central-1']);
-    for (const p of providers) expect(p.allowed_account_ids).toEqual(['${var.management_account_id}']);
-    expect(synth.variable.management_account_id.default).toBe('444444444444');
+  it('carry no value of the config: no account, organization, region, address, parameter or target', () => {
+    const values = ['111111111111', '222222222222', '333333333333', '444444444444', 'o-exampleorgid', 'eu-west-1', 'us-east-1', 'example.com', '/rootwatch/', 'r-exmp', 'Finance Team'];
+    for (const m of names) for (const v of values) expect([m, v, text(m).includes(v)]).toEqual([m, v, false]);
   });
 
-  it('outputs the policy ids of the enabled SCPs and keeps its own state', () => {
-    expect(Object.keys(synth.output).sort()).toEqual(['deny_root_access_keys_policy_id', 'deny_root_policy_id', 'forward_rule_arns', 'forwarder_role_arn']);
-    expect(synth.terraform.backend).toEqual({ local: { path: '../../../terraform.guardrails.tfstate' } });
+  it('require identity and routing inputs (no default) and validate them', () => {
+    const required: Record<string, string[]> = {
+      hub: ['hub_account_id', 'hub_region', 'organization_id', 'admitted_account_ids', 'login_emails', 'activity_emails', 'slack_webhook_parameter_name', 'pagerduty_routing_key_parameter_name', 'expected_accounts', 'name_prefix'],
+      account: ['account_id', 'hub_bus_arn', 'cis_log_group_name', 'name_prefix'],
+      'spoke-region': ['spoke_account_id', 'hub_bus_arn', 'forwarder_role_arn', 'name_prefix'],
+      guardrails: ['deny_root_target_ids', 'deny_root_access_keys_target_ids', 'name_prefix'],
+    };
+    for (const [m, vars] of Object.entries(required)) {
+      const declared = readJson(path.join(dir, m, 'variables.tf.json')).variable;
+      for (const v of vars) {
+        expect([m, v, 'default' in declared[v]]).toEqual([m, v, false]);
+        if (!['organization_id', 'cis_log_group_name'].includes(v)) expect([m, v, (declared[v].validation ?? []).length > 0]).toEqual([m, v, true]);
+      }
+    }
   });
 
-  it('monitors the management account (its root is the one no SCP restricts): a root rule and a heartbeat per region, to the hub bus', () => {
-    const rules = resourceList(synth, 'aws_cloudwatch_event_rule').filter((r) => r.name === 'rootwatch-forward-root');
-    expect(rules.map((r) => regionOf(synth, r)).sort()).toEqual(['eu-central-1', 'eu-west-1', 'us-east-1', 'us-east-2', 'us-west-2']);
-    const schedules = resourceList(synth, 'aws_scheduler_schedule');
-    expect(schedules.map((s) => regionOf(synth, s)).sort()).toEqual(['eu-central-1', 'eu-west-1', 'us-east-1', 'us-east-2', 'us-west-2']);
-    for (const t of resourceList(synth, 'aws_cloudwatch_event_target')) expect(t.arn).toMatch(/:events:eu-west-1:\$\{var\.hub_account_id\}:event-bus\/rootwatch-root-events$/);
-    // forwarding only: the management account's own settings are left alone
-    expect(resourceList(synth, 'aws_iam_account_password_policy')).toEqual([]);
+  it('have stable addresses (the construct path, never a hash suffix) and no provider block', () => {
+    for (const m of names) {
+      const main = readJson(path.join(dir, m, 'main.tf.json'));
+      expect(main.provider).toBeUndefined();
+      for (const byId of Object.values<Record<string, unknown>>(main.resource)) for (const id of Object.keys(byId)) expect(id).not.toMatch(/_[0-9A-F]{8}$/);
+    }
   });
 
-  it('does not monitor the management account twice when it is already a spoke', () => {
+  it('declare versions, a README with every input and output, and an example', () => {
+    for (const m of names) {
+      const versions = readJson(path.join(dir, m, 'versions.tf.json')).terraform;
+      expect(versions.required_providers.aws).toEqual({ source: 'hashicorp/aws', version: '>= 5.100.0, < 6.0.0' });
+      expect(versions.required_version).toBe('>= 1.5.0');
+      const readme = fs.readFileSync(path.join(dir, m, 'README.md'), 'utf8');
+      for (const v of Object.keys(readJson(path.join(dir, m, 'variables.tf.json')).variable)) expect(readme).toContain(`| \`${v}\` |`);
+      for (const o of Object.keys(readJson(path.join(dir, m, 'outputs.tf.json')).output)) expect(readme).toContain(`| \`${o}\` |`);
+      expect(fs.readFileSync(path.join(dir, m, 'examples', 'basic', 'main.tf'), 'utf8')).toContain('source = "../.."');
+    }
+  });
+
+  it('READMEs are fresh: exactly what synth generates from the module\'s variables and outputs', () => {
+    for (const m of names) {
+      const expected = moduleReadme(m as keyof typeof modules, modules[m as keyof typeof modules].description,
+        readJson(path.join(dir, m, 'variables.tf.json')).variable, readJson(path.join(dir, m, 'outputs.tf.json')).output);
+      expect(fs.readFileSync(path.join(dir, m, 'README.md'), 'utf8')).toBe(expected);
+    }
+  });
+
+  it('the hub module fails plan when its provider is not in hub_region (precondition, not a warning)', () => {
+    const bus = readJson(path.join(dir, 'hub', 'main.tf.json')).resource.aws_cloudwatch_event_bus.hub_bus_bus;
+    expect(bus.lifecycle.precondition[0].condition).toBe('${data.aws_region.current.name == var.hub_region}');
+  });
+});
+
+describe('spoke roots', () => {
+  const staging = example.spokes.find((s) => s.name === 'staging')!;
+  const root = synth(new SpokeStack(Testing.app(), 'spoke-staging', example, staging, catalog));
+
+  it('declare no resource: an account module and one spoke-region module per region of that spoke, each with that region\'s provider', () => {
+    expect(root.resource).toBeUndefined();
+    expect(Object.keys(root.module).sort()).toEqual(['account', 'region_eu_west_1', 'region_us_east_1']);
+    const regionOf = Object.fromEntries(root.provider.aws.map((p: { alias: string; region: string }) => [`aws.${p.alias}`, p.region]));
+    expect(regionOf[root.module.region_eu_west_1.providers.aws]).toBe('eu-west-1');
+    expect(regionOf[root.module.region_us_east_1.providers.aws]).toBe('us-east-1');
+    expect(regionOf[root.module.account.providers.aws]).toBe('us-east-1');
+    for (const call of ['region_eu_west_1', 'region_us_east_1']) {
+      expect(root.module[call].source).toBe('../../modules/spoke-region');
+      expect(root.module[call].hub_bus_arn).toBe('arn:${data.aws_partition.partition.partition}:events:eu-west-1:${var.hub_account_id}:event-bus/rootwatch-root-events');
+      expect(root.module[call].forwarder_role_arn).toBe('${module.account.forwarder_role_arn}');
+    }
+  });
+
+  it('declare exactly the four documented variables, the config as defaults; the external ID is not sensitive', () => {
+    expect(Object.keys(root.variable).sort()).toEqual(['hub_account_id', 'spoke_account_assume_role_arn', 'spoke_account_external_id', 'spoke_account_id']);
+    expect(root.variable.spoke_account_id.default).toBe('333333333333');
+    expect(root.variable.spoke_account_external_id).toMatchObject({ default: null, nullable: true });
+    expect(root.variable.spoke_account_external_id.sensitive).toBeUndefined();
+    for (const p of root.provider.aws) {
+      expect(p.assume_role[0]).toEqual({ role_arn: '${var.spoke_account_assume_role_arn}', external_id: '${var.spoke_account_external_id}', session_name: 'rootwatch' });
+      expect(p.allowed_account_ids).toEqual(['${var.spoke_account_id}']);
+    }
+  });
+});
+
+describe('hub root', () => {
+  const root = synth(new HubStack(Testing.app(), 'hub', example, catalog));
+
+  it('calls the hub module with the hub region\'s provider and the config\'s choices', () => {
+    const hub = root.module.hub;
+    const regionOf = Object.fromEntries(root.provider.aws.map((p: { alias: string; region: string }) => [`aws.${p.alias}`, p.region]));
+    expect(regionOf[hub.providers.aws]).toBe('eu-west-1');
+    expect(hub).toMatchObject({
+      hub_region: 'eu-west-1',
+      organization_id: 'o-exampleorgid',
+      admitted_account_ids: ['222222222222', '333333333333'],
+      login_emails: ['security-oncall@example.com'],
+      slack_webhook_parameter_name: '/rootwatch/slack/webhook-url',
+    });
+    // the coverage set with the names (ledger items, not the notifier environment): hub, spokes, management account
+    expect(hub.expected_accounts.map((e: { account_id: string; name: string | null; regions: string[] }) => [e.account_id, e.name, e.regions.length])).toEqual([
+      ['${var.hub_account_id}', 'security', 5],
+      ['222222222222', 'prod', 5],
+      ['333333333333', 'staging', 2],
+      ['444444444444', null, 5],
+    ]);
+    expect(hub).not.toHaveProperty('account_names');
+    expect(root.module.region_us_east_1.hub_bus_arn).toBe('${module.hub.bus_arn}');
+  });
+
+  it('disables an alerter with null', () => {
     const raw = exampleRaw();
-    raw.spokes.push({ name: 'mgmt', accountId: '444444444444', assumeRoleArn: 'arn:aws:iam::444444444444:role/rootwatch-deployer' });
-    const cc = checkConfig(raw, FIXTURES);
-    const s2 = JSON.parse(Testing.synth(new GuardrailsStack(Testing.app(), 'guardrails', 'deploy', cc, cc.orgGuardrails!)));
-    expect(resourceList(s2, 'aws_cloudwatch_event_rule')).toEqual([]);
+    delete raw.alerts.slack;
+    const r = synth(new HubStack(Testing.app(), 'hub', checkConfig(raw, FIXTURES), catalog));
+    expect(r.module.hub.slack_webhook_parameter_name).toBeNull();
+  });
+});
+
+const REPLACED_BY_COVERAGE = /^aws_cloudwatch_metric_alarm\.hub_heartbeat-|^aws_(iam_role|iam_role_policy|scheduler_schedule)\.heartbeat_/;
+
+describe('moved blocks from the pre-module stacks (rootwatch 0.1.0)', () => {
+  const old = readJson(path.join(FIXTURES, '..', 'pre-module-addresses.json')).stacks as Record<string, { address: string }[]>;
+  const app = buildDeployApp(path.join(tmp, 'deploy'), example, catalog);
+  it.each(Object.keys(old))('%s: every address of the old stack moves into a module, and nothing else moves', (name) => {
+    const root = synth(app.node.findChild(name) as GuardrailsStack);
+    const from = (root.moved as { from: string; to: string }[]).map((m) => m.from).sort();
+    // replaced, not moved: the per-account heartbeat alarms (one stale-path alarm now) and the
+    // custom-event heartbeat canary (a CloudTrail heartbeat per region now)
+    expect(from).toEqual(old[name].map((a) => a.address).filter((a) => !REPLACED_BY_COVERAGE.test(a)).sort());
+    for (const m of root.moved) expect(m.to).toMatch(/^module\.[a-z_0-9]+\./);
   });
 });

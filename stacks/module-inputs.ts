@@ -1,0 +1,59 @@
+import { ModuleVariableSpec } from './module-stack';
+
+/** Validations shared by the inputs of the generated modules (Terraform conditions, checked at validate/plan). */
+export const V = {
+  accountId: (name: string): ModuleVariableSpec['validation'] => [
+    { condition: `\${can(regex("^[0-9]{12}$", var.${name}))}`, errorMessage: `${name} must be a 12-digit AWS account ID.` },
+  ],
+  accountIdList: (name: string): ModuleVariableSpec['validation'] => [
+    { condition: `\${alltrue([for a in var.${name} : can(regex("^[0-9]{12}$", a))])}`, errorMessage: `${name} must hold 12-digit AWS account IDs.` },
+  ],
+  region: (name: string): ModuleVariableSpec['validation'] => [
+    { condition: `\${can(regex("^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]$", var.${name}))}`, errorMessage: `${name} must be an AWS region code such as ap-southeast-2.` },
+  ],
+  namePrefix: (): ModuleVariableSpec['validation'] => [
+    {
+      condition: '${can(regex("^[a-z][a-z0-9-]{0,30}$", var.name_prefix))}',
+      errorMessage: 'name_prefix must be 1-31 lowercase letters, digits and dashes, starting with a letter.',
+    },
+  ],
+  busArn: (name: string): ModuleVariableSpec['validation'] => [
+    {
+      condition: `\${can(regex("^arn:aws[a-z-]*:events:[a-z0-9-]+:[0-9]{12}:event-bus/[A-Za-z0-9._-]+$", var.${name}))}`,
+      errorMessage: `${name} must be an EventBridge event bus ARN (arn:aws:events:<region>:<account>:event-bus/<name>).`,
+    },
+  ],
+  roleArn: (name: string): ModuleVariableSpec['validation'] => [
+    { condition: `\${can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$", var.${name}))}`, errorMessage: `${name} must be an IAM role ARN.` },
+  ],
+  heartbeatSchedule: (name: string): ModuleVariableSpec['validation'] => [
+    {
+      condition: `\${var.${name} == null ? true : can(regex("^rate\\\\((1 day|([1-9]|1[0-9]|2[0-4]) hours?)\\\\)$", var.${name}))}`,
+      errorMessage: `${name} must be null, "rate(1 day)" or "rate(N hours)" with N from 1 to 24.`,
+    },
+  ],
+  parameterName: (name: string): ModuleVariableSpec['validation'] => [
+    { condition: `\${var.${name} == null ? true : can(regex("^/[A-Za-z0-9_.\\\\-/]+$", var.${name}))}`, errorMessage: `${name} must be null or an SSM parameter name starting with /.` },
+  ],
+  emails: (name: string): ModuleVariableSpec['validation'] => [
+    { condition: `\${alltrue([for e in var.${name} : can(regex("^[^@\\\\s]+@[^@\\\\s]+\\\\.[^@\\\\s]+$", e))])}`, errorMessage: `${name} must hold e-mail addresses.` },
+  ],
+  logRetention: (name: string): ModuleVariableSpec['validation'] => [
+    {
+      condition: `\${contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.${name})}`,
+      errorMessage: `${name} must be a CloudWatch Logs retention (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653).`,
+    },
+  ],
+};
+
+/** The heartbeat alarm period (seconds) of a schedule, in HCL: twice the interval, at most one day. */
+export function heartbeatPeriodHcl(variable: string): string {
+  const m = `regex("^rate\\\\(([0-9]+) (day|hours?)\\\\)$", ${variable})`;
+  return `min(86400, 2 * tonumber(${m}[0]) * (${m}[1] == "day" ? 86400 : 3600))`;
+}
+
+/** The heartbeat interval (seconds) of a schedule, in HCL. */
+export function heartbeatIntervalHcl(variable: string): string {
+  const m = `regex("^rate\\\\(([0-9]+) (day|hours?)\\\\)$", ${variable})`;
+  return `tonumber(${m}[0]) * (${m}[1] == "day" ? 86400 : 3600)`;
+}

@@ -1,0 +1,364 @@
+/**
+ * The reusable plain-Terraform modules (terraform-out/modules/<name>), composed from the same leaf
+ * constructs as ever. Every config-dependent choice is a variable; identity and routing inputs have
+ * no default, so a module fetched from git never carries anyone's organization. The deploy stacks
+ * and the generated plain-Terraform roots call exactly these modules (see stacks/roots.ts).
+ */
+import { Construct } from 'constructs';
+import { App, Fn, propertyAccess, TerraformIterator, TerraformResource, Token } from 'cdktf';
+import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
+import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
+import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
+import { rulePatterns } from '../core/patterns';
+import { AssumedRootPolicy } from '../core/types';
+import { MAX_LISTED_SPOKES } from '../core/config';
+import { AccountRootGuardrails } from '../modules/account-guardrails';
+import { CisRootAlarm } from '../modules/cis-root-alarm';
+import { HardenedTrail } from '../modules/hardened-trail';
+import { heartbeatRole, regionHeartbeat } from '../modules/path-heartbeats';
+import { DynamodbTableItem } from '@cdktf/provider-aws/lib/dynamodb-table-item';
+import { arnOf } from '../modules/iam';
+import { OrgRootGuardrails } from '../modules/org-guardrails';
+import { forwarderRole, RootEventForwarder } from '../modules/root-event-forwarder';
+import { RootwatchHub } from '../modules/rootwatch-hub';
+import { LambdaCodeSet } from './lambda-code';
+import { heartbeatIntervalHcl, V } from './module-inputs';
+import { ModuleStack } from './module-stack';
+
+/** Module folder names under terraform-out/modules. */
+export const MODULE_NAMES = ['hub', 'account', 'spoke-region', 'guardrails'] as const;
+export type ModuleName = (typeof MODULE_NAMES)[number];
+
+/** Construct-id suffix of the region-scoped resources in spoke-region (today's stacks used the region itself). */
+export const REGION_KEY = 'region';
+
+function child(scope: Construct, ...path: string[]): Construct {
+  let c = scope;
+  for (const id of path) c = c.node.findChild(id);
+  return c;
+}
+
+function resource(scope: Construct, ...path: string[]): TerraformResource {
+  return child(scope, ...path) as TerraformResource;
+}
+
+const str = (v: unknown, ...path: string[]) => Token.asString(propertyAccess(v, path));
+const num = (v: unknown, ...path: string[]) => Token.asNumber(propertyAccess(v, path));
+
+/** The hub: bus, rules, notifier, topics, alerters, in the hub account's home region. */
+export class HubModule extends ModuleStack {
+  constructor(scope: Construct, id: string, code: LambdaCodeSet) {
+    super(scope, id, 'The rootwatch hub (security account): the hub event bus, its rules, the notifier Lambda, the alert topics and the built-in alerters.');
+    const namePrefix = this.variable('name_prefix', { type: 'string', description: 'Prefix of every named resource.', validation: V.namePrefix() });
+    const hubAccountId = this.variable('hub_account_id', { type: 'string', description: 'AWS account ID of the hub (security) account.', validation: V.accountId('hub_account_id') });
+    const hubRegion = this.variable('hub_region', {
+      type: 'string',
+      description: 'Region of the hub bus; must be the region of the provider passed to this module (checked at plan).',
+      validation: V.region('hub_region'),
+    });
+    const organizationId = this.variable('organization_id', {
+      type: 'string',
+      nullable: true,
+      description: 'AWS Organizations ID whose accounts may put events on the hub bus; null: only admitted_account_ids may.',
+      validation: [{ condition: '${var.organization_id == null ? true : can(regex("^o-[a-z0-9]{10,32}$", var.organization_id))}', errorMessage: 'organization_id must be null or an organization ID (o-...).' }],
+    });
+    const admitted = this.variable('admitted_account_ids', {
+      type: 'list(string)',
+      description: `Accounts that may put events on the hub bus when organization_id is null (at most ${MAX_LISTED_SPOKES}: the bus policy is limited to 10 KB).`,
+      validation: V.accountIdList('admitted_account_ids'),
+    });
+    const loginEmails = this.variable('login_emails', { type: 'list(string)', description: 'E-mail addresses subscribed to root sign-in alerts.', validation: V.emails('login_emails') });
+    const activityEmails = this.variable('activity_emails', { type: 'list(string)', description: 'E-mail addresses subscribed to other root activity and pipeline alarms.', validation: V.emails('activity_emails') });
+    const slack = this.variable('slack_webhook_parameter_name', {
+      type: 'string', nullable: true,
+      description: 'SSM SecureString parameter holding the Slack webhook URL; null: no Slack alerter.',
+      validation: V.parameterName('slack_webhook_parameter_name'),
+    });
+    const pagerduty = this.variable('pagerduty_routing_key_parameter_name', {
+      type: 'string', nullable: true,
+      description: 'SSM SecureString parameter holding the PagerDuty routing key; null: no PagerDuty alerter.',
+      validation: V.parameterName('pagerduty_routing_key_parameter_name'),
+    });
+    const fold = this.variable('fold_window_minutes', {
+      type: 'number', default: 15,
+      description: 'Later events of a root session within this window are folded into one digest (0: never fold).',
+      validation: [{ condition: '${var.fold_window_minutes >= 0 && var.fold_window_minutes <= 1440 && floor(var.fold_window_minutes) == var.fold_window_minutes}', errorMessage: 'fold_window_minutes must be a whole number from 0 to 1440.' }],
+    });
+    const retention = this.variable('log_retention_days', { type: 'number', default: 365, description: 'Retention of the Lambda log groups.', validation: V.logRetention('log_retention_days') });
+    const heartbeatSchedule = this.variable('heartbeat_schedule', {
+      type: 'string', nullable: true,
+      description: 'Heartbeat schedule of the monitored accounts ("rate(1 hour)" to "rate(1 day)"); a path is stale after two intervals plus 15 minutes. null: no coverage sweep and no stale-path alarm.',
+      validation: V.heartbeatSchedule('heartbeat_schedule'),
+    });
+    const expected = this.variable('expected_accounts', {
+      type: 'list(object({ account_id = string, regions = list(string), name = string }))',
+      description: 'The coverage set: every monitored account with its regions and display name (name may be null), written into the coverage ledger (the notifier reads names there; a Lambda environment holds 4 KB in all).',
+      validation: [{ condition: '${alltrue([for a in var.expected_accounts : can(regex("^[0-9]{12}$", a.account_id)) && length(a.regions) > 0])}', errorMessage: 'expected_accounts: account_id must be 12 digits and regions non-empty.' }],
+    });
+    const assumedRoot = this.variable('assumed_root', {
+      type: 'string', default: 'alert',
+      description: 'What sanctioned centralized-root (sts:AssumeRoot) sessions do: alert, low or mute.',
+      validation: [{ condition: '${contains(["alert", "low", "mute"], var.assumed_root)}', errorMessage: 'assumed_root must be alert, low or mute.' }],
+    });
+
+    const region = new DataAwsRegion(this, 'current');
+    const partition = new DataAwsPartition(this, 'partition').partition;
+    const p = namePrefix.stringValue;
+    const rw = new RootwatchHub(this, 'hub', {
+      namePrefix: p,
+      hubAccountId: hubAccountId.stringValue,
+      region: hubRegion.stringValue,
+      partition,
+      organizationId: organizationId.stringValue, // the bus policy is replaced below by a choice at plan time
+      code,
+      slackWebhookParameter: slack.stringValue,
+      pagerDutyRoutingKeyParameter: pagerduty.stringValue,
+      foldWindowMinutes: fold.numberValue,
+      assumedRoot: assumedRoot.stringValue as AssumedRootPolicy,
+      heartbeatSchedule: heartbeatSchedule.stringValue,
+      heartbeatIntervalSeconds: `\${var.heartbeat_schedule == null ? 21600 : ${heartbeatIntervalHcl('var.heartbeat_schedule')}}`,
+      logRetentionDays: retention.numberValue,
+    });
+    // The expected set, in chunks of 100 accounts (one ledger item each, far below DynamoDB's 400 KB).
+    const ledger = child(rw, 'coverage');
+    new DynamodbTableItem(ledger, 'expected', {
+      forEach: TerraformIterator.fromList(expected.listValue),
+      tableName: rw.coverageTableName,
+      hashKey: 'pk',
+      rangeKey: 'sk',
+      item: '${jsonencode({ pk = { S = "#expected" }, sk = { S = each.key }, accounts = { S = jsonencode([for a in each.value : { a = a.account_id, r = a.regions, n = a.name }]) } })}',
+    }).addOverride('for_each', '${{ for i, c in chunklist(var.expected_accounts, 100) : format("%03d", i) => c }}');
+    this.when('var.heartbeat_schedule != null', child(ledger, 'sweep'), child(ledger, 'sweep-target'), child(ledger, 'invoke-sweep'), child(ledger, 'stale-paths'));
+
+    // Admission: the organization when given, else the listed accounts (HubEventBus builds one of the two).
+    const busArn = `arn:\${${partitionRef()}}:events:\${var.hub_region}:\${var.hub_account_id}:event-bus/\${var.name_prefix}-root-events`;
+    // only rootwatch's forwarding roles (aws:PrincipalArn), in either mode
+    const forwarders = `ArnLike = { "aws:PrincipalArn" = "arn:\${${partitionRef()}}:iam::*:role/\${substr("\${var.name_prefix}-forward-", 0, 38)}*" }`;
+    const statement = (sid: string, principal: string, extra: string) =>
+      `{ Sid = "${sid}", Effect = "Allow", Principal = ${principal}, Action = "events:PutEvents", Resource = "${busArn}"${extra} }`;
+    resource(rw, 'bus', 'policy').addOverride('policy',
+      '${var.organization_id != null ? ' +
+        `jsonencode({ Version = "2012-10-17", Statement = [${statement('OrganizationForwardersPutEvents', '"*"', `, Condition = { StringEquals = { "aws:PrincipalOrgID" = var.organization_id }, ${forwarders} }`)}] })` +
+        ' : ' +
+        `jsonencode({ Version = "2012-10-17", Statement = [${statement('MonitoredForwardersPutEvents', `{ AWS = [for a in sort(distinct(var.admitted_account_ids)) : "arn:\${${partitionRef()}}:iam::\${a}:root"] }`, `, Condition = { ${forwarders} }`)}] })` +
+        '}');
+    resource(rw, 'bus', 'bus').addOverride('lifecycle.precondition', [
+      {
+        condition: '${data.aws_region.current.name == var.hub_region}',
+        error_message: 'rootwatch hub: the aws provider passed to this module is in ${data.aws_region.current.name} but hub_region is ${var.hub_region}; every spoke forwards to the bus in hub_region, so pass a provider for hub_region.',
+      },
+      {
+        condition: `\${var.organization_id != null || (length(var.admitted_account_ids) > 0 && length(var.admitted_account_ids) <= ${MAX_LISTED_SPOKES})}`,
+        error_message: `rootwatch hub: set organization_id, or list 1 to ${MAX_LISTED_SPOKES} admitted_account_ids.`,
+      },
+    ]);
+    void region;
+    void admitted; // read by the policy expression above
+
+    this.when('var.slack_webhook_parameter_name != null', child(rw, 'slack'));
+    this.when('var.pagerduty_routing_key_parameter_name != null', child(rw, 'pagerduty'));
+    this.when('var.fold_window_minutes > 0', child(rw, 'digest-sweep'), child(rw, 'digest-sweep-target'), child(rw, 'invoke-digest-sweep'));
+
+    // E-mail subscriptions, one per address (instance key: the address).
+    const email = new Construct(rw, 'email');
+    for (const [kind, list, topic] of [['login', loginEmails, rw.loginTopicArn], ['activity', activityEmails, rw.activityTopicArn]] as const) {
+      const it = TerraformIterator.fromList(list.listValue);
+      new SnsTopicSubscription(email, kind, { forEach: it, topicArn: topic, protocol: 'email', endpoint: Token.asString(it.value) });
+    }
+
+    // Built from the inputs (known at plan time, like the spokes' view of it) rather than read from the bus after apply.
+    this.output('bus_arn', busArn, 'ARN of the hub event bus: the hub_bus_arn of every spoke-region and account module.');
+    this.output('bus_name', rw.busName, 'Name of the hub event bus.');
+    this.output('login_topic_arn', rw.loginTopicArn, 'SNS topic of root sign-in alerts (subscribe custom integrations here).');
+    this.output('activity_topic_arn', rw.activityTopicArn, 'SNS topic of other root activity and pipeline alarms.');
+    this.output('rule_arns', rw.ruleArns, 'Hub bus rules: login, activity, pipeline.');
+    this.output('notifier_function_arn', rw.notifierFunctionArn, 'ARN of the notifier Lambda.');
+    this.output('notifier_role_arn', rw.notifierRoleArn, 'ARN of the notifier Lambda role.');
+    this.output('kms_key_arn', rw.keyArn, 'KMS key encrypting the alert topics.');
+    this.output('dead_letter_queue_arn', rw.deadLetterQueueArn, 'Dead-letter queue of the hub rules.');
+    this.output('coverage_table_name', rw.coverageTableName, 'DynamoDB coverage ledger (read by `rootwatch coverage`).');
+  }
+}
+
+function partitionRef(): string {
+  return 'data.aws_partition.partition.partition';
+}
+
+/** Everything that exists once per monitored account: the forwarding role, the CIS alarm, account guardrails, the trail. */
+export class AccountModule extends ModuleStack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id, 'What a monitored account needs once (not per region): the role EventBridge forwards with, the optional CIS CloudWatch.1 alarm, account-level root guardrails and the optional hardened trail. Call it with the provider of the account\'s home region.');
+    const namePrefix = this.variable('name_prefix', { type: 'string', description: 'Prefix of every named resource.', validation: V.namePrefix() });
+    const accountId = this.variable('account_id', { type: 'string', description: 'AWS account ID of the monitored account (the provider must reach it).', validation: V.accountId('account_id') });
+    const hubBusArn = this.variable('hub_bus_arn', { type: 'string', description: 'ARN of the hub bus (output bus_arn of the hub module).', validation: V.busArn('hub_bus_arn') });
+    const cisLogGroup = this.variable('cis_log_group_name', {
+      type: 'string', nullable: true,
+      description: 'Existing CloudTrail log group of the account: adds the CIS CloudWatch.1 root-usage alarm. null: none.',
+    });
+    const contacts = this.variable('alternate_contacts', {
+      type: 'map(object({ name = string, title = string, email = string, phone = string }))',
+      description: 'Alternate contacts by type (billing, operations, security); missing types are left alone.',
+      validation: [{ condition: '${alltrue([for k in keys(var.alternate_contacts) : contains(["billing", "operations", "security"], k)])}', errorMessage: 'alternate_contacts keys must be billing, operations or security.' }],
+    });
+    const password = this.variable('password_policy', {
+      type: 'object({ minimum_length = number, reuse_prevention = number, max_age_days = number })', nullable: true,
+      description: 'IAM account password policy (max_age_days 0: passwords never expire); null: not managed.',
+      validation: [{ condition: '${var.password_policy == null ? true : (var.password_policy.minimum_length >= 14 && var.password_policy.minimum_length <= 128 && var.password_policy.reuse_prevention >= 1 && var.password_policy.reuse_prevention <= 24)}', errorMessage: 'password_policy: minimum_length 14-128, reuse_prevention 1-24.' }],
+    });
+    this.variable('s3_public_access_block', { type: 'bool', description: 'Block S3 public access account-wide.' });
+    const trail = this.variable('trail', {
+      type: 'object({ log_retention_days = number, transition_to_glacier_days = number, object_lock_days = number })', nullable: true,
+      description: 'Hardened multi-region CloudTrail (object_lock_days null: no Object Lock); null: no trail.',
+    });
+
+    const region = new DataAwsRegion(this, 'current').name;
+    const partition = new DataAwsPartition(this, 'partition').partition;
+    const p = namePrefix.stringValue;
+    const account = accountId.stringValue;
+
+    const fwd = new Construct(this, 'forwarder');
+    const role = forwarderRole(fwd, { namePrefix: p, accountId: account, hubBusArn: hubBusArn.stringValue });
+    this.variable('heartbeat', { type: 'bool', default: true, description: 'Create the heartbeat role (the spoke-region modules\' heartbeats tag the forwarding dead-letter queues with it).' });
+    const hb = new Construct(this, 'heartbeat');
+    const hbRole = heartbeatRole(hb, { namePrefix: p, accountId: account, partition });
+    this.when('var.heartbeat', hb);
+
+    const cis = new CisRootAlarm(this, 'cis', { namePrefix: p, accountId: account, partition, region, logGroupName: cisLogGroup.stringValue });
+    this.when('var.cis_log_group_name != null', cis);
+
+    const g = new AccountRootGuardrails(this, 'guardrails', {
+      namePrefix: p,
+      alternateContacts: Object.fromEntries((['billing', 'operations', 'security'] as const).map((t) => [t, {
+        name: str(contacts.value, t, 'name'), title: str(contacts.value, t, 'title'), email: str(contacts.value, t, 'email'), phone: str(contacts.value, t, 'phone'),
+      }])),
+      passwordPolicy: { enabled: true, minimumLength: num(password.value, 'minimum_length'), reusePrevention: num(password.value, 'reuse_prevention') },
+      s3PublicAccessBlock: true,
+    });
+    for (const t of ['billing', 'operations', 'security']) this.when(`contains(keys(var.alternate_contacts), "${t}")`, child(g, `alternate-contact-${t}`));
+    this.when('var.password_policy != null', child(g, 'password-policy'));
+    resource(g, 'password-policy').addOverride('max_password_age', '${var.password_policy.max_age_days > 0 ? var.password_policy.max_age_days : null}');
+    this.when('var.s3_public_access_block', child(g, 's3-public-access-block'));
+
+    const t = new HardenedTrail(this, 'trail', {
+      namePrefix: p, accountId: account, region, partition,
+      logRetentionDays: num(trail.value, 'log_retention_days'),
+      transitionToGlacierDays: num(trail.value, 'transition_to_glacier_days'),
+      objectLockDays: num(trail.value, 'object_lock_days'),
+    });
+    this.when('var.trail != null', t);
+    resource(t, 'bucket').addOverride('object_lock_enabled', '${var.trail.object_lock_days != null}');
+    this.when('var.trail != null && try(var.trail.object_lock_days != null, false)', child(t, 'bucket-object-lock'));
+
+    this.output('forwarder_role_arn', role.arn, 'ARN of the role EventBridge uses to forward root events to the hub (forwarder_role_arn of spoke-region).');
+    this.output('heartbeat_role_arn', hbRole.arn, 'ARN of the heartbeat role (heartbeat_role_arn of spoke-region); null without heartbeat.');
+    this.output('cis_alarm_arn', cis.alarmArn, 'ARN of the CIS CloudWatch.1 root-usage alarm (null without cis_log_group_name).');
+    this.output('cis_topic_arn', cis.topicArn, 'SNS topic of the CIS alarm: subscribe someone (Security Hub CloudWatch.1 wants a subscriber).');
+    this.output('trail_arn', t.trailArn, 'ARN of the hardened trail (null without trail).');
+  }
+}
+
+/** One region of one monitored account: region-agnostic, the region comes from the provider. */
+export class SpokeRegionModule extends ModuleStack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id, 'One region of a monitored account: a rule on the default bus matching root CloudTrail events (and the heartbeat\'s CloudTrail record), forwarding them to the hub bus, with retries and a dead-letter queue (alarmed); the heartbeat. Region-agnostic: call it once per region with `providers = { aws = aws.<region> }`.');
+    const namePrefix = this.variable('name_prefix', { type: 'string', description: 'Prefix of every named resource.', validation: V.namePrefix() });
+    const accountId = this.variable('spoke_account_id', { type: 'string', description: 'AWS account ID of the monitored account (the provider must reach it).', validation: V.accountId('spoke_account_id') });
+    const hubBusArn = this.variable('hub_bus_arn', { type: 'string', description: 'ARN of the hub bus, in the hub region (output bus_arn of the hub module).', validation: V.busArn('hub_bus_arn') });
+    const roleArn = this.variable('forwarder_role_arn', { type: 'string', description: 'Role EventBridge forwards with (output forwarder_role_arn of the account module).', validation: V.roleArn('forwarder_role_arn') });
+    const schedule = this.variable('heartbeat_schedule', {
+      type: 'string', nullable: true,
+      description: 'Schedule of this region\'s heartbeat ("rate(1 hour)" to "rate(1 day)"): a TagQueue on the forwarding dead-letter queue that CloudTrail records and the root rule carries to the hub. null: no heartbeat.',
+      validation: V.heartbeatSchedule('heartbeat_schedule'),
+    });
+    const hbRoleArn = this.variable('heartbeat_role_arn', { type: 'string', nullable: true, description: 'Heartbeat role (output heartbeat_role_arn of the account module); null: no heartbeat.' });
+    this.variable('dead_letter_alarm', { type: 'bool', default: true, description: 'Alarm on the forwarding dead-letter queue depth (its state change travels to the hub); $0.10 a month.' });
+
+    const region = new DataAwsRegion(this, 'current').name;
+    const partition = new DataAwsPartition(this, 'partition').partition;
+    const p = namePrefix.stringValue;
+    const patterns = rulePatterns(p);
+    const fwd = new RootEventForwarder(this, 'forwarder', {
+      namePrefix: p,
+      accountId: accountId.stringValue,
+      partition,
+      hubBusArn: hubBusArn.stringValue,
+      roleArn: roleArn.stringValue,
+      regions: [{ region, id: REGION_KEY }],
+      rootPattern: patterns.spokeRoot,
+      pipelinePattern: patterns.spokePipeline,
+      deadLetterAlarms: true,
+    });
+    this.when('var.dead_letter_alarm', child(fwd, `dlq-${REGION_KEY}-not-empty`));
+    const hb = regionHeartbeat(this, 'heartbeat', {
+      namePrefix: p,
+      partition,
+      region,
+      queueUrl: fwd.deadLetterQueueUrls[region],
+      roleArn: hbRoleArn.stringValue,
+      scheduleExpression: schedule.stringValue,
+    });
+    this.when('var.heartbeat_schedule != null', hb); // not on the role ARN: it is unknown until the account module's role exists
+
+    this.output('region', region, 'Region of this instance (from its provider).');
+    this.output('rule_arn', fwd.ruleArns[region], 'ARN of the root-event forwarding rule.');
+    this.output('dead_letter_queue_arn', fwd.deadLetterQueueArns[region], 'ARN of the forwarding dead-letter queue.');
+    void arnOf;
+  }
+}
+
+/** Organization guardrails, in the management account. */
+export class GuardrailsModule extends ModuleStack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id, 'Organization root guardrails in the management account: the deny-root SCPs, centralized root access, and optionally GuardDuty and Security Hub (CIS standard) with delegated admins.');
+    const namePrefix = this.variable('name_prefix', { type: 'string', description: 'Prefix of every named resource.', validation: V.namePrefix() });
+    const targetValidation = (name: string) => [{
+      condition: `\${alltrue([for t in var.${name} : can(regex("^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|[0-9]{12})$", t))])}`,
+      errorMessage: `${name} must hold organization root (r-...), OU (ou-...) or 12-digit account IDs.`,
+    }];
+    const denyRoot = this.variable('deny_root_target_ids', { type: 'list(string)', description: 'Roots, OUs or accounts the deny-root SCP is attached to; empty: no SCP.', validation: targetValidation('deny_root_target_ids') });
+    const denyKeys = this.variable('deny_root_access_keys_target_ids', { type: 'list(string)', description: 'Targets of the deny-root-access-keys SCP; empty: no SCP.', validation: targetValidation('deny_root_access_keys_target_ids') });
+    this.variable('centralized_root_access', { type: 'bool', description: 'Enable IAM centralized root access (RootCredentialsManagement, RootSessions).' });
+    const gd = this.variable('guardduty', { type: 'object({ delegated_admin_account_id = string })', nullable: true, description: 'GuardDuty in the management account with this delegated admin; null: not managed.' });
+    const sh = this.variable('securityhub', { type: 'object({ delegated_admin_account_id = string })', nullable: true, description: 'Security Hub (CIS 3.0.0 standard) with this delegated admin; null: not managed.' });
+
+    const region = new DataAwsRegion(this, 'current').name;
+    const partition = new DataAwsPartition(this, 'partition').partition;
+    const org = new OrgRootGuardrails(this, 'org', {
+      namePrefix: namePrefix.stringValue,
+      region,
+      partition,
+      denyRootScp: { enabled: true, targetIds: [Fn.one(denyRoot.listValue)] },
+      denyRootAccessKeysScp: { enabled: true, targetIds: [Fn.one(denyKeys.listValue)] },
+      centralizedRootAccess: true,
+      guardDuty: { enabled: true, delegatedAdminAccountId: str(gd.value, 'delegated_admin_account_id') },
+      securityHub: { enabled: true, delegatedAdminAccountId: str(sh.value, 'delegated_admin_account_id') },
+    });
+    // One attachment per target (instance key: the target ID).
+    for (const [scp, variable] of [['deny-root', 'deny_root_target_ids'], ['deny-root-access-keys', 'deny_root_access_keys_target_ids']]) {
+      const attachment = resource(org, `${scp}-0`);
+      attachment.addOverride('for_each', `\${toset(var.${variable})}`);
+      attachment.addOverride('target_id', '${each.value}');
+      this.when(`length(var.${variable}) > 0`, child(org, scp));
+    }
+    this.when('var.centralized_root_access', child(org, 'centralized-root-access'));
+    this.when('var.guardduty != null', child(org, 'guardduty'));
+    this.when('try(var.guardduty.delegated_admin_account_id != null, false)', child(org, 'guardduty-admin'));
+    this.when('var.securityhub != null', child(org, 'securityhub'), child(org, 'securityhub-cis'));
+    this.when('try(var.securityhub.delegated_admin_account_id != null, false)', child(org, 'securityhub-admin'));
+
+    this.output('deny_root_policy_id', org.denyRootPolicyId, 'ID of the SCP that denies the root user (AssumeRoot sessions exempt); null when not attached.');
+    this.output('deny_root_access_keys_policy_id', org.denyRootAccessKeysPolicyId, 'ID of the SCP that denies root access-key creation; null when not attached.');
+  }
+}
+
+/** All modules in one app (each stack becomes terraform-out/modules/<name>). */
+export function buildModulesApp(outdir: string, code: LambdaCodeSet): { app: App; modules: Record<ModuleName, ModuleStack> } {
+  const app = new App({ outdir });
+  const modules = {
+    hub: new HubModule(app, 'hub', code),
+    account: new AccountModule(app, 'account'),
+    'spoke-region': new SpokeRegionModule(app, 'spoke-region'),
+    guardrails: new GuardrailsModule(app, 'guardrails'),
+  };
+  return { app, modules };
+}
