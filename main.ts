@@ -6,12 +6,32 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 
-const DEFAULT_CONFIG = 'rootwatch.config.json';
+/** ROOTWATCH_CONFIG picks the config when --config is not given (how `cdktf synth/diff/deploy`, which run `node dist/main.js synth`, get another config). */
+const DEFAULT_CONFIG = process.env.ROOTWATCH_CONFIG || 'rootwatch.config.json';
+/** cdktf passes its output folder in CDKTF_OUTDIR. */
+const DEFAULT_OUT = process.env.CDKTF_OUTDIR || 'terraform-out';
+
+/** A flag given twice arrives as an array: refuse it rather than pick one. */
+function single(flag: string, value: unknown): string | undefined {
+  if (Array.isArray(value)) {
+    const e = new Error(`--${flag}: given ${value.length} times; give it once`);
+    e.name = 'UsageError';
+    throw e;
+  }
+  return value as string | undefined;
+}
+
+/** If a synth into the default output folder was interrupted, repair it first (quick when nothing is left over). */
+async function recoverDefaultOutput(): Promise<void> {
+  const { recoverQuietly } = await import('./cli/output-swap');
+  const done = recoverQuietly(DEFAULT_OUT);
+  if (done) process.stderr.write(`rootwatch: ${done}\n`);
+}
 
 /** The config for commands that can run without one: the named file, else the default file if present. */
 async function optionalConfig(file: string | undefined) {
   const { existsSync } = await import('fs');
-  if (!file && !existsSync(DEFAULT_CONFIG)) return undefined;
+  if (!file && !process.env.ROOTWATCH_CONFIG && !existsSync(DEFAULT_CONFIG)) return undefined;
   const { loadConfig } = await import('./cli/load-config');
   return loadConfig(file ?? DEFAULT_CONFIG);
 }
@@ -19,8 +39,8 @@ async function optionalConfig(file: string | undefined) {
 function fail(err: unknown): never {
   const e = err as { message?: string; exitCode?: number; name?: string };
   const badInput = e?.name === 'ConfigError' || e?.name === 'UsageError' || e?.exitCode === 2;
-  const message = (e?.message ?? String(err)).split('\n')[0];
-  process.stderr.write(`rootwatch: ${message}\n`);
+  const { oneLine } = require('./cli/errors') as typeof import('./cli/errors');
+  process.stderr.write(`rootwatch: ${oneLine(e?.message ?? String(err))}\n`);
   process.exit(badInput ? 2 : (e?.exitCode ?? 1));
 }
 
@@ -33,15 +53,26 @@ async function main(argv: string[]): Promise<void> {
       'Synthesize deploy stacks and reusable modules into the output folder',
       (y) =>
         y
-          .option('config', { requiresArg: true, alias: 'c', type: 'string', default: DEFAULT_CONFIG, describe: 'rootwatch config file' })
-          .option('out', { requiresArg: true, alias: 'o', type: 'string', default: process.env.CDKTF_OUTDIR || 'terraform-out', describe: 'output folder' }),
+          .option('config', { requiresArg: true, alias: 'c', type: 'string', default: DEFAULT_CONFIG, describe: 'rootwatch config file (default: $ROOTWATCH_CONFIG, else rootwatch.config.json)' })
+          .option('out', { requiresArg: true, alias: 'o', type: 'string', default: DEFAULT_OUT, describe: 'output folder (also CDKTF_OUTDIR)' })
+          .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print nothing but errors (no progress, no summary)' }),
       async (args) => {
+        const configFile = single('config', args.config) ?? DEFAULT_CONFIG;
+        const out = single('out', args.out) ?? DEFAULT_OUT;
         const { loadConfig } = await import('./cli/load-config');
-        const config = loadConfig(args.config); // bad input fails before cdktf is even loaded
+        const config = loadConfig(configFile); // bad input fails before cdktf is even loaded
+        const { checkOutPath } = await import('./cli/synth');
+        checkOutPath(out);
         const { synthesize } = await import('./cli/synth');
-        const result = await synthesize(config, args.out);
+        const { progressLine } = await import('./cli/synth-progress');
+        const progress = progressLine({ quiet: args.quiet });
+        const result = await synthesize(config, out, {
+          ...(progress ? { progress } : {}),
+          onNotice: (m) => process.stderr.write(`rootwatch: ${m}\n`),
+        });
+        if (args.quiet) return;
         const shown = result.stacks.slice(0, 6).join(', ') + (result.stacks.length > 6 ? `, … ${result.stacks.length - 6} more` : '');
-        process.stdout.write(`rootwatch: synthesized ${result.stacks.length} stacks (${shown}) and modules ${result.modules.join(', ')} into ${args.out}\n`);
+        process.stdout.write(`rootwatch: synthesized ${result.stacks.length} stacks (${shown}) and modules ${result.modules.join(', ')} into ${out}\n`);
       },
     )
     .command(
@@ -54,9 +85,12 @@ async function main(argv: string[]): Promise<void> {
           .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' })
           .option('render', { requiresArg: true, choices: ['slack', 'pagerduty', 'email'] as const, describe: 'print the exact body that alerter would send' }),
       async (args) => {
+        await recoverDefaultOutput();
         const { runSimulate } = await import('./cli/simulate');
-        const config = await optionalConfig(args.config);
-        const r = await runSimulate({ input: args.event, json: args.json, ...(config ? { config } : {}), ...(args.render ? { render: args.render } : {}) });
+        const config = await optionalConfig(single('config', args.config));
+        // yargs turns a lone `-` positional into "": give stdin its documented name back.
+        const event = args.event === '' && argv.includes('-') ? '-' : single('event', args.event) ?? '';
+        const r = await runSimulate({ input: event, json: args.json, ...(config ? { config } : {}), ...(args.render ? { render: args.render } : {}) });
         process.stdout.write(r.stdout);
         process.exitCode = r.exitCode;
       },
@@ -64,11 +98,12 @@ async function main(argv: string[]): Promise<void> {
     .command(
       'diagram',
       'Print a Mermaid diagram of what the config generates',
-      (y) => y.option('config', { requiresArg: true, alias: 'c', type: 'string', default: DEFAULT_CONFIG, describe: 'rootwatch config file' }),
+      (y) => y.option('config', { requiresArg: true, alias: 'c', type: 'string', default: DEFAULT_CONFIG, describe: 'rootwatch config file (default: $ROOTWATCH_CONFIG, else rootwatch.config.json)' }),
       async (args) => {
+        await recoverDefaultOutput();
         const { loadConfig } = await import('./cli/load-config');
         const { renderDiagram } = await import('./cli/diagram');
-        process.stdout.write(renderDiagram(loadConfig(args.config)));
+        process.stdout.write(renderDiagram(loadConfig(single('config', args.config) ?? DEFAULT_CONFIG)));
       },
     )
     .command(
@@ -82,6 +117,7 @@ async function main(argv: string[]): Promise<void> {
           .option('scp-policy-name', { requiresArg: true, type: 'string', describe: 'name of the deny-root SCP (default rootwatch-deny-root)' })
           .option('config', { requiresArg: true, alias: 'c', type: 'string', describe: 'rootwatch config: also prove a logging trail covers every region it monitors for this account' }),
       async (args) => {
+        await recoverDefaultOutput();
         process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
         const { runAudit } = await import('./cli/audit');
         let monitoredRegions: Record<string, string[]> | undefined;

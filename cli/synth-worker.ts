@@ -1,13 +1,36 @@
 /**
  * One worker of a parallel synth (cli/synth.ts): synthesizes a slice of the spoke stacks into its
  * own folder, which the parent merges. Input: a job file (JSON) named on the command line.
- * Exit 0 when done; exit 1 with one line on stderr otherwise.
+ * Writes one byte to stdout per stack written (the parent's progress line).
+ * Exit 0 when done; exit 1 with one line on stderr otherwise. Stops at once when the parent dies.
  */
+import { Worker } from 'worker_threads';
+
+/**
+ * The synth below blocks this process's event loop for seconds, so a watchdog thread checks the
+ * parent: when it is gone (this process was re-parented), the worker kills itself instead of
+ * writing on into a staging folder nobody will use.
+ */
+function watchParent(): void {
+  // The parent's pid comes from the parent: by the time this runs, the parent may already be gone.
+  const parent = Number(process.env.ROOTWATCH_SYNTH_PARENT) || process.ppid;
+  if (process.ppid !== parent) process.exit(1);
+  // In a worker thread process.ppid is the value at thread start: read the live one from /proc (Linux), else fall back to it.
+  const code = `
+    const fs = require('fs');
+    const ppid = () => { try { return Number(/^PPid:\\s+(\\d+)/m.exec(fs.readFileSync('/proc/self/status', 'utf8'))[1]); } catch { return process.ppid; } };
+    setInterval(() => { if (ppid() !== ${parent}) process.kill(${process.pid}, 'SIGKILL'); }, 50);`;
+  new Worker(code, { eval: true }).unref();
+}
+
+if (require.main === module) watchParent();
+
 import './defer-archiver';
 import * as fs from 'fs';
 import { RootwatchConfig } from '../core/config';
 import { buildDeployApp, ModuleCatalog } from '../stacks/app';
 import { withoutTokenStackTraces } from './token-stack-traces';
+import { onEachStack } from './synth-progress';
 
 export interface SynthJob {
   readonly config: RootwatchConfig;
@@ -22,7 +45,11 @@ export interface SynthJob {
 function main(jobFile: string): void {
   const job = JSON.parse(fs.readFileSync(jobFile, 'utf8')) as SynthJob;
   const spokes = job.config.spokes.slice(job.from, job.to);
-  withoutTokenStackTraces(() => buildDeployApp(job.outdir, job.config, job.catalog, { hub: false, spokes, guardrails: false }).synth());
+  withoutTokenStackTraces(() => {
+    const app = buildDeployApp(job.outdir, job.config, job.catalog, { hub: false, spokes, guardrails: false });
+    onEachStack(app, () => fs.writeSync(1, '.'));
+    app.synth();
+  });
 }
 
 if (require.main === module) {

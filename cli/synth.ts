@@ -1,7 +1,9 @@
 /**
  * `rootwatch synth`: config -> terraform-out/ (deploy stacks for cdktf, reusable modules for plain
  * Terraform). Atomic: everything is built in a sibling staging folder and swapped in at the end,
- * so a failing synth leaves the previous output byte for byte as it was.
+ * so a failing synth leaves the previous output byte for byte as it was. One synth at a time per
+ * output folder (a lock), and a synth killed at any moment leaves the old or the new tree, which
+ * the next rootwatch command restores or completes (cli/output-swap.ts).
  */
 // First: keep cdktf from loading `archiver` it will not use (see the module).
 import './defer-archiver';
@@ -16,6 +18,8 @@ import { buildDeployApp, buildModulesApp, ModuleCatalog } from '../stacks/app';
 import { moduleCatalog, writeModules, writePlainRoots } from './module-output';
 import { LambdaCodeSet } from '../stacks/lambda-code';
 import { UsageError } from './errors';
+import { OutputLock, recover, makeStaging, swapIn } from './output-swap';
+import { onEachStack } from './synth-progress';
 import { withoutTokenStackTraces } from './token-stack-traces';
 import type { SynthJob } from './synth-worker';
 
@@ -33,13 +37,25 @@ export interface SynthResult {
   readonly modules: string[];
 }
 
-
 export interface SynthOptions {
   /**
    * Processes that synthesize spoke stacks. @default 1 below PARALLEL_FROM spokes, else up to the
    * number of cores (at most MAX_WORKERS); ROOTWATCH_SYNTH_WORKERS overrides.
    */
   readonly workers?: number;
+  /** How long to wait for another synth writing the same folder. @default ROOTWATCH_LOCK_WAIT_SECONDS, else 60 s */
+  readonly lockWaitMs?: number;
+  /** Progress reporting for `total` stacks (the CLI's progress line). @default none */
+  readonly progress?: (total: number) => Progress;
+  /** Told what was repaired after an interrupted synth. @default ignored */
+  readonly onNotice?: (message: string) => void;
+}
+
+export interface Progress {
+  /** one more stack written */
+  tick(): void;
+  /** the stacks are written (also called on failure) */
+  done(): void;
 }
 
 /** From this many spokes on, spoke stacks are synthesized in parallel worker processes. */
@@ -51,10 +67,38 @@ export async function synthesize(config: RootwatchConfig, outDir: string, option
   if (process.env.SYNTH_HCL_OUTPUT === 'true') {
     throw new UsageError('--hcl: not supported; every root is already written as HCL in terraform-out/plain-terraform/ (modules in terraform-out/modules/): run `cdktf synth` without --hcl');
   }
-  const out = path.resolve(outDir);
-  checkReplaceable(out);
-  fs.mkdirSync(path.dirname(out), { recursive: true });
-  const stage = fs.mkdtempSync(path.join(path.dirname(out), `.${path.basename(out)}.staging-`));
+  const out = checkOutPath(outDir);
+  try {
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+  } catch (err) {
+    throw new UsageError(`--out: cannot create ${path.dirname(out)} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  const lock = OutputLock.acquire(out, options.lockWaitMs ?? lockWaitMs());
+  try {
+    const recovered = recover(out);
+    if (recovered) options.onNotice?.(recovered);
+    checkReplaceable(out);
+    await synthesizeLocked(config, out, lock, options);
+  } finally {
+    lock.release();
+  }
+  return {
+    outDir: out,
+    stacks: fs.readdirSync(path.join(out, 'stacks')).sort(),
+    modules: fs.readdirSync(path.join(out, 'modules')).sort(),
+  };
+}
+
+/** How long a synth waits for another one writing the same output folder: ROOTWATCH_LOCK_WAIT_SECONDS, default 60. */
+function lockWaitMs(): number {
+  const s = Number(process.env.ROOTWATCH_LOCK_WAIT_SECONDS);
+  return Number.isFinite(s) && s >= 0 && process.env.ROOTWATCH_LOCK_WAIT_SECONDS !== '' ? s * 1000 : 60_000;
+}
+
+async function synthesizeLocked(config: RootwatchConfig, out: string, lock: OutputLock, options: SynthOptions): Promise<void> {
+  const stage = makeStaging(out);
+  const total = 1 + config.spokes.length + (config.orgGuardrails ? 1 : 0);
+  const progress = options.progress?.(total);
   try {
     const zips = builtZips();
     const code = Object.fromEntries(LAMBDA_BUNDLES.map((name) => [name, zips[name]])) as unknown as LambdaCodeSet;
@@ -66,10 +110,12 @@ export async function synthesize(config: RootwatchConfig, outDir: string, option
     const modulesApp = withoutTokenStackTraces(() => buildModulesApp(moduleStage, code));
     const catalog = moduleCatalog(modulesApp.modules);
     const slices = spokeSlices(config.spokes.length, workerCount(config.spokes.length, options));
-    const workers = slices.slice(1).map((slice, i) => startWorker(config, catalog, slice, path.join(stage, `.worker-${i + 1}`)));
+    const workers = slices.slice(1).map((slice, i) => startWorker(config, catalog, slice, path.join(stage, `.worker-${i + 1}`), lock, progress));
     try {
       withoutTokenStackTraces(() => {
-        buildDeployApp(stage, config, catalog, { hub: true, spokes: config.spokes.slice(...slices[0]), guardrails: true }).synth();
+        const app = buildDeployApp(stage, config, catalog, { hub: true, spokes: config.spokes.slice(...slices[0]), guardrails: true });
+        if (progress) onEachStack(app, () => progress.tick());
+        app.synth();
         modulesApp.app.synth();
       });
     } finally {
@@ -83,17 +129,14 @@ export async function synthesize(config: RootwatchConfig, outDir: string, option
     writeModules(moduleStage, path.join(stage, 'modules'), modulesApp.modules);
     fs.rmSync(moduleStage, { recursive: true, force: true });
     writePlainRoots(path.join(stage, 'stacks'), path.join(stage, 'plain-terraform'));
+    progress?.done();
 
     swapIn(stage, out);
   } catch (err) {
+    progress?.done();
     fs.rmSync(stage, { recursive: true, force: true });
     throw err;
   }
-  return {
-    outDir: out,
-    stacks: fs.readdirSync(path.join(out, 'stacks')).sort(),
-    modules: fs.readdirSync(path.join(out, 'modules')).sort(),
-  };
 }
 
 function workerCount(spokes: number, options: SynthOptions): number {
@@ -112,15 +155,22 @@ export function spokeSlices(count: number, n: number): Array<[number, number]> {
 
 interface Worker { outdir: string; done: Promise<void> }
 
-/** A worker process synthesizing spokes [from, to) into `outdir` (built JS: dist/cli/synth-worker.js). */
-function startWorker(config: RootwatchConfig, catalog: ModuleCatalog, [from, to]: [number, number], outdir: string): Worker {
+/**
+ * A worker process synthesizing spokes [from, to) into `outdir` (built JS: dist/cli/synth-worker.js).
+ * It writes one byte to stdout per stack written (progress) and stops itself when this process dies.
+ */
+function startWorker(config: RootwatchConfig, catalog: ModuleCatalog, [from, to]: [number, number], outdir: string, lock: OutputLock, progress: Progress | undefined): Worker {
   fs.mkdirSync(outdir, { recursive: true });
   const job: SynthJob = { config, catalog, from, to, outdir };
   const jobFile = `${outdir}.job.json`;
   fs.writeFileSync(jobFile, JSON.stringify(job));
+  const child = spawn(process.execPath, [WORKER_JS, jobFile], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ROOTWATCH_SYNTH_PARENT: String(process.pid) } });
+  lock.addWorker(child.pid);
   const done = new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, [WORKER_JS, jobFile], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      if (progress) for (let i = 0; i < d.length; i++) progress.tick();
+    });
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);
     child.on('close', (status) => {
@@ -144,6 +194,57 @@ function mergeWorkerOutput(workerOut: string, stage: string): void {
   fs.rmSync(workerOut, { recursive: true, force: true });
 }
 
+/**
+ * `--out` as given: an absolute path that is not a symbolic link, not inside an existing synth
+ * output, under folders (not files) we can write to. Nothing is created here.
+ */
+export function checkOutPath(outDir: string): string {
+  if (typeof outDir !== 'string' || outDir.trim() === '') throw new UsageError('--out: must name a folder');
+  const out = path.resolve(outDir);
+  if (out === path.parse(out).root) throw new UsageError(`--out: ${out} is the file system root; refusing to replace it`);
+  let st: fs.Stats | undefined;
+  try {
+    st = fs.lstatSync(out);
+  } catch {
+    st = undefined;
+  }
+  if (st?.isSymbolicLink()) {
+    let target = '(a missing target)';
+    try {
+      target = fs.realpathSync(out);
+    } catch {
+      /* dangling */
+    }
+    throw new UsageError(`--out: ${out} is a symbolic link to ${target}; give the real folder instead (synth replaces the folder as a whole)`);
+  }
+  // Every existing ancestor must be a folder, and none may be a synth output (we would write inside it).
+  let writableChecked = false;
+  for (let dir = path.dirname(out); ; dir = path.dirname(dir)) {
+    let a: fs.Stats | undefined;
+    try {
+      a = fs.statSync(dir);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      // ENOENT / ENOTDIR: not there (or below a file, which the walk up finds next)
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw new UsageError(`--out: cannot use ${dir} (${code ?? 'error'})`);
+    }
+    if (a && !a.isDirectory()) throw new UsageError(`--out: ${dir} is a file, not a folder`);
+    if (a && !writableChecked) {
+      writableChecked = true;
+      try {
+        fs.accessSync(dir, fs.constants.W_OK);
+      } catch (err) {
+        throw new UsageError(`--out: cannot write in ${dir} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+      }
+    }
+    if (a && fs.existsSync(path.join(dir, 'manifest.json')) && fs.existsSync(path.join(dir, 'stacks'))) {
+      throw new UsageError(`--out: ${out} is inside the synth output ${dir}, which synth replaces as a whole; choose a folder outside it`);
+    }
+    if (path.dirname(dir) === dir) break;
+  }
+  return out;
+}
+
 /** Synth replaces `out` as a whole: only a missing or empty folder or a previous output may go. */
 function checkReplaceable(out: string): void {
   if (!fs.existsSync(out)) return;
@@ -161,40 +262,14 @@ function checkReplaceable(out: string): void {
       throw new UsageError(`--out: ${path.join(dir, state)} is Terraform state inside the output folder, which synth replaces; move it to ${path.resolve(dir, '../../..', `terraform.${stack}.tfstate`)} first`);
     }
   }
-}
-
-/**
- * `terraform init` (run by `cdktf diff/deploy`) leaves `.terraform/` and the provider lock file in
- * each stack folder: move them into the new output for the stacks that are still there, so a new
- * synth keeps the provider lock and does not force a fresh init.
- */
-const TERRAFORM_WORKING_FILES = ['.terraform', '.terraform.lock.hcl'];
-function keepTerraformWorkingFiles(oldOut: string, newOut: string): void {
-  const oldStacks = path.join(oldOut, 'stacks');
-  if (!fs.existsSync(oldStacks)) return;
-  for (const stack of fs.readdirSync(oldStacks)) {
-    const target = path.join(newOut, 'stacks', stack);
-    if (!fs.existsSync(target)) continue;
-    for (const f of TERRAFORM_WORKING_FILES) {
-      const from = path.join(oldStacks, stack, f);
-      if (fs.existsSync(from)) fs.renameSync(from, path.join(target, f));
+  // The old tree goes after the new one is in place: find out now whether it can (not halfway through).
+  const walk = (dir: string) => {
+    try {
+      fs.accessSync(dir, fs.constants.W_OK);
+    } catch {
+      throw new UsageError(`--out: cannot replace ${out}: no write permission in ${dir}`);
     }
-  }
-}
-
-/** Replace `out` with `stage`: two renames on one filesystem, the old tree removed last (its Terraform working files kept). */
-function swapIn(stage: string, out: string): void {
-  const old = `${stage}.old`;
-  const hadOld = fs.existsSync(out);
-  if (hadOld) fs.renameSync(out, old);
-  try {
-    fs.renameSync(stage, out);
-  } catch (err) {
-    if (hadOld) fs.renameSync(old, out);
-    throw err;
-  }
-  if (hadOld) {
-    keepTerraformWorkingFiles(old, out);
-    fs.rmSync(old, { recursive: true, force: true });
-  }
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) walk(path.join(dir, e.name));
+  };
+  walk(out);
 }

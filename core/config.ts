@@ -119,6 +119,55 @@ export function withSigninRegion(regions: readonly string[]): string[] {
 
 const accountOfArn = (arn: string): string => arn.split(':')[4];
 
+/**
+ * The AWS partitions an ARN can name (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html;
+ * the ids of the AWS SDK's partitions table). A role in any other "partition" cannot be assumed.
+ */
+export const AWS_PARTITIONS = ['aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b', 'aws-iso-e', 'aws-iso-f', 'aws-eusc'] as const;
+/** https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html: RoleName 1-64 characters. */
+export const MAX_ROLE_NAME = 64;
+
+/** Why a role ARN cannot name a real role (partition, name length), or undefined. The schema checked its shape. */
+export function roleArnProblem(arn: string): string | undefined {
+  const partition = arn.split(':')[1];
+  if (!(AWS_PARTITIONS as readonly string[]).includes(partition)) {
+    return `has partition ${JSON.stringify(partition)}, which is not an AWS partition (${AWS_PARTITIONS.join(', ')})`;
+  }
+  const name = arn.slice(arn.indexOf(':role/') + ':role/'.length).split('/').pop() ?? '';
+  if (name.length > MAX_ROLE_NAME) return `names a role of ${name.length} characters; IAM role names have at most ${MAX_ROLE_NAME}`;
+  return undefined;
+}
+
+/**
+ * Why `name` cannot be an S3 general purpose bucket, or undefined. The rules of
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html (length, characters,
+ * first and last character, adjacent periods, IP address form, reserved prefixes and suffixes), plus
+ * DNS labels (`.-`, `-.`), which S3 refuses as well.
+ */
+export function bucketNameProblem(name: string): string | undefined {
+  if (name.length < 3 || name.length > 63) return 'must be 3 to 63 characters long';
+  if (!/^[a-z0-9.-]+$/.test(name)) return 'must hold only lowercase letters, digits, dots and hyphens';
+  if (!/^[a-z0-9].*[a-z0-9]$/.test(name)) return 'must begin and end with a letter or digit';
+  if (name.includes('..')) return 'must not contain two adjacent periods';
+  if (/\.-|-\./.test(name)) return 'must not have a period next to a hyphen (each dot-separated label must begin and end with a letter or digit)';
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name)) return 'must not be formatted as an IP address';
+  const prefix = ['xn--', 'sthree-', 'amzn-s3-demo-'].find((p) => name.startsWith(p));
+  if (prefix) return `must not start with ${prefix} (reserved by AWS)`;
+  const suffix = ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3'].find((x) => name.endsWith(x));
+  if (suffix) return `must not end with ${suffix} (reserved by AWS)`;
+  return undefined;
+}
+
+/**
+ * Why a tag key cannot be used, or undefined. `aws:` is reserved in any case
+ * (https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html). (`__proto__` is valid and
+ * kept: see stacks/base.ts.)
+ */
+export function tagKeyProblem(key: string): string | undefined {
+  if (/^aws:/i.test(key)) return 'tag keys starting with "aws:" are reserved for AWS';
+  return undefined;
+}
+
 /** EventBridge bus policies are limited to 10 KB: more listed accounts need `hub.organizationId`. */
 export const MAX_LISTED_SPOKES = 200;
 
@@ -145,6 +194,14 @@ export function heartbeatScheduleProblem(expression: string): string | undefined
  */
 export function resolveConfig(raw: RawConfig, ouAccounts: OrgAccount[][] = []): RootwatchConfig {
   const namePrefix = raw.namePrefix ?? 'rootwatch';
+  for (const key of Object.keys(raw.tags ?? {})) {
+    const problem = tagKeyProblem(key);
+    if (problem) throw new ConfigError(/^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(key) ? `tags.${key}` : `tags[${JSON.stringify(key)}]`, problem);
+  }
+  if (raw.backend?.type === 's3') {
+    const problem = bucketNameProblem(raw.backend.bucket);
+    if (problem) throw new ConfigError('backend.bucket', `${problem} (got ${JSON.stringify(raw.backend.bucket)})`);
+  }
   const regions = withSigninRegion(raw.regions ?? DEFAULT_REGIONS);
   const hub = { name: raw.hub.name ?? 'hub', ...raw.hub, regions };
   checkRoleAccount('hub.assumeRoleArn', hub.assumeRoleArn, hub.accountId);
@@ -274,6 +331,8 @@ export function resolveConfig(raw: RawConfig, ouAccounts: OrgAccount[][] = []): 
 }
 
 function checkRoleAccount(field: string, arn: string | undefined, accountId: string): void {
+  const problem = arn === undefined ? undefined : roleArnProblem(arn);
+  if (problem) throw new ConfigError(field, problem);
   if (arn !== undefined && accountOfArn(arn) !== accountId) {
     throw new ConfigError(field, `must be a role in account ${accountId}, not ${accountOfArn(arn)}`);
   }

@@ -56,6 +56,12 @@ export function configReference(): string {
     const req = node.required ?? node.items?.required ?? [];
     const base = node.items?.properties ? `${at}[]` : at;
     for (const [k, v] of Object.entries(props ?? {})) walk(v, base ? `${base}.${k}` : k, req.includes(k));
+    // A oneOf picked by its `type` (backend): the selector gets its own row, then each variant's fields.
+    const selectors = (node.oneOf ?? []).map((b) => b.properties?.type);
+    if (node.oneOf && !props && selectors.every((t) => t?.const !== undefined)) {
+      const choices = selectors.map((t) => `\`${JSON.stringify(t?.const)}\`${t?.description ? `: ${t.description}` : ''}`).join('; ');
+      rows.push(`| \`${at}.type\` | ${selectors.map((t) => typeOf(t as SchemaNode)).join(' \\| ')} | **required** | ${cell(`Selects the kind: ${choices}.`)} |`);
+    }
     if (node.oneOf && !props) node.oneOf.forEach((branch) => {
       for (const [k, v] of Object.entries(branch.properties ?? {})) if (k !== 'type') walk(v, `${at}.${k} (${JSON.stringify(branch.properties?.type?.const)})`, (branch.required ?? []).includes(k));
     });

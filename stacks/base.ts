@@ -105,6 +105,7 @@ export abstract class RootwatchStack extends TerraformStack {
     const tf = super.toTerraform();
     tf.terraform.required_version = TERRAFORM_REQUIRED_VERSION;
     tf.terraform.required_providers = { aws: { source: 'hashicorp/aws', version: AWS_PROVIDER_RANGE } };
+    keepProtoTag(tf, this.config.tags);
     if (this.movedBlocks.length > 0) tf.moved = this.movedBlocks.map((m) => ({ ...m }));
     // Per-block cdktf metadata (construct paths) is for nobody here and was a fifth of a spoke root.
     for (const block of Object.values<any>(tf.module ?? {})) delete block['//'];
@@ -114,6 +115,20 @@ export abstract class RootwatchStack extends TerraformStack {
     for (const v of Object.values<any>(tf.variable ?? {})) delete v['//'];
     for (const o of Object.values<any>(tf.output ?? {})) delete o['//'];
     return tf;
+  }
+}
+
+/**
+ * `__proto__` is a valid AWS tag key, but cdktf's JSON mapping assigns keys to plain objects, where
+ * that one sets the prototype instead: put the tag back into every provider's default_tags.
+ */
+function keepProtoTag(tf: { provider?: { aws?: Array<{ default_tags?: Array<{ tags?: Record<string, unknown> }> }> } }, tags: Record<string, string>): void {
+  if (!Object.prototype.hasOwnProperty.call(tags, '__proto__')) return;
+  const value = Object.getOwnPropertyDescriptor(tags, '__proto__')?.value;
+  for (const provider of tf.provider?.aws ?? []) {
+    for (const d of provider.default_tags ?? []) {
+      if (d.tags) Object.defineProperty(d.tags, '__proto__', { value, enumerable: true, writable: true, configurable: true });
+    }
   }
 }
 

@@ -208,7 +208,7 @@ export class HubStack extends RootStack {
       }));
       this.addOverride('removed', removed);
       // `removed` still needs the provider those alarms were created with: the default one, in the hub region
-      new AwsProvider(this, 'aws', { ...auth, region: hub.region });
+      new AwsProvider(this, 'aws', { ...auth, region: hub.region, ...(Object.keys(config.tags).length > 0 ? { defaultTags: [{ tags: config.tags }] } : {}) });
     }
     const busArn = hubModule.get('bus_arn');
     const { account, regions: forwarders } = monitorAccount(this, config, { accountId: hubAccountId, regions: hub.regions, providers, hubBusArn: busArn, ...(hub.cisLogGroupName ? { cisLogGroupName: hub.cisLogGroupName } : {}) }, catalog);

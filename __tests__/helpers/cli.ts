@@ -108,3 +108,19 @@ export async function inPool<T>(tasks: (() => Promise<T>)[], limit = 3): Promise
 
 /** stderr as lines (the trailing newline does not count as an extra line). */
 export const stderrLines = (r: CliResult): string[] => r.stderr.replace(/\n$/, '').split('\n').filter((l, i, all) => l !== '' || all.length > 1);
+
+/** Processes (pid, command line) whose command line mentions `text` (Linux /proc). */
+export function processesMentioning(text: string): Array<{ pid: number; cmdline: string }> {
+  const found: Array<{ pid: number; cmdline: string }> = [];
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const cmdline = fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      const state = /^State:\s+(\S)/m.exec(fs.readFileSync(`/proc/${name}/status`, 'utf8'))?.[1];
+      if (cmdline.includes(text) && state !== 'Z') found.push({ pid: Number(name), cmdline });
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  return found;
+}

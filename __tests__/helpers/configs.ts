@@ -2,6 +2,7 @@
  * Config fixtures for the generator tests: the example config, the minimal fixture, and the table
  * of bad inputs shared by the loadConfig tests and the CLI tests (same cases, two entry points).
  */
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -32,6 +33,13 @@ export function manySpokes(n: number): Json[] {
   });
 }
 
+/** A named pipe at `file` (returns its path). */
+export function mkfifo(file: string): string {
+  const r = spawnSync('mkfifo', [file]);
+  if (r.status !== 0) throw new Error(`mkfifo ${file} failed: ${String(r.stderr)}`);
+  return file;
+}
+
 export interface BadInput {
   /** what is wrong */
   readonly name: string;
@@ -51,12 +59,13 @@ const mutate = (base: () => Json, change: (c: Json) => Json | void) => (dir: str
 const fromMinimal = (change: (c: Json) => Json | void) => mutate(minimalRaw, change);
 const fromExample = (change: (c: Json) => Json | void) => mutate(exampleRaw, change);
 /** An OU config next to a copy of the given export (accountsFile is relative to the config). */
-const withOuFile = (exportFixture: string | undefined, ouChange: (ou: Json) => void = () => undefined) => (dir: string) => {
+const withOuFile = (exportFixture: string | undefined, ouChange: (ou: Json) => void = () => undefined, writeExport?: (dir: string) => void) => (dir: string) => {
   const c = minimalRaw();
   const ou: Json = { ouId: 'ou-ab12-34cd56ef', accountsFile: 'org/accounts.json', assumeRoleName: 'rootwatch-deployer' };
   ouChange(ou);
   c.organizationalUnits = [ou];
   if (exportFixture) writeConfig(dir, 'org/accounts.json', fs.readFileSync(path.join(FIXTURES, 'org', exportFixture), 'utf8'));
+  writeExport?.(dir);
   return writeConfig(dir, 'config.json', c);
 };
 
@@ -70,6 +79,9 @@ export const BAD_INPUTS: readonly BadInput[] = [
   { name: 'role ARN without account', field: 'spokes[0].assumeRoleArn', problem: /^must be an IAM role ARN/, write: fromMinimal((c) => { c.spokes[0].assumeRoleArn = 'arn:aws:iam:::role/deployer'; }) },
   { name: 'spoke role ARN in another account', field: 'spokes[1].assumeRoleArn', problem: /must be a role in account 333333333333, not 222222222222/, write: fromMinimal((c) => { c.spokes[1].assumeRoleArn = 'arn:aws:iam::222222222222:role/rootwatch-deployer'; }) },
   { name: 'hub role ARN in another account', field: 'hub.assumeRoleArn', problem: /must be a role in account 111111111111/, write: fromMinimal((c) => { c.hub.assumeRoleArn = 'arn:aws:iam::999999999999:role/x'; }) },
+  { name: 'role ARN in a partition that does not exist', field: 'spokes[0].assumeRoleArn', problem: /^has partition "aws-bogus", which is not an AWS partition \(aws, aws-cn, aws-us-gov/, write: fromMinimal((c) => { c.spokes[0].assumeRoleArn = 'arn:aws-bogus:iam::222222222222:role/deployer'; }) },
+  { name: 'role name over 64 characters', field: 'spokes[1].assumeRoleArn', problem: /^names a role of 100 characters; IAM role names have at most 64$/, write: fromMinimal((c) => { c.spokes[1].assumeRoleArn = `arn:aws:iam::333333333333:role/path/${'r'.repeat(100)}`; }) },
+  { name: 'hub role ARN in a made-up partition', field: 'hub.assumeRoleArn', problem: /not an AWS partition/, write: fromMinimal((c) => { c.hub.assumeRoleArn = 'arn:aws-moon:iam::111111111111:role/x'; }) },
   { name: 'management role ARN in another account', field: 'guardrails.managementAccount.assumeRoleArn', problem: /must be a role in account 444444444444/, write: fromExample((c) => { c.guardrails.managementAccount.assumeRoleArn = 'arn:aws:iam::111111111111:role/x'; }) },
   // regions
   { name: 'unknown region in regions', field: 'regions[1]', problem: /^must be a known AWS region.*"eu-west-9"/, write: fromMinimal((c) => { c.regions = ['us-east-1', 'eu-west-9']; }) },
@@ -81,12 +93,21 @@ export const BAD_INPUTS: readonly BadInput[] = [
   { name: 'duplicate spoke name', field: 'spokes[1].name', problem: /^duplicates spokes\[0\]\.name \(prod\)$/, write: fromMinimal((c) => { c.spokes[1].name = 'prod'; }) },
   { name: 'spoke equal to the hub', field: 'spokes[0].accountId', problem: /is the hub account/, write: fromMinimal((c) => { c.spokes[0].accountId = '111111111111'; c.spokes[0].assumeRoleArn = 'arn:aws:iam::111111111111:role/x'; }) },
   // unknown keys
-  { name: 'unknown top-level key', field: 'spoke', problem: /^unknown key$/, write: fromMinimal((c) => { c.spoke = []; }) },
-  { name: 'unknown nested key (a secret where a parameter name belongs)', field: 'alerts.slack.webhookUrl', problem: /^unknown key$/, write: fromExample((c) => { c.alerts.slack.webhookUrl = 'https://hooks.slack.com/services/T0/B0/XXXX'; }) },
-  { name: 'unknown key in a spoke', field: 'spokes[1].region', problem: /^unknown key$/, write: fromMinimal((c) => { c.spokes[1].region = 'eu-west-1'; }) },
+  { name: 'unknown top-level key close to a known one', field: 'spoke', problem: /^unknown key \(did you mean "spokes"\?\)$/, write: fromMinimal((c) => { c.spoke = []; }) },
+  { name: 'a Slack webhook URL next to its parameter name (refused on purpose)', field: 'alerts.slack.webhookUrl', problem: /^a Slack webhook URL is refused in the config on purpose .*SSM SecureString .*alerts\.slack\.webhookParameterName/, write: fromExample((c) => { c.alerts.slack.webhookUrl = 'https://hooks.slack.com/services/T0/B0/XXXX'; }) },
+  { name: 'a Slack webhook URL instead of its parameter name', field: 'alerts.slack.webhookUrl', problem: /^a Slack webhook URL is refused in the config on purpose/, write: fromMinimal((c) => { c.alerts = { slack: { webhookUrl: 'https://hooks.slack.com/services/T0/B0/XXXX' } }; }) },
+  { name: 'a PagerDuty routing key given inline', field: 'alerts.pagerduty.routingKey', problem: /^a PagerDuty routing key is refused in the config on purpose .*alerts\.pagerduty\.routingKeyParameterName/, write: fromMinimal((c) => { c.alerts = { pagerduty: { routingKey: '0123456789abcdef0123456789abcdef' } }; }) },
+  { name: 'a misspelt parameter name is a typo, not a secret', field: 'alerts.pagerduty.routingKeyParamName', problem: /^unknown key \(did you mean "routingKeyParameterName"\?\)$/, write: fromMinimal((c) => { c.alerts = { pagerduty: { routingKeyParameterName: '/rootwatch/pd', routingKeyParamName: '/rootwatch/pd' } }; }) },
+  { name: 'a misspelt top-level key gets a suggestion', field: 'alert', problem: /^unknown key \(did you mean "alerts"\?\)$/, write: fromMinimal((c) => { c.alert = {}; }) },
+  { name: 'a misspelt nested key gets a suggestion (case)', field: 'alerts.foldwindowminutes', problem: /^unknown key \(did you mean "foldWindowMinutes"\?\)$/, write: fromMinimal((c) => { c.alerts = { foldwindowminutes: 5 }; }) },
+  { name: 'a key with a newline and ESC is quoted, not echoed raw', field: 'alerts["col\\nour\\u001b[31m"]', problem: /^unknown key$/, write: fromMinimal((c) => { c.alerts = { 'col\nour\u001b[31m': 1 }; }) },
+  { name: 'a 1 MB value is cut in the message', field: 'namePrefix', problem: /^must be lowercase .*\(got "x{80}…" \(1000000 characters\)\)$/, write: fromMinimal((c) => { c.namePrefix = 'x'.repeat(1_000_000); }) },
+  { name: 'unknown top-level key like no known one (no suggestion)', field: 'colour', problem: /^unknown key$/, write: fromMinimal((c) => { c.colour = 'blue'; }) },
+  { name: 'unknown key in a spoke', field: 'spokes[1].region', problem: /^unknown key \(did you mean "regions"\?\)$/, write: fromMinimal((c) => { c.spokes[1].region = 'eu-west-1'; }) },
   // wrong types
   { name: 'fold window as a string', field: 'alerts.foldWindowMinutes', problem: /integer/, write: fromExample((c) => { c.alerts.foldWindowMinutes = '15'; }) },
   { name: 'regions as a string', field: 'regions', problem: /array/, write: fromMinimal((c) => { c.regions = 'us-east-1'; }) },
+  { name: 'regions empty', field: 'regions', problem: /^must list at least 1 region \(us-east-1 is always added; leave the key out for the default regions\)$/, write: fromMinimal((c) => { c.regions = []; }) },
   { name: 'account id as a number', field: 'spokes[0].accountId', problem: /string/, write: fromMinimal((c) => { c.spokes[0].accountId = 222222222222; }) },
   { name: 'heartbeat enabled as a string', field: 'alerts.heartbeat.enabled', problem: /boolean/, write: fromExample((c) => { c.alerts.heartbeat.enabled = 'yes'; }) },
   { name: 'config is a JSON array', field: '(config)', problem: /must be a JSON object/, write: fromMinimal((c) => [c]) },
@@ -96,7 +117,11 @@ export const BAD_INPUTS: readonly BadInput[] = [
   // files
   { name: 'missing config file', field: '--config', problem: /^file not found: .*does-not-exist\.json$/, write: (dir) => path.join(dir, 'does-not-exist.json') },
   { name: 'config file is not JSON', field: '--config', problem: /is not valid JSON/, write: (dir) => writeConfig(dir, 'config.json', fs.readFileSync(path.join(FIXTURES, 'not-json.json'), 'utf8')) },
-  { name: 'config path is a folder', field: '--config', problem: /^cannot read .*EISDIR/, write: (dir) => { fs.mkdirSync(path.join(dir, 'folder.json'), { recursive: true }); return path.join(dir, 'folder.json'); } },
+  { name: 'config path is a folder', field: '--config', problem: /folder\.json is a folder, not a regular file$/, write: (dir) => { fs.mkdirSync(path.join(dir, 'folder.json'), { recursive: true }); return path.join(dir, 'folder.json'); } },
+  { name: 'config is /dev/zero (endless)', field: '--config', problem: /^\/dev\/zero is a device, not a regular file$/, write: () => '/dev/zero' },
+  { name: 'config is a symbolic link to /dev/zero', field: '--config', problem: /zero\.json is a device, not a regular file$/, write: (dir) => { fs.symlinkSync('/dev/zero', path.join(dir, 'zero.json')); return path.join(dir, 'zero.json'); } },
+  { name: 'config is a FIFO (would hang)', field: '--config', problem: /fifo\.json is a FIFO, not a regular file$/, write: (dir) => mkfifo(path.join(dir, 'fifo.json')) },
+  { name: 'config larger than 32 MB', field: '--config', problem: /big\.json is larger than 32 MB \(33554433 bytes\); refusing to read it$/, write: (dir) => { fs.writeFileSync(path.join(dir, 'big.json'), Buffer.alloc(32 * 1024 * 1024 + 1, 0x20)); return path.join(dir, 'big.json'); } },
   // required hub fields
   { name: 'no hub', field: 'hub', problem: /^is required$/, write: fromMinimal((c) => { delete c.hub; }) },
   { name: 'hub without region', field: 'hub.region', problem: /^is required$/, write: fromMinimal((c) => { delete c.hub.region; }) },
@@ -105,6 +130,11 @@ export const BAD_INPUTS: readonly BadInput[] = [
   { name: 'unknown backend type', field: 'backend.type', problem: /must be \{"type":"local"\} or \{"type":"s3"/, write: fromMinimal((c) => { c.backend = { type: 'gcs', bucket: 'state' }; }) },
   { name: 's3 backend without bucket', field: 'backend.bucket', problem: /^is required$/, write: fromMinimal((c) => { c.backend = { type: 's3', region: 'eu-west-1' }; }) },
   { name: 's3 backend with a bad bucket name', field: 'backend.bucket', problem: /^must be an S3 bucket name/, write: fromMinimal((c) => { c.backend = { type: 's3', bucket: 'My_State', region: 'eu-west-1' }; }) },
+  { name: 's3 bucket formatted as an IP address', field: 'backend.bucket', problem: /^must not be formatted as an IP address \(got "192\.168\.1\.1"\)$/, write: fromMinimal((c) => { c.backend = { type: 's3', bucket: '192.168.1.1', region: 'eu-west-1' }; }) },
+  { name: 's3 bucket with adjacent periods', field: 'backend.bucket', problem: /^must not contain two adjacent periods/, write: fromMinimal((c) => { c.backend = { type: 's3', bucket: 'my..bucket', region: 'eu-west-1' }; }) },
+  { name: 's3 bucket with the reserved prefix xn--', field: 'backend.bucket', problem: /^must not start with xn--/, write: fromMinimal((c) => { c.backend = { type: 's3', bucket: 'xn--bucket', region: 'eu-west-1' }; }) },
+  { name: 's3 bucket with the reserved suffix -s3alias', field: 'backend.bucket', problem: /^must not end with -s3alias/, write: fromMinimal((c) => { c.backend = { type: 's3', bucket: 'bucket-s3alias', region: 'eu-west-1' }; }) },
+  { name: 's3 bucket with a period next to a hyphen', field: 'backend.bucket', problem: /^must not have a period next to a hyphen/, write: fromMinimal((c) => { c.backend = { type: 's3', bucket: 'my.-bucket', region: 'eu-west-1' }; }) },
   { name: 's3 backend with an unknown key', field: 'backend.dynamodbTable', problem: /^unknown key$/, write: fromMinimal((c) => { c.backend = { type: 's3', bucket: 'state-bucket', region: 'eu-west-1', dynamodbTable: 'locks' }; }) },
   // organizational units
   { name: 'bad OU id', field: 'organizationalUnits[0].ouId', problem: /^must look like ou-/, write: withOuFile('ou-ab12-34cd56ef.json', (ou) => { ou.ouId = 'ou-AB12'; }) },
@@ -112,6 +142,9 @@ export const BAD_INPUTS: readonly BadInput[] = [
   { name: 'OU accounts file not JSON', field: 'organizationalUnits[0].accountsFile', problem: /cannot read .* as JSON/, write: withOuFile('truncated.json') },
   { name: 'OU accounts file without Accounts', field: 'organizationalUnits[0].accountsFile', problem: /has no "Accounts" list/, write: withOuFile('no-accounts-list.json') },
   { name: 'OU export in neither shape (no State, no Status)', field: 'organizationalUnits[0].accountsFile: Accounts[1].State', problem: /^missing \(list-accounts-for-parent output carries State/, write: withOuFile('neither-shape.json') },
+  { name: 'OU accounts file is /dev/zero', field: 'organizationalUnits[0].accountsFile', problem: /accounts\.json is a device, not a regular file$/, write: withOuFile(undefined, (ou) => { ou.accountsFile = 'org/accounts.json'; }, (dir) => { fs.mkdirSync(path.join(dir, 'org'), { recursive: true }); fs.symlinkSync('/dev/zero', path.join(dir, 'org/accounts.json')); }) },
+  { name: 'OU accounts file is a FIFO', field: 'organizationalUnits[0].accountsFile', problem: /accounts\.json is a FIFO, not a regular file$/, write: withOuFile(undefined, undefined, (dir) => { fs.mkdirSync(path.join(dir, 'org'), { recursive: true }); mkfifo(path.join(dir, 'org/accounts.json')); }) },
+  { name: 'OU accounts file with an 8 KB account name', field: 'organizationalUnits[0].accountsFile: Accounts[0].Name', problem: /^must be at most 50 characters, as AWS account names are \(got "n{80}…" \(8192 characters\)\)$/, write: withOuFile(undefined, undefined, (dir) => writeConfig(dir, 'org/accounts.json', { Accounts: [{ Id: '555555555555', Name: 'n'.repeat(8192), Status: 'ACTIVE' }] })) },
   { name: 'OU accounts file with a bad account id', field: 'organizationalUnits[0].accountsFile: Accounts[1].Id', problem: /^must be 12 digits$/, write: withOuFile('bad-id.json') },
   // guardrails
   { name: 'deny-root SCP enabled without targets', field: 'guardrails.denyRootScp.targetIds', problem: /at least one/, write: fromExample((c) => { delete c.guardrails.denyRootScp.targetIds; }) },
@@ -128,6 +161,8 @@ export const BAD_INPUTS: readonly BadInput[] = [
   { name: 'deadLetterAlarms as a string', field: 'alerts.deadLetterAlarms', problem: /boolean/, write: fromExample((c) => { c.alerts.deadLetterAlarms = 'no'; }) },
   { name: 'hub without spokes or organization', field: 'spokes', problem: /organizationId/, write: fromMinimal((c) => { delete c.spokes; }) },
   // misc fields
+  { name: 'tag key with the reserved aws: prefix', field: 'tags["aws:owner"]', problem: /^tag keys starting with "aws:" are reserved for AWS$/, write: fromMinimal((c) => { c.tags = { 'aws:owner': 'security' }; }) },
+  { name: 'tag key with the reserved prefix in capitals', field: 'tags["AWS:cost"]', problem: /reserved for AWS/, write: fromMinimal((c) => { c.tags = { team: 'sec', 'AWS:cost': 'x' }; }) },
   { name: 'name prefix with capitals', field: 'namePrefix', problem: /^must be lowercase letters/, write: fromMinimal((c) => { c.namePrefix = 'Root_Watch'; }) },
   { name: 'external id of one character', field: 'spokes[0].externalId', problem: /^must be 2-1224 characters/, write: fromMinimal((c) => { c.spokes[0].externalId = 'x'; }) },
   { name: 'alternate contact without phone', field: 'guardrails.alternateContacts.security.phone', problem: /^is required$/, write: fromExample((c) => { delete c.guardrails.alternateContacts.security.phone; }) },

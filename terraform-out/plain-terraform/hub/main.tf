@@ -77,6 +77,12 @@ provider "aws" {
 
 provider "aws" {
   allowed_account_ids = [var.hub_account_id]
+  default_tags {
+    tags = {
+      managed-by = "rootwatch"
+      owner = "security"
+    }
+  }
   region = "eu-west-1"
 }
 
