@@ -147,18 +147,50 @@ async function main(argv: string[]): Promise<void> {
           .option('profile', { requiresArg: true, type: 'string', describe: 'AWS profile to use' })
           .option('region', { requiresArg: true, type: 'string', describe: 'AWS region for the API calls' })
           .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' })
-          .option('scp-policy-name', { requiresArg: true, type: 'string', describe: 'name of the deny-root SCP (default rootwatch-deny-root)' }),
+          .option('scp-policy-name', { requiresArg: true, type: 'string', describe: 'name of the deny-root SCP (default rootwatch-deny-root)' })
+          .option('config', { requiresArg: true, alias: 'c', type: 'string', describe: 'rootwatch config: also prove a logging trail covers every region it monitors for this account' }),
       async (args) => {
         await recoverDefaultOutput();
         process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
         const { runAudit } = await import('./cli/audit');
+        let monitoredRegions: Record<string, string[]> | undefined;
+        if (args.config) {
+          const { loadConfig } = await import('./cli/load-config');
+          const { expectedAccounts } = await import('./core/coverage');
+          monitoredRegions = Object.fromEntries(expectedAccounts(loadConfig(args.config)).map((a) => [a.account, [...a.regions]]));
+        }
         const r = await runAudit({
+          ...(monitoredRegions ? { monitoredRegions } : {}),
           json: args.json,
           ...(args.profile ? { profile: args.profile } : {}),
           ...(args.region ? { region: args.region } : {}),
           ...(args['scp-policy-name'] ? { scpPolicyName: args['scp-policy-name'] } : {}),
         });
         if (r.exitCode === 2) process.stderr.write(`rootwatch: ${(r.error ?? r.stdout).trim()}\n`);
+        else process.stdout.write(r.stdout);
+        process.exitCode = r.exitCode;
+      },
+    )
+    .command(
+      'coverage',
+      "Read the hub's coverage ledger: every account x region with its last heartbeat, last root event and status",
+      (y) =>
+        y
+          .option('config', { requiresArg: true, alias: 'c', type: 'string', describe: `rootwatch config file (default: ${DEFAULT_CONFIG} when present)` })
+          .option('profile', { requiresArg: true, type: 'string', describe: 'AWS profile of the hub account' })
+          .option('region', { requiresArg: true, type: 'string', describe: "the hub's region (default: hub.region of the config)" })
+          .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' }),
+      async (args) => {
+        process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+        const config = await optionalConfig(args.config);
+        const { runCoverage } = await import('./cli/coverage');
+        const r = await runCoverage({
+          json: args.json,
+          ...(config ? { config } : {}),
+          ...(args.profile ? { profile: args.profile } : {}),
+          ...(args.region ? { region: args.region } : {}),
+        });
+        if (r.exitCode === 2) process.stderr.write(`rootwatch: ${r.error ?? 'coverage failed'}\n`);
         else process.stdout.write(r.stdout);
         process.exitCode = r.exitCode;
       },

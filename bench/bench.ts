@@ -202,6 +202,21 @@ class Bench {
     else if (last) this.notes.push(`classify+format over ${last.events} real fixtures from ${SHARED_FIXTURES} (${last.alerts} produce an alert and are rendered three ways); slowest: ${last.worstFixture}.`);
   }
 
+  /** The coverage sweep's own code over 1,000 accounts x 17 regions, first sweep of a fresh process. */
+  coverageSweep(): void {
+    const child = path.join(__dirname, 'sweep-child.js');
+    this.attempt(
+      [
+        ['coverage_sweep_17000_ms', 'coverage sweep of 17,000 paths (own code, first sweep in a fresh process)', 'ms'],
+        ['coverage_sweep_17000_warm_ms', 'same, a later sweep of the same container (median of 5)', 'ms'],
+      ],
+      () => {
+        const runs = this.repeat('coverage sweep', this.opts.runs, false, () => childJson<{ ms: number; warmMs: number }>(this.node([child])), (r) => `${r.ms.toFixed(1)} ms, warm ${r.warmMs.toFixed(1)} ms`);
+        return [Bench.samples(runs.map((r) => r.ms)), Bench.samples(runs.map((r) => r.warmMs))];
+      },
+    );
+  }
+
   zips(sizes: Record<string, number> | undefined): void {
     for (const name of LAMBDA_BUNDLES) {
       const bytes = sizes?.[name];
@@ -269,6 +284,7 @@ function main(): number {
     bench.synthAccounts();
     bench.lambdaLoads();
     bench.events();
+    bench.coverageSweep();
     bench.zips(zips);
     bench.notes.push(
       `Wall times are measured in the parent around a fresh \`node\` process (start-up included); ${describeRssMethod(rss)}.`,

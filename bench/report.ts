@@ -69,6 +69,7 @@ export const CHECKS: ReadonlyArray<{ readonly name: string; readonly key: string
   { name: 'same, both in one process <= 11', key: 'synth_accounts_1000_sequential_vs_100_ratio', limit: 11 },
   { name: 'notifier bundle load <= 30 ms', key: 'lambda_notifier_load_ms', limit: 30 },
   { name: 'classify + format <= 0.2 ms/event', key: 'classify_format_us_per_event', limit: 200 },
+  { name: 'coverage sweep of 17,000 paths <= 50 ms (own code)', key: 'coverage_sweep_17000_ms', limit: 50 },
   { name: 'notifier zip <= 25 KB', key: 'lambda_notifier_zip_bytes', limit: 25_600 },
   { name: 'slack zip <= 25 KB', key: 'lambda_slack_zip_bytes', limit: 25_600 },
   { name: 'pagerduty zip <= 25 KB', key: 'lambda_pagerduty_zip_bytes', limit: 25_600 },

@@ -21,7 +21,7 @@ export function renderDiagram(config: RootwatchConfig): string {
   const account = (key: string, title: string, accountId: string, regions: readonly string[], cis: boolean) => {
     lines.push(`  subgraph ${key}["${label(title)} ${accountId}"]`);
     lines.push(`    ${key}_rules["default bus in ${regions.length} regions<br/>${regionsLine(regions)}<br/>rule ${names.spokeForwardRoot} (all management events)"]`);
-    lines.push(`    ${key}_hb(["heartbeat canary ${config.alerts.heartbeat.enabled ? config.alerts.heartbeat.scheduleExpression : 'off'}"])`);
+    lines.push(`    ${key}_hb(["heartbeat per region ${config.alerts.heartbeat.enabled ? config.alerts.heartbeat.scheduleExpression : 'off'}<br/>TagQueue on the DLQ, via CloudTrail"])`);
     if (cis) lines.push(`    ${key}_cis(["CIS CloudWatch.1 alarm"])`);
     lines.push('  end');
     lines.push(`  ${key}_rules -- "root events, cross-region" --> bus`);
@@ -41,6 +41,7 @@ export function renderDiagram(config: RootwatchConfig): string {
   lines.push('  bus --> login & activity & pipeline');
   lines.push('  login & activity & pipeline --> notifier');
   lines.push('  notifier --> topicLogin & topicActivity');
+  lines.push('  notifier <--> ledger');
 
   const alerters: string[] = [];
   const email = config.alerts.email;
@@ -71,7 +72,9 @@ export function renderDiagram(config: RootwatchConfig): string {
       g.guardDuty.enabled ? 'GuardDuty' : '',
       g.securityHub.enabled ? 'Security Hub CIS' : '',
     ].filter(Boolean);
-    lines.push(`  mgmt["management ${g.managementAccount.accountId}<br/>${parts.join('<br/>')}"]`);
+    const mgmtMonitored = g.managementAccount.accountId !== hub.accountId && !config.spokes.some((s) => s.accountId === g.managementAccount.accountId);
+    lines.push(`  mgmt["management ${g.managementAccount.accountId}<br/>${parts.join('<br/>')}${mgmtMonitored ? `<br/>monitored: rule ${names.spokeForwardRoot} + heartbeat in ${hub.regions.length} regions` : ''}"]`);
+    if (mgmtMonitored) lines.push('  mgmt -- "root events, cross-region" --> bus');
   }
   return `${lines.join('\n')}\n`;
 }

@@ -241,7 +241,16 @@ function readOrgExport(file: string, field: string): OrgAccount[] {
     const name = (a as { Name?: unknown }).Name;
     // AWS account names have at most 50 characters; a longer one is not an Organizations export.
     if (typeof name === 'string' && name.length > MAX_ACCOUNT_NAME) throw new ConfigError(`${field}: Accounts[${i}].Name`, `must be at most ${MAX_ACCOUNT_NAME} characters, as AWS account names are (got ${quote(name)})`);
+    const state = (a as { State?: unknown }).State;
     const status = (a as { Status?: unknown }).Status;
-    return { Id: id, ...(typeof name === 'string' ? { Name: name } : {}), ...(typeof status === 'string' ? { Status: status } : {}) };
+    if (typeof state !== 'string' && typeof status !== 'string') {
+      throw new ConfigError(`${field}: Accounts[${i}].State`, 'missing (list-accounts-for-parent output carries State, or Status before 2026-09-09)');
+    }
+    return {
+      Id: id,
+      ...(typeof name === 'string' ? { Name: name } : {}),
+      ...(typeof state === 'string' ? { State: state } : {}),
+      ...(typeof status === 'string' ? { Status: status } : {}),
+    };
   });
 }

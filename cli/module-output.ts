@@ -34,8 +34,12 @@ export const MODULE_EXAMPLES: Record<ModuleName, { region: string; inputs: Recor
       activity_emails: ['security-team@example.com'],
       slack_webhook_parameter_name: null,
       pagerduty_routing_key_parameter_name: null,
-      heartbeat_schedule: 'rate(1 day)',
-      heartbeat_account_ids: ['111111111111', '222222222222', '333333333333'],
+      heartbeat_schedule: 'rate(6 hours)',
+      expected_accounts: [
+        { account_id: '111111111111', regions: ['us-east-1', 'eu-west-1'], name: 'security' },
+        { account_id: '222222222222', regions: ['us-east-1', 'us-west-2'], name: 'prod' },
+        { account_id: '333333333333', regions: ['us-east-1'], name: null },
+      ],
     },
   },
   account: {
@@ -60,7 +64,8 @@ export const MODULE_EXAMPLES: Record<ModuleName, { region: string; inputs: Recor
       spoke_account_id: '222222222222',
       hub_bus_arn: EXAMPLE_BUS,
       forwarder_role_arn: 'arn:aws:iam::222222222222:role/rootwatch-forward-example',
-      heartbeat_schedule: 'rate(1 day)',
+      heartbeat_schedule: 'rate(6 hours)',
+      heartbeat_role_arn: 'arn:aws:iam::222222222222:role/rootwatch-heartbeat-example',
     },
   },
   guardrails: {

@@ -14,10 +14,11 @@ import { DEFAULT_NAME_PREFIX, RuleMatches, classify, clean, ruleMatches } from '
 import { get } from '../core/json';
 import { ruleNames } from '../core/patterns';
 import type { RootwatchConfig } from '../core/config';
-import { HEARTBEAT_METRIC, heartbeatNamespace } from '../core/lambda-contract';
+import { expectedAccounts } from '../core/coverage';
 import {
   DETAIL_TYPE_API_CALL,
   DETAIL_TYPE_SIGN_IN,
+  HEARTBEAT_CALL,
   HEARTBEAT_SOURCE,
   RULE_STATE_ALL_MANAGEMENT_EVENTS,
   cisAlarmName,
@@ -51,7 +52,12 @@ export interface SimulateResult {
 
 /** The `--json` output: exactly these keys. */
 export interface SimulateJson {
+  /** the deployed patterns and classifier would alert on (or record) this event */
   matched: boolean;
+  /** a deployed rule watches this event's account and region (null: no config, unknown) */
+  covered: boolean | null;
+  /** one line: why not covered (null when covered) */
+  coverage: string | null;
   alertType: 'login' | 'activity' | null;
   severity: 'critical' | 'high' | 'medium' | 'low' | null;
   assumedRoot: boolean;
@@ -75,8 +81,12 @@ export async function runSimulate(args: SimulateArgs): Promise<SimulateResult> {
   const c = classify(event, { namePrefix, assumedRoot, avoidableRootWrites: args.config?.detection.avoidableRootWrites ?? 'unchanged' });
 
   if (args.json) {
+    const cov = coverageOf(args.config, clean(event.account, 64), clean(event.region, 32));
     const out: SimulateJson = {
-      matched: c.matched,
+      // a heartbeat is delivered but never alerts: not matched, covered, and its summary says so
+      matched: c.matched && c.kind !== 'heartbeat',
+      covered: cov.covered,
+      coverage: cov.why,
       alertType: c.alertType,
       severity: c.severity,
       assumedRoot: c.assumedRoot,
@@ -186,7 +196,7 @@ async function render(target: RenderTarget, event: EventBridgeEvent, c: Classifi
       : c.muted
         ? 'the event matches but is muted by detection.assumedRoot = mute'
         : c.kind === 'heartbeat'
-          ? 'the event is a heartbeat canary, which is not an alert'
+          ? 'the event is a heartbeat, which is not an alert'
           : 'the event is not an alert';
     return { stdout: `Nothing would be sent to ${target}: ${why}.\n`, exitCode: 0 };
   }
@@ -236,27 +246,30 @@ function explain(
     return `${lines.join('\n')}\n`;
   }
 
-  const coverage = coverageNote(config, account, region);
+  const cov = coverageOf(config, account, region);
+  const notCovered = cov.covered === false ? `NOT COVERED: ${cov.why} (the event would be matched if a rule saw it). ` : '';
   if (c.kind === 'heartbeat') {
-    lines.push("Result: MATCHED: this is rootwatch's heartbeat canary, not an alert.");
+    lines.push(`Result: ${notCovered}HEARTBEAT: this is rootwatch's heartbeat for ${account} in ${region}, not an alert.`);
     lines.push(`Summary: ${c.summary ?? ''}`);
     lines.push('Path:');
-    lines.push(`  1. spoke heartbeat forwarding rule in ${region} on the default event bus of ${account}`);
-    lines.push(`  2. -> hub event bus in ${hubRegion} (account ${hubAccount})`);
-    lines.push(`  3. -> hub rule ${names.hubPipeline}`);
-    lines.push(`  4. -> notifier: records metric ${HEARTBEAT_METRIC.name} in namespace ${heartbeatNamespace(namePrefix)} (${HEARTBEAT_METRIC.dimension}=${account}); sends nothing. A missing heartbeat raises the pipeline alarm.`);
-    if (coverage) lines.push(`Note: ${coverage}`);
+    lines.push(`  1. CloudTrail records the heartbeat role's ${HEARTBEAT_CALL.eventName} on the path's dead-letter queue in ${region}`);
+    lines.push(`  2. -> spoke rule ${names.spokeForwardRoot} in ${region} on the default event bus of ${account} (the rule root events use)`);
+    lines.push(`  3. -> hub event bus in ${hubRegion} (account ${hubAccount})`);
+    lines.push(`  4. -> hub rule ${names.hubPipeline}`);
+    lines.push(`  5. -> notifier: stamps the last heartbeat of (${account}, ${region}) in the coverage ledger; sends nothing. The coverage sweep alerts when a path goes stale.`);
     return `${lines.join('\n')}\n`;
   }
 
   const spokeRule =
-    c.kind === 'cis-alarm'
-      ? `spoke CIS alarm forwarding rule in ${region} on the default event bus of ${account}`
+    c.kind === 'cis-alarm' || c.kind === 'dlq-alarm'
+      ? `spoke rule ${names.spokeForwardPipeline} (alarms) in ${region} on the default event bus of ${account}`
       : `spoke rule ${names.spokeForwardRoot} in ${region} on the default event bus of ${account} (state ${RULE_STATE_ALL_MANAGEMENT_EVENTS})`;
-  const hubRule = c.kind === 'cis-alarm' ? names.hubPipeline : c.alertType === 'login' ? names.hubLogin : names.hubActivity;
+  const hubRule = c.kind === 'cis-alarm' || c.kind === 'dlq-alarm' ? names.hubPipeline : c.alertType === 'login' ? names.hubLogin : names.hubActivity;
   const topic = c.alertType === 'login' ? 'login' : 'activity';
 
-  if (c.kind === 'none') {
+  if (notCovered) {
+    lines.push(`Result: ${notCovered}No alert.`);
+  } else if (c.kind === 'none') {
     lines.push('Result: MATCHED by the rules, but the notifier sends no alert.');
   } else if (c.muted) {
     lines.push(`Result: MATCHED, but MUTED: detection.assumedRoot is "${policy}", so this AssumeRoot session event is recorded and not sent.`);
@@ -275,7 +288,6 @@ function explain(
     lines.push(`  5. -> SNS ${topic} topic -> ${subscribers(topic, config)}`);
   }
   if (c.facts?.consoleUrl) lines.push(`Console: ${c.facts.consoleUrl}`);
-  if (coverage) lines.push(`Note: ${coverage}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -289,13 +301,17 @@ function subscribers(topic: 'login' | 'activity', config?: RootwatchConfig): str
   return parts.length > 0 ? parts.join(', ') : 'no subscribers configured';
 }
 
-function coverageNote(config: RootwatchConfig | undefined, account: string, region: string): string | null {
-  if (!config) return null;
-  const regions =
-    account === config.hub.accountId ? config.hub.regions : config.spokes.find((s) => s.accountId === account)?.regions;
-  if (!regions) return `account ${account} is neither the hub nor a configured spoke: no rule forwards its events.`;
-  if (!regions.includes(region)) return `region ${region} is not among the configured regions of account ${account}: no rule there sees this event.`;
-  return null;
+/**
+ * Does a deployed rule watch this account and region? Known only with a config: the hub, every
+ * spoke and the management account (when configured), each in its configured regions.
+ */
+export function coverageOf(config: RootwatchConfig | undefined, account: string, region: string): { covered: boolean | null; why: string | null } {
+  if (!config) return { covered: null, why: 'no config: which accounts and regions are monitored is unknown' };
+  const entry = expectedAccounts(config).find((a) => a.account === account);
+  const who = entry?.name ? `${entry.name} (${account})` : account;
+  if (!entry) return { covered: false, why: `account ${account} is not monitored (neither the hub, a spoke nor the management account)` };
+  if (!entry.regions.includes(region)) return { covered: false, why: `region ${region} is not monitored for ${who}` };
+  return { covered: true, why: null };
 }
 
 function whyNot(event: EventBridgeEvent, m: RuleMatches, namePrefix: string): string[] {

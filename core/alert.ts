@@ -21,7 +21,7 @@ export function toAlert(
   accountNames?: Record<string, string>,
 ): RootwatchAlert | null {
   if (!c || !c.matched || c.muted) return null;
-  if (c.kind !== 'root' && c.kind !== 'cis-alarm') return null;
+  if (c.kind !== 'root' && c.kind !== 'cis-alarm' && c.kind !== 'dlq-alarm') return null;
   if (!c.alertType || !c.severity || !c.summary || !c.reason || !c.facts) return null;
   const alert: RootwatchAlert = {
     schema: ALERT_SCHEMA,

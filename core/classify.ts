@@ -24,7 +24,7 @@
 import { get, isObj } from './json';
 import { matchesPattern } from './matcher';
 import { printableLine, toWellFormed } from './printable';
-import { DETAIL_TYPE_SIGN_IN, HEARTBEAT_SOURCE, rulePatterns } from './patterns';
+import { DETAIL_TYPE_SIGN_IN, rulePatterns } from './patterns';
 import { raiseAvoidableWrite, rootTaskVerdict } from './root-tasks';
 import { eventAccount, isTrueFlag, sessionKey } from './session';
 import type { AlertFacts, AlertType, ClassifyOptions, Classification, EventKind, Severity } from './types';
@@ -107,6 +107,7 @@ export interface RuleMatches {
   spokeRoot: boolean;
   spokeHeartbeat: boolean;
   spokeCisAlarm: boolean;
+  spokeDlqAlarm: boolean;
   hubLogin: boolean;
   hubActivity: boolean;
   hubPipeline: boolean;
@@ -118,6 +119,7 @@ export function ruleMatches(event: unknown, namePrefix: string = DEFAULT_NAME_PR
     spokeRoot: matchesPattern(p.spokeRoot, event),
     spokeHeartbeat: matchesPattern(p.spokeHeartbeat, event),
     spokeCisAlarm: matchesPattern(p.spokeCisAlarm, event),
+    spokeDlqAlarm: matchesPattern(p.spokeDlqAlarm, event),
     hubLogin: matchesPattern(p.hubLogin, event),
     hubActivity: matchesPattern(p.hubActivity, event),
     hubPipeline: matchesPattern(p.hubPipeline, event),
@@ -140,9 +142,9 @@ function classifyUnsafe(event: unknown, options: ClassifyOptionsWithPrefix): Cla
   const policy = options.assumedRoot === 'low' || options.assumedRoot === 'mute' ? options.assumedRoot : 'alert';
   const m = ruleMatches(event, namePrefix);
 
-  if (m.hubPipeline && (m.spokeHeartbeat || m.spokeCisAlarm)) {
-    return get(event, 'source') === HEARTBEAT_SOURCE ? heartbeat(event) : cisAlarm(event);
-  }
+  if (m.hubPipeline && m.spokeHeartbeat && m.spokeRoot) return heartbeat(event);
+  if (m.hubPipeline && m.spokeCisAlarm) return cisAlarm(event);
+  if (m.hubPipeline && m.spokeDlqAlarm) return dlqAlarm(event, namePrefix);
   if (!m.spokeRoot || !(m.hubLogin || m.hubActivity)) return notMatched();
   const alertType: AlertType = m.hubLogin ? 'login' : 'activity';
   try {
@@ -441,15 +443,15 @@ function heartbeat(event: Record<string, unknown>): Classification {
   const facts = pipelineFacts(
     event,
     'Heartbeat',
-    HEARTBEAT_SOURCE,
+    'sqs.amazonaws.com',
     `https://${consoleRegion(clean(get(event, 'region'), 32))}.console.aws.amazon.com/cloudwatch/home?region=${consoleRegion(clean(get(event, 'region'), 32))}#metricsV2`,
   );
   return {
     ...notMatched(),
     matched: true,
     kind: 'heartbeat',
-    summary: bound(`rootwatch heartbeat canary from ${facts.account} (${facts.region}): the forwarding path works; not an alert`),
-    reason: 'heartbeat canary (not an alert)',
+    summary: bound(`rootwatch heartbeat from ${facts.account} (${facts.region}): CloudTrail and the forwarding path of this region work; not an alert`),
+    reason: 'heartbeat: the heartbeat role tagged the path\'s dead-letter queue (not an alert)',
     facts,
   };
 }
@@ -476,5 +478,26 @@ function cisAlarm(event: Record<string, unknown>): Classification {
   };
 }
 
+function dlqAlarm(event: Record<string, unknown>, namePrefix: string): Classification {
+  const detail = get(event, 'detail');
+  const name = clean(get(detail, 'alarmName'), 128) || 'unknown alarm';
+  const region = consoleRegion(clean(get(event, 'region'), 32));
+  const url = `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#alarmsV2:alarm/${encodeURIComponent(name)}`;
+  const facts = pipelineFacts(event, name, clean(get(event, 'source'), 64) || 'aws.cloudwatch', url);
+  return {
+    matched: true,
+    kind: 'dlq-alarm',
+    alertType: 'activity',
+    severity: 'high',
+    assumedRoot: false,
+    muted: false,
+    summary: bound(
+      `rootwatch forwarding dead-letter queue ${namePrefix}-forward-dlq holds events in ${facts.account} (${facts.region}): root events may not have reached the hub; its messages are the undelivered events`,
+    ),
+    reason: 'a forwarding dead-letter queue is not empty (EventBridge could not deliver to the hub bus after its retries)',
+    facts,
+  };
+}
+
 /** All kinds `classify` can return (for consumers that validate results). */
-export const EVENT_KINDS: readonly EventKind[] = ['root', 'heartbeat', 'cis-alarm', 'none'];
+export const EVENT_KINDS: readonly EventKind[] = ['root', 'heartbeat', 'cis-alarm', 'dlq-alarm', 'none'];

@@ -29,6 +29,7 @@ export interface RawConfig {
     pagerduty?: { routingKeyParameterName: string };
     foldWindowMinutes?: number;
     heartbeat?: { enabled?: boolean; scheduleExpression?: string };
+    deadLetterAlarms?: boolean;
     logRetentionDays?: number;
   };
   guardrails?: {
@@ -62,8 +63,12 @@ export interface RawConfig {
   };
 }
 
-/** One account as an AWS Organizations export lists it (only the fields rootwatch reads). */
-export interface OrgAccount { Id: string; Name?: string; Status?: string }
+/**
+ * One account as an AWS Organizations export lists it (only the fields rootwatch reads). `State`
+ * (PENDING_ACTIVATION, ACTIVE, SUSPENDED, PENDING_CLOSURE, CLOSED) replaces `Status`, which AWS
+ * retires from ListAccounts/ListAccountsForParent/DescribeAccount on 2026-09-09; `State` wins.
+ */
+export interface OrgAccount { Id: string; Name?: string; State?: string; Status?: string }
 
 export interface AccountTarget {
   accountId: string;
@@ -162,6 +167,8 @@ export interface RootwatchConfig {
     pagerduty?: { routingKeyParameterName: string };
     foldWindowMinutes: number;
     heartbeat: { enabled: boolean; scheduleExpression: string };
+    /** an alarm on every forwarding dead-letter queue (one per account x region, $0.10 each a month) */
+    deadLetterAlarms: boolean;
     logRetentionDays: number;
   };
   /** Account-level guardrails, applied in every spoke stack and in the hub stack. */
@@ -240,8 +247,16 @@ export function tagKeyProblem(key: string): string | undefined {
 export const MAX_LISTED_SPOKES = 200;
 
 /**
- * Why a heartbeat schedule cannot work, or undefined. AWS wants `rate(1 hour)` but `rate(N hours)`,
- * and the hub's heartbeat alarm looks at most one day back, so a beat must come at least daily.
+ * The default heartbeat interval: a path is stale after two intervals plus 15 minutes, so a blind
+ * account x region is noticed within about 12.25 hours; 17,000 paths cost a few dollars a month
+ * (README, "What coverage costs").
+ */
+export const DEFAULT_HEARTBEAT_SCHEDULE = 'rate(6 hours)';
+
+/**
+ * Why a heartbeat schedule cannot work, or undefined. AWS wants `rate(1 hour)` but `rate(N hours)`;
+ * allowed: `rate(1 hour)` to `rate(1 day)` (more often costs without need, less often leaves a
+ * blind path unnoticed for days).
  */
 export function heartbeatScheduleProblem(expression: string): string | undefined {
   if (expression === 'rate(1 day)' || expression === 'rate(1 hour)' || /^rate\(([2-9]|1[0-9]|2[0-4]) hours\)$/.test(expression)) return undefined;
@@ -305,7 +320,8 @@ export function resolveConfig(raw: RawConfig, ouAccounts: OrgAccount[][] = []): 
   });
   (raw.organizationalUnits ?? []).forEach((ou, i) => {
     (ouAccounts[i] ?? []).forEach((acct, j) => {
-      if (acct.Status && acct.Status !== 'ACTIVE') return;
+      const state = acct.State ?? acct.Status;
+      if (state !== undefined && state !== 'ACTIVE') return; // only ACTIVE accounts are monitored
       if (acct.Id === hub.accountId) return; // the hub stack monitors the hub account
       const field = `organizationalUnits[${i}].accountsFile: Accounts[${j}]`;
       const manage = ou.manageAccountSettings ?? true;
@@ -408,7 +424,8 @@ export function resolveConfig(raw: RawConfig, ouAccounts: OrgAccount[][] = []): 
       ...optional('slack', a.slack),
       ...optional('pagerduty', a.pagerduty),
       foldWindowMinutes: a.foldWindowMinutes ?? 15,
-      heartbeat: { enabled: a.heartbeat?.enabled ?? true, scheduleExpression: a.heartbeat?.scheduleExpression ?? 'rate(1 day)' },
+      heartbeat: { enabled: a.heartbeat?.enabled ?? true, scheduleExpression: a.heartbeat?.scheduleExpression ?? DEFAULT_HEARTBEAT_SCHEDULE },
+      deadLetterAlarms: a.deadLetterAlarms ?? true,
       logRetentionDays: a.logRetentionDays ?? 365,
     },
     accountGuardrails: {

@@ -27,8 +27,17 @@ export const ENV = {
   EXPECTED_USE_TABLE: 'ROOTWATCH_EXPECTED_USE_TABLE',
   /** notifier: 'one-lower' | 'unchanged' severity inside an expected-use window */
   EXPECTED_USE_SEVERITY: 'ROOTWATCH_EXPECTED_USE_SEVERITY',
-  /** notifier: JSON object account id -> display name */
+  /**
+   * notifier: JSON object account id -> display name. No longer set by the generated Terraform
+   * (Lambda caps all variables at 4 KB; names live in the coverage table); still read when present.
+   */
   ACCOUNT_NAMES: 'ROOTWATCH_ACCOUNT_NAMES',
+  /** notifier: DynamoDB coverage ledger (pk `pk`, sk `sk`): paths, and the expected set with account names */
+  COVERAGE_TABLE: 'ROOTWATCH_COVERAGE_TABLE',
+  /** notifier: heartbeat interval in seconds (a path is stale after two intervals plus a margin) */
+  HEARTBEAT_INTERVAL_SECONDS: 'ROOTWATCH_HEARTBEAT_INTERVAL_SECONDS',
+  /** notifier: grace period in seconds for a path never heard from */
+  COVERAGE_GRACE_SECONDS: 'ROOTWATCH_COVERAGE_GRACE_SECONDS',
   /** slack: SSM SecureString parameter name holding the incoming-webhook URL */
   SLACK_WEBHOOK_PARAMETER: 'ROOTWATCH_SLACK_WEBHOOK_PARAMETER',
   /** pagerduty: SSM SecureString parameter name holding the Events API v2 routing key */
@@ -39,8 +48,11 @@ export const ENV = {
   HTTP_TIMEOUT_MS: 'ROOTWATCH_HTTP_TIMEOUT_MS',
 } as const;
 
-/** CloudWatch metric the notifier writes for each heartbeat (dimension `Account`). */
+/** CloudWatch metric the notifier wrote for each heartbeat before the coverage ledger (no longer written). */
 export const HEARTBEAT_METRIC = { name: 'Heartbeat', dimension: 'Account' } as const;
+
+/** The one coverage metric: expected paths that are stale now, written by every coverage sweep (no dimension). */
+export const STALE_PATHS_METRIC = 'StalePaths';
 
 /**
  * The heartbeat namespace is per deployment: two deployments (name prefixes) in one hub account
@@ -52,3 +64,6 @@ export function heartbeatNamespace(namePrefix: string): string {
 
 /** The scheduled event that makes the notifier send pending digests. */
 export const DIGEST_SWEEP_SOURCE = 'rootwatch.digest-sweep';
+
+/** The scheduled event that makes the notifier sweep the coverage ledger. */
+export const COVERAGE_SWEEP_SOURCE = 'rootwatch.coverage-sweep';

@@ -9,9 +9,25 @@ export const DETAIL_TYPE_API_CALL = 'AWS API Call via CloudTrail';
 export const DETAIL_TYPE_SIGN_IN = 'AWS Console Sign In via CloudTrail';
 export const DETAIL_TYPE_ALARM = 'CloudWatch Alarm State Change';
 
-/** rootwatch's own canary events (never confused with AWS events: `aws.` sources are reserved). */
+/** The former custom canary event (no longer deployed: anyone allowed to put events could forge it). */
 export const HEARTBEAT_SOURCE = 'rootwatch.heartbeat';
 export const HEARTBEAT_DETAIL_TYPE = 'rootwatch heartbeat';
+
+/**
+ * The heartbeat is a CloudTrail management event: EventBridge Scheduler, with rootwatch's heartbeat
+ * role, calls SQS TagQueue on the path's own forwarding dead-letter queue (a universal target;
+ * universal targets refuse read-only actions, so it must be a harmless, idempotent write). The
+ * region's root-forwarding rule matches that call too, so one heartbeat proves trail -> EventBridge
+ * -> rule -> target -> role -> hub bus -> hub rule -> notifier for that account and region.
+ */
+export const HEARTBEAT_CALL = { service: 'sqs', eventSource: 'sqs.amazonaws.com', eventName: 'TagQueue', apiAction: 'tagQueue' } as const;
+/** The tag the heartbeat writes (the same value Terraform sets, so plans show no drift). */
+export const HEARTBEAT_TAG = { key: 'rootwatch-heartbeat', value: 'path' } as const;
+
+/** IAM role name prefix of the heartbeat role (Terraform's name_prefix: max 38 characters). */
+export function heartbeatRolePrefix(namePrefix: string): string {
+  return `${namePrefix}-heartbeat-`.slice(0, 38);
+}
 
 /** A JSON event pattern (the subset of EventBridge's language rootwatch uses). */
 export type EventPattern = { readonly [key: string]: unknown };
@@ -41,6 +57,11 @@ const ASSUME_ROOT_CALL: EventPattern = {
 export const CIS_ROOT_USAGE_FILTER =
   '{$.userIdentity.type="Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType !="AwsServiceEvent"}';
 
+/** The alarm on a path's forwarding dead-letter queue (every monitored region): its state change travels to the hub. */
+export function forwardDlqAlarmName(namePrefix: string): string {
+  return `${namePrefix}-forward-dlq-not-empty`;
+}
+
 /** The name of the CIS alarm rootwatch creates in a spoke; the pattern below matches on it. */
 export function cisAlarmName(namePrefix: string): string {
   return `${namePrefix}-cis-root-usage`;
@@ -49,11 +70,13 @@ export function cisAlarmName(namePrefix: string): string {
 export interface RulePatterns {
   /** Spoke rule (default bus, every region): every root event, forwarded to the hub bus. */
   readonly spokeRoot: EventPattern;
-  /** Spoke rule: the heartbeat canary, forwarded to the hub bus. */
+  /** The heartbeat's CloudTrail record (a branch of the spoke root rule and of the hub pipeline rule). */
   readonly spokeHeartbeat: EventPattern;
   /** Spoke rule: the CIS alarm going into ALARM, forwarded to the hub bus. */
   readonly spokeCisAlarm: EventPattern;
-  /** Spoke rule (home region): heartbeats and CIS alarms in one rule. */
+  /** Spoke rule: the forwarding dead-letter queue alarm going into ALARM, forwarded to the hub bus. */
+  readonly spokeDlqAlarm: EventPattern;
+  /** Spoke rule (every region): the CIS alarm and the forwarding dead-letter queue alarm. */
   readonly spokePipeline: EventPattern;
   /** Hub bus rule: root console sign-ins (login topic). */
   readonly hubLogin: EventPattern;
@@ -88,11 +111,21 @@ function deepFreeze<T>(value: T): T {
 }
 
 function buildPatterns(namePrefix: string): RulePatterns {
-  const heartbeat: EventPattern = {
-    source: [HEARTBEAT_SOURCE],
-    'detail-type': [HEARTBEAT_DETAIL_TYPE],
-    detail: { namePrefix: [namePrefix] },
+  const dlqAlarm: EventPattern = {
+    source: ['aws.cloudwatch'],
+    'detail-type': [DETAIL_TYPE_ALARM],
+    detail: { alarmName: [forwardDlqAlarmName(namePrefix)], state: { value: ['ALARM'] } },
   };
+  // The heartbeat's CloudTrail record, by its detail only: inside spokeRoot's $or the rule's own
+  // `aws.` source prefix already applies (no second `source` key inside a branch).
+  const heartbeatCall: EventPattern = {
+    detail: {
+      eventSource: [HEARTBEAT_CALL.eventSource],
+      eventName: [HEARTBEAT_CALL.eventName],
+      userIdentity: { type: ['AssumedRole'], sessionContext: { sessionIssuer: { userName: [{ prefix: heartbeatRolePrefix(namePrefix) }] } } },
+    },
+  };
+  const heartbeat: EventPattern = { source: [`aws.${HEARTBEAT_CALL.service}`], 'detail-type': [DETAIL_TYPE_API_CALL], ...heartbeatCall };
   const cisAlarm: EventPattern = {
     source: ['aws.cloudwatch'],
     'detail-type': [DETAIL_TYPE_ALARM],
@@ -102,14 +135,15 @@ function buildPatterns(namePrefix: string): RulePatterns {
     spokeRoot: {
       ...AWS_SOURCE,
       'detail-type': [DETAIL_TYPE_API_CALL, DETAIL_TYPE_SIGN_IN],
-      $or: [ROOT_ACTOR, ASSUME_ROOT_CALL],
+      $or: [ROOT_ACTOR, ASSUME_ROOT_CALL, heartbeatCall],
     },
     spokeHeartbeat: heartbeat,
     spokeCisAlarm: cisAlarm,
-    spokePipeline: { $or: [heartbeat, cisAlarm] },
+    spokeDlqAlarm: dlqAlarm,
+    spokePipeline: { $or: [cisAlarm, dlqAlarm] },
     hubLogin: { ...AWS_SOURCE, 'detail-type': [DETAIL_TYPE_SIGN_IN], ...ROOT_ACTOR },
     hubActivity: { ...AWS_SOURCE, 'detail-type': [DETAIL_TYPE_API_CALL], $or: [ROOT_ACTOR, ASSUME_ROOT_CALL] },
-    hubPipeline: { $or: [heartbeat, cisAlarm] },
+    hubPipeline: { $or: [heartbeat, cisAlarm, dlqAlarm] },
   };
 }
 

@@ -31,6 +31,7 @@ export type EventKind =
   | 'root' // the root user acted (or an AssumeRoot call started a root session)
   | 'heartbeat' // rootwatch's own canary, proving the forwarding path works
   | 'cis-alarm' // the CIS CloudWatch.1 alarm changed state (secondary path)
+  | 'dlq-alarm' // a forwarding dead-letter queue holds events: root events may be stuck
   | 'none'; // nothing rootwatch alerts on
 
 /** How AssumeRoot (centralized root access) sessions are treated. */

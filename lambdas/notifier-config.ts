@@ -29,7 +29,17 @@ export interface NotifierConfig {
   expectedUseTable?: string | null;
   /** @default 'one-lower' */
   expectedUseSeverity?: ExpectedUseSeverityPolicy;
+  /** DynamoDB coverage ledger; null: no heartbeat bookkeeping, no coverage sweep */
+  coverageTable: string | null;
+  /** heartbeat interval (seconds) the coverage sweep judges paths by */
+  heartbeatIntervalSeconds: number;
+  /** grace period (seconds) for paths never heard from */
+  coverageGraceSeconds: number;
 }
+
+/** Defaults when the environment says nothing (or nonsense): the generator's defaults. */
+export const DEFAULT_HEARTBEAT_INTERVAL_SECONDS = 6 * 3600;
+export const DEFAULT_COVERAGE_GRACE_SECONDS = 48 * 3600;
 
 const POLICIES: readonly AssumedRootPolicy[] = ['alert', 'low', 'mute'];
 
@@ -82,6 +92,15 @@ export function readNotifierConfig(
     }
   }
 
+  const seconds = (name: string, fallback: number, min: number): number => {
+    const raw = env[name]?.trim();
+    if (!raw) return fallback;
+    const n = Number(raw);
+    if (Number.isInteger(n) && n >= min) return n;
+    warn(`${name}=${JSON.stringify(raw)} is not a whole number of seconds >= ${min}; using ${fallback}`);
+    return fallback;
+  };
+
   return {
     loginTopicArn,
     activityTopicArn,
@@ -91,6 +110,9 @@ export function readNotifierConfig(
     accountNames,
     stateTable,
     ...triageConfig(env, warn),
+    coverageTable: env[ENV.COVERAGE_TABLE]?.trim() || null,
+    heartbeatIntervalSeconds: seconds(ENV.HEARTBEAT_INTERVAL_SECONDS, DEFAULT_HEARTBEAT_INTERVAL_SECONDS, 3600),
+    coverageGraceSeconds: seconds(ENV.COVERAGE_GRACE_SECONDS, DEFAULT_COVERAGE_GRACE_SECONDS, 0),
   };
 }
 

@@ -11,7 +11,8 @@ import { classify } from '../core/classify';
 import { isObj } from '../core/json';
 import { eventAccount } from '../core/session';
 import { NotifierConfig, NotifierConfigError, readNotifierConfig } from './notifier-config';
-import { DIGEST_SWEEP_SOURCE } from '../core/lambda-contract';
+import { COVERAGE_SWEEP_SOURCE, DIGEST_SWEEP_SOURCE } from '../core/lambda-contract';
+import { CoverageStore, SweepOutcome, accountNames, eventTimeMs, sweepCoverage } from './coverage';
 import type { EventBridgeEvent, RootwatchAlert } from '../core/types';
 import { DigestReported, FoldState, FoldStore, archiveKey, decide, digestAlert, dueDigests, isDigestDue, markDigestSent } from './fold';
 import { emailSubject, renderEmail } from './format/email';
@@ -36,7 +37,10 @@ export interface PublishRequest {
 
 export interface NotifierDeps {
   publish(request: PublishRequest): Promise<void>;
-  putHeartbeat(account: string): Promise<void>;
+  /** the coverage ledger; null when not configured (heartbeats are then only logged) */
+  coverage: CoverageStore | null;
+  /** writes the StalePaths metric of a coverage sweep */
+  putStalePaths(count: number): Promise<void>;
   /** null when folding is disabled */
   store: FoldStore | null;
   now(): number;
@@ -52,7 +56,8 @@ export interface NotifierDeps {
 export type NotifierOutcome =
   | { action: 'published'; sessionKey: string }
   | { action: 'folded'; sessionKey: string }
-  | { action: 'heartbeat'; account: string }
+  | { action: 'heartbeat'; account: string; region: string }
+  | SweepOutcome
   | { action: 'ignored'; reason: string }
   | { action: 'sweep'; due: number; digestsSent: number; complete?: boolean }
   | { action: 'announced'; count: number };
@@ -180,19 +185,36 @@ function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+export function isCoverageSweep(input: unknown): boolean {
+  return isObj(input) && input.source === COVERAGE_SWEEP_SOURCE;
+}
+
 export async function handleNotifierInput(input: unknown, config: NotifierConfig, deps: NotifierDeps): Promise<NotifierOutcome> {
   if (isDigestSweep(input)) return sweepDigests(config, deps);
   if (isExpectedUseStream(input)) {
     const count = await announceWindows(input, (a) => publishAlert(a, config, deps), deps.region ?? 'us-east-1', config.namePrefix, deps.log);
     return { action: 'announced', count };
   }
+  if (isCoverageSweep(input)) {
+    if (!deps.coverage) {
+      deps.log({ level: 'error', msg: 'coverage sweep without a coverage table; nothing swept' });
+      return { action: 'ignored', reason: 'no-coverage-table' };
+    }
+    return sweepCoverage(
+      config.namePrefix,
+      { intervalSeconds: config.heartbeatIntervalSeconds, graceSeconds: config.coverageGraceSeconds },
+      { store: deps.coverage, publishActivity: (alert) => publishAlert(alert, config, deps), putStalePaths: deps.putStalePaths, now: deps.now, log: deps.log },
+    );
+  }
 
   const classification = classify(input, { namePrefix: config.namePrefix, assumedRoot: config.assumedRoot, avoidableRootWrites: config.avoidableRootWrites ?? 'unchanged' });
   if (classification.kind === 'heartbeat' && classification.matched) {
     const account = eventAccount(input);
-    await deps.putHeartbeat(account);
-    deps.log({ msg: 'heartbeat', account });
-    return { action: 'heartbeat', account };
+    const region = classification.facts?.region ?? 'unknown';
+    if (deps.coverage) await deps.coverage.recordHeartbeat(account, region, eventTimeMs(input, deps.now()));
+    else deps.log({ level: 'warn', msg: 'heartbeat without a coverage table; not recorded', account, region });
+    deps.log({ msg: 'heartbeat', account, region });
+    return { action: 'heartbeat', account, region };
   }
   const id = isObj(input) && typeof input.id === 'string' ? input.id : null;
   if (!classification.matched) {
@@ -203,13 +225,23 @@ export async function handleNotifierInput(input: unknown, config: NotifierConfig
     deps.log({ msg: 'event muted by configuration', id, eventName: classification.facts?.eventName, reason: classification.reason });
     return { action: 'ignored', reason: 'muted' };
   }
-  const alert = toAlert(input as EventBridgeEvent, classification, config.accountNames);
+  const names = deps.coverage ? { ...config.accountNames, ...(await accountNames(deps.coverage, deps.now(), deps.log)) } : config.accountNames;
+  const alert = toAlert(input as EventBridgeEvent, classification, names);
   if (!alert) {
     deps.log({ level: 'warn', msg: 'matched event produced no alert; ignored', id, kind: classification.kind });
     return { action: 'ignored', reason: 'no-alert' };
   }
   const marked = await markExpected(alert, deps.expectedUse, config.expectedUseSeverity ?? 'one-lower', deps.now(), deps.log);
-  return foldAndPublish(marked, config, deps);
+  const outcome = await foldAndPublish(marked, config, deps);
+  if (deps.coverage && classification.kind === 'root') {
+    // bookkeeping only, after the alert: a ledger failure never costs a root alert
+    try {
+      await deps.coverage.recordRootEvent(alert.facts.account, alert.facts.region, eventTimeMs(input, deps.now()));
+    } catch (err) {
+      deps.log({ level: 'warn', msg: 'last root event not recorded in the coverage ledger', error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+  return outcome;
 }
 
 async function foldAndPublish(alert: RootwatchAlert, config: NotifierConfig, deps: NotifierDeps): Promise<NotifierOutcome> {

@@ -14,6 +14,8 @@ export interface EventsDeadLetterQueueProps {
   readonly sourceRuleArns: readonly string[];
   /** When set, an alarm on this topic fires as soon as anything waits in the queue. */
   readonly alarmTopicArn?: string;
+  /** Tags of the queue (the heartbeat writes one of them back, with the same value). @default none */
+  readonly tags?: Record<string, string>;
   readonly provider?: TerraformProvider;
 }
 
@@ -23,6 +25,8 @@ export interface EventsDeadLetterQueueProps {
  */
 export class EventsDeadLetterQueue extends Construct {
   public readonly queueArn: string;
+  public readonly queueUrl: string;
+  public readonly queueName: string;
 
   constructor(scope: Construct, id: string, props: EventsDeadLetterQueueProps) {
     super(scope, id);
@@ -33,6 +37,7 @@ export class EventsDeadLetterQueue extends Construct {
       name: props.name,
       sqsManagedSseEnabled: true,
       messageRetentionSeconds: 1209600,
+      ...(props.tags ? { tags: props.tags } : {}),
     });
     new SqsQueuePolicy(this, 'policy', {
       ...provider,
@@ -58,5 +63,7 @@ export class EventsDeadLetterQueue extends Construct {
       });
     }
     this.queueArn = queue.arn;
+    this.queueUrl = queue.url;
+    this.queueName = queue.name;
   }
 }

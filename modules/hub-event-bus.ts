@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { CloudwatchEventBus } from '@cdktf/provider-aws/lib/cloudwatch-event-bus';
 import { CloudwatchEventBusPolicy } from '@cdktf/provider-aws/lib/cloudwatch-event-bus-policy';
-import { ArnScope, arnOf, policyDocument } from './iam';
+import { ArnScope, arnOf, policyDocument, rolePrefix } from './iam';
 import { hubBusName } from '../core/patterns';
 import { MAX_LISTED_SPOKES } from '../core/config';
 
@@ -24,9 +24,17 @@ export function hubBusArnOf(namePrefix: string, hub: ArnScope): string {
   return arnOf(hub, 'events', `event-bus/${hubBusName(namePrefix)}`);
 }
 
+/** `aws:PrincipalArn` pattern of rootwatch's forwarding roles (any account; the org/account condition narrows it). */
+export function forwarderRoleArnPattern(namePrefix: string, partition: string): string {
+  return `arn:${partition}:iam::*:role/${rolePrefix(namePrefix, 'forward')}*`;
+}
+
 /**
- * The central bus in the hub account. Its resource policy admits events only from the
- * monitored accounts (or the organization), and only events:PutEvents.
+ * The central bus in the hub account. Its resource policy admits only events:PutEvents, only from
+ * the monitored accounts (or the organization), and only by rootwatch's forwarding roles
+ * (`aws:PrincipalArn`, which for an assumed-role session is the role's ARN:
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn):
+ * another role of a monitored account cannot put forged events on the hub bus.
  */
 export class HubEventBus extends Construct {
   public readonly busName: string;
@@ -43,21 +51,23 @@ export class HubEventBus extends Construct {
     }
     const bus = new CloudwatchEventBus(this, 'bus', { name: hubBusName(props.namePrefix) });
     const busArn = hubBusArnOf(props.namePrefix, props.scope);
+    const forwarders = { ArnLike: { 'aws:PrincipalArn': forwarderRoleArnPattern(props.namePrefix, props.scope.partition) } };
     const statement = props.organizationId
       ? {
-          Sid: 'OrganizationPutsEvents',
+          Sid: 'OrganizationForwardersPutEvents',
           Effect: 'Allow' as const,
           Principal: '*',
           Action: 'events:PutEvents',
           Resource: busArn,
-          Condition: { StringEquals: { 'aws:PrincipalOrgID': props.organizationId } },
+          Condition: { StringEquals: { 'aws:PrincipalOrgID': props.organizationId }, ...forwarders },
         }
       : {
-          Sid: 'MonitoredAccountsPutEvents',
+          Sid: 'MonitoredForwardersPutEvents',
           Effect: 'Allow' as const,
           Principal: { AWS: accounts.map((a) => `arn:${props.scope.partition}:iam::${a}:root`) },
           Action: 'events:PutEvents',
           Resource: busArn,
+          Condition: forwarders,
         };
     new CloudwatchEventBusPolicy(this, 'policy', { eventBusName: bus.name, policy: policyDocument([statement]) });
     this.busName = bus.name;

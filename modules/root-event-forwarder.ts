@@ -6,7 +6,9 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { arnOf, policyDocument, rolePrefix, serviceTrustPolicy } from './iam';
 import { EventsDeadLetterQueue } from './events-dead-letter-queue';
-import { EventPattern, ruleNames, RULE_STATE_ALL_MANAGEMENT_EVENTS } from '../core/patterns';
+import { EventPattern, forwardDlqAlarmName, HEARTBEAT_TAG, ruleNames, RULE_STATE_ALL_MANAGEMENT_EVENTS } from '../core/patterns';
+import { pipelineAlarm } from './pipeline-alarm';
+import { forwardDlqName } from '../core/coverage';
 
 export interface ForwardedRegion {
   /** The region (literal, or a token such as `data.aws_region.current.name` in a region-agnostic module). */
@@ -28,8 +30,13 @@ export interface RootEventForwarderProps {
   readonly regions: readonly ForwardedRegion[];
   /** Pattern of root events (default bus, every region). */
   readonly rootPattern: EventPattern;
-  /** Pattern of rootwatch's pipeline events (heartbeat, CIS alarm), forwarded from the first region only. */
+  /** Pattern of rootwatch's pipeline events (CIS alarm, dead-letter alarm), forwarded from every region. */
   readonly pipelinePattern?: EventPattern;
+  /**
+   * An alarm on each region's dead-letter queue depth; its state change (an `aws.cloudwatch` event
+   * on that region's default bus) travels to the hub through the pipeline rule. @default true
+   */
+  readonly deadLetterAlarms?: boolean;
   /**
    * Role EventBridge forwards with, made once per account by `forwarderRole` (region-agnostic
    * modules call this construct per region). @default a role made here, in the first region
@@ -72,6 +79,8 @@ export class RootEventForwarder extends Construct {
   public readonly ruleArns: Record<string, string> = {};
   /** region -> dead-letter queue ARN */
   public readonly deadLetterQueueArns: Record<string, string> = {};
+  /** region -> dead-letter queue URL (the heartbeat of that region tags it) */
+  public readonly deadLetterQueueUrls: Record<string, string> = {};
 
   constructor(scope: Construct, id: string, props: RootEventForwarderProps) {
     super(scope, id);
@@ -93,20 +102,22 @@ export class RootEventForwarder extends Construct {
       const rules: Array<{ key: string; name: string; pattern: EventPattern; state: string }> = [
         { key: 'root', name: names.spokeForwardRoot, pattern: props.rootPattern, state: RULE_STATE_ALL_MANAGEMENT_EVENTS },
       ];
-      if (props.pipelinePattern && region === home.region) {
+      if (props.pipelinePattern) {
         rules.push({ key: 'pipeline', name: names.spokeForwardPipeline, pattern: props.pipelinePattern, state: 'ENABLED' });
       }
       const dlq = new EventsDeadLetterQueue(this, `dlq-${regionKey}`, {
         provider,
-        name: `${p}-forward-dlq`,
+        name: forwardDlqName(p),
         scope: at,
+        // the heartbeat of this region writes this very tag (TagQueue): same value, no drift
+        tags: { [HEARTBEAT_TAG.key]: HEARTBEAT_TAG.value },
         sourceRuleArns: rules.map((r) => arnOf(at, 'events', `rule/${r.name}`)),
       });
       for (const r of rules) {
         const rule = new CloudwatchEventRule(this, `${r.key}-${regionKey}`, {
           provider,
           name: r.name,
-          description: `rootwatch: forwards ${r.key === 'root' ? 'root CloudTrail events' : 'heartbeats and CIS alarms'} to the hub`,
+          description: `rootwatch: forwards ${r.key === 'root' ? 'root CloudTrail events and the heartbeat' : 'the CIS and dead-letter alarms'} to the hub`,
           eventPattern: JSON.stringify(r.pattern),
           state: r.state,
         });
@@ -121,7 +132,22 @@ export class RootEventForwarder extends Construct {
         });
         if (r.key === 'root') this.ruleArns[region] = rule.arn;
       }
+      if (props.pipelinePattern && (props.deadLetterAlarms ?? true)) {
+        // no action here: the state change reaches the hub through this region's pipeline rule
+        pipelineAlarm(this, `dlq-${regionKey}-not-empty`, {
+          provider,
+          alarmName: forwardDlqAlarmName(p),
+          description: `rootwatch: root events wait in ${dlq.queueName} (${region}): EventBridge could not deliver them to the hub bus`,
+          namespace: 'AWS/SQS',
+          metricName: 'ApproximateNumberOfMessagesVisible',
+          dimensions: { QueueName: forwardDlqName(p) },
+          statistic: 'Maximum',
+          when: 'above',
+          threshold: 0,
+        });
+      }
       this.deadLetterQueueArns[region] = dlq.queueArn;
+      this.deadLetterQueueUrls[region] = dlq.queueUrl;
     }
     this.roleArn = roleArn;
   }

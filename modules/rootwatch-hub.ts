@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { Fn, Op, Token } from 'cdktf';
+import { Op, Token } from 'cdktf';
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
@@ -16,7 +16,9 @@ import { PipelineDashboard } from './pipeline-dashboard';
 import { ExpectedUseTable, expectedUseNotifierStatements } from './expected-use-table';
 import { ExpectedUseSeverityPolicy, expectedUseTableName } from '../core/expected-use';
 import { ruleNames, rulePatterns, RULE_STATE_ALL_MANAGEMENT_EVENTS } from '../core/patterns';
-import { DIGEST_SWEEP_SOURCE, ENV, HEARTBEAT_METRIC, heartbeatNamespace } from '../core/lambda-contract';
+import { DIGEST_SWEEP_SOURCE, ENV, heartbeatNamespace } from '../core/lambda-contract';
+import { CoverageLedger, coverageLedgerStatement, coverageTableName } from './coverage-ledger';
+import { scheduleSeconds } from '../core/coverage';
 import { AssumedRootPolicy, AvoidableRootWritesPolicy } from '../core/types';
 import { heartbeatScheduleProblem } from '../core/config';
 
@@ -32,12 +34,16 @@ export interface RootwatchHubProps {
   /** Admit the whole organization instead of listing accounts. */
   readonly organizationId?: string;
   /**
-   * Accounts that send heartbeats (spokes and the hub); one alarm each. `key` names the alarm's
-   * construct (stable Terraform address), `accountId` may be a token. @default []
+   * The expected set (core/coverage.ts expectedChunks): every monitored account x region with the
+   * account names, written into the coverage ledger. @default [] (nothing expected, no names)
    */
-  readonly heartbeatAccounts?: readonly { readonly key: string; readonly accountId: string }[];
-  /** Heartbeat schedule, `rate(1 day)` or `rate(N hours)`; undefined: no heartbeat alarms. */
+  readonly expectedChunks?: readonly string[];
+  /** Heartbeat schedule, `rate(1 hour)` to `rate(1 day)`; undefined: no coverage sweep and no stale-path alarm. */
   readonly heartbeatSchedule?: string;
+  /** Grace period for paths never heard from, in hours. @default 48 */
+  readonly coverageGraceHours?: number;
+  /** The notifier's heartbeat interval in seconds (text, may be a token); @default computed from a literal heartbeatSchedule */
+  readonly heartbeatIntervalSeconds?: string;
   readonly code: { readonly notifier: LambdaCode; readonly slack?: LambdaCode; readonly pagerduty?: LambdaCode };
   /** @default no email subscriptions */
   readonly email?: { readonly login?: readonly string[]; readonly activity?: readonly string[] };
@@ -53,8 +59,6 @@ export interface RootwatchHubProps {
   readonly avoidableRootWrites?: AvoidableRootWritesPolicy;
   /** Declared expected-use windows (modules/expected-use-table.ts); undefined: none. */
   readonly expectedUse?: { readonly severity: ExpectedUseSeverityPolicy };
-  /** Account id -> display name, shown in alerts. @default {} */
-  readonly accountNames?: Record<string, string>;
   /** @default 365 */
   readonly logRetentionDays?: number;
 }
@@ -75,6 +79,7 @@ export class RootwatchHub extends Construct {
   public readonly notifierFunctionArn: string;
   public readonly notifierRoleArn: string;
   public readonly stateTableName: string;
+  public readonly coverageTableName: string;
   public readonly deadLetterQueueArn: string;
   /** The only role that may declare expected-use windows (`rootwatch expect`); undefined when off. */
   public readonly expectedUseDeclarerRoleArn?: string;
@@ -85,7 +90,10 @@ export class RootwatchHub extends Construct {
     // A token (a module variable) is checked by the variable's own validation.
     const foldIsToken = Token.isUnresolved(fold);
     if (!foldIsToken && (!Number.isInteger(fold) || fold < 0 || fold > 1440)) throw new Error('RootwatchHub.foldWindowMinutes: must be a whole number from 0 to 1440');
-    const heartbeatPeriod = props.heartbeatSchedule === undefined ? undefined : heartbeatAlarmPeriod(props.heartbeatSchedule);
+    if (props.heartbeatSchedule !== undefined && !Token.isUnresolved(props.heartbeatSchedule)) {
+      const problem = heartbeatScheduleProblem(props.heartbeatSchedule);
+      if (problem) throw new Error(`RootwatchHub.heartbeatSchedule: ${problem}`);
+    }
     const p = props.namePrefix;
     const at: ArnScope = { partition: props.partition, region: props.region, accountId: props.hubAccountId };
 
@@ -124,9 +132,14 @@ export class RootwatchHub extends Construct {
         [ENV.FOLD_WINDOW_SECONDS]: foldIsToken ? Token.asString(Op.mul(fold, 60)) : String(fold * 60),
         [ENV.NAME_PREFIX]: p,
         [ENV.ASSUMED_ROOT_POLICY]: props.assumedRoot ?? 'alert',
-        [ENV.ACCOUNT_NAMES]: Token.isUnresolved(props.accountNames)
-          ? Fn.jsonencode(props.accountNames) // jsonencode sorts map keys, like sortedObject
-          : JSON.stringify(sortedObject(props.accountNames ?? {})),
+        // account names and the expected set live in the coverage table: the environment holds 4 KB in all
+        [ENV.COVERAGE_TABLE]: coverageTableName(p),
+        ...(props.heartbeatIntervalSeconds !== undefined
+          ? { [ENV.HEARTBEAT_INTERVAL_SECONDS]: props.heartbeatIntervalSeconds }
+          : props.heartbeatSchedule === undefined
+            ? {}
+            : { [ENV.HEARTBEAT_INTERVAL_SECONDS]: String(scheduleSeconds(props.heartbeatSchedule)) }),
+        [ENV.COVERAGE_GRACE_SECONDS]: String((props.coverageGraceHours ?? 48) * 3600),
         ...(props.avoidableRootWrites && props.avoidableRootWrites !== 'unchanged' ? { [ENV.AVOIDABLE_ROOT_WRITES]: props.avoidableRootWrites } : {}),
         ...(props.expectedUse ? { [ENV.EXPECTED_USE_TABLE]: expectedUseTableName(p), [ENV.EXPECTED_USE_SEVERITY]: props.expectedUse.severity } : {}),
       },
@@ -142,11 +155,12 @@ export class RootwatchHub extends Construct {
         {
           Sid: 'FoldSessions',
           Effect: 'Allow',
-          Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Scan'],
+          Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan'],
           Resource: arnOf(at, 'dynamodb', `table/${tableName}`),
         },
+        coverageLedgerStatement(p, at),
         {
-          Sid: 'HeartbeatMetric',
+          Sid: 'StalePathsMetric',
           Effect: 'Allow',
           Action: 'cloudwatch:PutMetricData',
           Resource: '*',
@@ -178,6 +192,7 @@ export class RootwatchHub extends Construct {
       sourceRuleArns: [
         ...ruleDefs.map((def) => arnOf(at, 'events', `rule/${hubBusName(p)}/${def.name}`)),
         ...(foldIsToken || fold > 0 ? [arnOf(at, 'events', `rule/${sweepName}`)] : []),
+        ...(props.heartbeatSchedule !== undefined ? [arnOf(at, 'events', `rule/${p}-coverage-sweep`)] : []),
       ],
       alarmTopicArn: alarmTopic,
     });
@@ -244,22 +259,17 @@ export class RootwatchHub extends Construct {
       });
     }
 
-    if (heartbeatPeriod !== undefined) {
-      for (const { key, accountId: account } of props.heartbeatAccounts ?? []) {
-        pipelineAlarm(this, `heartbeat-${key}`, {
-          alarmName: `${p}-heartbeat-late-${account}`,
-          description: `rootwatch: no heartbeat from account ${account}; its root events may not reach the hub`,
-          namespace: heartbeatNamespace(p),
-          metricName: HEARTBEAT_METRIC.name,
-          dimensions: { [HEARTBEAT_METRIC.dimension]: account },
-          periodSeconds: heartbeatPeriod,
-          when: 'below',
-          threshold: 1,
-          treatMissingData: 'breaching',
-          alarmActions: [alarmTopic],
-        });
-      }
-    }
+    // One ledger, one sweep, one alarm, whatever the number of accounts (no alarm per account).
+    const ledger = new CoverageLedger(this, 'coverage', {
+      namePrefix: p,
+      scope: at,
+      expectedChunks: props.expectedChunks ?? [],
+      notifierFunctionArn: notifier.functionArn,
+      notifierFunctionName: notifier.functionName,
+      sweep: props.heartbeatSchedule !== undefined,
+      alarmTopicArn: alarmTopic,
+      deadLetterQueueArn: dlq.queueArn,
+    });
 
     if (props.email) {
       new EmailAlerter(this, 'email', {
@@ -299,7 +309,6 @@ export class RootwatchHub extends Construct {
       queueNames: [`${p}-hub-rules-dlq`, ...functions.map((f) => `${f}-failures`)],
       busName: hubBusName(p),
       ruleNames: ruleDefs.map((def) => def.name),
-      ...(heartbeatPeriod !== undefined ? { heartbeatNamespace: heartbeatNamespace(p), heartbeatMetricName: HEARTBEAT_METRIC.name, heartbeatDimension: HEARTBEAT_METRIC.dimension } : {}),
     });
 
     this.busArn = bus.busArn;
@@ -311,22 +320,8 @@ export class RootwatchHub extends Construct {
     this.notifierFunctionArn = notifier.functionArn;
     this.notifierRoleArn = notifier.roleArn;
     this.stateTableName = table.name;
+    this.coverageTableName = ledger.tableName;
     this.deadLetterQueueArn = dlq.queueArn;
   }
 }
 
-/**
- * Alarm period for a heartbeat schedule: twice the interval (one missed beat is tolerated by
- * timing jitter, two are not), capped at CloudWatch's one-day limit for period × evaluations.
- */
-export function heartbeatAlarmPeriod(schedule: string): number {
-  const problem = heartbeatScheduleProblem(schedule);
-  if (problem) throw new Error(`RootwatchHub.heartbeatSchedule: ${problem}`);
-  const m = /^rate\((\d+) (day|hours?)\)$/.exec(schedule)!;
-  const seconds = Number(m[1]) * (m[2] === 'day' ? 86400 : 3600);
-  return Math.min(2 * seconds, 86400);
-}
-
-function sortedObject(o: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
-}

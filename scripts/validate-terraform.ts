@@ -28,6 +28,7 @@ import { checkDenyRootScp, checkNoSingletonCreates, checkTrail, checkTrailBucket
 import { checkPlanLimits } from './plan-checks-limits';
 import { checkDashboardReferences } from './plan-checks-dashboard';
 import { checkExpectedUseBinding } from './plan-checks-expected-use';
+import { checkBusForwardersOnly, checkHeartbeatPerRegion, checkOneStalePathAlarm } from './plan-checks-coverage';
 
 interface Target { name: string; prepare: (work: string) => string }
 
@@ -61,6 +62,8 @@ function expectedRootRegions(target: string, config: RootwatchConfig): readonly 
   const root = target.replace(/^(stacks|plain-terraform)\//, '');
   if (root === target) return undefined;
   if (root === 'hub') return config.hub.regions;
+  const mgmt = config.orgGuardrails?.managementAccount.accountId;
+  if (root === 'guardrails' && mgmt && mgmt !== config.hub.accountId && !config.spokes.some((s) => s.accountId === mgmt)) return config.hub.regions;
   const spoke = config.spokes.find((s) => root === spokeStackName(s));
   return spoke?.regions;
 }
@@ -87,6 +90,8 @@ async function main(): Promise<void> {
     accounts: config.spokes.map((s) => s.accountId),
     ...(config.hub.organizationId ? { organizationId: config.hub.organizationId } : {}),
   };
+  // the heartbeat as CloudTrail records it, modelled on AWS's documented record (see the fixture's README)
+  const heartbeatRecord = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, '__tests__', 'fixtures', 'events', 'heartbeat-tagqueue-synth.json'), 'utf8')) as Record<string, unknown>;
   const all = targets(outDir);
   let failed = 0;
   let next = 0;
@@ -120,6 +125,9 @@ async function main(): Promise<void> {
           ...checkTargetsResilient(plan),
           ...(example ? [] : checkForwardingToHub(plan, { region: config.hub.region, busName: hubBusName(config.namePrefix) })),
           ...(regions ? checkRootCoverage(plan, regions) : []),
+          ...checkBusForwardersOnly(plan, config.namePrefix),
+          ...(regions && config.alerts.heartbeat.enabled ? checkHeartbeatPerRegion(plan, config.namePrefix, heartbeatRecord) : []),
+          ...(/(^|\/)hub$/.test(t.name) && config.alerts.heartbeat.enabled ? checkOneStalePathAlarm(plan) : []),
           // Guardrail properties hold wherever those guardrails are planned.
           ...(has('aws_organizations_policy') ? checkDenyRootScp(plan) : []),
           ...(has('aws_cloudtrail') ? [...checkTrail(plan), ...checkTrailBucketTls(plan)] : []),

@@ -6,25 +6,25 @@
  */
 import { Construct } from 'constructs';
 import { App, Fn, propertyAccess, TerraformIterator, TerraformResource, Token } from 'cdktf';
-import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { rulePatterns } from '../core/patterns';
-import { ENV, HEARTBEAT_METRIC, heartbeatNamespace } from '../core/lambda-contract';
+import { ENV } from '../core/lambda-contract';
 import { AssumedRootPolicy, AvoidableRootWritesPolicy } from '../core/types';
 import { ExpectedUseSeverityPolicy, expectedUseTableName } from '../core/expected-use';
 import { MAX_LISTED_SPOKES } from '../core/config';
 import { AccountRootGuardrails } from '../modules/account-guardrails';
 import { CisRootAlarm } from '../modules/cis-root-alarm';
 import { HardenedTrail } from '../modules/hardened-trail';
-import { HeartbeatCanary } from '../modules/heartbeat-canary';
+import { heartbeatRole, regionHeartbeat } from '../modules/path-heartbeats';
+import { DynamodbTableItem } from '@cdktf/provider-aws/lib/dynamodb-table-item';
 import { arnOf } from '../modules/iam';
 import { OrgRootGuardrails } from '../modules/org-guardrails';
 import { forwarderRole, RootEventForwarder } from '../modules/root-event-forwarder';
 import { RootwatchHub } from '../modules/rootwatch-hub';
 import { LambdaCodeSet } from './lambda-code';
-import { heartbeatPeriodHcl, V } from './module-inputs';
+import { heartbeatIntervalHcl, V } from './module-inputs';
 import { ModuleStack } from './module-stack';
 
 /** Module folder names under terraform-out/modules. */
@@ -89,20 +89,19 @@ export class HubModule extends ModuleStack {
     const retention = this.variable('log_retention_days', { type: 'number', default: 365, description: 'Retention of the Lambda log groups.', validation: V.logRetention('log_retention_days') });
     const heartbeatSchedule = this.variable('heartbeat_schedule', {
       type: 'string', nullable: true,
-      description: 'Schedule of the accounts\' heartbeat canaries ("rate(1 day)" or "rate(N hours)"); the alarms allow two intervals. null: no heartbeat alarms.',
+      description: 'Heartbeat schedule of the monitored accounts ("rate(1 hour)" to "rate(1 day)"); a path is stale after two intervals plus 15 minutes. null: no coverage sweep and no stale-path alarm.',
       validation: V.heartbeatSchedule('heartbeat_schedule'),
     });
-    const heartbeatAccounts = this.variable('heartbeat_account_ids', {
-      type: 'list(string)',
-      description: 'Accounts expected to send heartbeats (the coverage set): one alarm each.',
-      validation: V.accountIdList('heartbeat_account_ids'),
+    const expected = this.variable('expected_accounts', {
+      type: 'list(object({ account_id = string, regions = list(string), name = string }))',
+      description: 'The coverage set: every monitored account with its regions and display name (name may be null), written into the coverage ledger (the notifier reads names there; a Lambda environment holds 4 KB in all).',
+      validation: [{ condition: '${alltrue([for a in var.expected_accounts : can(regex("^[0-9]{12}$", a.account_id)) && length(a.regions) > 0])}', errorMessage: 'expected_accounts: account_id must be 12 digits and regions non-empty.' }],
     });
     const assumedRoot = this.variable('assumed_root', {
       type: 'string', default: 'alert',
       description: 'What sanctioned centralized-root (sts:AssumeRoot) sessions do: alert, low or mute.',
       validation: [{ condition: '${contains(["alert", "low", "mute"], var.assumed_root)}', errorMessage: 'assumed_root must be alert, low or mute.' }],
     });
-    const accountNames = this.variable('account_names', { type: 'map(string)', default: {}, description: 'Account ID -> display name shown in alerts.' });
     // Issue 14: root-only task verdict and expected-use windows (core/root-tasks.ts, core/expected-use.ts).
     const avoidable = this.variable('avoidable_root_writes', {
       type: 'string', default: 'unchanged',
@@ -130,7 +129,8 @@ export class HubModule extends ModuleStack {
       pagerDutyRoutingKeyParameter: pagerduty.stringValue,
       foldWindowMinutes: fold.numberValue,
       assumedRoot: assumedRoot.stringValue as AssumedRootPolicy,
-      accountNames: Token.asStringMap(accountNames.value),
+      heartbeatSchedule: heartbeatSchedule.stringValue,
+      heartbeatIntervalSeconds: `\${var.heartbeat_schedule == null ? 21600 : ${heartbeatIntervalHcl('var.heartbeat_schedule')}}`,
       logRetentionDays: retention.numberValue,
       avoidableRootWrites: avoidable.stringValue as AvoidableRootWritesPolicy,
       expectedUse: { severity: expectedUseSeverity.stringValue as ExpectedUseSeverityPolicy },
@@ -141,16 +141,28 @@ export class HubModule extends ModuleStack {
       `environment.variables.${ENV.EXPECTED_USE_TABLE}`,
       `\${var.expected_use ? "${expectedUseTableName('${var.name_prefix}')}" : ""}`,
     );
+    // The expected set, in chunks of 100 accounts (one ledger item each, far below DynamoDB's 400 KB).
+    const ledger = child(rw, 'coverage');
+    new DynamodbTableItem(ledger, 'expected', {
+      forEach: TerraformIterator.fromList(expected.listValue),
+      tableName: rw.coverageTableName,
+      hashKey: 'pk',
+      rangeKey: 'sk',
+      item: '${jsonencode({ pk = { S = "#expected" }, sk = { S = each.key }, accounts = { S = jsonencode([for a in each.value : { a = a.account_id, r = a.regions, n = a.name }]) } })}',
+    }).addOverride('for_each', '${{ for i, c in chunklist(var.expected_accounts, 100) : format("%03d", i) => c }}');
+    this.when('var.heartbeat_schedule != null', child(ledger, 'sweep'), child(ledger, 'sweep-target'), child(ledger, 'invoke-sweep'), child(ledger, 'stale-paths'));
 
     // Admission: the organization when given, else the listed accounts (HubEventBus builds one of the two).
     const busArn = `arn:\${${partitionRef()}}:events:\${var.hub_region}:\${var.hub_account_id}:event-bus/\${var.name_prefix}-root-events`;
+    // only rootwatch's forwarding roles (aws:PrincipalArn), in either mode
+    const forwarders = `ArnLike = { "aws:PrincipalArn" = "arn:\${${partitionRef()}}:iam::*:role/\${substr("\${var.name_prefix}-forward-", 0, 38)}*" }`;
     const statement = (sid: string, principal: string, extra: string) =>
       `{ Sid = "${sid}", Effect = "Allow", Principal = ${principal}, Action = "events:PutEvents", Resource = "${busArn}"${extra} }`;
     resource(rw, 'bus', 'policy').addOverride('policy',
       '${var.organization_id != null ? ' +
-        `jsonencode({ Version = "2012-10-17", Statement = [${statement('OrganizationPutsEvents', '"*"', ', Condition = { StringEquals = { "aws:PrincipalOrgID" = var.organization_id } }')}] })` +
+        `jsonencode({ Version = "2012-10-17", Statement = [${statement('OrganizationForwardersPutEvents', '"*"', `, Condition = { StringEquals = { "aws:PrincipalOrgID" = var.organization_id }, ${forwarders} }`)}] })` +
         ' : ' +
-        `jsonencode({ Version = "2012-10-17", Statement = [${statement('MonitoredAccountsPutEvents', `{ AWS = [for a in sort(distinct(var.admitted_account_ids)) : "arn:\${${partitionRef()}}:iam::\${a}:root"] }`, '')}] })` +
+        `jsonencode({ Version = "2012-10-17", Statement = [${statement('MonitoredForwardersPutEvents', `{ AWS = [for a in sort(distinct(var.admitted_account_ids)) : "arn:\${${partitionRef()}}:iam::\${a}:root"] }`, `, Condition = { ${forwarders} }`)}] })` +
         '}');
     resource(rw, 'bus', 'bus').addOverride('lifecycle.precondition', [
       {
@@ -176,27 +188,6 @@ export class HubModule extends ModuleStack {
       new SnsTopicSubscription(email, kind, { forEach: it, topicArn: topic, protocol: 'email', endpoint: Token.asString(it.value) });
     }
 
-    // One heartbeat alarm per expected account (instance key: the account ID).
-    const beats = TerraformIterator.fromList(heartbeatAccounts.listValue);
-    const alarm = new CloudwatchMetricAlarm(rw, 'heartbeat', {
-      forEach: beats,
-      alarmName: `${p}-heartbeat-late-${beats.value}`,
-      alarmDescription: `rootwatch: no heartbeat from account ${beats.value}; its root events may not reach the hub`,
-      namespace: heartbeatNamespace(p),
-      metricName: HEARTBEAT_METRIC.name,
-      dimensions: { [HEARTBEAT_METRIC.dimension]: Token.asString(beats.value) },
-      statistic: 'Sum',
-      period: 86400,
-      evaluationPeriods: 1,
-      threshold: 1,
-      comparisonOperator: 'LessThanThreshold',
-      treatMissingData: 'breaching',
-      alarmActions: [rw.activityTopicArn],
-    });
-    alarm.addOverride('for_each', '${var.heartbeat_schedule == null ? toset([]) : toset(var.heartbeat_account_ids)}');
-    alarm.addOverride('period', `\${${heartbeatPeriodHcl('var.heartbeat_schedule')}}`);
-    void heartbeatSchedule;
-
     // Built from the inputs (known at plan time, like the spokes' view of it) rather than read from the bus after apply.
     this.output('bus_arn', busArn, 'ARN of the hub event bus: the hub_bus_arn of every spoke-region and account module.');
     this.output('bus_name', rw.busName, 'Name of the hub event bus.');
@@ -208,6 +199,7 @@ export class HubModule extends ModuleStack {
     this.output('kms_key_arn', rw.keyArn, 'KMS key encrypting the alert topics.');
     this.output('dead_letter_queue_arn', rw.deadLetterQueueArn, 'Dead-letter queue of the hub rules.');
     this.output('expected_use_declarer_role_arn', Fn.try([rw.expectedUseDeclarerRoleArn, null]), 'The only role that may declare expected root use (rootwatch expect --profile <a profile assuming it>); null when expected_use is false.');
+    this.output('coverage_table_name', rw.coverageTableName, 'DynamoDB coverage ledger (read by `rootwatch coverage`).');
   }
 }
 
@@ -249,6 +241,10 @@ export class AccountModule extends ModuleStack {
 
     const fwd = new Construct(this, 'forwarder');
     const role = forwarderRole(fwd, { namePrefix: p, accountId: account, hubBusArn: hubBusArn.stringValue });
+    this.variable('heartbeat', { type: 'bool', default: true, description: 'Create the heartbeat role (the spoke-region modules\' heartbeats tag the forwarding dead-letter queues with it).' });
+    const hb = new Construct(this, 'heartbeat');
+    const hbRole = heartbeatRole(hb, { namePrefix: p, accountId: account, partition });
+    this.when('var.heartbeat', hb);
 
     // The CIS source: the given log group, else the hardened trail's own (same account and region).
     const cis = new CisRootAlarm(this, 'cis', {
@@ -284,6 +280,7 @@ export class AccountModule extends ModuleStack {
     this.when('var.trail != null && try(var.trail.object_lock_days != null, false)', child(t, 'bucket-object-lock'));
 
     this.output('forwarder_role_arn', role.arn, 'ARN of the role EventBridge uses to forward root events to the hub (forwarder_role_arn of spoke-region).');
+    this.output('heartbeat_role_arn', hbRole.arn, 'ARN of the heartbeat role (heartbeat_role_arn of spoke-region); null without heartbeat.');
     this.output('cis_alarm_arn', cis.alarmArn, 'ARN of the CIS CloudWatch.1 root-usage alarm (null without cis_log_group_name and trail).');
     this.output('cis_topic_arn', cis.topicArn, 'SNS topic of the CIS alarm: subscribe someone (Security Hub CloudWatch.1 wants a subscriber).');
     this.output('trail_arn', t.trailArn, 'ARN of the hardened trail (null without trail).');
@@ -293,16 +290,18 @@ export class AccountModule extends ModuleStack {
 /** One region of one monitored account: region-agnostic, the region comes from the provider. */
 export class SpokeRegionModule extends ModuleStack {
   constructor(scope: Construct, id: string) {
-    super(scope, id, 'One region of a monitored account: a rule on the default bus matching root CloudTrail events (and rootwatch heartbeats), forwarding them to the hub bus, with retries and a dead-letter queue; the heartbeat canary. Region-agnostic: call it once per region with `providers = { aws = aws.<region> }`.');
+    super(scope, id, 'One region of a monitored account: a rule on the default bus matching root CloudTrail events (and the heartbeat\'s CloudTrail record), forwarding them to the hub bus, with retries and a dead-letter queue (alarmed); the heartbeat. Region-agnostic: call it once per region with `providers = { aws = aws.<region> }`.');
     const namePrefix = this.variable('name_prefix', { type: 'string', description: 'Prefix of every named resource.', validation: V.namePrefix() });
     const accountId = this.variable('spoke_account_id', { type: 'string', description: 'AWS account ID of the monitored account (the provider must reach it).', validation: V.accountId('spoke_account_id') });
     const hubBusArn = this.variable('hub_bus_arn', { type: 'string', description: 'ARN of the hub bus, in the hub region (output bus_arn of the hub module).', validation: V.busArn('hub_bus_arn') });
     const roleArn = this.variable('forwarder_role_arn', { type: 'string', description: 'Role EventBridge forwards with (output forwarder_role_arn of the account module).', validation: V.roleArn('forwarder_role_arn') });
     const schedule = this.variable('heartbeat_schedule', {
       type: 'string', nullable: true,
-      description: 'Schedule of the heartbeat canary in this region ("rate(1 day)" or "rate(N hours)"); null: no canary.',
+      description: 'Schedule of this region\'s heartbeat ("rate(1 hour)" to "rate(1 day)"): a TagQueue on the forwarding dead-letter queue that CloudTrail records and the root rule carries to the hub. null: no heartbeat.',
       validation: V.heartbeatSchedule('heartbeat_schedule'),
     });
+    const hbRoleArn = this.variable('heartbeat_role_arn', { type: 'string', nullable: true, description: 'Heartbeat role (output heartbeat_role_arn of the account module); null: no heartbeat.' });
+    this.variable('dead_letter_alarm', { type: 'bool', default: true, description: 'Alarm on the forwarding dead-letter queue depth (its state change travels to the hub); $0.10 a month.' });
 
     const region = new DataAwsRegion(this, 'current').name;
     const partition = new DataAwsPartition(this, 'partition').partition;
@@ -317,9 +316,18 @@ export class SpokeRegionModule extends ModuleStack {
       regions: [{ region, id: REGION_KEY }],
       rootPattern: patterns.spokeRoot,
       pipelinePattern: patterns.spokePipeline,
+      deadLetterAlarms: true,
     });
-    const hb = new HeartbeatCanary(this, 'heartbeat', { namePrefix: p, accountId: accountId.stringValue, region, partition, scheduleExpression: schedule.stringValue });
-    this.when('var.heartbeat_schedule != null', hb);
+    this.when('var.dead_letter_alarm', child(fwd, `dlq-${REGION_KEY}-not-empty`));
+    const hb = regionHeartbeat(this, 'heartbeat', {
+      namePrefix: p,
+      partition,
+      region,
+      queueUrl: fwd.deadLetterQueueUrls[region],
+      roleArn: hbRoleArn.stringValue,
+      scheduleExpression: schedule.stringValue,
+    });
+    this.when('var.heartbeat_schedule != null', hb); // not on the role ARN: it is unknown until the account module's role exists
 
     this.output('region', region, 'Region of this instance (from its provider).');
     this.output('rule_arn', fwd.ruleArns[region], 'ARN of the root-event forwarding rule.');

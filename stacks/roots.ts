@@ -15,6 +15,7 @@ import { checkLogGroupName } from '../modules/cis-root-alarm';
 import { ACCOUNT_ID_VALIDATION, providerAuth, RootwatchStack } from './base';
 import { ModuleResourceAddress } from './module-stack';
 import { ModuleName, REGION_KEY } from './module-stacks';
+import { expectedAccounts } from '../core/coverage';
 import { makeUniqueId } from 'cdktf/lib/private/unique';
 
 /** Resource addresses of every module (for the `moved` blocks of the roots). */
@@ -78,7 +79,7 @@ function accountInputs(config: RootwatchConfig, accountId: string, hubBusArn: st
 function monitorAccount(
   stack: RootStack,
   config: RootwatchConfig,
-  props: { accountId: string; regions: readonly string[]; providers: Map<string, AwsProvider>; hubBusArn: string; cisLogGroupName?: string; manageAccountSettings?: boolean },
+  props: { accountId: string; regions: readonly string[]; providers: Map<string, AwsProvider>; hubBusArn: string; cisLogGroupName?: string; manageAccountSettings?: boolean; forwardingOnly?: boolean },
   catalog: ModuleCatalog,
 ): { account: TerraformHclModule; regions: Map<string, TerraformHclModule> } {
   // The modules check their inputs at plan time; values from the config are checked at synth as well.
@@ -88,10 +89,14 @@ function monitorAccount(
   if (problem) throw new Error(`alerts.heartbeat.scheduleExpression (heartbeat): ${problem}`);
   const home = props.regions[0];
   const manage = props.manageAccountSettings ?? true;
-  const account = stack.callModule('account', 'account', props.providers.get(home)!, accountInputs(config, props.accountId, props.hubBusArn, props.cisLogGroupName, manage));
+  const inputs = accountInputs(config, props.accountId, props.hubBusArn, props.cisLogGroupName, manage);
+  // forwarding only (the management account): its own settings are left alone
+  const only = props.forwardingOnly ? { alternate_contacts: {}, password_policy: null, s3_public_access_block: false, trail: null, cis_log_group_name: null } : {};
+  const account = stack.callModule('account', 'account', props.providers.get(home)!, { ...inputs, ...only, heartbeat: config.alerts.heartbeat.enabled });
   const g = config.accountGuardrails;
-  stack.addMoves('account', catalog.account, (a) => {
+  if (!props.forwardingOnly) stack.addMoves('account', catalog.account, (a) => {
     const top = a.components[0];
+    if (top === 'heartbeat') return false; // the 0.1.0 canary role is replaced by the heartbeat role
     if (top === 'cis') return props.cisLogGroupName !== undefined;
     if (top === 'trail') return g.trail.enabled && (a.components[1] !== 'bucket-object-lock' || g.trail.objectLockDays !== undefined);
     if (top === 'guardrails') {
@@ -112,10 +117,13 @@ function monitorAccount(
       hub_bus_arn: props.hubBusArn,
       forwarder_role_arn: account.get('forwarder_role_arn'),
       heartbeat_schedule: config.alerts.heartbeat.enabled ? config.alerts.heartbeat.scheduleExpression : null,
+      heartbeat_role_arn: config.alerts.heartbeat.enabled ? account.get('heartbeat_role_arn') : null,
+      dead_letter_alarm: config.alerts.deadLetterAlarms,
     }));
+    if (props.forwardingOnly) continue;
     // Before modules only the home region had the heartbeat canary and the pipeline rule.
     stack.addMoves(call, catalog['spoke-region'],
-      (a) => region === home || !(a.components[0] === 'heartbeat' || a.components.some((c) => c.startsWith(`pipeline-${REGION_KEY}`))),
+      (a) => a.components[0] !== 'heartbeat' && !a.components.some((c) => c.startsWith(`dlq-${REGION_KEY}-not-empty`)) && (region === home || !a.components.some((c) => c.startsWith(`pipeline-${REGION_KEY}`))),
       (c) => c.replace(new RegExp(`(^|-)${REGION_KEY}(?=$|-)`), `$1${region}`));
   }
   return { account, regions };
@@ -195,14 +203,14 @@ export class HubStack extends RootStack {
       fold_window_minutes: a.foldWindowMinutes,
       log_retention_days: a.logRetentionDays,
       heartbeat_schedule: a.heartbeat.enabled ? a.heartbeat.scheduleExpression : null,
-      heartbeat_account_ids: [hubAccountId, ...config.spokes.map((s) => s.accountId)],
+      // the coverage set (hub, spokes, management account) with names: ledger items, not the Lambda environment
+      expected_accounts: expectedAccounts(config).map((e) => ({ account_id: e.account === hub.accountId ? hubAccountId : e.account, regions: e.regions, name: e.name ?? null })),
       assumed_root: config.detection.assumedRoot,
-      account_names: config.accountNames,
       avoidable_root_writes: config.detection.avoidableRootWrites,
       expected_use: config.detection.expectedUse.enabled,
       expected_use_severity: config.detection.expectedUse.severity,
     });
-    const skipped = new Set(['hub/email/login', 'hub/email/activity', 'hub/heartbeat']);
+    const skipped = new Set(['hub/email/login', 'hub/email/activity', 'hub/heartbeat', 'hub/coverage/expected']);
     this.addMoves('hub', catalog.hub, (m) => {
       const path = m.components.join('/');
       if (skipped.has(path)) return false;
@@ -210,6 +218,7 @@ export class HubStack extends RootStack {
       if (m.components[1] === 'slack') return a.slack !== undefined;
       if (m.components[1] === 'pagerduty') return a.pagerduty !== undefined;
       if (m.components[1]?.includes('digest-sweep')) return a.foldWindowMinutes > 0;
+      if (m.components[1] === 'coverage') return false; // new in this version: nothing to move
       return true;
     });
     for (const kind of ['login', 'activity'] as const) {
@@ -217,12 +226,18 @@ export class HubStack extends RootStack {
         this.addMoved(`aws_sns_topic_subscription.${makeUniqueId(['hub', 'email', `${kind}-${address}`])}`, `module.hub.aws_sns_topic_subscription.hub_email_${kind}["${address}"]`);
       }
     }
+    // The per-account heartbeat alarms of 0.1.0 are gone (one stale-path alarm replaces them). They sat
+    // under the default provider: forget them from state (destroy = false; delete the CloudWatch
+    // alarms by hand after the upgrade) rather than fail the plan on an orphan.
     if (a.heartbeat.enabled) {
-      for (const [key, account] of [['hub', hub.accountId], ...config.spokes.map((s) => [s.accountId, s.accountId])]) {
-        this.addMoved(`aws_cloudwatch_metric_alarm.${makeUniqueId(['hub', `heartbeat-${key}`])}`, `module.hub.aws_cloudwatch_metric_alarm.hub_heartbeat["${account}"]`);
-      }
+      const removed = [['hub', hub.accountId], ...config.spokes.map((s) => [s.accountId, s.accountId])].map(([key]) => ({
+        from: `aws_cloudwatch_metric_alarm.${makeUniqueId(['hub', `heartbeat-${key}`])}`,
+        lifecycle: { destroy: false },
+      }));
+      this.addOverride('removed', removed);
+      // `removed` still needs the provider those alarms were created with: the default one, in the hub region
+      new AwsProvider(this, 'aws', { ...auth, region: hub.region, ...(Object.keys(config.tags).length > 0 ? { defaultTags: [{ tags: config.tags }] } : {}) });
     }
-
     const busArn = hubModule.get('bus_arn');
     const { account, regions: forwarders } = monitorAccount(this, config, {
       accountId: hubAccountId, regions: hub.regions, providers, hubBusArn: busArn,
@@ -309,7 +324,9 @@ export class GuardrailsStack extends RootStack {
       validation: ACCOUNT_ID_VALIDATION('management_account_id'),
     }).stringValue;
     const auth = providerAuth(managementAccountId, assumeRoleVariables(this, 'management_account', mgmt, 'management account'));
-    const providers = this.regionProviders([mgmt.region], auth);
+    // The management account is monitored too (no SCP restricts its root), unless it is the hub or a spoke.
+    const monitored = mgmt.accountId !== config.hub.accountId && !config.spokes.some((sp) => sp.accountId === mgmt.accountId);
+    const providers = this.regionProviders(monitored ? [mgmt.region, ...config.hub.regions.filter((r) => r !== mgmt.region)] : [mgmt.region], auth);
     const g = this.callModule('guardrails', 'guardrails', providers.get(mgmt.region)!, {
       name_prefix: config.namePrefix,
       deny_root_target_ids: org.denyRootScp.enabled ? org.denyRootScp.targetIds : [],
@@ -333,6 +350,18 @@ export class GuardrailsStack extends RootStack {
       for (const t of s.targetIds) {
         this.addMoved(`aws_organizations_policy_attachment.${makeUniqueId(['org', `${scp}-${t}`])}`, `module.guardrails.aws_organizations_policy_attachment.org_${scp}-0["${t}"]`);
       }
+    }
+    if (monitored) {
+      const hubAccountId = this.variable('hub_account_id', {
+        description: 'AWS account ID of the hub (security) account whose bus receives the root events.',
+        default: config.hub.accountId,
+        validation: ACCOUNT_ID_VALIDATION('hub_account_id'),
+      }).stringValue;
+      const partition = new DataAwsPartition(this, 'partition', { provider: providers.get(mgmt.region)! }).partition;
+      const hubBusArn = `arn:${partition}:events:${config.hub.region}:${hubAccountId}:event-bus/${hubBusName(config.namePrefix)}`;
+      const { account, regions } = monitorAccount(this, config, { accountId: managementAccountId, regions: config.hub.regions, providers, hubBusArn, forwardingOnly: true }, catalog);
+      this.output('forwarder_role_arn', account.get('forwarder_role_arn'), "ARN of the role forwarding the management account's root events to the hub.");
+      this.output('forward_rule_arns', Object.fromEntries([...regions].map(([r, m]) => [r, m.get('rule_arn')])), "Region -> ARN of the management account's forwarding rules.");
     }
     this.output('deny_root_policy_id', g.get('deny_root_policy_id'), 'ID of the SCP that denies the root user (AssumeRoot sessions exempt).');
     this.output('deny_root_access_keys_policy_id', g.get('deny_root_access_keys_policy_id'), 'ID of the SCP that denies root access-key creation.');

@@ -107,6 +107,7 @@ function fullMetrics(overrides: Partial<Record<string, number>> = {}): MetricRow
     synth_accounts_1000_sequential_rss_mb: 900,
     lambda_notifier_load_ms: 20,
     classify_format_us_per_event: 30,
+    coverage_sweep_17000_ms: 20,
     lambda_notifier_zip_bytes: 16000,
     lambda_slack_zip_bytes: 8000,
     lambda_pagerduty_zip_bytes: 8000,

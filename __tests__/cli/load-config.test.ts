@@ -84,6 +84,20 @@ describe('good input', () => {
     }
   });
 
+  it('reads a current-shape OU export (State, every state present): only ACTIVE accounts become spokes; State wins over Status', () => {
+    const c = minimalRaw();
+    c.organizationalUnits = [{ ouId: 'ou-ab12-34cd56ef', accountsFile: 'org/current-shape.json', assumeRoleName: 'rootwatch-deployer' }];
+    const dir = path.join(tmp, 'current-shape');
+    writeConfig(dir, 'org/current-shape.json', fs.readFileSync(path.join(FIXTURES, 'org', 'current-shape.json'), 'utf8'));
+    const loaded = loadConfig(writeConfig(dir, 'config.json', c));
+    const fromOu = loaded.spokes.filter((s) => s.assumeRoleArn.endsWith(':role/rootwatch-deployer') && s.name === s.accountId).map((s) => s.accountId);
+    // PENDING_ACTIVATION, SUSPENDED, PENDING_CLOSURE and CLOSED (even with a stale Status ACTIVE) are left out
+    expect(fromOu).toEqual(['999999999999']);
+    expect(loaded.spokes.map((s) => s.accountId)).toContain('222222222222');
+    expect(loaded.accountNames).toMatchObject({ '999999999999': 'Data' });
+    expect(Object.keys(loaded.accountNames)).not.toEqual(expect.arrayContaining(['555555555555', '666666666666', '777777777777', '888888888888']));
+  });
+
   it('accepts a config and an OU export saved with a UTF-8 byte order mark (as editors on Windows write them)', () => {
     const dir = path.join(tmp, 'bom');
     const bom = '\uFEFF';

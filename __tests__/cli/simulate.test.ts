@@ -68,14 +68,14 @@ describeShared('--json', () => {
     for (const f of fs.readdirSync(SHARED).filter((x) => x.endsWith('.json'))) {
       const r = await run({ input: sharedFile(f), json: true });
       const c = classify(JSON.parse(fs.readFileSync(sharedFile(f), 'utf8')));
-      expect([f, JSON.parse(r.stdout)]).toEqual([f, { matched: c.matched, alertType: c.alertType, severity: c.severity, assumedRoot: c.assumedRoot, summary: c.summary, rootOnly: c.rootTask?.rootOnly ?? null, rootOnlyTask: c.rootTask?.task ?? null }]);
+      expect([f, JSON.parse(r.stdout)]).toEqual([f, { matched: c.matched, covered: null, coverage: expect.any(String), alertType: c.alertType, severity: c.severity, assumedRoot: c.assumedRoot, summary: c.summary, rootOnly: c.rootTask?.rootOnly ?? null, rootOnlyTask: c.rootTask?.task ?? null }]);
       expect([f, r.exitCode]).toEqual([f, 0]); // exit 0 whether or not it matched
     }
   });
 
   it('a non-root event: matched false and nulls', async () => {
     const r = await run({ input: sharedFile('30-assumedrole-role-named-root.json'), json: true });
-    expect(JSON.parse(r.stdout)).toEqual({ matched: false, alertType: null, severity: null, assumedRoot: false, summary: null, rootOnly: null, rootOnlyTask: null });
+    expect(JSON.parse(r.stdout)).toEqual({ matched: false, covered: null, coverage: expect.stringMatching(/^no config/), alertType: null, severity: null, assumedRoot: false, summary: null, rootOnly: null, rootOnlyTask: null });
     expect(r.exitCode).toBe(0);
   });
 });
@@ -88,9 +88,9 @@ describe('--json with own fixtures and config', () => {
     expect(JSON.parse(d.stdout)).toMatchObject({ matched: true, severity: 'high', assumedRoot: true });
   });
 
-  it('a heartbeat matches without being an alert', async () => {
-    const r = await run({ input: ownFile('heartbeat-synth.json'), json: true });
-    expect(JSON.parse(r.stdout)).toMatchObject({ matched: true, alertType: null, severity: null, assumedRoot: false });
+  it('the heartbeat record simulates as covered, not matched (no alert), and says it is a heartbeat', async () => {
+    const r = await run({ input: ownFile('heartbeat-tagqueue-synth.json'), json: true, config: resolveConfig({ hub: { accountId: '111111111111', region: 'eu-west-1' }, regions: ['eu-west-1'], spokes: [{ accountId: '222222222222', assumeRoleArn: 'arn:aws:iam::222222222222:role/d' }] }) });
+    expect(JSON.parse(r.stdout)).toMatchObject({ matched: false, covered: true, coverage: null, alertType: null, severity: null, assumedRoot: false, summary: expect.stringContaining('rootwatch heartbeat from 222222222222 (eu-west-1)') });
     expect(r.exitCode).toBe(0);
   });
 
@@ -129,23 +129,27 @@ describe('readable explanation', () => {
     expect(r.stdout).toContain('-> SNS login topic -> email (2 addresses), PagerDuty alerter');
   });
 
-  it('warns when the account or region is not covered by the config', async () => {
+  it('leads the Result line with NOT COVERED when no deployed rule watches the account or region', async () => {
     const event = JSON.parse(fs.readFileSync(ownFile('root-iam-deactivatemfadevice-synth.json'), 'utf8'));
     event.region = 'ap-south-1';
     const r = await run({ input: writeTmp('uncovered.json', JSON.stringify(event)), config });
-    expect(r.stdout).toContain('Note: region ap-south-1 is not among the configured regions of account 111122223333');
+    expect(r.stdout).toMatch(/^Result: NOT COVERED: region ap-south-1 is not monitored for prod \(111122223333\) /m);
+    expect(r.stdout).not.toContain('Result: MATCHED');
     const other = await run({ input: ownFile('assumedroot-s3-deletebucketpolicy-synth.json'), config });
-    expect(other.stdout).toContain('Note: account 222222222222 is neither the hub nor a configured spoke');
+    expect(other.stdout).toMatch(/^Result: NOT COVERED: account 222222222222 is not monitored/m);
   });
 
   it('says a heartbeat is a canary', async () => {
-    const r = await run({ input: ownFile('heartbeat-synth.json') });
-    expect(r.stdout).toMatch(/heartbeat canary, not an alert/);
+    const r = await run({ input: ownFile('heartbeat-tagqueue-synth.json') });
+    expect(r.stdout).toMatch(/^Result: HEARTBEAT: this is rootwatch's heartbeat for 222222222222 in eu-west-1, not an alert/m);
+    expect(r.stdout).toContain('spoke rule rootwatch-forward-root in eu-west-1');
     expect(r.stdout).toContain('hub rule rootwatch-pipeline');
   });
 
   it('says a muted AssumeRoot event is muted', async () => {
-    const r = await run({ input: ownFile('assumedroot-s3-deletebucketpolicy-synth.json'), config });
+    const event = JSON.parse(fs.readFileSync(ownFile('assumedroot-s3-deletebucketpolicy-synth.json'), 'utf8'));
+    Object.assign(event, { account: '111122223333', region: 'eu-west-1' }); // monitored: an unmonitored path is NOT COVERED first
+    const r = await run({ input: writeTmp('muted.json', JSON.stringify(event)), config });
     expect(r.stdout).toContain('MUTED');
     expect(r.stdout).not.toContain('SNS activity topic');
   });
@@ -172,7 +176,7 @@ describe('readable explanation', () => {
   });
 
   it('keeps hostile event text on one printable line', async () => {
-    const event = JSON.parse(fs.readFileSync(ownFile('heartbeat-synth.json'), 'utf8'));
+    const event = JSON.parse(fs.readFileSync(ownFile('heartbeat-tagqueue-synth.json'), 'utf8'));
     event.source = 'evil\n\u001b[2Jsource';
     const r = await run({ input: writeTmp('evil.json', JSON.stringify(event)) });
     expect(r.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
@@ -203,9 +207,9 @@ describe('--render', () => {
   });
 
   it('says nothing would be sent for a non-alert', async () => {
-    const r = await run({ input: ownFile('heartbeat-synth.json'), render: 'slack' });
+    const r = await run({ input: ownFile('heartbeat-tagqueue-synth.json'), render: 'slack' });
     expect(r.exitCode).toBe(0);
-    expect(r.stdout).toBe('Nothing would be sent to slack: the event is a heartbeat canary, which is not an alert.\n');
+    expect(r.stdout).toBe('Nothing would be sent to slack: the event is a heartbeat, which is not an alert.\n');
     const m = await run({ input: ownFile('sts-assumeroot-call-synth.json'), render: 'pagerduty', config });
     expect(m.stdout).toContain('muted by detection.assumedRoot = mute');
   });
@@ -251,7 +255,7 @@ describe('usage errors (exit code 2, one line naming the field)', () => {
   });
 
   it('conflicting or unknown options', async () => {
-    const input = ownFile('heartbeat-synth.json');
+    const input = ownFile('heartbeat-tagqueue-synth.json');
     expect((await usageError({ input, json: true, render: 'slack' })).message).toBe('--json and --render cannot be used together');
     expect((await usageError({ input, render: 'teams' as never })).message).toMatch(/^--render: must be one of slack, pagerduty, email/);
     expect((await usageError({ input: '' })).message).toMatch(/^input: missing/);

@@ -1,3 +1,4 @@
+import { toAlert } from '../../core/alert';
 /**
  * Classification of real CloudTrail events (shared fixtures, read in place) and of rootwatch's
  * own synthesized fixtures (__tests__/fixtures/events/*-synth.json, written from the record
@@ -301,14 +302,33 @@ describe('own synthesized fixtures', () => {
   });
 
   it('the heartbeat matches but is not an alert', () => {
-    const c = classify(own('heartbeat-synth.json'));
+    const c = classify(own('heartbeat-tagqueue-synth.json'));
     expect(c).toMatchObject({ matched: true, kind: 'heartbeat', alertType: null, severity: null, assumedRoot: false, muted: false });
     expect(c.summary).toContain('heartbeat');
-    expect(c.facts?.account).toBe('444455556666');
+    expect(c.facts?.account).toBe('222222222222');
+    expect(c.facts?.region).toBe('eu-west-1');
+  });
+
+  it('the former custom heartbeat event (forgeable by any PutEvents principal) is nothing now', () => {
+    expect(classify(own('heartbeat-synth.json')).matched).toBe(false);
   });
 
   it("another deployment's heartbeat does not match", () => {
-    expect(classify(own('heartbeat-synth.json'), { namePrefix: 'acme' }).matched).toBe(false);
+    expect(classify(own('heartbeat-tagqueue-synth.json'), { namePrefix: 'acme' }).matched).toBe(false);
+  });
+
+  it('a forwarding dead-letter queue alarm (any region) is a high activity alert; its OK state is not forwarded', () => {
+    const e = own('cis-alarm-synth.json') as any;
+    e.detail.alarmName = 'rootwatch-forward-dlq-not-empty';
+    e.region = 'ap-south-1';
+    const c = classify(e);
+    expect(c).toMatchObject({ matched: true, kind: 'dlq-alarm', alertType: 'activity', severity: 'high' });
+    expect(c.summary).toContain('rootwatch-forward-dlq holds events');
+    expect(toAlert(e, c)?.cisPath).toBe(false);
+    e.detail.state.value = 'OK';
+    expect(classify(e).matched).toBe(false);
+    e.detail.state.value = 'ALARM';
+    expect(classify(e, { namePrefix: 'acme' }).matched).toBe(false);
   });
 
   it('the CIS alarm is a high activity alert linking to the alarm', () => {
@@ -355,7 +375,7 @@ describe('hostile content', () => {
   });
 
   it('returns the non-matching shape for non-events', () => {
-    for (const v of [null, undefined, 42, 'Root', [], [own('heartbeat-synth.json')], true]) {
+    for (const v of [null, undefined, 42, 'Root', [], [own('heartbeat-tagqueue-synth.json')], true]) {
       expect(classify(v)).toMatchObject({ matched: false, kind: 'none', facts: null });
     }
   });

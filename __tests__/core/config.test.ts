@@ -31,7 +31,8 @@ describe('resolveConfig defaults', () => {
     expect(c.alerts).toEqual({
       email: { login: [], activity: [] },
       foldWindowMinutes: 15,
-      heartbeat: { enabled: true, scheduleExpression: 'rate(1 day)' },
+      heartbeat: { enabled: true, scheduleExpression: 'rate(6 hours)' },
+      deadLetterAlarms: true,
       logRetentionDays: 365,
     });
     expect(c.accountGuardrails).toEqual({

@@ -172,7 +172,7 @@ it(`fuzz: ${ITERATIONS} mutated events never break the core`, () => {
     const detail = get(event, 'detail');
     const actorIsRoot = hasRoot(get(get(detail, 'userIdentity'), 'type'));
     const assumeRootCall = hasValue(get(detail, 'eventName'), 'AssumeRoot');
-    const pipeline = hasValue(get(event, 'source'), HEARTBEAT_SOURCE) || hasValue(get(event, 'source'), 'aws.cloudwatch');
+    const pipeline = hasValue(get(detail, 'eventName'), 'TagQueue') || hasValue(get(event, 'source'), 'aws.cloudwatch');
     if (!actorIsRoot && !assumeRootCall && !pipeline && c.matched) problems.push(`#${i}: non-root actor matched`);
 
     const alert = toAlert(event as EventBridgeEvent, c);

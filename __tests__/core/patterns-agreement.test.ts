@@ -29,7 +29,9 @@ const ownExpected: Record<string, Case['expected']> = {
   'sts-assumeroot-call-synth.json': 'activity',
   'assumedroot-s3-deletebucketpolicy-synth.json': 'activity',
   'root-iam-deactivatemfadevice-synth.json': 'activity',
-  'heartbeat-synth.json': 'heartbeat',
+  // the former custom heartbeat: anyone allowed to PutEvents could forge it, so it is nothing now
+  'heartbeat-synth.json': 'none',
+  'heartbeat-tagqueue-synth.json': 'heartbeat',
   'cis-alarm-synth.json': 'cis-alarm',
 };
 for (const file of fs.readdirSync(OWN).filter((f) => f.endsWith('.json'))) {
@@ -57,7 +59,8 @@ describe.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
       hubActivity: m('hubActivity'),
       hubPipeline: m('hubPipeline'),
     }).toEqual({
-      spokeRoot: root,
+      // the heartbeat's CloudTrail record travels the root-forwarding rule itself
+      spokeRoot: root || c.expected === 'heartbeat',
       spokeHeartbeat: c.expected === 'heartbeat',
       spokeCisAlarm: c.expected === 'cis-alarm',
       hubLogin: c.expected === 'login',
@@ -92,13 +95,24 @@ describe('pattern details', () => {
     }
   });
 
-  it('patterns depend on the name prefix only through the pipeline rules', () => {
+  it('patterns depend on the name prefix only through the heartbeat role and the pipeline rules', () => {
     const other = rulePatterns('acme');
-    expect(other.spokeRoot).toEqual(p.spokeRoot);
     expect(other.hubLogin).toEqual(p.hubLogin);
     expect(other.hubActivity).toEqual(p.hubActivity);
-    const hb = cases.find((c) => c.name === 'heartbeat-synth.json')!;
+    const hb = cases.find((c) => c.name === 'heartbeat-tagqueue-synth.json')!;
+    expect(matchesPattern(p.spokeRoot, hb.event)).toBe(true);
+    expect(matchesPattern(other.spokeRoot, hb.event)).toBe(false);
     expect(matchesPattern(other.hubPipeline, hb.event)).toBe(false);
+    for (const c of cases.filter((x) => x.expected === 'login' || x.expected === 'activity')) {
+      expect([c.name, matchesPattern(other.spokeRoot, c.event)]).toEqual([c.name, true]);
+    }
+  });
+
+  it('another role tagging the queue is not a heartbeat (the role name prefix decides)', () => {
+    const hb = JSON.parse(JSON.stringify(cases.find((c) => c.name === 'heartbeat-tagqueue-synth.json')!.event));
+    hb.detail.userIdentity.sessionContext.sessionIssuer.userName = 'admin';
+    expect(matchesPattern(p.spokeRoot, hb)).toBe(false);
+    expect(classify(hb).matched).toBe(false);
   });
 });
 

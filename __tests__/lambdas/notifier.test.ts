@@ -1,6 +1,7 @@
-
+import * as fs from 'fs';
+import * as path from 'path';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DIGEST_SWEEP_SOURCE, ENV } from '../../core/lambda-contract';
@@ -90,14 +91,25 @@ describe('notifier handler: one event', () => {
     expect(lambdaAlert(published()[0]).facts.eventName).toBe('PutBucketPolicy');
   });
 
-  it('turns a heartbeat into the Heartbeat metric and publishes nothing', async () => {
-    await expect(handler(ownFixture('heartbeat-synth.json'))).resolves.toEqual({ action: 'heartbeat', account: '111122223333' });
+  it('stamps a heartbeat (the TagQueue CloudTrail record) in the coverage ledger and publishes nothing', async () => {
+    process.env[ENV.COVERAGE_TABLE] = 'rootwatch-coverage';
+    ddb.on(UpdateItemCommand).resolves({});
+    const event = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'events', 'heartbeat-tagqueue-synth.json'), 'utf8'));
+    clock = Date.parse(event.detail.eventTime) + 90_000; // delivered 90 s later: the record's own time counts
+    await expect(handler(event)).resolves.toEqual({ action: 'heartbeat', account: '222222222222', region: 'eu-west-1' });
     expect(published()).toHaveLength(0);
-    const [call] = cw.commandCalls(PutMetricDataCommand);
+    expect(cw.commandCalls(PutMetricDataCommand)).toHaveLength(0);
+    const [call] = ddb.commandCalls(UpdateItemCommand);
     expect(call.args[0].input).toMatchObject({
-      Namespace: 'Rootwatch/rootwatch', // per deployment: heartbeatNamespace(namePrefix)
-      MetricData: [{ MetricName: 'Heartbeat', Dimensions: [{ Name: 'Account', Value: '111122223333' }], Value: 1 }],
+      TableName: 'rootwatch-coverage',
+      Key: { pk: { S: '222222222222' }, sk: { S: 'eu-west-1' } },
+      ExpressionAttributeNames: { '#t': 'lastHeartbeat' },
+      ExpressionAttributeValues: { ':t': { N: String(Date.parse(event.detail.eventTime)) } },
     });
+  });
+
+  it('the former custom heartbeat event is ignored (anyone allowed to put events could forge it)', async () => {
+    await expect(handler(ownFixture('heartbeat-synth.json'))).resolves.toEqual({ action: 'ignored', reason: 'unmatched' });
   });
 
   it('ignores events that match no rule, and events muted by config', async () => {
@@ -269,10 +281,14 @@ describe('burst: 1,000 events of one root session', () => {
       assumedRoot: 'alert',
       accountNames: {},
       stateTable: 'memory',
+      coverageTable: null,
+      heartbeatIntervalSeconds: 21600,
+      coverageGraceSeconds: 172800,
     };
     const deps: NotifierDeps = {
       publish: async (r) => void sent.push(r),
-      putHeartbeat: async () => undefined,
+      coverage: null,
+      putStalePaths: async () => undefined,
       store,
       now: () => now,
       log: () => undefined,

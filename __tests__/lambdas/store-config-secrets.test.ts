@@ -100,8 +100,14 @@ describe('readNotifierConfig', () => {
       [ENV.NAME_PREFIX]: 'acme-rw',
       [ENV.ASSUMED_ROOT_POLICY]: 'low',
       [ENV.ACCOUNT_NAMES]: '{"111122223333":"Prod","x":5}',
+      [ENV.COVERAGE_TABLE]: 'cov',
+      [ENV.HEARTBEAT_INTERVAL_SECONDS]: '3600',
+      [ENV.COVERAGE_GRACE_SECONDS]: '7200',
     });
     expect(c).toEqual({
+      coverageTable: 'cov',
+      heartbeatIntervalSeconds: 3600,
+      coverageGraceSeconds: 7200,
       loginTopicArn: 'arn:login',
       activityTopicArn: 'arn:activity',
       windowSeconds: 900,
@@ -118,14 +124,16 @@ describe('readNotifierConfig', () => {
   it('falls back safely (and says so) on odd optional values', () => {
     const warnings: string[] = [];
     const c = readNotifierConfig(
-      { ...base, [ENV.FOLD_WINDOW_SECONDS]: '900', [ENV.ASSUMED_ROOT_POLICY]: 'silence', [ENV.ACCOUNT_NAMES]: '[1]' },
+      { ...base, [ENV.FOLD_WINDOW_SECONDS]: '900', [ENV.ASSUMED_ROOT_POLICY]: 'silence', [ENV.ACCOUNT_NAMES]: '[1]', [ENV.HEARTBEAT_INTERVAL_SECONDS]: '60' },
       (w) => warnings.push(w),
     );
+    expect(c.heartbeatIntervalSeconds).toBe(21600); // below one hour is no interval rootwatch deploys
+    expect(c.coverageTable).toBeNull();
     expect(c.windowSeconds).toBe(0); // no table: no folding
     expect(c.assumedRoot).toBe('alert');
     expect(c.accountNames).toEqual({});
     expect(c.namePrefix).toBe('rootwatch');
-    expect(warnings).toHaveLength(3);
+    expect(warnings).toHaveLength(4);
   });
 
   it('requires both topic ARNs', () => {

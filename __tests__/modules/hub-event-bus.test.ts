@@ -29,11 +29,13 @@ describe('HubEventBus resources', () => {
     const policy = doc(resourceList(build({ monitoredAccountIds: ['333333333333', '222222222222', '333333333333'] }), 'aws_cloudwatch_event_bus_policy')[0].policy);
     expect(policy.Statement).toEqual([
       {
-        Sid: 'MonitoredAccountsPutEvents',
+        Sid: 'MonitoredForwardersPutEvents',
         Effect: 'Allow',
         Principal: { AWS: ['arn:aws:iam::222222222222:root', 'arn:aws:iam::333333333333:root'] },
         Action: 'events:PutEvents',
         Resource: 'arn:aws:events:eu-west-1:111111111111:event-bus/p-root-events',
+        // only rootwatch's forwarding roles, not any principal of a monitored account
+        Condition: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/p-forward-*' } },
       },
     ]);
     expect(JSON.stringify(policy).length).toBeLessThan(10240);
@@ -46,12 +48,12 @@ describe('HubEventBus resources', () => {
   it('admits the organization instead of accounts when given', () => {
     const [statement] = doc(resourceList(build({ monitoredAccountIds: ['222222222222'], organizationId: 'o-abcdefghij' }), 'aws_cloudwatch_event_bus_policy')[0].policy).Statement;
     expect(statement).toEqual({
-      Sid: 'OrganizationPutsEvents',
+      Sid: 'OrganizationForwardersPutEvents',
       Effect: 'Allow',
       Principal: '*',
       Action: 'events:PutEvents',
       Resource: 'arn:aws:events:eu-west-1:111111111111:event-bus/p-root-events',
-      Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-abcdefghij' } },
+      Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-abcdefghij' }, ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/p-forward-*' } },
     });
   });
 });

@@ -32,13 +32,13 @@ describe('RootEventForwarder props', () => {
 describe('RootEventForwarder resources', () => {
   const synth = build(['us-east-1', 'eu-west-1', 'ap-south-1']);
 
-  it('puts a root rule (read-only events included) in every region and the pipeline rule in the first', () => {
+  it('puts a root rule (read-only events included) and a pipeline rule (CIS and dead-letter alarms) in every region', () => {
     const rules = resourceList(synth, 'aws_cloudwatch_event_rule');
     const root = rules.filter((r) => r.name === 'p-forward-root');
     expect(root.map((r) => regionOf(synth, r)).sort()).toEqual(['ap-south-1', 'eu-west-1', 'us-east-1']);
     for (const r of root) expect([doc(r.event_pattern), r.state]).toEqual([patterns.spokeRoot, RULE_STATE_ALL_MANAGEMENT_EVENTS]);
     const pipeline = rules.filter((r) => r.name === 'p-forward-pipeline');
-    expect(pipeline.map((r) => [regionOf(synth, r), r.state])).toEqual([['us-east-1', 'ENABLED']]);
+    expect(pipeline.map((r) => [regionOf(synth, r), r.state]).sort()).toEqual([['ap-south-1', 'ENABLED'], ['eu-west-1', 'ENABLED'], ['us-east-1', 'ENABLED']]);
     expect(doc(pipeline[0].event_pattern)).toEqual(patterns.spokePipeline);
   });
 
@@ -69,8 +69,18 @@ describe('RootEventForwarder resources', () => {
     const other = policies.find((p) => regionOf(synth, p) === 'ap-south-1');
     expect(doc(other.policy).Statement[0]).toMatchObject({
       Resource: 'arn:aws:sqs:ap-south-1:222222222222:p-forward-dlq',
-      Condition: { ArnEquals: { 'aws:SourceArn': ['arn:aws:events:ap-south-1:222222222222:rule/p-forward-root'] } },
+      Condition: { ArnEquals: { 'aws:SourceArn': ['arn:aws:events:ap-south-1:222222222222:rule/p-forward-root', 'arn:aws:events:ap-south-1:222222222222:rule/p-forward-pipeline'] } },
     });
+  });
+
+  it('alarms on each region\'s dead-letter queue depth, without an action: the state change travels through that region\'s pipeline rule', () => {
+    const alarms = resourceList(synth, 'aws_cloudwatch_metric_alarm');
+    expect(alarms.map((a) => regionOf(synth, a)).sort()).toEqual(['ap-south-1', 'eu-west-1', 'us-east-1']);
+    for (const a of alarms) {
+      expect(a).toMatchObject({ alarm_name: 'p-forward-dlq-not-empty', namespace: 'AWS/SQS', metric_name: 'ApproximateNumberOfMessagesVisible', dimensions: { QueueName: 'p-forward-dlq' } });
+      expect(a.alarm_actions).toBeUndefined();
+    }
+    expect(resourceList(build(['us-east-1'], { deadLetterAlarms: false }), 'aws_cloudwatch_metric_alarm')).toEqual([]);
   });
 
   it('forwards root events only when no pipeline pattern is given', () => {

@@ -1,5 +1,6 @@
-import { heartbeatAlarmPeriod, RootwatchHub, RootwatchHubProps } from '../../modules/rootwatch-hub';
-import { ENV, DIGEST_SWEEP_SOURCE } from '../../core/lambda-contract';
+import { RootwatchHub, RootwatchHubProps } from '../../modules/rootwatch-hub';
+import { ENV, COVERAGE_SWEEP_SOURCE, DIGEST_SWEEP_SOURCE } from '../../core/lambda-contract';
+import { expectedChunks } from '../../core/coverage';
 import { doc, fakeCode, resourceList, synthScope } from '../helpers/stacks';
 import { rmrf, tempDir } from '../helpers/tree';
 
@@ -32,22 +33,14 @@ describe('RootwatchHub props', () => {
   });
 });
 
-describe('heartbeatAlarmPeriod', () => {
-  it.each([
-    ['rate(1 hour)', 7200],
-    ['rate(6 hours)', 43200],
-    ['rate(12 hours)', 86400],
-    ['rate(24 hours)', 86400],
-    ['rate(1 day)', 86400],
-  ])('%s -> %p s (twice the interval, at most one day)', (s, period) => expect(heartbeatAlarmPeriod(s)).toBe(period));
-});
-
 describe('RootwatchHub resources', () => {
   const synth = build({
-    accountNames: { '333333333333': 'zeta', '222222222222': 'alpha' },
+    expectedChunks: expectedChunks([
+      { account: '111111111111', regions: ['us-east-1'], name: 'hub' },
+      { account: '222222222222', regions: ['us-east-1', 'eu-west-1'], name: 'alpha' },
+    ]),
     foldWindowMinutes: 10,
     assumedRoot: 'low',
-    heartbeatAccounts: [{ key: 'hub', accountId: '111111111111' }, { key: 'a', accountId: '222222222222' }],
     heartbeatSchedule: 'rate(6 hours)',
   });
 
@@ -57,14 +50,18 @@ describe('RootwatchHub resources', () => {
     expect(env[ENV.FOLD_WINDOW_SECONDS]).toBe('600');
     expect(env[ENV.NAME_PREFIX]).toBe('p');
     expect(env[ENV.ASSUMED_ROOT_POLICY]).toBe('low');
-    expect(env[ENV.ACCOUNT_NAMES]).toBe('{"222222222222":"alpha","333333333333":"zeta"}');
+    // names and the expected set live in the coverage table, not in the 4 KB environment
+    expect(env[ENV.ACCOUNT_NAMES]).toBeUndefined();
+    expect(env[ENV.COVERAGE_TABLE]).toBe('p-coverage');
+    expect(env[ENV.HEARTBEAT_INTERVAL_SECONDS]).toBe('21600');
+    expect(env[ENV.COVERAGE_GRACE_SECONDS]).toBe('172800');
     expect(env[ENV.LOGIN_TOPIC_ARN]).toMatch(/^\$\{aws_sns_topic\..*login.*\.arn\}$/);
     expect(env[ENV.ACTIVITY_TOPIC_ARN]).toMatch(/^\$\{aws_sns_topic\..*activity.*\.arn\}$/);
     expect(env[ENV.STATE_TABLE]).toMatch(/^\$\{aws_dynamodb_table\./);
   });
 
   it('keeps session state in an encrypted table with TTL and point-in-time recovery', () => {
-    expect(resourceList(synth, 'aws_dynamodb_table')[0]).toMatchObject({
+    expect(resourceList(synth, 'aws_dynamodb_table').find((t) => t.name === 'p-sessions')).toMatchObject({
       name: 'p-sessions',
       hash_key: 'sessionKey',
       billing_mode: 'PAY_PER_REQUEST',
@@ -83,13 +80,32 @@ describe('RootwatchHub resources', () => {
       'arn:aws:events:eu-west-1:111111111111:rule/p-root-events/p-root-activity',
       'arn:aws:events:eu-west-1:111111111111:rule/p-root-events/p-pipeline',
       'arn:aws:events:eu-west-1:111111111111:rule/p-digest-sweep',
+      'arn:aws:events:eu-west-1:111111111111:rule/p-coverage-sweep',
     ]);
+  });
+
+  it('keeps the coverage ledger in its own table; the expected set (with names) as items written from the config', () => {
+    expect(resourceList(synth, 'aws_dynamodb_table').find((t) => t.name === 'p-coverage')).toMatchObject({
+      hash_key: 'pk',
+      range_key: 'sk',
+      billing_mode: 'PAY_PER_REQUEST',
+      server_side_encryption: { enabled: true },
+    });
+    const items = resourceList(synth, 'aws_dynamodb_table_item').map((i) => doc(i.item));
+    expect(items).toEqual([{ pk: { S: '#expected' }, sk: { S: '000' }, accounts: { S: expect.stringContaining('"n":"alpha"') } }]);
+  });
+
+  it('sweeps the ledger every 15 minutes', () => {
+    const sweep = resourceList(synth, 'aws_cloudwatch_event_rule').find((r) => r.name === 'p-coverage-sweep');
+    expect(sweep).toMatchObject({ schedule_expression: 'rate(15 minutes)', state: 'ENABLED' });
+    const target = resourceList(synth, 'aws_cloudwatch_event_target').find((t) => t.input && doc(t.input).source === COVERAGE_SWEEP_SOURCE);
+    expect(target.dead_letter_config).toBeDefined();
   });
 
   it('sweeps digests every 5 minutes when folding is on', () => {
     const sweep = resourceList(synth, 'aws_cloudwatch_event_rule').find((r) => r.name === 'p-digest-sweep');
     expect(sweep).toMatchObject({ schedule_expression: 'rate(5 minutes)', state: 'ENABLED' });
-    const target = resourceList(synth, 'aws_cloudwatch_event_target').find((t) => t.input);
+    const target = resourceList(synth, 'aws_cloudwatch_event_target').find((t) => t.input && doc(t.input).source === DIGEST_SWEEP_SOURCE);
     expect(doc(target.input).source).toBe(DIGEST_SWEEP_SOURCE);
     expect(target.dead_letter_config).toBeDefined();
   });
@@ -100,20 +116,24 @@ describe('RootwatchHub resources', () => {
     expect(doc(resourceList(off, 'aws_sqs_queue_policy')[0].policy).Statement[0].Condition.ArnEquals['aws:SourceArn']).toHaveLength(3);
   });
 
-  it('alarms on failed rule invocations, a non-empty dead-letter queue and each late heartbeat, to the activity topic', () => {
+  it('alarms on failed rule invocations, a non-empty dead-letter queue and stale paths (ONE alarm, missing data breaching), to the activity topic', () => {
     const alarms = resourceList(synth, 'aws_cloudwatch_metric_alarm');
     const names = alarms.map((a) => a.alarm_name);
     expect(names.filter((n) => /failed-invocations$/.test(n))).toHaveLength(3);
     expect(names).toContain('p-hub-rules-dlq-not-empty');
-    const heartbeats = alarms.filter((a) => a.metric_name === 'Heartbeat');
-    expect(heartbeats.map((a) => [a.alarm_name, a.period, a.dimensions]).sort()).toEqual([
-      ['p-heartbeat-late-111111111111', 43200, { Account: '111111111111' }],
-      ['p-heartbeat-late-222222222222', 43200, { Account: '222222222222' }],
+    expect(alarms.filter((a) => a.metric_name === 'Heartbeat')).toEqual([]);
+    const stale = alarms.filter((a) => a.metric_name === 'StalePaths');
+    expect(stale).toEqual([
+      expect.objectContaining({ alarm_name: 'p-coverage-stale-paths', namespace: 'Rootwatch/p', statistic: 'Maximum', threshold: 1, treat_missing_data: 'breaching', comparison_operator: 'GreaterThanOrEqualToThreshold' }),
     ]);
+    expect(stale[0].dimensions).toBeUndefined();
     for (const a of alarms) expect(a.alarm_actions).toEqual([expect.stringMatching(/^\$\{aws_sns_topic\..*activity.*\.arn\}$/)]);
   });
 
-  it('has no heartbeat alarms without a schedule', () => {
-    expect(resourceList(build({ heartbeatAccounts: [{ key: 'hub', accountId: '111111111111' }] }), 'aws_cloudwatch_metric_alarm').filter((a) => a.metric_name === 'Heartbeat')).toEqual([]);
+  it('has no sweep and no stale-path alarm without a heartbeat schedule (the ledger still holds the names)', () => {
+    const off = build({ expectedChunks: expectedChunks([{ account: '111111111111', regions: ['us-east-1'], name: 'hub' }]) });
+    expect(resourceList(off, 'aws_cloudwatch_metric_alarm').filter((a) => a.metric_name === 'StalePaths')).toEqual([]);
+    expect(resourceList(off, 'aws_cloudwatch_event_rule').map((r) => r.name)).not.toContain('p-coverage-sweep');
+    expect(resourceList(off, 'aws_dynamodb_table_item')).toHaveLength(1);
   });
 });

@@ -50,7 +50,7 @@ describe('the committed modules (terraform-out/modules)', () => {
 
   it('require identity and routing inputs (no default) and validate them', () => {
     const required: Record<string, string[]> = {
-      hub: ['hub_account_id', 'hub_region', 'organization_id', 'admitted_account_ids', 'login_emails', 'activity_emails', 'slack_webhook_parameter_name', 'pagerduty_routing_key_parameter_name', 'heartbeat_account_ids', 'name_prefix'],
+      hub: ['hub_account_id', 'hub_region', 'organization_id', 'admitted_account_ids', 'login_emails', 'activity_emails', 'slack_webhook_parameter_name', 'pagerduty_routing_key_parameter_name', 'expected_accounts', 'name_prefix'],
       account: ['account_id', 'hub_bus_arn', 'cis_log_group_name', 'name_prefix'],
       'spoke-region': ['spoke_account_id', 'hub_bus_arn', 'forwarder_role_arn', 'name_prefix'],
       guardrails: ['deny_root_target_ids', 'deny_root_access_keys_target_ids', 'name_prefix'],
@@ -141,8 +141,15 @@ describe('hub root', () => {
       admitted_account_ids: ['222222222222', '333333333333'],
       login_emails: ['security-oncall@example.com'],
       slack_webhook_parameter_name: '/rootwatch/slack/webhook-url',
-      heartbeat_account_ids: ['${var.hub_account_id}', '222222222222', '333333333333'],
     });
+    // the coverage set with the names (ledger items, not the notifier environment): hub, spokes, management account
+    expect(hub.expected_accounts.map((e: { account_id: string; name: string | null; regions: string[] }) => [e.account_id, e.name, e.regions.length])).toEqual([
+      ['${var.hub_account_id}', 'security', 5],
+      ['222222222222', 'prod', 5],
+      ['333333333333', 'staging', 2],
+      ['444444444444', null, 5],
+    ]);
+    expect(hub).not.toHaveProperty('account_names');
     expect(root.module.region_us_east_1.hub_bus_arn).toBe('${module.hub.bus_arn}');
   });
 
@@ -204,13 +211,17 @@ describe('the CIS path', () => {
   });
 });
 
+const REPLACED_BY_COVERAGE = /^aws_cloudwatch_metric_alarm\.hub_heartbeat-|^aws_(iam_role|iam_role_policy|scheduler_schedule)\.heartbeat_/;
+
 describe('moved blocks from the pre-module stacks (rootwatch 0.1.0)', () => {
   const old = readJson(path.join(FIXTURES, '..', 'pre-module-addresses.json')).stacks as Record<string, { address: string }[]>;
   const app = buildDeployApp(path.join(tmp, 'deploy'), example, catalog);
   it.each(Object.keys(old))('%s: every address of the old stack moves into a module, and nothing else moves', (name) => {
     const root = synth(app.node.findChild(name) as GuardrailsStack);
     const from = (root.moved as { from: string; to: string }[]).map((m) => m.from).sort();
-    expect(from).toEqual(old[name].map((a) => a.address).sort());
+    // replaced, not moved: the per-account heartbeat alarms (one stale-path alarm now) and the
+    // custom-event heartbeat canary (a CloudTrail heartbeat per region now)
+    expect(from).toEqual(old[name].map((a) => a.address).filter((a) => !REPLACED_BY_COVERAGE.test(a)).sort());
     for (const m of root.moved) expect(m.to).toMatch(/^module\.[a-z_0-9]+\./);
   });
 });

@@ -51,6 +51,8 @@ export interface AuditContext {
   reportPollMs: number;
   sleep: (ms: number) => Promise<void>;
   now: () => Date;
+  /** regions the config monitors for this account (from --config); the trail check then proves each is covered */
+  monitoredRegions?: readonly string[];
 }
 
 interface Verdict {
@@ -282,29 +284,49 @@ async function checkTrail(ctx: AuditContext): Promise<Verdict> {
     new ctx.sdk.cloudtrail.DescribeTrailsCommand({ includeShadowTrails: true }),
   );
   const trails = out.trailList ?? [];
-  if (trails.length === 0) return { status: 'fail', detail: 'no CloudTrail trail' };
+  const regions = ctx.monitoredRegions;
+  if (trails.length === 0) {
+    return { status: 'fail', detail: `no CloudTrail trail${regions ? `: no monitored region (${regions.join(', ')}) delivers root events to EventBridge` : ''}` };
+  }
   const notes: string[] = [];
+  let compliant: Verdict | undefined;
+  // Regions with a logging trail: EventBridge receives CloudTrail events of a region only while a
+  // trail logs there (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html).
+  let allRegions = false;
+  const covered = new Set<string>();
   for (const t of trails) {
     const name = t.Name ?? t.TrailARN ?? '?';
     const problems = trailProblems(t);
-    if (problems.length === 0) {
-      // The ARN works for shadow and organization trails, where the bare name does not.
-      const status = await ctx.caller.send<GetTrailStatusCommandOutput>(
-        ctx.clients.cloudtrail,
-        'GetTrailStatus',
-        new ctx.sdk.cloudtrail.GetTrailStatusCommand({ Name: t.TrailARN ?? name }),
-      );
-      if (status.IsLogging) {
-        const org = t.IsOrganizationTrail ? ', organization trail' : '';
-        return {
-          status: 'pass',
-          detail: `${name}: multi-region, log file validation, global service events, logging${org}`,
-        };
-      }
-      problems.push('not logging');
+    if (problems.length > 0 && !regions) {
+      notes.push(`${name}: ${problems.join(', ')}`);
+      continue;
     }
+    // The ARN works for shadow and organization trails, where the bare name does not.
+    const status = await ctx.caller.send<GetTrailStatusCommandOutput>(
+      ctx.clients.cloudtrail,
+      'GetTrailStatus',
+      new ctx.sdk.cloudtrail.GetTrailStatusCommand({ Name: t.TrailARN ?? name }),
+    );
+    if (status.IsLogging) {
+      if (t.IsMultiRegionTrail) allRegions = true;
+      else if (t.HomeRegion) covered.add(t.HomeRegion);
+    }
+    if (problems.length === 0 && status.IsLogging) {
+      const org = t.IsOrganizationTrail ? ', organization trail' : '';
+      compliant ??= { status: 'pass', detail: `${name}: multi-region, log file validation, global service events, logging${org}` };
+      continue;
+    }
+    if (!status.IsLogging) problems.push('not logging');
     notes.push(`${name}: ${problems.join(', ')}`);
   }
+  const uncovered = regions && !allRegions ? regions.filter((r) => !covered.has(r)) : [];
+  if (uncovered.length > 0) {
+    return {
+      status: 'fail',
+      detail: `no logging trail covers monitored region(s) ${uncovered.join(', ')}: root events there never reach EventBridge${notes.length ? ` (${notes.join('; ')})` : ''}`,
+    };
+  }
+  if (compliant) return regions ? { ...compliant, detail: `${compliant.detail}; covers every monitored region (${regions.length})` } : compliant;
   return { status: 'fail', detail: `no compliant trail (${notes.join('; ')})` };
 }
 

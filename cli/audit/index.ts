@@ -100,6 +100,7 @@ export async function runAudit(opts: AuditOptions): Promise<AuditOutcome> {
       reportPollMs: opts.reportPollMs ?? 2000,
       sleep,
       now: opts.now ?? (() => new Date()),
+      ...(opts.monitoredRegions?.[identity.Account] ? { monitoredRegions: opts.monitoredRegions[identity.Account] } : {}),
     });
     const report = buildReport(identity.Account, checks);
     return {

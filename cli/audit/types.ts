@@ -75,6 +75,8 @@ export interface AuditOptions {
   sleep?: (ms: number) => Promise<void>;
   /** injectable clock (tests) */
   now?: () => Date;
+  /** account id -> regions the config monitors (from --config): the trail check proves a logging trail covers each */
+  monitoredRegions?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface AuditOutcome {

@@ -1,15 +1,17 @@
 /**
  * Lambda entry point of the notifier (bundle `notifier`). Thin: wires the AWS clients into
  * lambdas/notifier.ts. Each SDK client loads on first use and then lives as long as the container:
- * a heartbeat needs only CloudWatch, a root alert SNS and DynamoDB, a sweep DynamoDB (and SNS when
- * a digest is due), so no invocation pays for a client it does not use. Every failure throws, so
- * Lambda's async retries and the on-failure destination catch the event. Every AWS call is bounded
- * (NOTIFIER_CALL_TIMEOUT_MS, and the invocation's remaining time from the Lambda context), so a
- * hanging endpoint fails the invocation with a clear error before Lambda's own timeout.
+ * a heartbeat needs only DynamoDB, a root alert SNS and DynamoDB, a sweep DynamoDB (and SNS when
+ * a digest or coverage alert is due, CloudWatch for the StalePaths metric), so no invocation pays
+ * for a client it does not use. Every failure throws, so Lambda's async retries and the on-failure
+ * destination catch the event. Every AWS call is bounded (NOTIFIER_CALL_TIMEOUT_MS, and the
+ * invocation's remaining time from the Lambda context), so a hanging endpoint fails the invocation
+ * with a clear error before Lambda's own timeout.
  */
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { SNSClient } from '@aws-sdk/client-sns';
-import { HEARTBEAT_METRIC, heartbeatNamespace } from '../../core/lambda-contract';
+import { STALE_PATHS_METRIC, heartbeatNamespace } from '../../core/lambda-contract';
+import type { CoverageStore } from '../coverage';
 import { Deadline } from '../deadline';
 import type { FoldStore } from '../fold';
 import { NotifierDeps, NotifierOutcome, handleNotifierInput, readNotifierConfig } from '../notifier';
@@ -26,6 +28,24 @@ let sns: SNSClient | undefined;
 let current: Deadline | undefined;
 let cloudwatch: CloudWatchClient | undefined;
 const stores = new Map<string, FoldStore>();
+const coverageStores = new Map<string, CoverageStore>();
+
+/** A CoverageStore whose DynamoDB client and module load on the first call. */
+function lazyCoverageStore(table: string): CoverageStore {
+  let real: Promise<CoverageStore> | undefined;
+  const store = () =>
+    (real ??= Promise.all([import('@aws-sdk/client-dynamodb'), import('../coverage-store')]).then(
+      ([ddb, { DynamoCoverageStore }]) => new DynamoCoverageStore(new ddb.DynamoDBClient({}), table),
+    ));
+  return {
+    recordHeartbeat: async (a, r, t) => (await store()).recordHeartbeat(a, r, t),
+    recordRootEvent: async (a, r, t) => (await store()).recordRootEvent(a, r, t),
+    scan: async () => (await store()).scan(),
+    readExpected: async () => (await store()).readExpected(),
+    update: async (a, r, u) => (await store()).update(a, r, u),
+    forget: async (a, r) => (await store()).forget(a, r),
+  };
+}
 
 /** A FoldStore whose DynamoDB client and module load on the first call. */
 function lazyDynamoStore(table: string): FoldStore {
@@ -52,12 +72,29 @@ function boundedStore(store: FoldStore, deadline: Deadline): FoldStore {
   };
 }
 
-function deps(stateTable: string | null, namePrefix: string, deadline: Deadline): NotifierDeps {
+/** `coverage` with each call bounded by `deadline` (the scan reads many pages: bounded by the invocation). */
+function boundedCoverage(coverage: CoverageStore, deadline: Deadline): CoverageStore {
+  return {
+    recordHeartbeat: (a, r, t) => deadline.run('DynamoDB UpdateItem', () => coverage.recordHeartbeat(a, r, t)),
+    recordRootEvent: (a, r, t) => deadline.run('DynamoDB UpdateItem', () => coverage.recordRootEvent(a, r, t)),
+    scan: () => deadline.runWithin(deadline.remaining(), 'DynamoDB Scan', () => coverage.scan()),
+    readExpected: () => deadline.runWithin(deadline.remaining(), 'DynamoDB Query', () => coverage.readExpected()),
+    update: (a, r, u) => deadline.run('DynamoDB UpdateItem', () => coverage.update(a, r, u)),
+    forget: (a, r) => deadline.run('DynamoDB DeleteItem', () => coverage.forget(a, r)),
+  };
+}
+
+function deps(stateTable: string | null, coverageTable: string | null, namePrefix: string, deadline: Deadline): NotifierDeps {
   let store: FoldStore | null = null;
   if (stateTable) {
     const cached = stores.get(stateTable) ?? lazyDynamoStore(stateTable);
     stores.set(stateTable, cached);
     store = boundedStore(cached, deadline);
+  }
+  let coverage: CoverageStore | null = null;
+  if (coverageTable) {
+    coverage = coverageStores.get(coverageTable) ?? lazyCoverageStore(coverageTable);
+    coverageStores.set(coverageTable, coverage);
   }
   return {
     publish: (request) =>
@@ -66,21 +103,15 @@ function deps(stateTable: string | null, namePrefix: string, deadline: Deadline)
         sns ??= new SNSClient({});
         await sns.send(new PublishCommand(request), { abortSignal });
       }),
-    putHeartbeat: (account) =>
+    coverage: coverage && boundedCoverage(coverage, deadline),
+    putStalePaths: (count) =>
       deadline.run('CloudWatch PutMetricData', async (abortSignal) => {
         const { CloudWatchClient, PutMetricDataCommand } = await import('@aws-sdk/client-cloudwatch');
         cloudwatch ??= new CloudWatchClient({});
         await cloudwatch.send(
           new PutMetricDataCommand({
             Namespace: heartbeatNamespace(namePrefix),
-            MetricData: [
-              {
-                MetricName: HEARTBEAT_METRIC.name,
-                Dimensions: [{ Name: HEARTBEAT_METRIC.dimension, Value: account }],
-                Value: 1,
-                Unit: 'Count',
-              },
-            ],
+            MetricData: [{ MetricName: STALE_PATHS_METRIC, Value: count, Unit: 'Count' }],
           }),
           { abortSignal }
         );
@@ -95,7 +126,7 @@ export async function handler(event: unknown, context?: unknown): Promise<Notifi
   const config = readNotifierConfig(process.env, (message) => log({ level: 'warn', msg: message }));
   const deadline = Deadline.fromContext(context, NOTIFIER_FALLBACK_MS, NOTIFIER_CALL_TIMEOUT_MS);
   current = deadline;
-  return handleNotifierInput(event, config, { ...deps(config.stateTable, config.namePrefix, deadline), ...expectedUseDeps(config.expectedUseTable, deadline) });
+  return handleNotifierInput(event, config, { ...deps(config.stateTable, config.coverageTable, config.namePrefix, deadline), ...expectedUseDeps(config.expectedUseTable, deadline) });
 }
 
 // Issue 14: declared expected-use windows (lambdas/expected-use.ts); the DynamoDB client loads on first lookup.

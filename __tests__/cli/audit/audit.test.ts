@@ -631,3 +631,31 @@ describe('output', () => {
     expect(lines[lines.length - 1]).toBe('7 checks: 6 passed, 1 failed, 0 warning(s), 0 error(s): FAILED');
   });
 });
+
+describe('with --config: a logging trail covers every region the config monitors for this account', () => {
+  const regions = { [fx.ACCOUNT_ID]: ['us-east-1', 'eu-west-1'] };
+  const trail = (report: AuditReport) => report.checks.find((c) => c.id === 'cloudtrail')!;
+
+  it('a logging multi-region trail covers them all', async () => {
+    const { report } = await auditJson({ monitoredRegions: regions });
+    expect(trail(report)).toMatchObject({ status: 'pass', detail: expect.stringMatching(/covers every monitored region \(2\)$/) });
+  });
+
+  it('single-region trails (the documented example, logging in us-east-1) leave eu-west-1 blind', async () => {
+    trailMock.on(DescribeTrailsCommand).resolves(fx.describeTrailsDocExample);
+    const { report, exitCode } = await auditJson({ monitoredRegions: regions });
+    expect(exitCode).toBe(1);
+    expect(trail(report)).toMatchObject({ status: 'fail', detail: expect.stringMatching(/^no logging trail covers monitored region\(s\) eu-west-1: root events there never reach EventBridge/) });
+  });
+
+  it('a multi-region trail that is not logging covers nothing', async () => {
+    trailMock.on(GetTrailStatusCommand).resolves({ ...fx.trailStatusLogging, IsLogging: false });
+    const { report } = await auditJson({ monitoredRegions: regions });
+    expect(trail(report).detail).toMatch(/^no logging trail covers monitored region\(s\) us-east-1, eu-west-1/);
+  });
+
+  it('another account of the config does not change the verdict for this one', async () => {
+    const { report } = await auditJson({ monitoredRegions: { '999999999999': ['ap-south-1'] } });
+    expect(trail(report)).toMatchObject({ status: 'pass', detail: expect.not.stringMatching(/monitored region/) });
+  });
+});

@@ -27,6 +27,65 @@ provider "aws" {
   region = "us-east-1"
 }
 
+provider "aws" {
+  alias = "us_east_2"
+  allowed_account_ids = [var.management_account_id]
+  default_tags {
+    tags = {
+      managed-by = "rootwatch"
+      owner = "security"
+    }
+  }
+  region = "us-east-2"
+}
+
+provider "aws" {
+  alias = "us_west_2"
+  allowed_account_ids = [var.management_account_id]
+  default_tags {
+    tags = {
+      managed-by = "rootwatch"
+      owner = "security"
+    }
+  }
+  region = "us-west-2"
+}
+
+provider "aws" {
+  alias = "eu_west_1"
+  allowed_account_ids = [var.management_account_id]
+  default_tags {
+    tags = {
+      managed-by = "rootwatch"
+      owner = "security"
+    }
+  }
+  region = "eu-west-1"
+}
+
+provider "aws" {
+  alias = "eu_central_1"
+  allowed_account_ids = [var.management_account_id]
+  default_tags {
+    tags = {
+      managed-by = "rootwatch"
+      owner = "security"
+    }
+  }
+  region = "eu-central-1"
+}
+
+variable "hub_account_id" {
+  default = "111111111111"
+  description = "AWS account ID of the hub (security) account whose bus receives the root events."
+  nullable = false
+  type = string
+  validation {
+    condition = can(regex("^[0-9]{12}$", var.hub_account_id))
+    error_message = "hub_account_id must be a 12-digit AWS account ID."
+  }
+}
+
 variable "management_account_id" {
   default = "444444444444"
   description = "AWS account ID of the organization management account."
@@ -36,6 +95,26 @@ variable "management_account_id" {
     condition = can(regex("^[0-9]{12}$", var.management_account_id))
     error_message = "management_account_id must be a 12-digit AWS account ID."
   }
+}
+
+data "aws_partition" "partition" {
+  provider = aws.us_east_1
+}
+
+module "account" {
+  account_id = var.management_account_id
+  alternate_contacts = {}
+  cis_log_group_name = null
+  heartbeat = true
+  hub_bus_arn = "arn:${data.aws_partition.partition.partition}:events:eu-west-1:${var.hub_account_id}:event-bus/rootwatch-root-events"
+  name_prefix = "rootwatch"
+  password_policy = null
+  providers = {
+    aws = aws.us_east_1
+  }
+  s3_public_access_block = false
+  source = "../../modules/account"
+  trail = null
 }
 
 module "guardrails" {
@@ -55,6 +134,76 @@ module "guardrails" {
   source = "../../modules/guardrails"
 }
 
+module "region_eu_central_1" {
+  dead_letter_alarm = true
+  forwarder_role_arn = module.account.forwarder_role_arn
+  heartbeat_role_arn = module.account.heartbeat_role_arn
+  heartbeat_schedule = "rate(6 hours)"
+  hub_bus_arn = "arn:${data.aws_partition.partition.partition}:events:eu-west-1:${var.hub_account_id}:event-bus/rootwatch-root-events"
+  name_prefix = "rootwatch"
+  providers = {
+    aws = aws.eu_central_1
+  }
+  source = "../../modules/spoke-region"
+  spoke_account_id = var.management_account_id
+}
+
+module "region_eu_west_1" {
+  dead_letter_alarm = true
+  forwarder_role_arn = module.account.forwarder_role_arn
+  heartbeat_role_arn = module.account.heartbeat_role_arn
+  heartbeat_schedule = "rate(6 hours)"
+  hub_bus_arn = "arn:${data.aws_partition.partition.partition}:events:eu-west-1:${var.hub_account_id}:event-bus/rootwatch-root-events"
+  name_prefix = "rootwatch"
+  providers = {
+    aws = aws.eu_west_1
+  }
+  source = "../../modules/spoke-region"
+  spoke_account_id = var.management_account_id
+}
+
+module "region_us_east_1" {
+  dead_letter_alarm = true
+  forwarder_role_arn = module.account.forwarder_role_arn
+  heartbeat_role_arn = module.account.heartbeat_role_arn
+  heartbeat_schedule = "rate(6 hours)"
+  hub_bus_arn = "arn:${data.aws_partition.partition.partition}:events:eu-west-1:${var.hub_account_id}:event-bus/rootwatch-root-events"
+  name_prefix = "rootwatch"
+  providers = {
+    aws = aws.us_east_1
+  }
+  source = "../../modules/spoke-region"
+  spoke_account_id = var.management_account_id
+}
+
+module "region_us_east_2" {
+  dead_letter_alarm = true
+  forwarder_role_arn = module.account.forwarder_role_arn
+  heartbeat_role_arn = module.account.heartbeat_role_arn
+  heartbeat_schedule = "rate(6 hours)"
+  hub_bus_arn = "arn:${data.aws_partition.partition.partition}:events:eu-west-1:${var.hub_account_id}:event-bus/rootwatch-root-events"
+  name_prefix = "rootwatch"
+  providers = {
+    aws = aws.us_east_2
+  }
+  source = "../../modules/spoke-region"
+  spoke_account_id = var.management_account_id
+}
+
+module "region_us_west_2" {
+  dead_letter_alarm = true
+  forwarder_role_arn = module.account.forwarder_role_arn
+  heartbeat_role_arn = module.account.heartbeat_role_arn
+  heartbeat_schedule = "rate(6 hours)"
+  hub_bus_arn = "arn:${data.aws_partition.partition.partition}:events:eu-west-1:${var.hub_account_id}:event-bus/rootwatch-root-events"
+  name_prefix = "rootwatch"
+  providers = {
+    aws = aws.us_west_2
+  }
+  source = "../../modules/spoke-region"
+  spoke_account_id = var.management_account_id
+}
+
 output "deny_root_access_keys_policy_id" {
   description = "ID of the SCP that denies root access-key creation."
   value = module.guardrails.deny_root_access_keys_policy_id
@@ -63,6 +212,22 @@ output "deny_root_access_keys_policy_id" {
 output "deny_root_policy_id" {
   description = "ID of the SCP that denies the root user (AssumeRoot sessions exempt)."
   value = module.guardrails.deny_root_policy_id
+}
+
+output "forward_rule_arns" {
+  description = "Region -> ARN of the management account's forwarding rules."
+  value = {
+    eu-central-1 = module.region_eu_central_1.rule_arn
+    eu-west-1 = module.region_eu_west_1.rule_arn
+    us-east-1 = module.region_us_east_1.rule_arn
+    us-east-2 = module.region_us_east_2.rule_arn
+    us-west-2 = module.region_us_west_2.rule_arn
+  }
+}
+
+output "forwarder_role_arn" {
+  description = "ARN of the role forwarding the management account's root events to the hub."
+  value = module.account.forwarder_role_arn
 }
 
 moved {

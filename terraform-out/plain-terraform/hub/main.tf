@@ -75,6 +75,17 @@ provider "aws" {
   region = "eu-central-1"
 }
 
+provider "aws" {
+  allowed_account_ids = [var.hub_account_id]
+  default_tags {
+    tags = {
+      managed-by = "rootwatch"
+      owner = "security"
+    }
+  }
+  region = "eu-west-1"
+}
+
 variable "hub_account_id" {
   default = "111111111111"
   description = "AWS account ID of the hub (security) account that receives every root event."
@@ -109,6 +120,7 @@ module "account" {
     }
   }
   cis_log_group_name = null
+  heartbeat = true
   hub_bus_arn = module.hub.bus_arn
   name_prefix = "rootwatch"
   password_policy = {
@@ -129,20 +141,36 @@ module "account" {
 }
 
 module "hub" {
-  account_names = {
-    "111111111111" = "security"
-    "222222222222" = "prod"
-    "333333333333" = "staging"
-  }
   activity_emails = ["security-team@example.com"]
   admitted_account_ids = ["222222222222", "333333333333"]
   assumed_root = "alert"
   avoidable_root_writes = "unchanged"
+  expected_accounts = [
+    {
+      account_id = var.hub_account_id
+      name = "security"
+      regions = ["us-east-1", "us-east-2", "us-west-2", "eu-west-1", "eu-central-1"]
+    },
+    {
+      account_id = "222222222222"
+      name = "prod"
+      regions = ["us-east-1", "us-east-2", "us-west-2", "eu-west-1", "eu-central-1"]
+    },
+    {
+      account_id = "333333333333"
+      name = "staging"
+      regions = ["us-east-1", "eu-west-1"]
+    },
+    {
+      account_id = "444444444444"
+      name = null
+      regions = ["us-east-1", "us-east-2", "us-west-2", "eu-west-1", "eu-central-1"]
+    },
+  ]
   expected_use = true
   expected_use_severity = "one-lower"
   fold_window_minutes = 15
-  heartbeat_account_ids = [var.hub_account_id, "222222222222", "333333333333"]
-  heartbeat_schedule = "rate(1 day)"
+  heartbeat_schedule = "rate(6 hours)"
   hub_account_id = var.hub_account_id
   hub_region = "eu-west-1"
   log_retention_days = 365
@@ -158,8 +186,10 @@ module "hub" {
 }
 
 module "region_eu_central_1" {
+  dead_letter_alarm = true
   forwarder_role_arn = module.account.forwarder_role_arn
-  heartbeat_schedule = "rate(1 day)"
+  heartbeat_role_arn = module.account.heartbeat_role_arn
+  heartbeat_schedule = "rate(6 hours)"
   hub_bus_arn = module.hub.bus_arn
   name_prefix = "rootwatch"
   providers = {
@@ -170,8 +200,10 @@ module "region_eu_central_1" {
 }
 
 module "region_eu_west_1" {
+  dead_letter_alarm = true
   forwarder_role_arn = module.account.forwarder_role_arn
-  heartbeat_schedule = "rate(1 day)"
+  heartbeat_role_arn = module.account.heartbeat_role_arn
+  heartbeat_schedule = "rate(6 hours)"
   hub_bus_arn = module.hub.bus_arn
   name_prefix = "rootwatch"
   providers = {
@@ -182,8 +214,10 @@ module "region_eu_west_1" {
 }
 
 module "region_us_east_1" {
+  dead_letter_alarm = true
   forwarder_role_arn = module.account.forwarder_role_arn
-  heartbeat_schedule = "rate(1 day)"
+  heartbeat_role_arn = module.account.heartbeat_role_arn
+  heartbeat_schedule = "rate(6 hours)"
   hub_bus_arn = module.hub.bus_arn
   name_prefix = "rootwatch"
   providers = {
@@ -194,8 +228,10 @@ module "region_us_east_1" {
 }
 
 module "region_us_east_2" {
+  dead_letter_alarm = true
   forwarder_role_arn = module.account.forwarder_role_arn
-  heartbeat_schedule = "rate(1 day)"
+  heartbeat_role_arn = module.account.heartbeat_role_arn
+  heartbeat_schedule = "rate(6 hours)"
   hub_bus_arn = module.hub.bus_arn
   name_prefix = "rootwatch"
   providers = {
@@ -206,8 +242,10 @@ module "region_us_east_2" {
 }
 
 module "region_us_west_2" {
+  dead_letter_alarm = true
   forwarder_role_arn = module.account.forwarder_role_arn
-  heartbeat_schedule = "rate(1 day)"
+  heartbeat_role_arn = module.account.heartbeat_role_arn
+  heartbeat_schedule = "rate(6 hours)"
   hub_bus_arn = module.hub.bus_arn
   name_prefix = "rootwatch"
   providers = {
@@ -589,21 +627,6 @@ moved {
 }
 
 moved {
-  from = aws_cloudwatch_metric_alarm.hub_heartbeat-hub_8EFE4C0F
-  to   = module.hub.aws_cloudwatch_metric_alarm.hub_heartbeat["111111111111"]
-}
-
-moved {
-  from = aws_cloudwatch_metric_alarm.hub_heartbeat-222222222222_676BD6EB
-  to   = module.hub.aws_cloudwatch_metric_alarm.hub_heartbeat["222222222222"]
-}
-
-moved {
-  from = aws_cloudwatch_metric_alarm.hub_heartbeat-333333333333_93B308F1
-  to   = module.hub.aws_cloudwatch_metric_alarm.hub_heartbeat["333333333333"]
-}
-
-moved {
   from = aws_iam_role.forwarder_role_C00F6D49
   to   = module.account.aws_iam_role.forwarder_role
 }
@@ -736,21 +759,6 @@ moved {
 moved {
   from = aws_cloudwatch_event_target.forwarder_pipeline-us-east-1-target_5C35F436
   to   = module.region_us_east_1.aws_cloudwatch_event_target.forwarder_pipeline-region-target
-}
-
-moved {
-  from = aws_iam_role.heartbeat_role_C5D06D33
-  to   = module.region_us_east_1.aws_iam_role.heartbeat_role[0]
-}
-
-moved {
-  from = aws_iam_role_policy.heartbeat_policy_98C656F6
-  to   = module.region_us_east_1.aws_iam_role_policy.heartbeat_policy[0]
-}
-
-moved {
-  from = aws_scheduler_schedule.heartbeat_schedule_AF16D76D
-  to   = module.region_us_east_1.aws_scheduler_schedule.heartbeat_schedule[0]
 }
 
 moved {

@@ -171,6 +171,7 @@ module "account" {
     }
   }
   cis_log_group_name = "aws-cloudtrail-logs-222222222222"
+  heartbeat = true
   hub_bus_arn = "arn:${data.aws_partition.partition.partition}:events:eu-west-1:${var.hub_account_id}:event-bus/rootwatch-root-events"
   name_prefix = "rootwatch"
   password_policy = {
@@ -191,8 +192,10 @@ module "account" {
 }
 
 module "region_eu_central_1" {
+  dead_letter_alarm = true
   forwarder_role_arn = module.account.forwarder_role_arn
-  heartbeat_schedule = "rate(1 day)"
+  heartbeat_role_arn = module.account.heartbeat_role_arn
+  heartbeat_schedule = "rate(6 hours)"
   hub_bus_arn = "arn:${data.aws_partition.partition.partition}:events:eu-west-1:${var.hub_account_id}:event-bus/rootwatch-root-events"
   name_prefix = "rootwatch"
   providers = {
@@ -203,8 +206,10 @@ module "region_eu_central_1" {
 }
 
 module "region_eu_west_1" {
+  dead_letter_alarm = true
   forwarder_role_arn = module.account.forwarder_role_arn
-  heartbeat_schedule = "rate(1 day)"
+  heartbeat_role_arn = module.account.heartbeat_role_arn
+  heartbeat_schedule = "rate(6 hours)"
   hub_bus_arn = "arn:${data.aws_partition.partition.partition}:events:eu-west-1:${var.hub_account_id}:event-bus/rootwatch-root-events"
   name_prefix = "rootwatch"
   providers = {
@@ -215,8 +220,10 @@ module "region_eu_west_1" {
 }
 
 module "region_us_east_1" {
+  dead_letter_alarm = true
   forwarder_role_arn = module.account.forwarder_role_arn
-  heartbeat_schedule = "rate(1 day)"
+  heartbeat_role_arn = module.account.heartbeat_role_arn
+  heartbeat_schedule = "rate(6 hours)"
   hub_bus_arn = "arn:${data.aws_partition.partition.partition}:events:eu-west-1:${var.hub_account_id}:event-bus/rootwatch-root-events"
   name_prefix = "rootwatch"
   providers = {
@@ -227,8 +234,10 @@ module "region_us_east_1" {
 }
 
 module "region_us_east_2" {
+  dead_letter_alarm = true
   forwarder_role_arn = module.account.forwarder_role_arn
-  heartbeat_schedule = "rate(1 day)"
+  heartbeat_role_arn = module.account.heartbeat_role_arn
+  heartbeat_schedule = "rate(6 hours)"
   hub_bus_arn = "arn:${data.aws_partition.partition.partition}:events:eu-west-1:${var.hub_account_id}:event-bus/rootwatch-root-events"
   name_prefix = "rootwatch"
   providers = {
@@ -239,8 +248,10 @@ module "region_us_east_2" {
 }
 
 module "region_us_west_2" {
+  dead_letter_alarm = true
   forwarder_role_arn = module.account.forwarder_role_arn
-  heartbeat_schedule = "rate(1 day)"
+  heartbeat_role_arn = module.account.heartbeat_role_arn
+  heartbeat_schedule = "rate(6 hours)"
   hub_bus_arn = "arn:${data.aws_partition.partition.partition}:events:eu-west-1:${var.hub_account_id}:event-bus/rootwatch-root-events"
   name_prefix = "rootwatch"
   providers = {
@@ -445,21 +456,6 @@ moved {
 moved {
   from = aws_cloudwatch_event_target.forwarder_pipeline-us-east-1-target_5C35F436
   to   = module.region_us_east_1.aws_cloudwatch_event_target.forwarder_pipeline-region-target
-}
-
-moved {
-  from = aws_iam_role.heartbeat_role_C5D06D33
-  to   = module.region_us_east_1.aws_iam_role.heartbeat_role[0]
-}
-
-moved {
-  from = aws_iam_role_policy.heartbeat_policy_98C656F6
-  to   = module.region_us_east_1.aws_iam_role_policy.heartbeat_policy[0]
-}
-
-moved {
-  from = aws_scheduler_schedule.heartbeat_schedule_AF16D76D
-  to   = module.region_us_east_1.aws_scheduler_schedule.heartbeat_schedule[0]
 }
 
 moved {

@@ -21,5 +21,6 @@ module "spoke_region" {
   spoke_account_id = "222222222222"
   hub_bus_arn = "arn:aws:events:eu-west-1:111111111111:event-bus/rootwatch-root-events"
   forwarder_role_arn = "arn:aws:iam::222222222222:role/rootwatch-forward-example"
-  heartbeat_schedule = "rate(1 day)"
+  heartbeat_schedule = "rate(6 hours)"
+  heartbeat_role_arn = "arn:aws:iam::222222222222:role/rootwatch-heartbeat-example"
 }

@@ -1,0 +1,120 @@
+/**
+ * `rootwatch coverage [--profile] [--region] [--json]`: reads the hub's coverage ledger and prints
+ * every expected account x region with its last heartbeat, last root event and status, decided by
+ * the same code as the notifier's sweep (core/coverage.ts). Read-only: it never writes the ledger.
+ *
+ * Exit codes: 0 = every expected path is fresh (or new and within its grace period), 1 = any path is
+ * stale or never heard from past its grace, 2 = usage or credential error (one line).
+ *
+ * The AWS SDK is loaded only when this command runs (dynamic import), never by synth or simulate.
+ */
+import {
+  CoverageSettings,
+  DEFAULT_GRACE_SECONDS,
+  PathDecision,
+  coverageTableName,
+  expectedPaths,
+  parseExpectedChunks,
+  scheduleSeconds,
+  sweepLedger,
+} from '../core/coverage';
+import { DEFAULT_HEARTBEAT_SCHEDULE } from '../core/config';
+import type { RootwatchConfig } from '../core/config';
+import { classifyError, errorCode, errorMessage } from './audit/aws-call';
+
+export interface CoverageOptions {
+  profile?: string;
+  region?: string;
+  json: boolean;
+  /** resolved config (namePrefix, hub region, heartbeat interval); defaults apply without one */
+  config?: RootwatchConfig;
+  /** the clock @default Date.now */
+  now?: number;
+}
+
+export interface CoverageOutcome {
+  stdout: string;
+  exitCode: 0 | 1 | 2;
+  /** the one line for stderr when exitCode is 2 */
+  error?: string;
+}
+
+export interface CoveragePathJson {
+  account: string;
+  name: string | null;
+  region: string;
+  status: 'fresh' | 'pending' | 'stale';
+  neverSeen: boolean;
+  lastHeartbeat: string | null;
+  lastRootEvent: string | null;
+}
+
+const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+const iso = (t: number | undefined) => (t === undefined ? null : new Date(t).toISOString());
+
+export async function runCoverage(opts: CoverageOptions): Promise<CoverageOutcome> {
+  if (opts.profile !== undefined && opts.profile.trim() === '') return usage('--profile must not be empty');
+  if (opts.region !== undefined && !REGION_PATTERN.test(opts.region)) return usage(`--region '${opts.region}' is not a region name (e.g. eu-west-1)`);
+  const namePrefix = opts.config?.namePrefix ?? 'rootwatch';
+  const table = coverageTableName(namePrefix);
+  const region = opts.region ?? opts.config?.hub.region;
+  const settings: CoverageSettings = {
+    intervalSeconds: scheduleSeconds(opts.config?.alerts.heartbeat.scheduleExpression ?? DEFAULT_HEARTBEAT_SCHEDULE),
+    graceSeconds: DEFAULT_GRACE_SECONDS,
+  };
+
+  let scanned: { expected: unknown[]; rows: unknown[] };
+  try {
+    const [ddb, { DynamoCoverageStore }] = await Promise.all([import('@aws-sdk/client-dynamodb'), import('../lambdas/coverage-store')]);
+    const credentials = opts.profile ? (await import('@aws-sdk/credential-providers')).fromIni({ profile: opts.profile }) : undefined;
+    const client = new ddb.DynamoDBClient({
+      maxAttempts: 5,
+      ...(region ? { region } : {}),
+      ...(opts.profile ? { profile: opts.profile, credentials } : {}),
+    });
+    scanned = await new DynamoCoverageStore(client, table).scan();
+  } catch (err) {
+    const kind = classifyError(err);
+    const code = errorCode(err);
+    if (kind === 'credentials') return usage(`credentials: ${errorMessage(err)}`);
+    if (kind === 'region') return usage('--region: no region given and none configured (pass --region, or the config with hub.region)');
+    if (kind === 'access-denied') return usage(`access denied reading table ${table}${region ? ` in ${region}` : ''}: ${errorMessage(err)}`);
+    if (code === 'ResourceNotFoundException') return usage(`table ${table} not found${region ? ` in ${region}` : ''}: deploy the hub, or pass --region/--config of the hub`);
+    return { stdout: '', exitCode: 2, error: `coverage: cannot read table ${table}: ${errorMessage(err)}` };
+  }
+
+  const notes: string[] = [];
+  const accounts = parseExpectedChunks(scanned.expected, (e) => notes.push(String(e.problem)));
+  const names = new Map(accounts.map((a) => [a.account, a.name ?? null]));
+  const now = opts.now ?? Date.now();
+  const result = sweepLedger(expectedPaths(accounts), scanned.rows, now, settings, (e) => notes.push(String(e.problem)), true);
+  const paths: CoveragePathJson[] = result.decisions
+    .filter((d): d is PathDecision & { status: CoveragePathJson['status'] } => d.status !== 'removed')
+    .map((d) => ({
+      account: d.account,
+      name: names.get(d.account) ?? null,
+      region: d.region,
+      status: d.status,
+      neverSeen: d.neverSeen,
+      lastHeartbeat: iso(d.lastHeartbeat),
+      lastRootEvent: iso(d.lastRootEvent),
+    }))
+    .sort((a, b) => a.account.localeCompare(b.account) || a.region.localeCompare(b.region));
+  const exitCode = accounts.length === 0 || result.stale > 0 ? 1 : 0;
+  if (opts.json) {
+    const out = { table, region: region ?? null, expected: paths.length, fresh: result.fresh, pending: result.pending, stale: result.stale, skippedItems: result.skipped, paths };
+    return { stdout: `${JSON.stringify(out)}\n`, exitCode };
+  }
+  const lines = [`Coverage ledger ${table}${region ? ` (${region})` : ''}: ${paths.length} expected paths, ${result.fresh} fresh, ${result.pending} pending, ${result.stale} stale`];
+  if (accounts.length === 0) lines.push('No expected paths in the ledger: is the hub deployed with this config?');
+  const header = ['ACCOUNT', 'NAME', 'REGION', 'LAST HEARTBEAT', 'LAST ROOT EVENT', 'STATUS'];
+  const rows = paths.map((p) => [p.account, p.name ?? '-', p.region, p.lastHeartbeat ?? 'never', p.lastRootEvent ?? '-', p.status.toUpperCase()]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  for (const r of [header, ...rows]) lines.push(r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd());
+  if (result.skipped > 0) lines.push(`${result.skipped} ledger item(s) of the wrong shape skipped`);
+  return { stdout: `${lines.join('\n')}\n`, exitCode };
+}
+
+function usage(message: string): CoverageOutcome {
+  return { stdout: '', exitCode: 2, error: message };
+}

@@ -1,0 +1,314 @@
+/**
+ * The coverage ledger: which (account, region) paths rootwatch expects to hear from, when each
+ * last sent a heartbeat (and a root event), and what the periodic sweep decides about each of them.
+ * Pure: the clock, the stored rows and the expected set come in as arguments, so the notifier's
+ * sweep, `rootwatch coverage` and the tests share exactly these decisions.
+ *
+ * A path is one monitored account in one region: its root-forwarding rule, target, role and
+ * dead-letter queue. Every interval a heartbeat schedule in that region makes a harmless write
+ * (TagQueue on the path's own dead-letter queue) that CloudTrail records; the region's
+ * root-forwarding rule carries the record to the hub, where the notifier stamps `lastHeartbeat`.
+ *
+ * Decisions, per expected path and per sweep:
+ * - fresh: a heartbeat within `staleAfter` (two intervals plus a margin: CloudTrail -> EventBridge
+ *   delivery is best effort, so one lost heartbeat never alerts);
+ * - pending: never heard from, but expected for less than the grace period (first deploy, a new
+ *   enrollment): no alert;
+ * - stale: no heartbeat within `staleAfter`, or never heard from past the grace period: one alert
+ *   when the path becomes stale, one when it recovers, nothing in between;
+ * - a ledger row whose path is no longer expected (account or region removed from the config) is
+ *   forgotten without an alert.
+ */
+
+/** A path the config expects heartbeats from. */
+export interface ExpectedPath {
+  readonly account: string;
+  readonly region: string;
+}
+
+/** One ledger row as stored (times in epoch milliseconds). */
+export interface LedgerRow {
+  readonly account: string;
+  readonly region: string;
+  /** last heartbeat seen at the hub */
+  readonly lastHeartbeat?: number;
+  /** last root event seen at the hub */
+  readonly lastRootEvent?: number;
+  /** when the sweep first expected this path (start of its grace period) */
+  readonly expectedSince?: number;
+  /** 'stale' while a stale alert is out (so the next change of mind alerts once) */
+  readonly alerted?: 'stale';
+}
+
+export interface CoverageSettings {
+  /** heartbeat interval in seconds */
+  readonly intervalSeconds: number;
+  /** how long a never-seen path may stay silent after it is first expected @default 48 h */
+  readonly graceSeconds?: number;
+  /** added to two intervals before a path counts as stale @default 15 min */
+  readonly marginSeconds?: number;
+}
+
+export const DEFAULT_GRACE_SECONDS = 48 * 3600;
+export const DEFAULT_MARGIN_SECONDS = 15 * 60;
+
+export type PathStatus = 'fresh' | 'pending' | 'stale';
+
+/** What the sweep does about one path. */
+export type PathAction =
+  | 'none' // nothing changes
+  | 'start' // first sight of an expected path: record expectedSince (grace starts)
+  | 'alert-stale' // became stale: alert once, remember it
+  | 'alert-recovered' // stale before, fresh now: alert once, forget the stale mark
+  | 'forget'; // no longer expected: drop the row, no alert
+
+export interface PathDecision {
+  readonly account: string;
+  readonly region: string;
+  readonly status: PathStatus | 'removed';
+  readonly action: PathAction;
+  /** true when the path never sent a heartbeat */
+  readonly neverSeen: boolean;
+  readonly lastHeartbeat?: number;
+  readonly lastRootEvent?: number;
+  /** attributes the sweep writes back (undefined value: remove the attribute) */
+  readonly update?: { readonly expectedSince?: number; readonly alerted?: 'stale' | undefined };
+}
+
+export function staleAfterMs(s: CoverageSettings): number {
+  return (2 * s.intervalSeconds + (s.marginSeconds ?? DEFAULT_MARGIN_SECONDS)) * 1000;
+}
+
+/** The status of one expected path now. */
+export function pathStatus(row: LedgerRow | undefined, now: number, s: CoverageSettings): PathStatus {
+  if (row?.lastHeartbeat !== undefined) return now - row.lastHeartbeat <= staleAfterMs(s) ? 'fresh' : 'stale';
+  if (row?.expectedSince === undefined) return 'pending';
+  return now - row.expectedSince <= (s.graceSeconds ?? DEFAULT_GRACE_SECONDS) * 1000 ? 'pending' : 'stale';
+}
+
+/** The sweep's decision for one path (`expected` false: the config no longer lists it). */
+export function decidePath(path: ExpectedPath, row: LedgerRow | undefined, expected: boolean, now: number, s: CoverageSettings): PathDecision {
+  const make = (status: PathDecision['status'], action: PathAction, update?: PathDecision['update']): PathDecision => {
+    const d: { -readonly [K in keyof PathDecision]: PathDecision[K] } = { account: path.account, region: path.region, status, action, neverSeen: row?.lastHeartbeat === undefined };
+    if (row?.lastHeartbeat !== undefined) d.lastHeartbeat = row.lastHeartbeat;
+    if (row?.lastRootEvent !== undefined) d.lastRootEvent = row.lastRootEvent;
+    if (update) d.update = update;
+    return d;
+  };
+  if (!expected) return make('removed', row ? 'forget' : 'none');
+  const status = pathStatus(row, now, s);
+  if (row?.expectedSince === undefined && row?.lastHeartbeat === undefined) return make(status, 'start', { expectedSince: now });
+  if (status === 'stale' && row?.alerted !== 'stale') return make(status, 'alert-stale', { alerted: 'stale' });
+  if (status === 'fresh' && row?.alerted === 'stale') return make(status, 'alert-recovered', { alerted: undefined });
+  return make(status, 'none');
+}
+
+export const pathKey = (account: string, region: string): string => `${account}#${region}`;
+
+export interface SweepResult {
+  /** decisions with something to do (all of them with `keepAll`) */
+  readonly decisions: PathDecision[];
+  /** expected paths that are stale now (the metric the one alarm watches) */
+  readonly stale: number;
+  readonly pending: number;
+  readonly fresh: number;
+  /** ledger rows skipped because of their shape */
+  readonly skipped: number;
+}
+
+/**
+ * Decide every path: each expected one, and each stored row that is no longer expected.
+ * `rows` are raw items (already unmarshalled); a row of the wrong shape is logged and skipped,
+ * never thrown on: one bad item must not stop the sweep for the others. Only decisions with an
+ * action are returned unless `keepAll` (the CLI shows every path; the sweep needs the changes).
+ */
+export function sweepLedger(
+  expected: readonly ExpectedPath[],
+  rows: readonly unknown[],
+  now: number,
+  s: CoverageSettings,
+  log: (entry: Record<string, unknown>) => void = () => undefined,
+  keepAll = false,
+): SweepResult {
+  // account -> region -> row: no key strings built per path (17,000 paths per sweep)
+  const byAccount = new Map<string, Map<string, LedgerRow>>();
+  let skipped = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const parsed = parseLedgerRow(rows[i]);
+    if (typeof parsed === 'string') {
+      skipped++;
+      log({ level: 'warn', msg: 'coverage ledger item skipped', problem: parsed, index: i });
+      continue;
+    }
+    let regions = byAccount.get(parsed.account);
+    if (!regions) byAccount.set(parsed.account, (regions = new Map()));
+    regions.set(parsed.region, parsed);
+  }
+  const decisions: PathDecision[] = [];
+  let stale = 0;
+  let pending = 0;
+  let fresh = 0;
+  const seen = new Map<string, Set<string>>();
+  for (const path of expected) {
+    let regions = seen.get(path.account);
+    if (!regions) seen.set(path.account, (regions = new Set()));
+    if (regions.has(path.region)) continue;
+    regions.add(path.region);
+    const row = byAccount.get(path.account)?.get(path.region);
+    const status = pathStatus(row, now, s);
+    if (status === 'stale') stale++;
+    else if (status === 'pending') pending++;
+    else fresh++;
+    // most paths are fresh and unchanged: build a decision only where something may happen
+    const changes =
+      row === undefined ||
+      (row.expectedSince === undefined && row.lastHeartbeat === undefined) ||
+      (status === 'stale' && row.alerted !== 'stale') ||
+      (status === 'fresh' && row.alerted === 'stale');
+    if (keepAll || changes) {
+      const d = decidePath(path, row, true, now, s);
+      if (keepAll || d.action !== 'none') decisions.push(d);
+    }
+  }
+  for (const [account, regions] of byAccount) {
+    const expectedRegions = seen.get(account);
+    for (const [region, row] of regions) {
+      if (!expectedRegions?.has(region)) decisions.push(decidePath(row, row, false, now, s));
+    }
+  }
+  return { decisions, stale, pending, fresh, skipped };
+}
+
+const ACCOUNT = /^[0-9]{12}$/;
+const REGION = /^[a-z]{2}(?:-[a-z]+){1,2}-[0-9]$/;
+
+/**
+ * A ledger row, or a one-line problem naming the field. A valid item is returned as it is (no copy:
+ * the sweep reads 17,000 of them), with `null` attributes treated as absent.
+ */
+export function parseLedgerRow(item: unknown): LedgerRow | string {
+  if (typeof item !== 'object' || item === null || Array.isArray(item)) return 'item: not an object';
+  const o = item as Record<string, unknown>;
+  const account = o.account;
+  const region = o.region;
+  if (typeof account !== 'string' || account.length !== 12 || !ACCOUNT.test(account)) return 'account: must be 12 digits';
+  if (typeof region !== 'string' || !REGION.test(region)) return 'region: must be a region name';
+  for (const field of TIME_FIELDS) {
+    const v = o[field];
+    if (v === undefined) continue;
+    if (v === null) {
+      o[field] = undefined;
+      continue;
+    }
+    if (typeof v !== 'number' || !(v >= 0) || v === Infinity) return `${field}: must be epoch milliseconds`;
+  }
+  const alerted = o.alerted;
+  if (alerted === null) o.alerted = undefined;
+  else if (alerted !== undefined && alerted !== 'stale') return 'alerted: must be "stale" or absent';
+  return o as unknown as LedgerRow;
+}
+
+const TIME_FIELDS = ['lastHeartbeat', 'lastRootEvent', 'expectedSince'] as const;
+
+// ---------------------------------------------------------------- expected set
+
+/**
+ * The expected set as stored in the hub (DynamoDB items written by Terraform): chunks of
+ * accounts, each with its regions and display name. Also where the notifier reads account names
+ * (they used to sit in the Lambda environment, which AWS caps at 4 KB in all).
+ */
+export interface ExpectedAccount {
+  readonly account: string;
+  readonly regions: readonly string[];
+  readonly name?: string;
+}
+
+/** Accounts per stored chunk: 100 accounts x 17 regions and 64-character names stay far below DynamoDB's 400 KB item limit. */
+export const EXPECTED_CHUNK_ACCOUNTS = 100;
+
+/** Split the expected accounts into the JSON documents Terraform writes (one item each). */
+export function expectedChunks(accounts: readonly ExpectedAccount[]): string[] {
+  const sorted = [...accounts].sort((a, b) => a.account.localeCompare(b.account));
+  const chunks: string[] = [];
+  for (let i = 0; i < sorted.length; i += EXPECTED_CHUNK_ACCOUNTS) {
+    chunks.push(JSON.stringify(sorted.slice(i, i + EXPECTED_CHUNK_ACCOUNTS).map((a) => ({ a: a.account, r: a.regions, ...(a.name ? { n: a.name } : {}) }))));
+  }
+  return chunks;
+}
+
+/** Read the stored chunks back; a malformed chunk or entry is logged and skipped. */
+export function parseExpectedChunks(chunks: readonly unknown[], log: (entry: Record<string, unknown>) => void = () => undefined): ExpectedAccount[] {
+  const out: ExpectedAccount[] = [];
+  chunks.forEach((chunk, i) => {
+    let list: unknown;
+    try {
+      list = typeof chunk === 'string' ? JSON.parse(chunk) : undefined;
+    } catch {
+      list = undefined;
+    }
+    if (!Array.isArray(list)) {
+      log({ level: 'warn', msg: 'expected-set chunk skipped', problem: 'accounts: not a JSON list', chunk: i });
+      return;
+    }
+    for (const e of list) {
+      const o = (typeof e === 'object' && e !== null ? e : {}) as Record<string, unknown>;
+      const regions = Array.isArray(o.r) ? o.r.filter((r): r is string => typeof r === 'string' && REGION.test(r)) : [];
+      if (typeof o.a !== 'string' || !ACCOUNT.test(o.a) || regions.length === 0) {
+        log({ level: 'warn', msg: 'expected-set entry skipped', problem: 'a (12 digits) and r (regions) required', chunk: i });
+        continue;
+      }
+      out.push({ account: o.a, regions, ...(typeof o.n === 'string' ? { name: o.n } : {}) });
+    }
+  });
+  return out;
+}
+
+export function expectedPaths(accounts: readonly ExpectedAccount[]): ExpectedPath[] {
+  return accounts.flatMap((a) => a.regions.map((region) => ({ account: a.account, region })));
+}
+
+/** `rate(N hours)` / `rate(1 day)` in seconds. */
+export function scheduleSeconds(expression: string): number {
+  const m = /^rate\((\d+) (day|days|hour|hours)\)$/.exec(expression);
+  if (!m) throw new Error(`not a rate expression: ${expression}`);
+  return Number(m[1]) * (m[2].startsWith('day') ? 86400 : 3600);
+}
+
+/** The ledger table's name: deterministic, so the notifier's environment, its policy and the CLI need no reference. */
+export function coverageTableName(namePrefix: string): string {
+  return `${namePrefix}-coverage`;
+}
+
+/** The name of the forwarding dead-letter queue of a path (the same name in every region). */
+export function forwardDlqName(namePrefix: string): string {
+  return `${namePrefix}-forward-dlq`;
+}
+
+/** Its URL, as SQS and the stale alert name it. */
+export function forwardDlqUrl(namePrefix: string, account: string, region: string): string {
+  return `https://sqs.${region}.amazonaws.com/${account}/${forwardDlqName(namePrefix)}`;
+}
+
+/**
+ * Every account rootwatch monitors with its regions and display name: the hub account, every
+ * spoke, and the management account when `guardrails.managementAccount` is set (its own root is
+ * the one no SCP restricts).
+ */
+export function expectedAccounts(config: {
+  readonly hub: { readonly accountId: string; readonly name: string; readonly regions: readonly string[] };
+  readonly spokes: ReadonlyArray<{ readonly accountId: string; readonly regions: readonly string[] }>;
+  readonly orgGuardrails?: { readonly managementAccount: { readonly accountId: string } };
+  readonly accountNames: Readonly<Record<string, string>>;
+}): ExpectedAccount[] {
+  const out = new Map<string, ExpectedAccount>();
+  const add = (account: string, regions: readonly string[]) => {
+    if (out.has(account)) return;
+    const name = config.accountNames[account];
+    out.set(account, { account, regions: [...regions], ...(name ? { name } : {}) });
+  };
+  add(config.hub.accountId, config.hub.regions);
+  for (const s of config.spokes) add(s.accountId, s.regions);
+  const mgmt = config.orgGuardrails?.managementAccount.accountId;
+  if (mgmt) add(mgmt, config.hub.regions);
+  return [...out.values()];
+}
