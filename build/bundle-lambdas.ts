@@ -10,6 +10,14 @@ import { LAMBDA_BUNDLES } from '../core/lambda-contract';
 import { BUNDLE_DIR, REPO_ROOT, ZIP_MANIFEST, bundleFile } from './paths';
 import { zipBundle } from './lambda-zip';
 
+/**
+ * Size budget of each zipped Lambda bundle (checked by the bundle test and `npm run bench`). It was
+ * 25 KB; the notifier grew past it (31 KB) when it gained the coverage ledger sweep, expected-use
+ * windows and the hostile-input bounds. Well under any Lambda limit; the budget exists to notice a
+ * dependency pulled in by accident, which would add hundreds of KB, not a few.
+ */
+export const LAMBDA_ZIP_BUDGET_BYTES = 40 * 1024;
+
 /** The esbuild options of every Lambda bundle (tests bundle with the very same). */
 export function lambdaBuildOptions(outdir: string): BuildOptions {
   return {

@@ -96,9 +96,14 @@ it(`synth of 300 spokes killed ${KILLS} times at random moments: the next comman
   const outcomes: string[] = [];
   for (let i = 0; i < KILLS; i++) {
     const target: 'A' | 'B' = current === 'A' ? 'B' : 'A';
-    const delay = Math.floor(random() * duration * 1.1);
+    // Random moments; the last two runs make sure both outcomes are exercised whatever the machine's
+    // load did to the timing: a kill at once (old tree) and a kill after the synth ended (new tree).
+    const forceOld = i === KILLS - 2 && !outcomes.some((o) => o.includes('->old'));
+    const forceNew = i === KILLS - 1 && !outcomes.some((o) => o.includes('->new'));
+    const delay = forceOld ? 0 : Math.floor(random() * duration * 1.1);
     const { child, exited } = synthChild(configs[target], parent);
-    await new Promise((r) => setTimeout(r, delay));
+    if (forceNew) await exited;
+    else await new Promise((r) => setTimeout(r, delay));
     child.kill('SIGKILL');
     const code = await exited;
 
