@@ -47,7 +47,9 @@ function main(jobFile: string): void {
   const spokes = job.config.spokes.slice(job.from, job.to);
   withoutTokenStackTraces(() => {
     const app = buildDeployApp(job.outdir, job.config, job.catalog, { hub: false, spokes, guardrails: false });
-    onEachStack(app, () => fs.writeSync(1, '.'));
+    // Progress dots for the parent. Through the stream, not fs.writeSync(1): the pipe can be
+    // non-blocking, and a raw write to a full pipe throws EAGAIN (it failed 1,000-account synths).
+    onEachStack(app, () => process.stdout.write('.'));
     app.synth();
   });
 }
