@@ -297,8 +297,14 @@ function readJournal(out: string): Journal | undefined {
 /** Anything an interrupted synth may have left next to `out` (a cheap check for commands other than synth). */
 export function needsRecovery(out: string): boolean {
   if (fs.existsSync(journalFile(out))) return true;
+  // a lock whose holder died (a synth killed before it could release it) is a leftover too
+  const holder = readHolder(lockFile(out));
+  if (holder && !holderAlive(holder)) return true;
+  const base = path.basename(out);
   try {
-    return fs.readdirSync(path.dirname(out)).some((n) => n.startsWith(stagingPrefix(out)));
+    return fs
+      .readdirSync(path.dirname(out))
+      .some((n) => n.startsWith(stagingPrefix(out)) || (n.startsWith(`.${base}.lock.`) && n.endsWith('.tmp') && !processAlive(Number(/\.lock\.(\d+)-/.exec(n)?.[1]))));
   } catch {
     return false;
   }

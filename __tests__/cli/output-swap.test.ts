@@ -6,7 +6,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { carryUserFiles, isUserFile, OutputLock, recover } from '../../cli/output-swap';
+import { carryUserFiles, isUserFile, lockFile, OutputLock, recover, recoverQuietly } from '../../cli/output-swap';
+import { spawnSync } from 'child_process';
 import { rmrf, tempDir } from '../helpers/tree';
 
 let tmp: string;
@@ -71,5 +72,24 @@ describe('OutputLock', () => {
     expect(JSON.parse(fs.readFileSync(path.join(parent, '.out.lock'), 'utf8'))).toEqual({ pid: process.pid, host: os.hostname(), workers: [424242] });
     lock.release();
     expect(fs.readdirSync(parent)).toEqual([]);
+  });
+});
+
+describe('a lock left by a killed synth', () => {
+  it('is removed by the next command\'s quick recovery, even with nothing else left behind', () => {
+    const out = path.join(tmp, 'stale-lock', 'terraform-out');
+    fs.mkdirSync(out, { recursive: true });
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!; // a process that has exited
+    fs.writeFileSync(lockFile(out), JSON.stringify({ pid: dead, host: os.hostname(), workers: [] }));
+    recoverQuietly(out);
+    expect(fs.readdirSync(path.dirname(out))).toEqual(['terraform-out']);
+  });
+
+  it('is left alone while its holder is alive', () => {
+    const out = path.join(tmp, 'live-lock', 'terraform-out');
+    fs.mkdirSync(out, { recursive: true });
+    fs.writeFileSync(lockFile(out), JSON.stringify({ pid: process.pid, host: os.hostname(), workers: [] }));
+    recoverQuietly(out);
+    expect(fs.readdirSync(path.dirname(out)).sort()).toEqual(['.terraform-out.lock', 'terraform-out']);
   });
 });

@@ -55,6 +55,8 @@ describeShared('--json', () => {
     expect(r.stdout.trim().split('\n')).toHaveLength(1);
     expect(JSON.parse(r.stdout)).toEqual({
       matched: true,
+      covered: null,
+      coverage: 'no config: which accounts and regions are monitored is unknown',
       alertType: 'login',
       severity: 'critical',
       assumedRoot: false,
