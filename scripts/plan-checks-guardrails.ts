@@ -6,7 +6,7 @@
  * Values unknown at plan time are missing from `planned_values` and flagged in
  * `resource_changes[].change.after_unknown`; a check treats "unknown" as "set, value not readable".
  */
-import { ConfigModule, Plan, PlannedResource, plannedResources } from './plan-checks';
+import { ConfigModule, Plan, PlannedResource, plannedResources, providerRegionOf } from './plan-checks';
 import type { OrgGuardrailsConfig } from '../core/config';
 
 type Json = Record<string, unknown>;
@@ -214,19 +214,12 @@ export function existingSingletons(org: OrgGuardrailsConfig): ExistingSingleton[
  * their `standards_arn`.
  */
 export function checkNoSingletonCreates(plan: Plan, existing: readonly ExistingSingleton[]): string[] {
-  const config = plan.configuration;
-  const regionOf = (key: string | undefined) => config?.provider_config?.[key ?? 'aws']?.expressions?.region?.constant_value;
-  const keys = new Map<string, string | undefined>();
-  const walk = (m: ConfigModule | undefined, prefix: string) => {
-    for (const r of m?.resources ?? []) keys.set(prefix + r.address, r.provider_config_key);
-    for (const [name, call] of Object.entries(m?.module_calls ?? {})) walk(call.module, `${prefix}module.${name}.`);
-  };
-  walk(config?.root_module, '');
+  const regionOf = providerRegionOf(plan);
   const planned = new Map(plannedResources(plan).map((r) => [r.address, r]));
   const problems: string[] = [];
   for (const rc of plan.resource_changes ?? []) {
     if (!(rc.change?.actions ?? []).includes('create') || rc.change?.importing) continue;
-    const region = String(regionOf(keys.get(rc.address.replace(/\[[^\]]*\]/g, ''))));
+    const region = String(regionOf(rc.address));
     const arn = String(planned.get(rc.address)?.values?.standards_arn ?? '');
     const hit = existing.find((e) => {
       if (e.region !== region) return false;

@@ -6,20 +6,13 @@
  * (`checkPlanLimits(plan, tfJson)`), where such values are references measured at their estimate.
  */
 import { checkLimits, describeViolation, LimitViolation, resourcesOfRoot, resourcesOfTerraformJson, TfResource } from '../core/limits';
-import { ConfigModule, Plan, plannedResources } from './plan-checks';
+import { Plan, plannedResources, providerRegionOf } from './plan-checks';
 
 /** Planned resources with the region of their provider (root and child modules). */
 export function resourcesOfPlan(plan: Plan): TfResource[] {
-  const config = plan.configuration;
-  const regionOf = (key: string | undefined) => config?.provider_config?.[key ?? 'aws']?.expressions?.region?.constant_value;
-  const keys = new Map<string, string | undefined>();
-  const walk = (m: ConfigModule | undefined, prefix: string) => {
-    for (const r of m?.resources ?? []) keys.set(prefix + r.address, r.provider_config_key);
-    for (const [name, call] of Object.entries(m?.module_calls ?? {})) walk(call.module, `${prefix}module.${name}.`);
-  };
-  walk(config?.root_module, '');
+  const regionOf = providerRegionOf(plan);
   return plannedResources(plan).map((r) => {
-    const region = regionOf(keys.get(r.address.replace(/\[[^\]]*\]/g, '')));
+    const region = regionOf(r.address);
     return { address: r.address, type: r.type, values: r.values ?? {}, ...(typeof region === 'string' ? { region } : {}) };
   });
 }

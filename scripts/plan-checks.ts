@@ -228,3 +228,18 @@ export function checkRootCoverage(plan: Plan, expectedRegions: readonly string[]
   const covered = new Set(rootRuleRegions(plan));
   return [...new Set(['us-east-1', ...expectedRegions])].filter((r) => !covered.has(r)).map((r) => `no root rule on the default bus of ${r}`);
 }
+
+/**
+ * The region of the provider each planned resource uses (root and child modules), read from the
+ * plan's configuration; undefined when it is not a constant. Addresses may carry instance keys.
+ */
+export function providerRegionOf(plan: Plan): (address: string) => unknown {
+  const config = plan.configuration;
+  const keys = new Map<string, string | undefined>();
+  const walk = (m: ConfigModule | undefined, prefix: string) => {
+    for (const r of m?.resources ?? []) keys.set(prefix + r.address, r.provider_config_key);
+    for (const [name, call] of Object.entries(m?.module_calls ?? {})) walk(call.module, `${prefix}module.${name}.`);
+  };
+  walk(config?.root_module, '');
+  return (address) => config?.provider_config?.[keys.get(address.replace(/\[[^\]]*\]/g, '')) ?? 'aws']?.expressions?.region?.constant_value;
+}

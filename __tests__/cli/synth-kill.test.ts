@@ -12,6 +12,7 @@ import * as path from 'path';
 import { FIXTURES, manySpokes, minimalRaw, writeConfig } from '../helpers/configs';
 import { ensureDist, MAIN_JS, processesMentioning, runCli } from '../helpers/cli';
 import { firstDifference, hashTree, rmrf, tempDir } from '../helpers/tree';
+import { prng } from '../helpers/fuzz';
 
 const KILLS = 20;
 /** 300-spoke synths take 4-5 s on an idle 2-core machine, up to 18 s on a busy one. */
@@ -24,17 +25,6 @@ beforeAll(() => {
 });
 afterAll(() => rmrf(tmp));
 
-/** mulberry32: a small seeded generator, so a failure can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ENV = { CI: '', CDKTF_OUTDIR: 'terraform-out', ROOTWATCH_TEST_KILL_AT: '', ROOTWATCH_SYNTH_WORKERS: '' };
 const USER_FILES = ['.terraform.lock.hcl', '.terraform/providers/marker', 'terraform.tfvars', 'x_override.tf.json'];
@@ -92,7 +82,7 @@ it(`synth of 300 spokes killed ${KILLS} times at random moments: the next comman
   let current: 'A' | 'B' = 'A';
   expect(firstDifference(hashTree(out), trees.A)).toBeUndefined();
 
-  const random = rng(20261130);
+  const random = prng(20261130); // seeded, so a failure can be replayed
   const outcomes: string[] = [];
   for (let i = 0; i < KILLS; i++) {
     const target: 'A' | 'B' = current === 'A' ? 'B' : 'A';
