@@ -24,7 +24,8 @@ const HEAVY_SIZES = new Set<number>([1000]);
 
 const MAIN_JS = path.join(REPO_ROOT, 'dist', 'main.js');
 const EXAMPLE_CONFIG = path.join(REPO_ROOT, 'rootwatch.config.json');
-const SHARED_FIXTURES = path.resolve(REPO_ROOT, '..', 'shared', 'fixtures', 'events');
+/** The shared corpus, read in place; ROOTWATCH_SHARED_FIXTURES overrides (e.g. from a git worktree). */
+const SHARED_FIXTURES = process.env.ROOTWATCH_SHARED_FIXTURES || path.resolve(REPO_ROOT, '..', 'shared', 'fixtures', 'events');
 
 function progress(line: string): void {
   process.stderr.write(`bench: ${line}\n`);

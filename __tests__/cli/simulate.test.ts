@@ -6,8 +6,9 @@ import { runSimulate, PAGERDUTY_KEY_PLACEHOLDER, SimulateArgs } from '../../cli/
 import { UsageError } from '../../cli/errors';
 import { classify } from '../../core/classify';
 import { resolveConfig, RawConfig } from '../../core/config';
+import { sharedFixturesDir } from '../helpers/shared-fixtures';
 
-const SHARED = path.resolve(__dirname, '../..', '../shared/fixtures/events');
+const SHARED = sharedFixturesDir();
 const OWN = path.resolve(__dirname, '../fixtures/events');
 const haveShared = fs.existsSync(path.join(SHARED, 'INDEX.tsv'));
 if (!haveShared) console.log(`shared fixtures not found at ${SHARED}: skipping the shared-fixture cases`);

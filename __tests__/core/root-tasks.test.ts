@@ -10,11 +10,10 @@ import { ROOT_TASKS, ROOT_TASKS_RETRIEVED, ROOT_TASKS_SOURCE, raiseAvoidableWrit
 import { toAlert } from '../../core/alert';
 import { renderEmail, renderPagerDuty, renderSlack } from '../../lambdas/format';
 import type { EventBridgeEvent } from '../../core/types';
+import { sharedFixturesDir } from '../helpers/shared-fixtures';
 
-// The shared corpus, read in place: beside the repository (../shared) or at /work/shared.
-const SHARED = [process.env.ROOTWATCH_SHARED_FIXTURES, path.resolve(__dirname, '../..', '../shared/fixtures/events'), '/work/shared/fixtures/events']
-  .filter((d): d is string => typeof d === 'string' && d !== '')
-  .find((d) => fs.existsSync(path.join(d, 'INDEX.tsv'))) ?? path.resolve(__dirname, '../..', '../shared/fixtures/events');
+// The shared corpus, read in place (see helpers/shared-fixtures).
+const SHARED = sharedFixturesDir();
 const OWN = path.resolve(__dirname, '../fixtures/events');
 const haveShared = fs.existsSync(path.join(SHARED, 'INDEX.tsv'));
 if (!haveShared) console.log(`shared fixtures not found at ${SHARED}: skipping the shared-fixture cases`);
