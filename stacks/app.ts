@@ -1,3 +1,5 @@
 /** Entry points of the generator: the reusable modules and the deploy roots over them. */
-export { buildDeployApp, spokeStackName, DeployPart, ModuleCatalog, HubStack, SpokeStack, GuardrailsStack } from './roots';
-export { buildModulesApp, MODULE_NAMES, ModuleName } from './module-stacks';
+export { buildDeployApp, spokeStackName, HubStack, SpokeStack, GuardrailsStack } from './roots';
+export type { DeployPart, ModuleCatalog } from './roots';
+export { buildModulesApp, MODULE_NAMES } from './module-stacks';
+export type { ModuleName } from './module-stacks';

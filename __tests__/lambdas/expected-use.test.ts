@@ -32,6 +32,9 @@ const config: NotifierConfig = {
   stateTable: null,
   expectedUseTable: 'rootwatch-expected-use',
   expectedUseSeverity: 'one-lower',
+  coverageTable: null,
+  heartbeatIntervalSeconds: 6 * 3600,
+  coverageGraceSeconds: 48 * 3600,
 };
 
 const win = (over: Partial<ExpectedUseWindow> = {}): ExpectedUseWindow => ({
@@ -56,7 +59,8 @@ function harness(windows: ExpectedUseWindow[] | Error, opts: { fail?: (n: number
       if (opts.fail?.(attempts)) throw new Error('SNS throttled');
       requests.push(r);
     },
-    async putHeartbeat() {},
+    coverage: null,
+    putStalePaths: async () => undefined,
     store: opts.store ?? null,
     now: () => clock,
     log: (e) => logs.push(e),

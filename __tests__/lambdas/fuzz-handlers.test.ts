@@ -136,6 +136,9 @@ const config: NotifierConfig = {
   assumedRoot: 'alert',
   accountNames: { '111122223333': 'Prod \u2066x\u2069' },
   stateTable: 'memory',
+  coverageTable: null,
+  heartbeatIntervalSeconds: 6 * 3600,
+  coverageGraceSeconds: 48 * 3600,
 };
 
 const describeCorpus = BASES.length > 0 ? describe : describe.skip;
@@ -160,7 +163,8 @@ describeCorpus('fuzz: the notifier', () => {
         if (!alert.digest) alertedSessions.add(alert.facts.sessionKey);
         if (publishedAlerts.length < 4000) publishedAlerts.push(message.lambda);
       },
-      putHeartbeat: async () => undefined,
+      coverage: null,
+      putStalePaths: async () => undefined,
       store,
       now: () => clock,
       log: () => undefined,

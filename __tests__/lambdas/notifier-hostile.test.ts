@@ -32,6 +32,9 @@ const config: NotifierConfig = {
   assumedRoot: 'alert',
   accountNames: {},
   stateTable: 'tbl',
+  coverageTable: null,
+  heartbeatIntervalSeconds: 6 * 3600,
+  coverageGraceSeconds: 48 * 3600,
 };
 
 /** A store wrapper with hooks, so a test can act between a store call and the notifier's next step. */
@@ -93,7 +96,8 @@ function harness(kind: 'memory' | 'dynamodb', maxRowsPerList = Infinity): Harnes
           }
           h.published.push(req);
         },
-        putHeartbeat: async () => undefined,
+        coverage: null,
+        putStalePaths: async () => undefined,
         store: h.store,
         now: () => now ?? h.clock,
         log: (e) => h.logs.push(e),

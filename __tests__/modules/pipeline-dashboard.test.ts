@@ -3,7 +3,7 @@
  * names only what the hub creates; a misspelt name is caught on plan JSON.
  */
 import { Testing, TerraformStack } from 'cdktf';
-import { PipelineDashboard, savedQueries } from '../../modules/pipeline-dashboard';
+import { PipelineDashboard, PipelineDashboardProps, savedQueries } from '../../modules/pipeline-dashboard';
 import { checkDashboardReferences } from '../../scripts/plan-checks-dashboard';
 import type { Plan } from '../../scripts/plan-checks';
 
@@ -19,7 +19,7 @@ const props = {
   heartbeatNamespace: 'Rootwatch/acme',
 };
 
-function synth(p = props): Record<string, Record<string, Record<string, unknown>>> {
+function synth(p: PipelineDashboardProps = props): Record<string, Record<string, Record<string, unknown>>> {
   const out = Testing.synthScope((scope) => {
     new PipelineDashboard(scope as TerraformStack, 'dash', p);
   });
