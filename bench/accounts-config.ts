@@ -9,7 +9,7 @@ import { DEFAULT_REGIONS } from '../core/regions';
 
 export const BENCH_HUB_ACCOUNT_ID = '100000000000';
 /** The hub bus lists at most 200 accounts; beyond that it needs the organization id, so it is always set. */
-export const BENCH_ORGANIZATION_ID = 'o-rootwatchbench';
+const BENCH_ORGANIZATION_ID = 'o-rootwatchbench';
 
 /** Spoke `i` (0-based): 12-digit account ID 2000000000xx..., never the hub's. */
 export function benchAccountId(i: number): string {
@@ -18,7 +18,7 @@ export function benchAccountId(i: number): string {
 }
 
 /** Spoke name `acct-0007` (sorted names sort like indexes up to 9999). */
-export function benchSpokeName(i: number): string {
+function benchSpokeName(i: number): string {
   return `acct-${String(i).padStart(4, '0')}`;
 }
 

@@ -16,7 +16,7 @@ export interface ChildRun {
   readonly stdout: string;
 }
 
-export const RSS_FILE_ENV = 'ROOTWATCH_BENCH_RSS_FILE';
+const RSS_FILE_ENV = 'ROOTWATCH_BENCH_RSS_FILE';
 
 /** The user pressed Ctrl-C (or the child was terminated): stop the whole bench, not just one figure. */
 export class InterruptedError extends Error {

@@ -16,8 +16,8 @@ export interface BenchOptions {
   readonly help: boolean;
 }
 
-export const DEFAULT_RUNS = 5;
-export const DEFAULT_HEAVY_RUNS = 3;
+const DEFAULT_RUNS = 5;
+const DEFAULT_HEAVY_RUNS = 3;
 
 export const USAGE = `usage: npm run bench -- [--json] [--runs N] [--quick] [--strict] [--readme]
 

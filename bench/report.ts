@@ -54,7 +54,7 @@ export interface CheckResult {
 }
 
 /** Ratio keys and how they are derived (numerator / denominator, both medians). */
-export const RATIOS: ReadonlyArray<{ readonly key: string; readonly numerator: string; readonly denominator: string }> = [
+const RATIOS: ReadonlyArray<{ readonly key: string; readonly numerator: string; readonly denominator: string }> = [
   { key: 'synth_default_vs_root_import_ratio', numerator: 'synth_default_ms', denominator: 'baseline_root_import_ms' },
   { key: 'synth_accounts_1000_vs_100_ratio', numerator: 'synth_accounts_1000_ms', denominator: 'synth_accounts_100_ms' },
   // 100 accounts run in one process, 1000 in workers: linearity is judged on one process each
@@ -77,7 +77,7 @@ export const CHECKS: ReadonlyArray<{ readonly name: string; readonly key: string
 ];
 
 /** The central value of a measurement: the median of samples, the single value, or null. */
-export function centralValue(m: Measurement): number | null {
+function centralValue(m: Measurement): number | null {
   if (m.kind === 'samples') return m.summary.median;
   if (m.kind === 'value') return m.value;
   return null;

@@ -4,9 +4,9 @@
  */
 
 /** Longest value shown in a message, in characters (the rest is counted, not echoed). */
-export const MAX_SHOWN = 80;
+const MAX_SHOWN = 80;
 /** Longest message line printed. */
-export const MAX_LINE = 600;
+const MAX_LINE = 600;
 
 /**
  * A value as messages show it: JSON-quoted (control characters, ESC sequences and newlines

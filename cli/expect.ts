@@ -21,7 +21,6 @@ import {
   EXPECTED_USE_TTL_AFTER_END_SECONDS,
   ExpectedUseWindow,
   declarerLabel,
-  expectedUseDeclarerRoleName,
   expectedUseTableName,
   parseDuration,
   windowFromImage,
@@ -201,9 +200,4 @@ export async function runExpect(args: ExpectArgs, config: RootwatchConfig, deps:
 function defaultRandomId(): string {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (require('crypto') as typeof import('crypto')).randomBytes(6).toString('hex');
-}
-
-/** For error messages: which role the caller should use. */
-export function declarerHint(config: RootwatchConfig): string {
-  return `use a profile that assumes the role ${expectedUseDeclarerRoleName(config.namePrefix)}… in ${config.hub.accountId} (hub output expected_use_declarer_role_arn)`;
 }

@@ -32,7 +32,7 @@ function key(k: string): string {
   return IDENT.test(k) ? k : hclString(k);
 }
 
-export function hclValue(v: unknown, indent: string): string {
+function hclValue(v: unknown, indent: string): string {
   if (v === null || v === undefined) return 'null';
   if (typeof v === 'string') return bareExpression(v) ?? hclString(v);
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);

@@ -10,7 +10,7 @@ import { configValidator } from './config-schema';
 import { quote } from './errors';
 
 /** Largest config or OU export read (a 10,000-account export is about 3 MB). */
-export const MAX_INPUT_BYTES = 32 * 1024 * 1024;
+const MAX_INPUT_BYTES = 32 * 1024 * 1024;
 
 function validate(data: unknown): ErrorObject[] {
   const validator = configValidator();
@@ -48,7 +48,7 @@ function distance(a: string, b: string): number {
 }
 
 /** The known key closest to `key`, if one is close enough to be a likely typo. */
-export function suggestKey(key: string, known: readonly string[]): string | undefined {
+function suggestKey(key: string, known: readonly string[]): string | undefined {
   const lower = key.toLowerCase();
   let best: { k: string; d: number } | undefined;
   for (const k of known) {
@@ -171,7 +171,7 @@ function inlineSecret(data: Record<string, unknown>): void {
  * The bytes of a config or export file: only a regular file (a FIFO would hang, /dev/zero would
  * never end), at most MAX_INPUT_BYTES, a UTF-8 byte order mark dropped.
  */
-export function readInputFile(file: string, field: string, maxBytes = MAX_INPUT_BYTES): string {
+function readInputFile(file: string, field: string, maxBytes = MAX_INPUT_BYTES): string {
   let st: fs.Stats;
   try {
     st = fs.statSync(file);

@@ -20,7 +20,7 @@ export function moduleCatalog(modules: Record<ModuleName, ModuleStack>): ModuleC
 const EXAMPLE_BUS = 'arn:aws:events:eu-west-1:111111111111:event-bus/rootwatch-root-events';
 
 /** Inputs of each module's example (placeholder accounts, not anyone's organization). */
-export const MODULE_EXAMPLES: Record<ModuleName, { region: string; inputs: Record<string, unknown>; note: string }> = {
+const MODULE_EXAMPLES: Record<ModuleName, { region: string; inputs: Record<string, unknown>; note: string }> = {
   hub: {
     region: 'eu-west-1',
     note: 'The hub in eu-west-1, admitting two accounts, with e-mail alerts and no Slack/PagerDuty.',
@@ -82,7 +82,7 @@ export const MODULE_EXAMPLES: Record<ModuleName, { region: string; inputs: Recor
   },
 };
 
-export function exampleRoot(name: ModuleName): string {
+function exampleRoot(name: ModuleName): string {
   const e = MODULE_EXAMPLES[name];
   return toHcl(
     {

@@ -295,7 +295,7 @@ function readJournal(out: string): Journal | undefined {
 }
 
 /** Anything an interrupted synth may have left next to `out` (a cheap check for commands other than synth). */
-export function needsRecovery(out: string): boolean {
+function needsRecovery(out: string): boolean {
   if (fs.existsSync(journalFile(out))) return true;
   // a lock whose holder died (a synth killed before it could release it) is a leftover too
   const holder = readHolder(lockFile(out));

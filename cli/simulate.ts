@@ -28,11 +28,11 @@ import { UsageError } from './errors';
 import { verdictLine } from '../core/root-tasks';
 
 export type RenderTarget = 'slack' | 'pagerduty' | 'email';
-export const RENDER_TARGETS: readonly RenderTarget[] = ['slack', 'pagerduty', 'email'];
+const RENDER_TARGETS: readonly RenderTarget[] = ['slack', 'pagerduty', 'email'];
 /** What `--render pagerduty` shows instead of the secret routing key. */
 export const PAGERDUTY_KEY_PLACEHOLDER = '<routing-key from SSM>';
 /** Larger inputs are refused (EventBridge events are at most 256 KB). */
-export const MAX_INPUT_BYTES = 1024 * 1024;
+const MAX_INPUT_BYTES = 1024 * 1024;
 
 export interface SimulateArgs {
   /** path of a JSON file holding one EventBridge event, or '-' for stdin */
@@ -305,7 +305,7 @@ function subscribers(topic: 'login' | 'activity', config?: RootwatchConfig): str
  * Does a deployed rule watch this account and region? Known only with a config: the hub, every
  * spoke and the management account (when configured), each in its configured regions.
  */
-export function coverageOf(config: RootwatchConfig | undefined, account: string, region: string): { covered: boolean | null; why: string | null } {
+function coverageOf(config: RootwatchConfig | undefined, account: string, region: string): { covered: boolean | null; why: string | null } {
   if (!config) return { covered: null, why: 'no config: which accounts and regions are monitored is unknown' };
   const entry = expectedAccounts(config).find((a) => a.account === account);
   const who = entry?.name ? `${entry.name} (${account})` : account;

@@ -7,7 +7,7 @@ import { App, TerraformStack } from 'cdktf';
 import type { Progress } from './synth';
 
 /** From this many stacks on, synth reports progress. */
-export const PROGRESS_FROM = 51;
+const PROGRESS_FROM = 51;
 
 /** Call `tick` after each stack of `app` is written. */
 export function onEachStack(app: App, tick: () => void): void {
@@ -23,7 +23,7 @@ export function onEachStack(app: App, tick: () => void): void {
 }
 
 /** Whether CI says so (`CI=true`, `CI=1`, …; `CI=false`, `0` or empty do not count). */
-export function inCi(env: NodeJS.ProcessEnv = process.env): boolean {
+function inCi(env: NodeJS.ProcessEnv = process.env): boolean {
   const ci = (env.CI ?? '').trim().toLowerCase();
   return ci !== '' && ci !== 'false' && ci !== '0';
 }

@@ -206,7 +206,7 @@ function consoleRegion(region: string): string {
 }
 
 /** Link to the record in CloudTrail event history (or to a ±5 min window when it has no id). */
-export function cloudTrailUrl(region: string, eventId: string | null, eventTime: string): string {
+function cloudTrailUrl(region: string, eventId: string | null, eventTime: string): string {
   const r = consoleRegion(region);
   const base = `https://${r}.console.aws.amazon.com/cloudtrail/home?region=${r}#/events`;
   // CloudTrail event ids are UUIDs; anything else links to the time window instead

@@ -115,7 +115,7 @@ export type SecurityHubStandardId = (typeof SECURITY_HUB_STANDARDS)[number];
  * https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html,
  * https://docs.aws.amazon.com/securityhub/latest/userguide/cloudwatch-controls.html
  */
-export const DEFAULT_SECURITY_HUB_STANDARDS: SecurityHubStandardId[] = ['cis-aws-foundations-benchmark/v/1.4.0'];
+const DEFAULT_SECURITY_HUB_STANDARDS: SecurityHubStandardId[] = ['cis-aws-foundations-benchmark/v/1.4.0'];
 
 export interface OrgGuardrailsConfig {
   managementAccount: AccountTarget & { region: string; manageAccountSettings: boolean };
@@ -198,12 +198,12 @@ const accountOfArn = (arn: string): string => arn.split(':')[4];
  * The AWS partitions an ARN can name (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html;
  * the ids of the AWS SDK's partitions table). A role in any other "partition" cannot be assumed.
  */
-export const AWS_PARTITIONS = ['aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b', 'aws-iso-e', 'aws-iso-f', 'aws-eusc'] as const;
+const AWS_PARTITIONS = ['aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b', 'aws-iso-e', 'aws-iso-f', 'aws-eusc'] as const;
 /** https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html: RoleName 1-64 characters. */
-export const MAX_ROLE_NAME = 64;
+const MAX_ROLE_NAME = 64;
 
 /** Why a role ARN cannot name a real role (partition, name length), or undefined. The schema checked its shape. */
-export function roleArnProblem(arn: string): string | undefined {
+function roleArnProblem(arn: string): string | undefined {
   const partition = arn.split(':')[1];
   if (!(AWS_PARTITIONS as readonly string[]).includes(partition)) {
     return `has partition ${JSON.stringify(partition)}, which is not an AWS partition (${AWS_PARTITIONS.join(', ')})`;
@@ -219,7 +219,7 @@ export function roleArnProblem(arn: string): string | undefined {
  * first and last character, adjacent periods, IP address form, reserved prefixes and suffixes), plus
  * DNS labels (`.-`, `-.`), which S3 refuses as well.
  */
-export function bucketNameProblem(name: string): string | undefined {
+function bucketNameProblem(name: string): string | undefined {
   if (name.length < 3 || name.length > 63) return 'must be 3 to 63 characters long';
   if (!/^[a-z0-9.-]+$/.test(name)) return 'must hold only lowercase letters, digits, dots and hyphens';
   if (!/^[a-z0-9].*[a-z0-9]$/.test(name)) return 'must begin and end with a letter or digit';
@@ -238,7 +238,7 @@ export function bucketNameProblem(name: string): string | undefined {
  * (https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html). (`__proto__` is valid and
  * kept: see stacks/base.ts.)
  */
-export function tagKeyProblem(key: string): string | undefined {
+function tagKeyProblem(key: string): string | undefined {
   if (/^aws:/i.test(key)) return 'tag keys starting with "aws:" are reserved for AWS';
   return undefined;
 }

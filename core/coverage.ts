@@ -50,7 +50,7 @@ export interface CoverageSettings {
 }
 
 export const DEFAULT_GRACE_SECONDS = 48 * 3600;
-export const DEFAULT_MARGIN_SECONDS = 15 * 60;
+const DEFAULT_MARGIN_SECONDS = 15 * 60;
 
 export type PathStatus = 'fresh' | 'pending' | 'stale';
 
@@ -102,8 +102,6 @@ export function decidePath(path: ExpectedPath, row: LedgerRow | undefined, expec
   if (status === 'fresh' && row?.alerted === 'stale') return make(status, 'alert-recovered', { alerted: undefined });
   return make(status, 'none');
 }
-
-export const pathKey = (account: string, region: string): string => `${account}#${region}`;
 
 export interface SweepResult {
   /** decisions with something to do (all of them with `keepAll`) */
@@ -224,7 +222,7 @@ export interface ExpectedAccount {
 }
 
 /** Accounts per stored chunk: 100 accounts x 17 regions and 64-character names stay far below DynamoDB's 400 KB item limit. */
-export const EXPECTED_CHUNK_ACCOUNTS = 100;
+const EXPECTED_CHUNK_ACCOUNTS = 100;
 
 /** Split the expected accounts into the JSON documents Terraform writes (one item each). */
 export function expectedChunks(accounts: readonly ExpectedAccount[]): string[] {

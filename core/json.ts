@@ -10,9 +10,9 @@ export function get(v: unknown, key: string): unknown {
 }
 
 /** Depth bound of events carried in alerts: EventBridge events are a few levels deep. */
-export const EVENT_MAX_DEPTH = 32;
+const EVENT_MAX_DEPTH = 32;
 /** Node bound of events carried in alerts (objects, arrays and values counted). */
-export const EVENT_MAX_NODES = 20_000;
+const EVENT_MAX_NODES = 20_000;
 /** What stands in for a value cut by `boundedJson`. */
 export const CUT_MARKER = '[rootwatch: cut, nested too deep or too many values]';
 

@@ -48,9 +48,6 @@ export const ENV = {
   HTTP_TIMEOUT_MS: 'ROOTWATCH_HTTP_TIMEOUT_MS',
 } as const;
 
-/** CloudWatch metric the notifier wrote for each heartbeat before the coverage ledger (no longer written). */
-export const HEARTBEAT_METRIC = { name: 'Heartbeat', dimension: 'Account' } as const;
-
 /** The one coverage metric: expected paths that are stale now, written by every coverage sweep (no dimension). */
 export const STALE_PATHS_METRIC = 'StalePaths';
 

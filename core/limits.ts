@@ -148,13 +148,12 @@ export interface LimitViolation {
  * `arn:aws-us-gov:events:ap-southeast-5:123456789012:`, is 51 characters), so 128 is generous; the
  * partition and account IDs are known lengths.
  */
-export function referenceEstimate(expression: string): number {
+function referenceEstimate(expression: string): number {
   if (/partition(\.partition)?$/.test(expression)) return 'aws-us-gov'.length;
   if (/account_id$/.test(expression)) return 12;
   if (/\.region$|\.name$/.test(expression) && expression.startsWith('data.aws_region')) return 'ap-southeast-5'.length;
   return 128;
 }
-export const REFERENCE_ESTIMATE = 128;
 
 /** Length of a string with every `${...}` replaced by its estimate. */
 export function estimatedLength(text: string, measure: (s: string) => number = (s) => s.length): number {
@@ -183,7 +182,7 @@ function text(v: unknown): string | undefined {
  * Lambda counts the variables' keys and values; we measure the JSON object they form (keys, values,
  * quotes and separators), which is what the API payload carries and never less than AWS counts.
  */
-export function lambdaEnvironmentSize(fn: TfResource): number | undefined {
+function lambdaEnvironmentSize(fn: TfResource): number | undefined {
   const env = first(fn.values.environment);
   const vars = env && typeof env === 'object' ? (env as Record<string, unknown>).variables : undefined;
   if (!vars || typeof vars !== 'object') return undefined;

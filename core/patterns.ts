@@ -11,7 +11,6 @@ export const DETAIL_TYPE_ALARM = 'CloudWatch Alarm State Change';
 
 /** The former custom canary event (no longer deployed: anyone allowed to put events could forge it). */
 export const HEARTBEAT_SOURCE = 'rootwatch.heartbeat';
-export const HEARTBEAT_DETAIL_TYPE = 'rootwatch heartbeat';
 
 /**
  * The heartbeat is a CloudTrail management event: EventBridge Scheduler, with rootwatch's heartbeat
@@ -42,7 +41,7 @@ export type EventPattern = { readonly [key: string]: unknown };
  * session's fold window and turn the real root sign-in minutes later into a digest line).
  * rootwatch's own heartbeat uses a custom source on its separate pipeline rule.
  */
-export const AWS_SOURCE_PREFIX = 'aws.';
+const AWS_SOURCE_PREFIX = 'aws.';
 const AWS_SOURCE: EventPattern = { source: [{ prefix: AWS_SOURCE_PREFIX }] };
 
 /** Actor is the root user (console or API, including sessions started by sts:AssumeRoot). */

@@ -12,14 +12,14 @@
 const UNPRINTABLE_SOURCE = '[\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u2069\\ufeff]';
 
 /** A fresh global regex each call: a shared /g regex carries `lastIndex` between callers. */
-export function unprintablePattern(): RegExp {
+function unprintablePattern(): RegExp {
   return new RegExp(UNPRINTABLE_SOURCE, 'g');
 }
 
 const UNPRINTABLE = unprintablePattern();
 
 /** `value` with every unprintable character replaced by a space (nothing else changed). */
-export function unprintableToSpace(value: string): string {
+function unprintableToSpace(value: string): string {
   return value.replace(UNPRINTABLE, ' ');
 }
 

@@ -10,7 +10,7 @@ export const DEFAULT_REGIONS = [
 ] as const;
 
 /** Opt-in commercial regions (must be enabled in the account before rules can be created there). */
-export const OPT_IN_REGIONS = [
+const OPT_IN_REGIONS = [
   'af-south-1', 'ap-east-1', 'ap-east-2', 'ap-south-2', 'ap-southeast-3', 'ap-southeast-4', 'ap-southeast-5',
   'ap-southeast-7', 'ca-west-1', 'eu-central-2', 'eu-south-1', 'eu-south-2', 'il-central-1', 'me-central-1',
   'me-south-1', 'mx-central-1',

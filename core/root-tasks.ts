@@ -31,7 +31,7 @@ import type { AvoidableRootWritesPolicy, Severity } from './types';
 /** When the list below was taken from the AWS pages named above. */
 export const ROOT_TASKS_RETRIEVED = '2026-11-30';
 export const ROOT_TASKS_SOURCE = 'https://docs.aws.amazon.com/IAM/latest/UserGuide/root-user-tasks.html';
-export const PRIVILEGED_TASKS_SOURCE = 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user-privileged-task.html';
+const PRIVILEGED_TASKS_SOURCE = 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user-privileged-task.html';
 const ROOT_MFA_SOURCE = 'https://docs.aws.amazon.com/IAM/latest/UserGuide/enable-mfa-for-root.html';
 
 export interface RootTask {

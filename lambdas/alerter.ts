@@ -13,7 +13,7 @@ import { Notification, parseNotification, renderPagerDutyNotification, renderSla
 import { log as defaultLog } from './log';
 import { SecretReader, createSecretReader } from './secrets';
 
-export const PAGERDUTY_ENQUEUE_URL = 'https://events.pagerduty.com/v2/enqueue';
+const PAGERDUTY_ENQUEUE_URL = 'https://events.pagerduty.com/v2/enqueue';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -93,7 +93,7 @@ export interface AlerterDeps {
 }
 
 /** The alerter functions' timeout is 60 s (modules/http-alerter.ts); without a Lambda context, assume less. */
-export const ALERTER_FALLBACK_MS = 55_000;
+const ALERTER_FALLBACK_MS = 55_000;
 /** Below this much time left, a record is not attempted (the invocation fails and Lambda retries it). */
 const MIN_DELIVERY_MS = 1000;
 

@@ -46,7 +46,7 @@ export interface CoverageDeps {
 export type SweepOutcome = { action: 'coverage-sweep'; paths: number; stale: number; alerts: number; skipped: number };
 
 /** How long account names read from the ledger are reused by one Lambda container. */
-export const NAMES_CACHE_MS = 5 * 60 * 1000;
+const NAMES_CACHE_MS = 5 * 60 * 1000;
 let namesCache: { at: number; store: CoverageStore; names: Record<string, string> } | undefined;
 
 /** Account id -> display name from the expected set, cached; never throws (an alert must not wait on names). */
@@ -109,7 +109,7 @@ export async function sweepCoverage(namePrefix: string, settings: CoverageSettin
 }
 
 /** The activity alert for a path that went stale or recovered. */
-export function coverageAlert(d: PathDecision, namePrefix: string, name: string | undefined, now: number): RootwatchAlert {
+function coverageAlert(d: PathDecision, namePrefix: string, name: string | undefined, now: number): RootwatchAlert {
   const stale = d.action === 'alert-stale';
   const dlq = forwardDlqUrl(namePrefix, d.account, d.region);
   const who = name ? `${name} (${d.account})` : d.account;

@@ -24,8 +24,8 @@ export const DEFAULT_TIMEOUT_MS = 5000;
 /** How much of a response body is read (the rest is discarded unread). */
 export const RESPONSE_BODY_MAX_BYTES = 64 * 1024;
 /** Shortest run of a secret's characters that is redacted wherever it appears. */
-export const REDACT_MIN_RUN = 6;
-export const DEFAULT_MAX_ATTEMPTS = 4;
+const REDACT_MIN_RUN = 6;
+const DEFAULT_MAX_ATTEMPTS = 4;
 /** Well under the alerter Lambdas' timeout (30 s is the recommended setting). */
 export const DEFAULT_TOTAL_BUDGET_MS = 20_000;
 
@@ -86,7 +86,7 @@ export class DeliveryError extends Error {
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export function isRetryableStatus(status: number): boolean {
+function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 429 || status >= 500;
 }
 

@@ -86,7 +86,7 @@ export function isExpectedUseStream(input: unknown): input is { Records: StreamR
 }
 
 /** The announcement of a declaration or cancellation, shaped as a RootwatchAlert so every channel renders it. */
-export function announcement(w: ExpectedUseWindow, kind: 'declared' | 'cancelled', region: string, namePrefix: string): RootwatchAlert {
+function announcement(w: ExpectedUseWindow, kind: 'declared' | 'cancelled', region: string, namePrefix: string): RootwatchAlert {
   const by = clean(declarerLabel(w), 200) || 'unknown';
   const reason = clean(w.reason, 200) || '(no reason)';
   const start = new Date(w.startsAt * 1000).toISOString();

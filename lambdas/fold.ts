@@ -40,7 +40,7 @@ export const FOLD_STATE_TTL_SECONDS = 2 * 24 * 3600;
 /** The digest template drops the raw event's detail above this many JSON characters (DynamoDB items are at most 400 KB). */
 export const TEMPLATE_EVENT_MAX = 100 * 1024;
 /** How many published event ids a window remembers (retries of a failed publish republish). */
-export const PUBLISHED_IDS_MAX = 50;
+const PUBLISHED_IDS_MAX = 50;
 
 export interface FoldState {
   /** epoch ms: when the window opened */
@@ -138,7 +138,7 @@ function freshWindow(nowMs: number, windowSeconds: number, id: string | null): F
 }
 
 /** A copy of the alert small enough to keep in the state row. */
-export function compactTemplate(alert: RootwatchAlert): RootwatchAlert {
+function compactTemplate(alert: RootwatchAlert): RootwatchAlert {
   const { digest: _digest, ...rest } = alert;
   let size = Infinity;
   try {

@@ -6,7 +6,7 @@ import { ENV } from '../core/lambda-contract';
 import type { AssumedRootPolicy, AvoidableRootWritesPolicy } from '../core/types';
 import type { ExpectedUseSeverityPolicy } from '../core/expected-use';
 
-export class NotifierConfigError extends Error {
+class NotifierConfigError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'NotifierConfigError';
@@ -38,8 +38,8 @@ export interface NotifierConfig {
 }
 
 /** Defaults when the environment says nothing (or nonsense): the generator's defaults. */
-export const DEFAULT_HEARTBEAT_INTERVAL_SECONDS = 6 * 3600;
-export const DEFAULT_COVERAGE_GRACE_SECONDS = 48 * 3600;
+const DEFAULT_HEARTBEAT_INTERVAL_SECONDS = 6 * 3600;
+const DEFAULT_COVERAGE_GRACE_SECONDS = 48 * 3600;
 
 const POLICIES: readonly AssumedRootPolicy[] = ['alert', 'low', 'mute'];
 

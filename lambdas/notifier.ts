@@ -10,7 +10,7 @@ import { toAlert } from '../core/alert';
 import { classify } from '../core/classify';
 import { isObj } from '../core/json';
 import { eventAccount } from '../core/session';
-import { NotifierConfig, NotifierConfigError, readNotifierConfig } from './notifier-config';
+import { NotifierConfig, readNotifierConfig } from './notifier-config';
 import { COVERAGE_SWEEP_SOURCE, DIGEST_SWEEP_SOURCE } from '../core/lambda-contract';
 import { CoverageStore, SweepOutcome, accountNames, eventTimeMs, sweepCoverage } from './coverage';
 import type { EventBridgeEvent, RootwatchAlert } from '../core/types';
@@ -18,13 +18,13 @@ import { DigestReported, FoldState, FoldStore, archiveKey, decide, digestAlert, 
 import { emailSubject, renderEmail } from './format/email';
 import { ExpectedUseLookup, announceWindows, isExpectedUseStream, markExpected } from './expected-use';
 
-export { NotifierConfigError, readNotifierConfig };
+export { readNotifierConfig };
 export type { NotifierConfig };
 
 /** SNS caps a message at 256 KiB; leave room for subject and attributes. */
 export const SNS_MESSAGE_BUDGET_BYTES = 240 * 1024;
 /** Conditional-write attempts per event before giving up (and throwing: Lambda retries later). */
-export const MAX_STORE_ATTEMPTS = 12;
+const MAX_STORE_ATTEMPTS = 12;
 
 /** The SNS Publish request (same shape as PublishCommandInput). */
 export interface PublishRequest {
@@ -147,7 +147,7 @@ function minimalPublishRequest(alert: RootwatchAlert, topicArn: string): Publish
 // Processing
 
 
-export function isDigestSweep(input: unknown): boolean {
+function isDigestSweep(input: unknown): boolean {
   return isObj(input) && input.source === DIGEST_SWEEP_SOURCE;
 }
 
@@ -185,7 +185,7 @@ function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-export function isCoverageSweep(input: unknown): boolean {
+function isCoverageSweep(input: unknown): boolean {
   return isObj(input) && input.source === COVERAGE_SWEEP_SOURCE;
 }
 

@@ -9,13 +9,13 @@
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { withTimeout } from './deadline';
 
-export const SECRET_CACHE_TTL_MS = 5 * 60 * 1000;
+const SECRET_CACHE_TTL_MS = 5 * 60 * 1000;
 /**
  * The longest one GetParameter may take (the SDK sets no timeout: a hanging endpoint was still
  * pending after 65 s, past the alerters' 60 s Lambda timeout). Well below it, so the invocation
  * fails with a clear error and Lambda retries.
  */
-export const SECRET_READ_TIMEOUT_MS = 5000;
+const SECRET_READ_TIMEOUT_MS = 5000;
 
 export interface SecretReader {
   /** @param timeoutMs bound of this read @default the reader's readTimeoutMs */

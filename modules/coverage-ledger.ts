@@ -12,7 +12,7 @@ import { coverageTableName } from '../core/coverage';
 export { coverageTableName };
 
 /** How often the notifier sweeps the ledger. */
-export const COVERAGE_SWEEP_SCHEDULE = 'rate(15 minutes)';
+const COVERAGE_SWEEP_SCHEDULE = 'rate(15 minutes)';
 
 /** What the notifier needs to use the ledger (its policy statement). */
 export function coverageLedgerStatement(namePrefix: string, at: ArnScope): PolicyStatement {

@@ -57,7 +57,7 @@ export interface HardenedTrailProps {
 }
 
 /** Retention values CloudWatch Logs accepts (0 = never expire). */
-export const LOG_RETENTION_DAYS: readonly number[] = [
+const LOG_RETENTION_DAYS: readonly number[] = [
   0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ];
 const BUCKET_PREFIX = /^[a-z0-9][a-z0-9-]*$/;

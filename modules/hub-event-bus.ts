@@ -25,7 +25,7 @@ export function hubBusArnOf(namePrefix: string, hub: ArnScope): string {
 }
 
 /** `aws:PrincipalArn` pattern of rootwatch's forwarding roles (any account; the org/account condition narrows it). */
-export function forwarderRoleArnPattern(namePrefix: string, partition: string): string {
+function forwarderRoleArnPattern(namePrefix: string, partition: string): string {
   return `arn:${partition}:iam::*:role/${rolePrefix(namePrefix, 'forward')}*`;
 }
 

@@ -24,7 +24,7 @@ import type { PolicyDocument } from './iam';
 import { SECURITY_HUB_STANDARDS, SecurityHubStandardId } from '../core/config';
 
 /** Matches the root user of any account in any partition (the form AWS Control Tower uses). */
-export const ROOT_PRINCIPAL_ARN_PATTERN = 'arn:*:iam::*:root';
+const ROOT_PRINCIPAL_ARN_PATTERN = 'arn:*:iam::*:root';
 
 /**
  * Security Hub standards (the part of the ARN after `standards/`, or `ruleset/` for CIS v1.2.0).
@@ -33,10 +33,10 @@ export const ROOT_PRINCIPAL_ARN_PATTERN = 'arn:*:iam::*:root';
  * (https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html,
  * https://docs.aws.amazon.com/securityhub/latest/userguide/cloudwatch-controls.html).
  */
-export const SECURITY_HUB_STANDARD_IDS = SECURITY_HUB_STANDARDS;
+const SECURITY_HUB_STANDARD_IDS = SECURITY_HUB_STANDARDS;
 export type { SecurityHubStandardId };
 /** CIS v1.4.0: holds IAM.4, IAM.6, IAM.9 and CloudWatch.1. */
-export const DEFAULT_STANDARDS: readonly SecurityHubStandardId[] = ['cis-aws-foundations-benchmark/v/1.4.0'];
+const DEFAULT_STANDARDS: readonly SecurityHubStandardId[] = ['cis-aws-foundations-benchmark/v/1.4.0'];
 
 /** A provider and the region it is configured for. */
 export interface RegionalProvider {
@@ -161,7 +161,7 @@ export function denyRootScpDocument(): PolicyDocument {
 }
 
 /** The deny-root-access-keys SCP (like AWS-GR_RESTRICT_ROOT_USER_ACCESS_KEYS). */
-export function denyRootAccessKeysScpDocument(): PolicyDocument {
+function denyRootAccessKeysScpDocument(): PolicyDocument {
   return {
     Version: '2012-10-17',
     Statement: [

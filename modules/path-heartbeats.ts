@@ -27,8 +27,6 @@ export interface PathHeartbeatsProps {
   readonly scheduleExpression?: string;
 }
 
-export { DEFAULT_HEARTBEAT_SCHEDULE };
-
 /**
  * A heartbeat per monitored region that is itself a CloudTrail management event: an EventBridge
  * Scheduler schedule in that region whose universal target

@@ -15,7 +15,7 @@ import { renderDiagram } from '../cli/diagram';
 import { runSimulate } from '../cli/simulate';
 
 const README = path.join(REPO_ROOT, 'README.md');
-export const EXAMPLE_EVENT = path.join(REPO_ROOT, 'examples', 'events', 'root-console-login-no-mfa.json');
+const EXAMPLE_EVENT = path.join(REPO_ROOT, 'examples', 'events', 'root-console-login-no-mfa.json');
 
 interface SchemaNode {
   type?: string | string[];
@@ -71,7 +71,7 @@ export function configReference(): string {
 }
 
 /** Variables and outputs of each generated module (variables.tf.json, outputs.tf.json); each module's README.md has the same. */
-export function moduleInterfaces(outDir: string): string {
+function moduleInterfaces(outDir: string): string {
   const parts: string[] = [];
   const modulesDir = path.join(outDir, 'modules');
   const read = (name: string, file: string) => JSON.parse(fs.readFileSync(path.join(modulesDir, name, file), 'utf8'));
@@ -93,7 +93,7 @@ export function moduleInterfaces(outDir: string): string {
 }
 
 /** Variables of the deploy stacks (one row per variable, with the stacks that declare it). */
-export function stackVariables(outDir: string): string {
+function stackVariables(outDir: string): string {
   const stacksDir = path.join(outDir, 'stacks');
   const rows = new Map<string, { type: string; description: string; sensitive: boolean; stacks: string[] }>();
   for (const stack of fs.readdirSync(stacksDir).sort()) {

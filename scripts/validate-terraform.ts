@@ -37,7 +37,7 @@ interface Target { name: string; prepare: (work: string) => string }
  * (plain-terraform/*) and each module's example (modules/<name>/examples/basic). Each is planned in a
  * copy of the whole output folder, so relative module sources resolve as in the repo.
  */
-export function targets(outDir: string): Target[] {
+function targets(outDir: string): Target[] {
   const list: Target[] = [];
   const dirs = (rel: string) => (fs.existsSync(path.join(outDir, rel)) ? fs.readdirSync(path.join(outDir, rel)).sort() : []);
   const rels = [

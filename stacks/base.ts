@@ -7,10 +7,8 @@ import { AWS_PROVIDER_RANGE, TERRAFORM_REQUIRED_VERSION } from './versions';
 import type { ModuleName } from './module-stacks';
 import type { ModuleResourceAddress } from './module-stack';
 
-export { AWS_PROVIDER_RANGE };
-
 /** Where the roots find the modules: terraform-out/{stacks,plain-terraform}/<root>/ -> terraform-out/modules/<name>. */
-export const MODULE_SOURCE = (name: ModuleName) => `../../modules/${name}`;
+const MODULE_SOURCE = (name: ModuleName) => `../../modules/${name}`;
 
 /** A `moved` block: from an address of the pre-module deploy stacks to the module resource that replaces it. */
 export interface Moved { readonly from: string; readonly to: string }

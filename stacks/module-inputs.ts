@@ -46,12 +46,6 @@ export const V = {
   ],
 };
 
-/** The heartbeat alarm period (seconds) of a schedule, in HCL: twice the interval, at most one day. */
-export function heartbeatPeriodHcl(variable: string): string {
-  const m = `regex("^rate\\\\(([0-9]+) (day|hours?)\\\\)$", ${variable})`;
-  return `min(86400, 2 * tonumber(${m}[0]) * (${m}[1] == "day" ? 86400 : 3600))`;
-}
-
 /** The heartbeat interval (seconds) of a schedule, in HCL. */
 export function heartbeatIntervalHcl(variable: string): string {
   const m = `regex("^rate\\\\(([0-9]+) (day|hours?)\\\\)$", ${variable})`;

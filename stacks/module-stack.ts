@@ -147,7 +147,7 @@ export class ModuleStack extends TerraformStack {
 }
 
 /** The construct path as a Terraform identifier: `hub/bus/bus` -> `hub_bus_bus`. */
-export function stableLogicalId(components: readonly string[]): string {
+function stableLogicalId(components: readonly string[]): string {
   const id = components.join('_').replace(/[^A-Za-z0-9_-]/g, '_');
   return /^[A-Za-z_]/.test(id) ? id : `_${id}`;
 }

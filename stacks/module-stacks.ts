@@ -48,7 +48,7 @@ const str = (v: unknown, ...path: string[]) => Token.asString(propertyAccess(v, 
 const num = (v: unknown, ...path: string[]) => Token.asNumber(propertyAccess(v, path));
 
 /** The hub: bus, rules, notifier, topics, alerters, in the hub account's home region. */
-export class HubModule extends ModuleStack {
+class HubModule extends ModuleStack {
   constructor(scope: Construct, id: string, code: LambdaCodeSet) {
     super(scope, id, 'The rootwatch hub (security account): the hub event bus, its rules, the notifier Lambda, the alert topics and the built-in alerters.');
     const namePrefix = this.variable('name_prefix', { type: 'string', description: 'Prefix of every named resource.', validation: V.namePrefix() });
@@ -208,7 +208,7 @@ function partitionRef(): string {
 }
 
 /** Everything that exists once per monitored account: the forwarding role, the CIS alarm, account guardrails, the trail. */
-export class AccountModule extends ModuleStack {
+class AccountModule extends ModuleStack {
   constructor(scope: Construct, id: string) {
     super(scope, id, 'What a monitored account needs once (not per region): the role EventBridge forwards with, the optional CIS CloudWatch.1 alarm, account-level root guardrails and the optional hardened trail. Call it with the provider of the account\'s home region.');
     const namePrefix = this.variable('name_prefix', { type: 'string', description: 'Prefix of every named resource.', validation: V.namePrefix() });
@@ -288,7 +288,7 @@ export class AccountModule extends ModuleStack {
 }
 
 /** One region of one monitored account: region-agnostic, the region comes from the provider. */
-export class SpokeRegionModule extends ModuleStack {
+class SpokeRegionModule extends ModuleStack {
   constructor(scope: Construct, id: string) {
     super(scope, id, 'One region of a monitored account: a rule on the default bus matching root CloudTrail events (and the heartbeat\'s CloudTrail record), forwarding them to the hub bus, with retries and a dead-letter queue (alarmed); the heartbeat. Region-agnostic: call it once per region with `providers = { aws = aws.<region> }`.');
     const namePrefix = this.variable('name_prefix', { type: 'string', description: 'Prefix of every named resource.', validation: V.namePrefix() });
@@ -337,7 +337,7 @@ export class SpokeRegionModule extends ModuleStack {
 }
 
 /** Organization guardrails, in the management account. */
-export class GuardrailsModule extends ModuleStack {
+class GuardrailsModule extends ModuleStack {
   constructor(scope: Construct, id: string) {
     super(scope, id, 'Organization root guardrails in the management account: the deny-root SCPs, centralized root access, and optionally GuardDuty and Security Hub (CIS standard) with delegated admins.');
     const namePrefix = this.variable('name_prefix', { type: 'string', description: 'Prefix of every named resource.', validation: V.namePrefix() });

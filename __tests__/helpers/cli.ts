@@ -18,7 +18,7 @@ function sleep(ms: number): void {
 }
 
 /** Generator sources whose compiled file is missing or older than the source. */
-export function staleOutputs(): string[] {
+function staleOutputs(): string[] {
   const sources = ['main.ts', 'rootwatch.schema.json'];
   for (const dir of SOURCE_DIRS) {
     const walk = (d: string) => {

@@ -34,7 +34,7 @@ export function manySpokes(n: number): Json[] {
 }
 
 /** A named pipe at `file` (returns its path). */
-export function mkfifo(file: string): string {
+function mkfifo(file: string): string {
   const r = spawnSync('mkfifo', [file]);
   if (r.status !== 0) throw new Error(`mkfifo ${file} failed: ${String(r.stderr)}`);
   return file;

@@ -25,7 +25,7 @@ export function fakeCode(dir: string): LambdaCodeSet {
 export type Synth = Json;
 
 /** The resources of one type: logical id -> body. */
-export function resources(synth: Synth, type: string): Record<string, Json> {
+function resources(synth: Synth, type: string): Record<string, Json> {
   return synth.resource?.[type] ?? {};
 }
 
@@ -33,15 +33,8 @@ export function resourceList(synth: Synth, type: string): Json[] {
   return Object.values(resources(synth, type));
 }
 
-/** Every resource as [type, logicalId, body]. */
-export function allResources(synth: Synth): [string, string, Json][] {
-  const out: [string, string, Json][] = [];
-  for (const [type, byId] of Object.entries(synth.resource ?? {})) for (const [id, body] of Object.entries(byId as Record<string, Json>)) out.push([type, id, body]);
-  return out;
-}
-
 /** Providers of a synthesized stack (cdktf writes `provider.aws` as a list). */
-export function awsProviders(synth: Synth): Json[] {
+function awsProviders(synth: Synth): Json[] {
   const p = synth.provider?.aws;
   return Array.isArray(p) ? p : p ? [p] : [];
 }
@@ -60,8 +53,6 @@ export function regionOf(synth: Synth, body: Json): string {
 export function synthScope(fn: Parameters<typeof Testing.synthScope>[0]): Synth {
   return JSON.parse(Testing.synthScope(fn));
 }
-
-export const parse = (s: string): Synth => JSON.parse(s);
 
 /** JSON-encoded policy or pattern attribute -> object. */
 export const doc = (s: string): Json => JSON.parse(s);

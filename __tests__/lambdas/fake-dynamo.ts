@@ -6,7 +6,6 @@
  */
 import {
   ConditionalCheckFailedException,
-  DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
   ScanCommand,
@@ -107,5 +106,3 @@ export class FakeTable {
     });
   }
 }
-
-export { DynamoDBClient };

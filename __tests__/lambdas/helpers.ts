@@ -9,7 +9,7 @@ import { classify } from '../../core/classify';
 import type { EventBridgeEvent, RootwatchAlert } from '../../core/types';
 
 /** The shared real CloudTrail fixtures (read in place, never copied). */
-export const SHARED_FIXTURES_DIR = sharedFixturesDir();
+const SHARED_FIXTURES_DIR = sharedFixturesDir();
 export const OWN_FIXTURES_DIR = path.resolve(__dirname, 'fixtures');
 
 export interface SharedFixture {

@@ -28,7 +28,7 @@ function textFiles(dir: string): string[] {
   });
 }
 
-export function scan(dir: string): string[] {
+function scan(dir: string): string[] {
   const hits: string[] = [];
   for (const f of textFiles(dir)) {
     const text = fs.readFileSync(f, 'utf8');

@@ -145,7 +145,7 @@ export interface AwsCallerOptions {
 }
 
 /** Backoff before retry `attempt` (1-based) of a throttled call: 250 ms doubling, capped at 4 s. */
-export function throttleBackoffMs(attempt: number): number {
+function throttleBackoffMs(attempt: number): number {
   return Math.min(250 * 2 ** (attempt - 1), 4000);
 }
 

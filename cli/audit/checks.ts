@@ -37,9 +37,9 @@ import { policyDeniesRoot } from './scp';
 import type { AuditClients, AuditSdk, CheckId, CheckResult, CheckStatus } from './types';
 
 export const DEFAULT_SCP_POLICY_NAME = 'rootwatch-deny-root';
-export const MIN_PASSWORD_LENGTH = 14;
-export const RECENT_ROOT_USE_DAYS = 90;
-export const ALTERNATE_CONTACT_TYPES = ['BILLING', 'OPERATIONS', 'SECURITY'] as const;
+const MIN_PASSWORD_LENGTH = 14;
+const RECENT_ROOT_USE_DAYS = 90;
+const ALTERNATE_CONTACT_TYPES = ['BILLING', 'OPERATIONS', 'SECURITY'] as const;
 
 export interface AuditContext {
   sdk: AuditSdk;
@@ -80,7 +80,7 @@ function reason(err: unknown): string {
 }
 
 /** Shared, memoized reads (several checks use the account summary and the credential report). */
-export class AuditData {
+class AuditData {
   constructor(private readonly ctx: AuditContext) {}
 
   readonly summary = once(async (): Promise<Record<string, number>> => {

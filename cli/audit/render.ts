@@ -29,7 +29,7 @@ export function wrap(text: string, width: number): string[] {
   return lines;
 }
 
-export function summaryLine(report: AuditReport): string {
+function summaryLine(report: AuditReport): string {
   const count = (s: CheckStatus) => report.checks.filter((c) => c.status === s).length;
   return (
     `${report.checks.length} checks: ${count('pass')} passed, ${count('fail')} failed, ` +

@@ -23,7 +23,7 @@ function operatorIsPositive(op: string): boolean {
   return POSITIVE_OPERATORS.has(bare);
 }
 
-export function statementDeniesRoot(statement: Json): boolean {
+function statementDeniesRoot(statement: Json): boolean {
   if (!statement || typeof statement !== 'object' || Array.isArray(statement)) return false;
   if (statement.Effect !== 'Deny') return false;
   const condition = statement.Condition;

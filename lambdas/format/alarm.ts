@@ -54,7 +54,7 @@ export function asAlarmMessage(value: unknown): CloudWatchAlarmMessage | null {
 }
 
 /** The region code from an alarm ARN (`arn:aws:cloudwatch:<region>:<account>:alarm:<name>`). */
-export function alarmRegion(alarm: CloudWatchAlarmMessage): string | null {
+function alarmRegion(alarm: CloudWatchAlarmMessage): string | null {
   const parts = typeof alarm.AlarmArn === 'string' ? alarm.AlarmArn.split(':') : [];
   return parts.length >= 7 && parts[3] ? parts[3] : null;
 }

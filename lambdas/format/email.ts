@@ -20,7 +20,7 @@ import {
 
 export const EMAIL_SUBJECT_MAX = 100;
 /** Default cap on the pretty-printed raw event inside an email body. */
-export const EMAIL_RAW_EVENT_MAX = 64 * 1024;
+const EMAIL_RAW_EVENT_MAX = 64 * 1024;
 
 export interface EmailOptions {
   /** cap on the raw-event section, in characters @default EMAIL_RAW_EVENT_MAX */

@@ -24,16 +24,16 @@ import { accountLabel, boundedKey, digestLine, field, oneLine, truncate, wellFor
 export const PAGERDUTY_SUMMARY_MAX = 1024;
 export const PAGERDUTY_DEDUP_KEY_MAX = 255;
 /** Raw events larger than this (JSON characters) are left out of custom_details (PagerDuty caps the body at 512 KB). */
-export const PAGERDUTY_EVENT_MAX = 100 * 1024;
+const PAGERDUTY_EVENT_MAX = 100 * 1024;
 
 /** PagerDuty's documented body limit (512 KB); we stay a little under it. */
-export const PAGERDUTY_BODY_MAX_BYTES = 500 * 1024;
+const PAGERDUTY_BODY_MAX_BYTES = 500 * 1024;
 /** Our own bound on source, component, group and class (PagerDuty documents none). */
-export const PAGERDUTY_FIELD_MAX = 255;
-export const PAGERDUTY_EVENT_ACTIONS = ['trigger', 'acknowledge', 'resolve'] as const;
+const PAGERDUTY_FIELD_MAX = 255;
+const PAGERDUTY_EVENT_ACTIONS = ['trigger', 'acknowledge', 'resolve'] as const;
 
 export type PagerDutySeverity = 'critical' | 'error' | 'warning' | 'info';
-export const PAGERDUTY_SEVERITIES: readonly PagerDutySeverity[] = ['critical', 'error', 'warning', 'info'];
+const PAGERDUTY_SEVERITIES: readonly PagerDutySeverity[] = ['critical', 'error', 'warning', 'info'];
 
 export const PAGERDUTY_SEVERITY: Record<Severity, PagerDutySeverity> = {
   critical: 'critical',

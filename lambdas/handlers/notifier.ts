@@ -19,7 +19,7 @@ import { log } from '../log';
 import type { ExpectedUseLookup } from '../expected-use';
 
 /** The longest one AWS call may take. */
-export const NOTIFIER_CALL_TIMEOUT_MS = 8000;
+const NOTIFIER_CALL_TIMEOUT_MS = 8000;
 /** The notifier's Lambda timeout is 30 s (modules/alert-function.ts default); without a context, assume less. */
 const NOTIFIER_FALLBACK_MS = 28_000;
 

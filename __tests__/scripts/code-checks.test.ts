@@ -1,0 +1,60 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { dirname, join, resolve } from 'path';
+import { findDeadExports, findLongFunctions } from '../../scripts/code-checks';
+
+const ROOT = resolve(__dirname, '..', '..');
+
+function tree(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'rootwatch-code-checks-'));
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, rel)), { recursive: true });
+    writeFileSync(join(dir, rel), text);
+  }
+  return dir;
+}
+
+describe('dead exports', () => {
+  it('every non-type export of the project is imported by another file (tests included)', () => {
+    expect(findDeadExports(ROOT)).toEqual([]);
+  });
+
+  it('finds an export nobody imports and accepts named, namespace, dynamic and re-exported uses', () => {
+    const dir = tree({
+      'core/a.ts': [
+        'export const used = 1;',
+        'export function unused() { return used; }',
+        'export type OnlyAType = number;',
+        'export class Lazy {}',
+        'export const viaReexport = 2;',
+      ].join('\n'),
+      'core/b.ts': 'import * as everything from "./b2";\nimport { used } from "./a";\nexport { viaReexport } from "./a";\nvoid everything; void used;\n',
+      'core/b2.ts': 'export const anything = 1;\n',
+      'cli/c.ts': 'export async function run() { const { Lazy } = await import("../core/a"); return new Lazy(); }\n',
+      'main.ts': 'import { run } from "./cli/c";\nimport { viaReexport } from "./core/b";\nvoid run; void viaReexport;\n',
+    });
+    try {
+      expect(findDeadExports(dir)).toEqual([{ file: 'core/a.ts', line: 2, name: 'unused' }]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('long functions', () => {
+  it('counts the lines of functions, methods, arrows and constructors outside tests', () => {
+    const body = (n: number) => Array.from({ length: n }, (_, i) => `  const v${i} = ${i};`).join('\n');
+    const dir = tree({
+      'core/x.ts': `export function long() {\n${body(60)}\n}\nexport const short = () => {\n${body(3)}\n};\nexport class K {\n  constructor() {\n${body(59)}\n  }\n}\n`,
+      '__tests__/y.test.ts': `function inTest() {\n${body(100)}\n}\n`,
+    });
+    try {
+      expect(findLongFunctions(dir, 60)).toEqual([
+        { file: 'core/x.ts', line: 1, name: 'long', lines: 62 },
+        { file: 'core/x.ts', line: 69, name: 'K constructor', lines: 61 },
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
