@@ -64,3 +64,51 @@ export const DIGEST_SWEEP_SOURCE = 'rootwatch.digest-sweep';
 
 /** The scheduled event that makes the notifier sweep the coverage ledger. */
 export const COVERAGE_SWEEP_SOURCE = 'rootwatch.coverage-sweep';
+
+/**
+ * What each Lambda's code calls, by the resource it calls it on: the one list its role is built from
+ * (modules/rootwatch-hub.ts, modules/http-alerter.ts and the statements next to the tables).
+ * __tests__/lambdas/permissions.test.ts scans each built bundle for the SDK commands it sends and
+ * proves that these are exactly those commands (a DynamoDB transaction is authorized by the item
+ * actions inside it: the fold store's TransactWriteItems holds Puts, so PutItem), and that the
+ * synthesized roles grant these plus LAMBDA_IMPLICIT_ACTIONS and nothing else.
+ */
+export const LAMBDA_ACTIONS = {
+  notifier: {
+    alertTopics: ['sns:Publish'],
+    foldState: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan'],
+    coverageLedger: ['dynamodb:UpdateItem', 'dynamodb:Scan', 'dynamodb:Query', 'dynamodb:DeleteItem'],
+    expectedUseIndex: ['dynamodb:Query'],
+    stalePathsMetric: ['cloudwatch:PutMetricData'],
+  },
+  slack: { secret: ['ssm:GetParameter'] },
+  pagerduty: { secret: ['ssm:GetParameter'] },
+} as const satisfies Record<LambdaBundleName, Record<string, readonly string[]>>;
+
+/**
+ * Actions AWS performs with a function's role on its behalf, never sent by its code.
+ * - ownLogs: Lambda writes the function's log streams with the execution role
+ *   (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs.html).
+ * - failureDestination: asynchronous invocation sends a failed event to the on-failure queue with the
+ *   execution role (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html).
+ * - topicKey: publishing to a topic encrypted with a customer key needs the key's data-key actions
+ *   (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html).
+ * - secretKey: GetParameter WithDecryption on a SecureString has SSM call KMS Decrypt as the caller.
+ * - expectedUseStream / listStreams: the DynamoDB event source mapping polls the stream with the
+ *   execution role (https://docs.aws.amazon.com/lambda/latest/dg/services-dynamodb-eventsourcemapping.html).
+ */
+export const LAMBDA_IMPLICIT_ACTIONS = {
+  ownLogs: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+  failureDestination: ['sqs:SendMessage'],
+  topicKey: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+  secretKey: ['kms:Decrypt'],
+  expectedUseStream: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
+  listStreams: ['dynamodb:ListStreams'],
+} as const;
+
+/** Which implicit actions each Lambda's role carries (with every feature on). */
+export const LAMBDA_IMPLICIT: Record<LambdaBundleName, readonly (keyof typeof LAMBDA_IMPLICIT_ACTIONS)[]> = {
+  notifier: ['ownLogs', 'failureDestination', 'topicKey', 'expectedUseStream', 'listStreams'],
+  slack: ['ownLogs', 'failureDestination', 'secretKey'],
+  pagerduty: ['ownLogs', 'failureDestination', 'secretKey'],
+};

@@ -7,7 +7,8 @@ import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { pipelineAlarm, queueNotEmptyAlarm } from './pipeline-alarm';
-import { ArnScope, arnOf, PolicyStatement, policyDocument, rolePrefix, serviceTrustPolicy } from './iam';
+import { LAMBDA_IMPLICIT_ACTIONS } from '../core/lambda-contract';
+import { ArnScope, actionsOf, arnOf, PolicyStatement, policyDocument, rolePrefix, serviceTrustPolicy } from './iam';
 
 /** A deterministic Lambda zip (see build/lambda-zip.ts). */
 export interface LambdaCode {
@@ -76,8 +77,8 @@ export class AlertFunction extends Construct {
       name: 'least-privilege',
       role: role.id,
       policy: policyDocument([
-        { Sid: 'OwnLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: arnOf(props.scope, 'logs', `log-group:/aws/lambda/${name}:*`) },
-        { Sid: 'FailureDestination', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: arnOf(props.scope, 'sqs', `${name}-failures`) },
+        { Sid: 'OwnLogs', Effect: 'Allow', Action: actionsOf(LAMBDA_IMPLICIT_ACTIONS.ownLogs), Resource: arnOf(props.scope, 'logs', `log-group:/aws/lambda/${name}:*`) },
+        { Sid: 'FailureDestination', Effect: 'Allow', Action: actionsOf(LAMBDA_IMPLICIT_ACTIONS.failureDestination), Resource: arnOf(props.scope, 'sqs', `${name}-failures`) },
         ...props.statements,
       ]),
     });

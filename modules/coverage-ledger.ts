@@ -5,8 +5,8 @@ import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { DynamodbTableItem } from '@cdktf/provider-aws/lib/dynamodb-table-item';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
-import { COVERAGE_SWEEP_SOURCE, STALE_PATHS_METRIC, heartbeatNamespace } from '../core/lambda-contract';
-import { ArnScope, arnOf, PolicyStatement } from './iam';
+import { COVERAGE_SWEEP_SOURCE, LAMBDA_ACTIONS, STALE_PATHS_METRIC, heartbeatNamespace } from '../core/lambda-contract';
+import { ArnScope, actionsOf, arnOf, PolicyStatement } from './iam';
 import { coverageTableName } from '../core/coverage';
 
 export { coverageTableName };
@@ -19,7 +19,7 @@ export function coverageLedgerStatement(namePrefix: string, at: ArnScope): Polic
   return {
     Sid: 'CoverageLedger',
     Effect: 'Allow',
-    Action: ['dynamodb:UpdateItem', 'dynamodb:Scan', 'dynamodb:Query', 'dynamodb:DeleteItem'],
+    Action: actionsOf(LAMBDA_ACTIONS.notifier.coverageLedger),
     Resource: arnOf(at, 'dynamodb', `table/${coverageTableName(namePrefix)}`),
   };
 }

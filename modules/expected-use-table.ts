@@ -4,7 +4,8 @@ import { DynamodbResourcePolicy } from '@cdktf/provider-aws/lib/dynamodb-resourc
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
-import { ArnScope, arnOf, PolicyStatement, policyDocument } from './iam';
+import { LAMBDA_ACTIONS, LAMBDA_IMPLICIT_ACTIONS } from '../core/lambda-contract';
+import { ArnScope, actionsOf, arnOf, PolicyStatement, policyDocument } from './iam';
 import { EXPECTED_USE_ACCOUNT_INDEX, expectedUseDeclarerRoleName, expectedUseTableName } from '../core/expected-use';
 
 export interface ExpectedUseTableProps {
@@ -124,8 +125,8 @@ export class ExpectedUseTable extends Construct {
 export function expectedUseNotifierStatements(namePrefix: string, at: ArnScope): PolicyStatement[] {
   const tableArn = arnOf(at, 'dynamodb', `table/${expectedUseTableName(namePrefix)}`);
   return [
-    { Sid: 'ReadExpectedUse', Effect: 'Allow', Action: 'dynamodb:Query', Resource: `${tableArn}/index/${EXPECTED_USE_ACCOUNT_INDEX}` },
-    { Sid: 'AnnounceExpectedUse', Effect: 'Allow', Action: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'], Resource: `${tableArn}/stream/*` },
-    { Sid: 'ListExpectedUseStreams', Effect: 'Allow', Action: 'dynamodb:ListStreams', Resource: '*' },
+    { Sid: 'ReadExpectedUse', Effect: 'Allow', Action: actionsOf(LAMBDA_ACTIONS.notifier.expectedUseIndex), Resource: `${tableArn}/index/${EXPECTED_USE_ACCOUNT_INDEX}` },
+    { Sid: 'AnnounceExpectedUse', Effect: 'Allow', Action: actionsOf(LAMBDA_IMPLICIT_ACTIONS.expectedUseStream), Resource: `${tableArn}/stream/*` },
+    { Sid: 'ListExpectedUseStreams', Effect: 'Allow', Action: actionsOf(LAMBDA_IMPLICIT_ACTIONS.listStreams), Resource: '*' },
   ];
 }

@@ -3,8 +3,8 @@ import { Token } from 'cdktf';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { AlertFunction, LambdaCode } from './alert-function';
-import { ENV } from '../core/lambda-contract';
-import { ArnScope, arnOf } from './iam';
+import { ENV, LAMBDA_ACTIONS, LAMBDA_IMPLICIT_ACTIONS } from '../core/lambda-contract';
+import { ArnScope, actionsOf, arnOf } from './iam';
 
 export type HttpChannel = 'slack' | 'pagerduty';
 
@@ -55,11 +55,11 @@ export class HttpAlerter extends Construct {
       ...(props.logRetentionDays === undefined ? {} : { logRetentionDays: props.logRetentionDays }),
       environment: { [SECRET_ENV[props.channel]]: props.secretParameterName },
       statements: [
-        { Sid: 'ReadSecret', Effect: 'Allow', Action: 'ssm:GetParameter', Resource: parameterArn },
+        { Sid: 'ReadSecret', Effect: 'Allow', Action: actionsOf(LAMBDA_ACTIONS[props.channel].secret), Resource: parameterArn },
         {
           Sid: 'DecryptSecret',
           Effect: 'Allow',
-          Action: 'kms:Decrypt',
+          Action: actionsOf(LAMBDA_IMPLICIT_ACTIONS.secretKey),
           Resource: arnOf(props.scope, 'kms', 'key/*'),
           Condition: { StringEquals: { 'kms:ViaService': `ssm.${props.scope.region}.amazonaws.com` } },
         },

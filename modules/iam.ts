@@ -16,6 +16,11 @@ export interface PolicyDocument {
   Statement: PolicyStatement[];
 }
 
+/** A statement's `Action` from a list of core/lambda-contract.ts: one action as a string, several as a list. */
+export function actionsOf(list: readonly string[]): string | string[] {
+  return list.length === 1 ? list[0] : [...list];
+}
+
 export function policyDocument(statements: PolicyStatement[]): string {
   return JSON.stringify({ Version: '2012-10-17', Statement: statements });
 }

@@ -9,14 +9,14 @@ import { alertKeyAlias, alertTopicName, AlertTopics } from './alert-topics';
 import { EmailAlerter } from './email-alerter';
 import { HttpAlerter } from './http-alerter';
 import { hubBusName, HubEventBus } from './hub-event-bus';
-import { ArnScope, arnOf } from './iam';
+import { ArnScope, actionsOf, arnOf } from './iam';
 import { EventsDeadLetterQueue } from './events-dead-letter-queue';
 import { pipelineAlarm } from './pipeline-alarm';
 import { PipelineDashboard } from './pipeline-dashboard';
 import { ExpectedUseTable, expectedUseNotifierStatements } from './expected-use-table';
 import { ExpectedUseSeverityPolicy, expectedUseTableName } from '../core/expected-use';
 import { ruleNames, rulePatterns, RULE_STATE_ALL_MANAGEMENT_EVENTS } from '../core/patterns';
-import { DIGEST_SWEEP_SOURCE, ENV, heartbeatNamespace } from '../core/lambda-contract';
+import { DIGEST_SWEEP_SOURCE, ENV, LAMBDA_ACTIONS, LAMBDA_IMPLICIT_ACTIONS, heartbeatNamespace } from '../core/lambda-contract';
 import { CoverageLedger, coverageLedgerStatement, coverageTableName } from './coverage-ledger';
 import { scheduleSeconds } from '../core/coverage';
 import { AssumedRootPolicy, AvoidableRootWritesPolicy } from '../core/types';
@@ -144,25 +144,25 @@ export class RootwatchHub extends Construct {
         ...(props.expectedUse ? { [ENV.EXPECTED_USE_TABLE]: expectedUseTableName(p), [ENV.EXPECTED_USE_SEVERITY]: props.expectedUse.severity } : {}),
       },
       statements: [
-        { Sid: 'PublishAlerts', Effect: 'Allow', Action: 'sns:Publish', Resource: topicArns },
+        { Sid: 'PublishAlerts', Effect: 'Allow', Action: actionsOf(LAMBDA_ACTIONS.notifier.alertTopics), Resource: topicArns },
         {
           Sid: 'EncryptAlerts',
           Effect: 'Allow',
-          Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+          Action: actionsOf(LAMBDA_IMPLICIT_ACTIONS.topicKey),
           Resource: arnOf(at, 'kms', 'key/*'),
           Condition: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': alertKeyAlias(p) } },
         },
         {
           Sid: 'FoldSessions',
           Effect: 'Allow',
-          Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan'],
+          Action: actionsOf(LAMBDA_ACTIONS.notifier.foldState),
           Resource: arnOf(at, 'dynamodb', `table/${tableName}`),
         },
         coverageLedgerStatement(p, at),
         {
           Sid: 'StalePathsMetric',
           Effect: 'Allow',
-          Action: 'cloudwatch:PutMetricData',
+          Action: actionsOf(LAMBDA_ACTIONS.notifier.stalePathsMetric),
           Resource: '*',
           Condition: { StringEquals: { 'cloudwatch:namespace': heartbeatNamespace(p) } },
         },

@@ -13,6 +13,7 @@ import { loadConfig } from '../cli/load-config';
 import type { RootwatchConfig } from '../core/config';
 import { renderDiagram } from '../cli/diagram';
 import { runSimulate } from '../cli/simulate';
+import { LAMBDA_ACTIONS, LAMBDA_BUNDLES, LAMBDA_IMPLICIT, LAMBDA_IMPLICIT_ACTIONS } from '../core/lambda-contract';
 
 const README = path.join(REPO_ROOT, 'README.md');
 const EXAMPLE_EVENT = path.join(REPO_ROOT, 'examples', 'events', 'root-console-login-no-mfa.json');
@@ -154,6 +155,19 @@ export async function generatedSections(outDir = path.join(REPO_ROOT, 'terraform
   };
 }
 
+const LAMBDAS_README = path.join(REPO_ROOT, 'lambdas', 'README.md');
+
+/** lambdas/README.md's permissions table, from core/lambda-contract.ts (the list the roles are built from). */
+export function lambdaPermissions(): string {
+  const rows = ['| bundle | sent by its code (per resource) | implicit (AWS acts with the role) |', '|---|---|---|'];
+  for (const name of LAMBDA_BUNDLES) {
+    const sent = Object.entries<readonly string[]>(LAMBDA_ACTIONS[name]).map(([res, actions]) => `${res}: ${actions.map((a) => `\`${a}\``).join(', ')}`);
+    const implicit = LAMBDA_IMPLICIT[name].map((k) => `${k}: ${LAMBDA_IMPLICIT_ACTIONS[k].map((a) => `\`${a}\``).join(', ')}`);
+    rows.push(`| \`${name}\` | ${sent.join('<br>')} | ${implicit.join('<br>')} |`);
+  }
+  return rows.join('\n');
+}
+
 /** README text with every generated section replaced; throws when a marker is missing. */
 export function fillSections(readme: string, sections: Record<string, string>): string {
   let out = readme;
@@ -166,18 +180,24 @@ export function fillSections(readme: string, sections: Record<string, string>): 
 }
 
 async function main(): Promise<void> {
-  const current = fs.readFileSync(README, 'utf8');
-  const next = fillSections(current, await generatedSections());
-  if (process.argv.includes('--check')) {
-    if (next !== current) {
-      console.error('docs: README.md is stale; run `npm run docs`');
-      process.exit(1);
+  const files = [
+    { file: README, sections: await generatedSections() },
+    { file: LAMBDAS_README, sections: { permissions: lambdaPermissions() } },
+  ];
+  for (const { file, sections } of files) {
+    const name = path.relative(REPO_ROOT, file);
+    const current = fs.readFileSync(file, 'utf8');
+    const next = fillSections(current, sections);
+    if (process.argv.includes('--check')) {
+      if (next !== current) {
+        console.error(`docs: ${name} is stale; run \`npm run docs\``);
+        process.exitCode = 1;
+      } else console.log(`docs: ${name} is up to date`);
+      continue;
     }
-    console.log('docs: README.md is up to date');
-    return;
+    fs.writeFileSync(file, next);
+    console.log(next === current ? `docs: ${name} already up to date` : `docs: ${name} regenerated`);
   }
-  fs.writeFileSync(README, next);
-  console.log(next === current ? 'docs: README.md already up to date' : 'docs: README.md regenerated');
 }
 
 if (require.main === module) {

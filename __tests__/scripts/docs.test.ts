@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { configReference, fillSections, generatedSections } from '../../scripts/docs';
+import { configReference, fillSections, generatedSections, lambdaPermissions } from '../../scripts/docs';
 
 const root = path.resolve(__dirname, '..', '..');
 
@@ -8,6 +8,12 @@ describe('README generated sections', () => {
   it('are up to date (run `npm run docs` after changing the schema, modules, diagram or formats)', async () => {
     const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
     expect(fillSections(readme, await generatedSections())).toBe(readme);
+  });
+
+  it('lambdas/README.md lists the permissions of core/lambda-contract.ts (run `npm run docs`)', () => {
+    const readme = fs.readFileSync(path.join(root, 'lambdas', 'README.md'), 'utf8');
+    expect(fillSections(readme, { permissions: lambdaPermissions() })).toBe(readme);
+    expect(lambdaPermissions()).toContain('| `slack` | secret: `ssm:GetParameter` | ownLogs: `logs:CreateLogStream`, `logs:PutLogEvents`<br>failureDestination: `sqs:SendMessage`<br>secretKey: `kms:Decrypt` |');
   });
 
   it('a stale section is detected and replaced', () => {
