@@ -21,6 +21,7 @@ import {
 import { DEFAULT_HEARTBEAT_SCHEDULE } from '../core/config';
 import type { RootwatchConfig } from '../core/config';
 import { classifyError, errorCode, errorMessage } from './audit/aws-call';
+import { REGION_PATTERN } from '../core/validation';
 
 export interface CoverageOptions {
   profile?: string;
@@ -49,7 +50,6 @@ export interface CoveragePathJson {
   lastRootEvent: string | null;
 }
 
-const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const iso = (t: number | undefined) => (t === undefined ? null : new Date(t).toISOString());
 
 export async function runCoverage(opts: CoverageOptions): Promise<CoverageOutcome> {

@@ -2,6 +2,7 @@
  * Errors the CLI reports as one line and an exit code (no stack trace), and the helpers that keep
  * that line readable whatever the input holds.
  */
+import { unprintablePattern } from '../core/printable';
 
 /** Longest value shown in a message, in characters (the rest is counted, not echoed). */
 const MAX_SHOWN = 80;
@@ -13,7 +14,7 @@ const MAX_LINE = 600;
  * escaped, so they never reach the terminal raw), cut to MAX_SHOWN characters with the full length.
  */
 export function quote(value: unknown, max = MAX_SHOWN): string {
-  const escapeRest = (t: string) => t.replace(/[\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const escapeRest = (t: string) => t.replace(unprintablePattern(), (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   if (typeof value !== 'string') {
     let json: string;
     try {

@@ -26,6 +26,8 @@ import {
   windowFromImage,
 } from '../core/expected-use';
 import { UsageError } from './errors';
+import { ACCOUNT_ID_PATTERN } from '../core/validation';
+import { hasUnprintable } from '../core/printable';
 
 export interface ExpectArgs {
   account?: string;
@@ -54,9 +56,6 @@ type Action =
   | { kind: 'list'; account?: string }
   | { kind: 'cancel'; windowId: string };
 
-// eslint-disable-next-line no-control-regex
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/;
-
 /** Validate the flags into one action; throws UsageError (one line) on bad input. Pure. */
 export function expectAction(args: ExpectArgs, config: RootwatchConfig): Action {
   const eu = config.detection.expectedUse;
@@ -64,7 +63,7 @@ export function expectAction(args: ExpectArgs, config: RootwatchConfig): Action 
   const modes = [args.list ? 'list' : null, args.cancel !== undefined ? 'cancel' : null, args.for !== undefined || args.reason !== undefined ? 'declare' : null].filter(Boolean);
   if (modes.length > 1) throw new UsageError(`--${modes[0]} and --${modes[1]} cannot be used together`);
   if (args.profile !== undefined && args.profile.trim() === '') throw new UsageError('--profile: must not be empty');
-  if (args.account !== undefined && !/^\d{12}$/.test(args.account)) {
+  if (args.account !== undefined && !ACCOUNT_ID_PATTERN.test(args.account)) {
     throw new UsageError(`--account: must be a 12-digit AWS account id (got ${JSON.stringify(String(args.account).slice(0, 40))})`);
   }
   if (args.list) return args.account ? { kind: 'list', account: args.account } : { kind: 'list' };
@@ -80,7 +79,7 @@ export function expectAction(args: ExpectArgs, config: RootwatchConfig): Action 
   const reason = (args.reason ?? '').trim();
   if (reason === '') throw new UsageError('--reason: required, e.g. "close account, CHG-123"');
   if (reason.length > EXPECTED_USE_REASON_MAX) throw new UsageError(`--reason: at most ${EXPECTED_USE_REASON_MAX} characters (got ${reason.length})`);
-  if (UNPRINTABLE.test(reason)) throw new UsageError('--reason: must be one printable line');
+  if (hasUnprintable(reason)) throw new UsageError('--reason: must be one printable line');
   return { kind: 'declare', account: args.account, seconds, reason };
 }
 

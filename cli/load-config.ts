@@ -8,6 +8,7 @@ import type { ErrorObject } from 'ajv';
 import { ConfigError, OrgAccount, RawConfig, resolveConfig, RootwatchConfig } from '../core/config';
 import { configValidator } from './config-schema';
 import { quote } from './errors';
+import { ACCOUNT_ID_PATTERN } from '../core/validation';
 
 /** Largest config or OU export read (a 10,000-account export is about 3 MB). */
 const MAX_INPUT_BYTES = 32 * 1024 * 1024;
@@ -237,7 +238,7 @@ function readOrgExport(file: string, field: string): OrgAccount[] {
   if (!Array.isArray(accounts)) throw new ConfigError(field, `${file} has no "Accounts" list (expected list-accounts-for-parent output)`);
   return accounts.map((a, i) => {
     const id = (a as { Id?: unknown } | null)?.Id;
-    if (typeof id !== 'string' || !/^[0-9]{12}$/.test(id)) throw new ConfigError(`${field}: Accounts[${i}].Id`, 'must be 12 digits');
+    if (typeof id !== 'string' || !ACCOUNT_ID_PATTERN.test(id)) throw new ConfigError(`${field}: Accounts[${i}].Id`, 'must be 12 digits');
     const name = (a as { Name?: unknown }).Name;
     // AWS account names have at most 50 characters; a longer one is not an Organizations export.
     if (typeof name === 'string' && name.length > MAX_ACCOUNT_NAME) throw new ConfigError(`${field}: Accounts[${i}].Name`, `must be at most ${MAX_ACCOUNT_NAME} characters, as AWS account names are (got ${quote(name)})`);

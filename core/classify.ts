@@ -23,11 +23,12 @@
  */
 import { get, isObj } from './json';
 import { matchesPattern } from './matcher';
-import { printableLine, toWellFormed } from './printable';
+import { cutMarked, printableLine, toWellFormed } from './printable';
 import { DETAIL_TYPE_SIGN_IN, rulePatterns } from './patterns';
 import { raiseAvoidableWrite, rootTaskVerdict } from './root-tasks';
 import { eventAccount, isTrueFlag, sessionKey } from './session';
 import type { AlertFacts, AlertType, ClassifyOptions, Classification, EventKind, Severity } from './types';
+import { REGION_PATTERN } from './validation';
 
 export const DEFAULT_NAME_PREFIX = 'rootwatch';
 /** Upper bound on `summary` (and `reason`) lengths. */
@@ -76,10 +77,7 @@ export function clean(v: unknown, max: number): string {
   const cutInput = v.length > windowLength;
   const line = printableLine(toWellFormed(cutInput ? v.slice(0, windowLength) : v));
   if (line.length <= max && !cutInput) return line;
-  let cut = line.slice(0, max - 1);
-  const last = cut.charCodeAt(cut.length - 1);
-  if (last >= 0xd800 && last <= 0xdbff) cut = cut.slice(0, -1);
-  return `${cut}…`;
+  return cutMarked(line, max, '…');
 }
 function cleanOrNull(v: unknown, max: number): string | null {
   const s = clean(v, max);
@@ -199,10 +197,8 @@ function context(event: Record<string, unknown>): Ctx {
   };
 }
 
-const REGION_RE = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
-
 function consoleRegion(region: string): string {
-  return REGION_RE.test(region) ? region : 'us-east-1';
+  return REGION_PATTERN.test(region) ? region : 'us-east-1';
 }
 
 /** Link to the record in CloudTrail event history (or to a ±5 min window when it has no id). */

@@ -19,6 +19,7 @@
  * - a ledger row whose path is no longer expected (account or region removed from the config) is
  *   forgotten without an alert.
  */
+import { ACCOUNT_ID_PATTERN, REGION_PATTERN } from './validation';
 
 /** A path the config expects heartbeats from. */
 export interface ExpectedPath {
@@ -177,8 +178,8 @@ export function sweepLedger(
   return { decisions, stale, pending, fresh, skipped };
 }
 
-const ACCOUNT = /^[0-9]{12}$/;
-const REGION = /^[a-z]{2}(?:-[a-z]+){1,2}-[0-9]$/;
+const ACCOUNT = ACCOUNT_ID_PATTERN;
+const REGION = REGION_PATTERN;
 
 /**
  * A ledger row, or a one-line problem naming the field. A valid item is returned as it is (no copy:

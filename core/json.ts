@@ -4,9 +4,14 @@ export function isObj(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** Does `obj` have `key` itself (not from its prototype)? */
+export function hasOwn(obj: Record<string, unknown>, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(obj, key);
+}
+
 /** `v[key]` when `v` is a plain object that has `key` itself, else undefined. */
 export function get(v: unknown, key: string): unknown {
-  return isObj(v) && Object.prototype.hasOwnProperty.call(v, key) ? v[key] : undefined;
+  return isObj(v) && hasOwn(v, key) ? v[key] : undefined;
 }
 
 /** Depth bound of events carried in alerts: EventBridge events are a few levels deep. */

@@ -21,6 +21,7 @@
  * Unknown operators and malformed patterns never match. The matcher never throws.
  */
 import type { EventPattern } from './patterns';
+import { get, hasOwn, isObj } from './json';
 
 export type { EventPattern };
 
@@ -31,25 +32,13 @@ const MAX_PATTERN_DEPTH = 64;
 
 type Leaf = string | number | boolean | null;
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function ownValue(obj: Record<string, unknown>, key: string): unknown {
-  return Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined;
-}
-
-function hasOwn(obj: Record<string, unknown>, key: string): boolean {
-  return Object.prototype.hasOwnProperty.call(obj, key);
-}
-
 /**
  * Does `event` match `pattern`? False when either is not a JSON object, or for any input that
  * cannot be evaluated; never throws.
  */
 export function matchesPattern(pattern: EventPattern, event: unknown): boolean {
   try {
-    if (!isPlainObject(pattern) || !isPlainObject(event)) return false;
+    if (!isObj(pattern) || !isObj(event)) return false;
     return matchObject(pattern, event, 0);
   } catch {
     return false;
@@ -59,19 +48,19 @@ export function matchesPattern(pattern: EventPattern, event: unknown): boolean {
 /** Match a pattern object against one level of the event (`node` may be anything). */
 function matchObject(pattern: Record<string, unknown>, node: unknown, depth: number): boolean {
   if (depth > MAX_PATTERN_DEPTH) return false;
-  const obj = isPlainObject(node) ? node : undefined;
+  const obj = isObj(node) ? node : undefined;
   for (const key of Object.keys(pattern)) {
     const sub = pattern[key];
     if (key === '$or') {
       if (!Array.isArray(sub) || sub.length === 0) return false;
-      if (!sub.some((alt) => isPlainObject(alt) && matchObject(alt, node, depth + 1))) return false;
+      if (!sub.some((alt) => isObj(alt) && matchObject(alt, node, depth + 1))) return false;
       continue;
     }
     const present = obj !== undefined && hasOwn(obj, key);
-    const child = present ? ownValue(obj, key) : undefined;
+    const child = present ? get(obj, key) : undefined;
     if (Array.isArray(sub)) {
       if (!matchField(sub, present, child)) return false;
-    } else if (isPlainObject(sub)) {
+    } else if (isObj(sub)) {
       if (!matchNested(sub, child, depth + 1)) return false;
     } else {
       return false; // malformed pattern: a field must hold an array or an object
@@ -83,7 +72,7 @@ function matchObject(pattern: Record<string, unknown>, node: unknown, depth: num
 /** A nested pattern against a child value: objects descend, arrays try each element. */
 function matchNested(pattern: Record<string, unknown>, child: unknown, depth: number): boolean {
   if (Array.isArray(child)) {
-    const objects = child.filter(isPlainObject);
+    const objects = child.filter(isObj);
     if (objects.some((el) => matchObject(pattern, el, depth))) return true;
     // no element matched: the nested fields may still match as "absent" (exists:false)
     return objects.length === 0 && matchObject(pattern, undefined, depth);
@@ -109,8 +98,8 @@ function matchField(matchers: unknown[], present: boolean, value: unknown): bool
   const values = present ? leafValues(value, []) : [];
   const exists = values.length > 0;
   for (const m of matchers) {
-    if (isPlainObject(m) && hasOwn(m, 'exists')) {
-      const want = Object.keys(m).length === 1 ? ownValue(m, 'exists') : undefined;
+    if (isObj(m) && hasOwn(m, 'exists')) {
+      const want = Object.keys(m).length === 1 ? get(m, 'exists') : undefined;
       if (want === true && exists) return true;
       if (want === false && !exists) return true;
       continue;
@@ -127,7 +116,7 @@ function matchValue(m: unknown, v: Leaf): boolean {
   if (typeof m === 'string') return v === m;
   if (typeof m === 'number') return typeof v === 'number' && v === m;
   if (typeof m === 'boolean') return v === m;
-  if (!isPlainObject(m)) return false;
+  if (!isObj(m)) return false;
   const keys = Object.keys(m);
   if (keys.length !== 1) return false;
   const op = keys[0];
@@ -159,7 +148,7 @@ function lower(s: string): string {
 /** `prefix`/`suffix` take a string, or `{ "equals-ignore-case": string }`. */
 function stringOp(arg: unknown, test: (s: string, ignoreCase: boolean) => boolean): boolean {
   if (typeof arg === 'string') return test(arg, false);
-  if (isPlainObject(arg) && Object.keys(arg).length === 1 && typeof arg['equals-ignore-case'] === 'string') {
+  if (isObj(arg) && Object.keys(arg).length === 1 && typeof arg['equals-ignore-case'] === 'string') {
     return test(arg['equals-ignore-case'] as string, true);
   }
   return false;
@@ -172,7 +161,7 @@ function anythingBut(arg: unknown, v: Leaf): boolean {
   if (Array.isArray(arg)) {
     return !arg.some((a) => (typeof a === 'string' || typeof a === 'number') && matchValue(a, v));
   }
-  if (isPlainObject(arg)) {
+  if (isObj(arg)) {
     const keys = Object.keys(arg);
     if (keys.length !== 1) return false;
     const op = keys[0];

@@ -19,6 +19,7 @@
  * a body that then stalls or breaks does not turn the delivery into a failure (a retry would
  * post the message twice, and a "rejected" verdict would be wrong).
  */
+import { sleep as defaultSleep } from '../core/sleep';
 
 export const DEFAULT_TIMEOUT_MS = 5000;
 /** How much of a response body is read (the rest is discarded unread). */
@@ -84,7 +85,6 @@ export class DeliveryError extends Error {
   }
 }
 
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 429 || status >= 500;

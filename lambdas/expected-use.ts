@@ -20,6 +20,7 @@ export { windowFromImage };
 import { clean } from '../core/classify';
 import { isObj } from '../core/json';
 import type { EventBridgeEvent, RootwatchAlert } from '../core/types';
+import { REGION_PATTERN } from '../core/validation';
 
 /** Reads the windows of one account that end after `nowSeconds` (DynamoDB: Query on the account index). */
 export interface ExpectedUseLookup {
@@ -91,7 +92,7 @@ function announcement(w: ExpectedUseWindow, kind: 'declared' | 'cancelled', regi
   const reason = clean(w.reason, 200) || '(no reason)';
   const start = new Date(w.startsAt * 1000).toISOString();
   const end = new Date(w.endsAt * 1000).toISOString();
-  const r = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/.test(region) ? region : 'us-east-1';
+  const r = REGION_PATTERN.test(region) ? region : 'us-east-1';
   const table = expectedUseTableName(namePrefix);
   const event: EventBridgeEvent = {
     'detail-type': `rootwatch expected-use window ${kind}`,

@@ -17,6 +17,7 @@ import type { EventBridgeEvent, RootwatchAlert } from '../core/types';
 import { DigestReported, FoldState, FoldStore, archiveKey, decide, digestAlert, dueDigests, isDigestDue, markDigestSent } from './fold';
 import { emailSubject, renderEmail } from './format/email';
 import { ExpectedUseLookup, announceWindows, isExpectedUseStream, markExpected } from './expected-use';
+import { sleep as defaultSleep } from '../core/sleep';
 
 export { readNotifierConfig };
 export type { NotifierConfig };
@@ -262,7 +263,7 @@ async function foldAndPublish(alert: RootwatchAlert, config: NotifierConfig, dep
     return { action: 'published', sessionKey: key };
   }
 
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = deps.sleep ?? defaultSleep;
   for (let attempt = 1; attempt <= MAX_STORE_ATTEMPTS; attempt++) {
     const current = await deps.store.get(key);
     const d = decide(current?.state, alert, deps.now(), config.windowSeconds);

@@ -9,6 +9,7 @@ import { AccountAlternateContact } from '@cdktf/provider-aws/lib/account-alterna
 import { IamAccountPasswordPolicy } from '@cdktf/provider-aws/lib/iam-account-password-policy';
 import { S3AccountPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-account-public-access-block';
 import type { ContactConfig } from '../core/config';
+import { checkInt as checkIntIn } from '../core/validation';
 
 export type AlternateContactType = 'billing' | 'operations' | 'security';
 const CONTACT_TYPES: readonly AlternateContactType[] = ['billing', 'operations', 'security'];
@@ -142,9 +143,7 @@ function validateContact(prop: string, c: ContactConfig): void {
   field('phone', 25, PHONE);
 }
 
+/** A module variable (a token) is checked by its own validation block. */
 function checkInt(prop: string, v: number, min: number, max: number, extra = ''): void {
-  if (Token.isUnresolved(v)) return; // a module variable: its validation checks it
-  if (!Number.isInteger(v) || v < min || v > max) {
-    throw new Error(`${prop}: must be an integer from ${min} to ${max}${extra}, not ${v}`);
-  }
+  checkIntIn('', prop, v, min, max, { extra, isToken: (x) => Token.isUnresolved(x) });
 }

@@ -28,6 +28,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { policyDocument } from './iam';
+import { ACCOUNT_ID_PATTERN, REGION_PATTERN, checkInt as checkIntIn } from '../core/validation';
 
 export type ObjectLockMode = 'GOVERNANCE' | 'COMPLIANCE';
 
@@ -61,8 +62,8 @@ const LOG_RETENTION_DAYS: readonly number[] = [
   0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ];
 const BUCKET_PREFIX = /^[a-z0-9][a-z0-9-]*$/;
-const ACCOUNT_ID = /^\d{12}$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+const ACCOUNT_ID = ACCOUNT_ID_PATTERN;
+const REGION = REGION_PATTERN;
 /** Longest region code assumed when the region is a token (e.g. ap-southeast-4). */
 const MAX_REGION_LENGTH = 14;
 /** IAM name_prefix limit. */
@@ -328,7 +329,7 @@ export class HardenedTrail extends Construct {
   }
 }
 
+/** A module variable (a token) is checked by its own validation block. */
 function checkInt(prop: string, v: number, min: number, max: number): void {
-  if (Token.isUnresolved(v)) return; // a module variable: its validation checks it
-  if (!Number.isInteger(v) || v < min || v > max) throw new Error(`${prop}: must be an integer from ${min} to ${max}, not ${v}`);
+  checkIntIn('', prop, v, min, max, { isToken: (x) => Token.isUnresolved(x) });
 }

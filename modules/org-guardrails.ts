@@ -22,6 +22,7 @@ import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
 import type { PolicyDocument } from './iam';
 import { SECURITY_HUB_STANDARDS, SecurityHubStandardId } from '../core/config';
+import { ACCOUNT_ID_PATTERN } from '../core/validation';
 
 /** Matches the root user of any account in any partition (the form AWS Control Tower uses). */
 const ROOT_PRINCIPAL_ARN_PATTERN = 'arn:*:iam::*:root';
@@ -198,7 +199,7 @@ function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]
 }
 
 const TARGET_ID = /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|\d{12})$/;
-const ACCOUNT_ID = /^\d{12}$/;
+const ACCOUNT_ID = ACCOUNT_ID_PATTERN;
 const NAME_PREFIX = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
 
 export class OrgRootGuardrails extends Construct {

@@ -3,7 +3,9 @@
  * that pass the shallow shape check (they must render, never throw).
  */
 import type { RootwatchAlert } from '../../core/types';
-import { renderEmail, renderPagerDuty, renderSlack } from '../../lambdas/format';
+import { renderAlarmPagerDuty, renderAlarmSlack, renderEmail, renderPagerDuty, renderSlack } from '../../lambdas/format';
+import { asAlarmMessage } from '../../lambdas/format/alarm';
+import { printableLine } from '../../core/printable';
 import { alertOf, rootCall } from './helpers';
 
 const BIDI = ['\u2066', '\u2067', '\u2068', '\u2069', '\u202e', '\u200f', '\u061c'];
@@ -58,6 +60,31 @@ describe('bidi isolates (U+2066-2069) never reach a channel', () => {
     expect(subject).not.toMatch(BIDI_RE);
     const facts = body.split('\nRaw event:\n')[0];
     expect(facts).not.toMatch(BIDI_RE);
+  });
+  it('CloudWatch alarms (Slack and PagerDuty): name, description, reason and dimensions', () => {
+    const evil = (s: string) => `${s} \u2066admin\u2069 \u2067gnp.exe\u2069 \u2068x\u2069`;
+    const alarm = asAlarmMessage({
+      AlarmName: evil('rootwatch-notifier-errors'),
+      AlarmDescription: evil('rootwatch: notifier failed'),
+      NewStateValue: 'ALARM',
+      OldStateValue: 'OK',
+      NewStateReason: evil('Threshold Crossed'),
+      AWSAccountId: '111122223333',
+      Region: 'EU (Ireland)',
+      StateChangeTime: '2024-05-01T10:00:00.000+0000',
+      Trigger: { MetricName: 'Errors', Namespace: 'AWS/Lambda', Dimensions: [{ name: 'FunctionName', value: evil('fn') }] },
+    })!;
+    const slack = renderAlarmSlack(alarm);
+    expect(strings(slack).length).toBeGreaterThan(3);
+    for (const s of strings(slack)) expect(s).not.toMatch(BIDI_RE);
+    const pd = renderAlarmPagerDuty(alarm, 'k'.repeat(32));
+    const { trigger: _raw, ...details } = pd.payload!.custom_details as Record<string, unknown>;
+    for (const s of strings({ ...pd, payload: { ...pd.payload, custom_details: details } })) expect(s).not.toMatch(BIDI_RE);
+    expect(details.alarmName).toBe('rootwatch-notifier-errors admin gnp.exe x');
+    expect(pd.payload!.summary).toContain('rootwatch-notifier-errors admin gnp.exe x');
+  });
+  it('the one unprintable pattern (core/printable.ts) turns each isolate and override into a space', () => {
+    expect(printableLine('a\u2066b\u2067c\u2068d\u2069e\u202ef\u200fg\u061ch')).toBe('a b c d e f g h');
   });
   it('the shared pattern covers each character', () => {
     for (const ch of BIDI) {

@@ -9,12 +9,13 @@ import { AccessDeniedError, AuditAbort, AwsCaller, errorMessage, oneLine } from 
 import { DEFAULT_SCP_POLICY_NAME, runChecks } from './checks';
 import { buildReport, renderJson, renderTable } from './render';
 import type { AuditClients, AuditOptions, AuditOutcome, AuditSdk } from './types';
+import { sleep as defaultSleep } from '../../core/sleep';
+import { REGION_PATTERN } from '../../core/validation';
 
 export type { AuditClients, AuditOptions, AuditOutcome, AuditReport, CheckResult, CheckStatus, CheckId } from './types';
 export { DEFAULT_SCP_POLICY_NAME, CHECKS } from './checks';
 export { IAM_ACTIONS } from './aws-call';
 
-const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
 async function loadSdk(): Promise<AuditSdk> {
   const [sts, iam, account, cloudtrail, organizations] = await Promise.all([
@@ -61,7 +62,6 @@ function validate(opts: AuditOptions): void {
   }
 }
 
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Runs the audit. Exit code 0 when every check passes (warnings allowed), 1 when a check fails or

@@ -4,7 +4,7 @@
  * failed deliveries) publish to the activity topic, so the Slack and PagerDuty alerters see these
  * next to RootwatchAlert messages.
  */
-import { boundedJson } from '../../core/json';
+import { boundedJson, get, isObj } from '../../core/json';
 import { oneLine, toWellFormed } from './text';
 
 export type AlarmState = 'ALARM' | 'OK' | 'INSUFFICIENT_DATA';
@@ -29,9 +29,8 @@ export interface CloudWatchAlarmMessage {
  * are coerced to their types (a hostile message renders, never crashes the alerter).
  */
 export function asAlarmMessage(value: unknown): CloudWatchAlarmMessage | null {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
-  const v = value as Record<string, unknown>;
-  const own = (k: string): unknown => (Object.prototype.hasOwnProperty.call(v, k) ? v[k] : undefined);
+  if (!isObj(value)) return null;
+  const own = (k: string): unknown => get(value, k);
   if (typeof own('AlarmName') !== 'string' || typeof own('NewStateValue') !== 'string') return null;
   const opt = (k: string): string | undefined => {
     const x = own(k);

@@ -16,6 +16,7 @@
  * One incident per root session: `dedup_key` is the alert's session key, so the first alert opens
  * the incident and later alerts and digests of the same session add to it instead of paging again.
  */
+import { isObj } from '../../core/json';
 import { RootwatchAlert, Severity } from '../../core/types';
 import { CloudWatchAlarmMessage, alarmConsoleUrl, alarmTitle } from './alarm';
 import { triageDetails } from './triage';
@@ -142,12 +143,13 @@ export function renderAlarmPagerDuty(alarm: CloudWatchAlarmMessage, routingKey: 
       component: 'rootwatch',
       class: 'pipeline-alarm',
       custom_details: {
-        alarmName: alarm.AlarmName,
-        description: alarm.AlarmDescription ?? null,
-        newState: alarm.NewStateValue,
-        oldState: alarm.OldStateValue ?? null,
-        reason: alarm.NewStateReason ?? null,
-        region: alarm.Region ?? null,
+        // one printable line each (core/printable.ts); the trigger is the raw structure, like a root alert's event
+        alarmName: oneLine(alarm.AlarmName),
+        description: nullableLine(alarm.AlarmDescription),
+        newState: oneLine(alarm.NewStateValue),
+        oldState: nullableLine(alarm.OldStateValue),
+        reason: nullableLine(alarm.NewStateReason),
+        region: nullableLine(alarm.Region),
         trigger: alarm.Trigger ?? null,
       },
     },
@@ -159,6 +161,8 @@ export function renderAlarmPagerDuty(alarm: CloudWatchAlarmMessage, routingKey: 
   return fitPagerDutyEvent(body);
 }
 
+const nullableLine = (v: string | null | undefined): string | null => (v === null || v === undefined ? null : oneLine(v));
+
 /** ISO 8601 of a parseable time; undefined when Date cannot represent it (e.g. year 300000). */
 function isoTime(t: string): string | undefined {
   const d = new Date(Date.parse(t));
@@ -166,7 +170,6 @@ function isoTime(t: string): string | undefined {
 }
 
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const byteLength = (v: unknown): number => {
   try {
     return Buffer.byteLength(JSON.stringify(v) ?? '', 'utf8');
@@ -188,7 +191,7 @@ export function pagerDutyProblems(body: unknown): string[] {
     if (opts.max !== undefined && v.length > opts.max) problems.push(`${name}: longer than ${opts.max} characters`);
     if (!wellFormed(v)) problems.push(`${name}: holds a lone surrogate (not valid UTF-8)`);
   };
-  if (!isObject(body)) return ['body: must be an object'];
+  if (!isObj(body)) return ['body: must be an object'];
   str(body.routing_key, 'routing_key', { required: true });
   if (!(PAGERDUTY_EVENT_ACTIONS as readonly unknown[]).includes(body.event_action)) problems.push('event_action: must be trigger, acknowledge or resolve');
   str(body.dedup_key, 'dedup_key', { max: PAGERDUTY_DEDUP_KEY_MAX, required: body.event_action !== 'trigger' });
@@ -196,7 +199,7 @@ export function pagerDutyProblems(body: unknown): string[] {
   str(body.client_url, 'client_url');
   if (body.event_action === 'trigger') {
     const p = body.payload;
-    if (!isObject(p)) problems.push('payload: required for trigger');
+    if (!isObj(p)) problems.push('payload: required for trigger');
     else {
       str(p.summary, 'payload.summary', { required: true, max: PAGERDUTY_SUMMARY_MAX });
       str(p.source, 'payload.source', { required: true });
@@ -205,13 +208,13 @@ export function pagerDutyProblems(body: unknown): string[] {
         problems.push('payload.timestamp: must be an ISO 8601 time');
       }
       for (const k of ['component', 'group', 'class'] as const) str(p[k], `payload.${k}`);
-      if (p.custom_details !== undefined && !isObject(p.custom_details)) problems.push('payload.custom_details: must be an object');
+      if (p.custom_details !== undefined && !isObj(p.custom_details)) problems.push('payload.custom_details: must be an object');
     }
   }
   if (body.links !== undefined) {
     if (!Array.isArray(body.links)) problems.push('links: must be an array');
     else body.links.forEach((l, i) => {
-      if (!isObject(l)) return void problems.push(`links[${i}]: must be an object`);
+      if (!isObj(l)) return void problems.push(`links[${i}]: must be an object`);
       str(l.href, `links[${i}].href`, { required: true });
       str(l.text, `links[${i}].text`);
     });
@@ -239,7 +242,7 @@ export function fitPagerDutyEvent(body: PagerDutyEvent): PagerDutyEvent {
     dedup_key: boundedKey(text(body.dedup_key, 10_000) || 'rootwatch', PAGERDUTY_DEDUP_KEY_MAX),
   };
   if (action === 'trigger') {
-    const p: Partial<NonNullable<PagerDutyEvent['payload']>> = isObject(body.payload) ? body.payload : {};
+    const p: Partial<NonNullable<PagerDutyEvent['payload']>> = isObj(body.payload) ? body.payload : {};
     const payload: NonNullable<PagerDutyEvent['payload']> = {
       summary: text(p.summary, PAGERDUTY_SUMMARY_MAX) || 'Rootwatch alert',
       source: text(p.source, PAGERDUTY_FIELD_MAX) || 'rootwatch',
@@ -250,12 +253,12 @@ export function fitPagerDutyEvent(body: PagerDutyEvent): PagerDutyEvent {
       const v = text(p[k], PAGERDUTY_FIELD_MAX);
       if (v) payload[k] = v;
     }
-    if (isObject(p.custom_details)) payload.custom_details = p.custom_details;
+    if (isObj(p.custom_details)) payload.custom_details = p.custom_details;
     out.payload = payload;
   }
   if (typeof body.client === 'string') out.client = text(body.client, PAGERDUTY_FIELD_MAX);
   const links = Array.isArray(body.links)
-    ? body.links.filter((l) => isObject(l) && typeof l.href === 'string' && /^https:\/\/\S+$/.test(l.href) && wellFormed(l.href))
+    ? body.links.filter((l) => isObj(l) && typeof l.href === 'string' && /^https:\/\/\S+$/.test(l.href) && wellFormed(l.href))
         .map((l) => ({ href: l.href, text: text(l.text, PAGERDUTY_FIELD_MAX) }))
     : [];
   if (links.length > 0) out.links = links;

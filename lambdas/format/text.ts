@@ -4,7 +4,7 @@
  * Everything an attacker can influence (user agent, source IP field, account names from config,
  * request parameters in the raw event) passes through one of these before it reaches a channel.
  */
-import { printableLine, toWellFormed } from '../../core/printable';
+import { printableLine, toWellFormed, truncate } from '../../core/printable';
 import { fnv1a64 } from '../../core/session';
 import { RootwatchAlert, Severity } from '../../core/types';
 
@@ -16,7 +16,8 @@ export const SEVERITY_LABEL: Record<Severity, string> = {
   low: 'LOW',
 };
 
-export { isWellFormed as wellFormed, toWellFormed } from '../../core/printable';
+/** `truncate`: cut to `max` characters marked with `...` (one copy, core/printable.ts). */
+export { isWellFormed as wellFormed, toWellFormed, truncate } from '../../core/printable';
 
 /**
  * One printable, well-formed line (core/printable.ts: controls, bidi and zero-width characters
@@ -26,16 +27,6 @@ export function oneLine(value: string): string {
   return printableLine(toWellFormed(value));
 }
 
-/** Cut to at most `max` characters (code points kept whole), marking the cut with `...`. */
-export function truncate(value: string, max: number): string {
-  if (value.length <= max) return value;
-  if (max <= 3) return value.slice(0, max);
-  let cut = value.slice(0, max - 3);
-  // do not leave half a surrogate pair behind
-  const last = cut.charCodeAt(cut.length - 1);
-  if (last >= 0xd800 && last <= 0xdbff) cut = cut.slice(0, -1);
-  return `${cut}...`;
-}
 
 /**
  * Printable ASCII only: letters with diacritics lose them (é -> e), anything else that is not
