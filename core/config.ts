@@ -253,6 +253,9 @@ export const MAX_LISTED_SPOKES = 200;
  */
 export const DEFAULT_HEARTBEAT_SCHEDULE = 'rate(6 hours)';
 
+/** An account's own stack manages its account-wide settings unless the config says otherwise. */
+export const DEFAULT_MANAGE_ACCOUNT_SETTINGS = true;
+
 /**
  * Why a heartbeat schedule cannot work, or undefined. AWS wants `rate(1 hour)` but `rate(N hours)`;
  * allowed: `rate(1 hour)` to `rate(1 day)` (more often costs without need, less often leaves a
@@ -314,7 +317,7 @@ export function resolveConfig(raw: RawConfig, ouAccounts: OrgAccount[][] = []): 
     const spokeCisRegion = cisRegion(`spokes[${i}]`, s, spoke.regions, raw.hub.region);
     if (spokeCisRegion) spoke.cisLogGroupRegion = spokeCisRegion;
     if (s.manageAccountSettings !== undefined) spoke.manageAccountSettings = s.manageAccountSettings;
-    settingsOwner.set(s.accountId, { field: `spokes[${i}]`, manage: s.manageAccountSettings ?? true });
+    settingsOwner.set(s.accountId, { field: `spokes[${i}]`, manage: s.manageAccountSettings ?? DEFAULT_MANAGE_ACCOUNT_SETTINGS });
     if (s.name) accountNames[s.accountId] = s.name;
     addSpoke(`spokes[${i}]`, spoke);
   });
@@ -324,7 +327,7 @@ export function resolveConfig(raw: RawConfig, ouAccounts: OrgAccount[][] = []): 
       if (state !== undefined && state !== 'ACTIVE') return; // only ACTIVE accounts are monitored
       if (acct.Id === hub.accountId) return; // the hub stack monitors the hub account
       const field = `organizationalUnits[${i}].accountsFile: Accounts[${j}]`;
-      const manage = ou.manageAccountSettings ?? true;
+      const manage = ou.manageAccountSettings ?? DEFAULT_MANAGE_ACCOUNT_SETTINGS;
       const owner = settingsOwner.get(acct.Id);
       if (owner && owner.manage !== manage) {
         // The same account through two entries that disagree on who owns its singletons.
@@ -508,7 +511,7 @@ function checkManagementAccountSettings(
 ): void {
   if (!org.managementAccount.manageAccountSettings) return;
   const id = org.managementAccount.accountId;
-  const other = id === hub.accountId ? (hub.manageAccountSettings ?? true ? 'hub' : undefined) : owners.get(id)?.manage ? owners.get(id)!.field : undefined;
+  const other = id === hub.accountId ? (hub.manageAccountSettings ?? DEFAULT_MANAGE_ACCOUNT_SETTINGS ? 'hub' : undefined) : owners.get(id)?.manage ? owners.get(id)!.field : undefined;
   if (other) {
     throw new ConfigError('guardrails.managementAccount.manageAccountSettings', `account ${id} is also ${other}, whose stack manages its account-wide settings: set one of them to false (one owner per account)`);
   }

@@ -9,6 +9,16 @@
 export const ACCOUNT_ID_PATTERN = /^[0-9]{12}$/;
 /** A region code: us-east-1, ap-southeast-5, us-gov-west-1, eu-central-2 … */
 export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$/;
+/** rootwatch's own name prefix: part of every resource name (S3 buckets included: lowercase, 31 max). */
+export const NAME_PREFIX_PATTERN = /^[a-z][a-z0-9-]{0,30}$/;
+
+/**
+ * The retention values CloudWatch Logs accepts, 0 meaning never expire (Terraform's
+ * `retention_in_days`): https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html
+ */
+export const LOG_RETENTION_DAYS: readonly number[] = [
+  0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
 
 /** An error in the one style: `Owner.prop: message` (owner omitted when empty). */
 function propError(owner: string, prop: string, message: string): Error {

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { TerraformAsset, AssetType } from 'cdktf';
+import { TerraformAsset, AssetType, Token } from 'cdktf';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
@@ -9,6 +9,7 @@ import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { pipelineAlarm, queueNotEmptyAlarm } from './pipeline-alarm';
 import { LAMBDA_IMPLICIT_ACTIONS } from '../core/lambda-contract';
 import { ArnScope, actionsOf, arnOf, PolicyStatement, policyDocument, rolePrefix, serviceTrustPolicy } from './iam';
+import { LOG_RETENTION_DAYS } from '../core/validation';
 
 /** A deterministic Lambda zip (see build/lambda-zip.ts). */
 export interface LambdaCode {
@@ -17,6 +18,9 @@ export interface LambdaCode {
   /** base64 SHA-256 of the zip */
   readonly base64Sha256: string;
 }
+
+/** The retention the config schema states too (__tests__/core/schema-owners.test.ts proves them equal). */
+export const DEFAULT_LOG_RETENTION_DAYS = 365;
 
 export interface AlertFunctionProps {
   /** Prefix of every name. */
@@ -58,11 +62,15 @@ export class AlertFunction extends Construct {
     if (!/^[a-z][a-z0-9-]*$/.test(props.purpose)) throw new Error(`AlertFunction.purpose: must be lowercase words with dashes (got "${props.purpose}")`);
     const timeout = props.timeoutSeconds ?? 30;
     if (timeout < 1 || timeout > 900) throw new Error('AlertFunction.timeoutSeconds: must be 1-900');
+    const retention = props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS;
+    if (!Token.isUnresolved(retention) && !LOG_RETENTION_DAYS.includes(retention)) {
+      throw new Error(`AlertFunction.logRetentionDays: must be one of ${LOG_RETENTION_DAYS.join(', ')}, not ${retention}`);
+    }
     const name = `${props.namePrefix}-${props.purpose}`;
 
     const logGroup = new CloudwatchLogGroup(this, 'logs', {
       name: `/aws/lambda/${name}`,
-      retentionInDays: props.logRetentionDays ?? 365,
+      retentionInDays: retention,
     });
     const failures = new SqsQueue(this, 'failures', {
       name: `${name}-failures`,

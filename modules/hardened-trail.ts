@@ -28,7 +28,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { policyDocument } from './iam';
-import { ACCOUNT_ID_PATTERN, REGION_PATTERN, checkInt as checkIntIn } from '../core/validation';
+import { ACCOUNT_ID_PATTERN, LOG_RETENTION_DAYS, REGION_PATTERN, checkInt as checkIntIn } from '../core/validation';
 
 export type ObjectLockMode = 'GOVERNANCE' | 'COMPLIANCE';
 
@@ -58,9 +58,8 @@ export interface HardenedTrailProps {
 }
 
 /** Retention values CloudWatch Logs accepts (0 = never expire). */
-const LOG_RETENTION_DAYS: readonly number[] = [
-  0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-];
+/** The defaults the config schema states too (__tests__/core/schema-owners.test.ts proves them equal). */
+export const TRAIL_DEFAULTS = { logRetentionDays: 365, transitionToGlacierDays: 90 } as const;
 const BUCKET_PREFIX = /^[a-z0-9][a-z0-9-]*$/;
 const ACCOUNT_ID = ACCOUNT_ID_PATTERN;
 const REGION = REGION_PATTERN;
@@ -84,9 +83,9 @@ export class HardenedTrail extends Construct {
 
   constructor(scope: Construct, id: string, props: HardenedTrailProps) {
     super(scope, id);
-    const retention = props.logRetentionDays ?? 365;
+    const retention = props.logRetentionDays ?? TRAIL_DEFAULTS.logRetentionDays;
     const lockMode = props.objectLockMode ?? 'GOVERNANCE';
-    const glacierDays = props.transitionToGlacierDays ?? 90;
+    const glacierDays = props.transitionToGlacierDays ?? TRAIL_DEFAULTS.transitionToGlacierDays;
     const noncurrentDays = props.noncurrentVersionExpirationDays ?? 365;
     const deletionWindow = props.kmsDeletionWindowDays ?? 30;
 

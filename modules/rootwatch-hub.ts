@@ -22,6 +22,9 @@ import { scheduleSeconds } from '../core/coverage';
 import { AssumedRootPolicy, AvoidableRootWritesPolicy } from '../core/types';
 import { heartbeatScheduleProblem } from '../core/config';
 
+/** The fold window the config schema states too (__tests__/core/schema-owners.test.ts proves them equal). */
+export const DEFAULT_FOLD_WINDOW_MINUTES = 15;
+
 export interface RootwatchHubProps {
   readonly namePrefix: string;
   /** The hub (security) account; usually `var.hub_account_id`. */
@@ -86,7 +89,7 @@ export class RootwatchHub extends Construct {
 
   constructor(scope: Construct, id: string, props: RootwatchHubProps) {
     super(scope, id);
-    const fold = props.foldWindowMinutes ?? 15;
+    const fold = props.foldWindowMinutes ?? DEFAULT_FOLD_WINDOW_MINUTES;
     // A token (a module variable) is checked by the variable's own validation.
     const foldIsToken = Token.isUnresolved(fold);
     if (!foldIsToken && (!Number.isInteger(fold) || fold < 0 || fold > 1440)) throw new Error('RootwatchHub.foldWindowMinutes: must be a whole number from 0 to 1440');

@@ -1,19 +1,23 @@
 import { ModuleVariableSpec } from './module-stack';
+import { ACCOUNT_ID_PATTERN, LOG_RETENTION_DAYS, NAME_PREFIX_PATTERN, REGION_PATTERN } from '../core/validation';
+
+/** The patterns of core/validation.ts need no escaping in HCL (no backslash, no quote). */
+const hcl = (re: RegExp): string => re.source;
 
 /** Validations shared by the inputs of the generated modules (Terraform conditions, checked at validate/plan). */
 export const V = {
   accountId: (name: string): ModuleVariableSpec['validation'] => [
-    { condition: `\${can(regex("^[0-9]{12}$", var.${name}))}`, errorMessage: `${name} must be a 12-digit AWS account ID.` },
+    { condition: `\${can(regex("${hcl(ACCOUNT_ID_PATTERN)}", var.${name}))}`, errorMessage: `${name} must be a 12-digit AWS account ID.` },
   ],
   accountIdList: (name: string): ModuleVariableSpec['validation'] => [
-    { condition: `\${alltrue([for a in var.${name} : can(regex("^[0-9]{12}$", a))])}`, errorMessage: `${name} must hold 12-digit AWS account IDs.` },
+    { condition: `\${alltrue([for a in var.${name} : can(regex("${hcl(ACCOUNT_ID_PATTERN)}", a))])}`, errorMessage: `${name} must hold 12-digit AWS account IDs.` },
   ],
   region: (name: string): ModuleVariableSpec['validation'] => [
-    { condition: `\${can(regex("^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]$", var.${name}))}`, errorMessage: `${name} must be an AWS region code such as ap-southeast-2.` },
+    { condition: `\${can(regex("${hcl(REGION_PATTERN)}", var.${name}))}`, errorMessage: `${name} must be an AWS region code such as ap-southeast-2.` },
   ],
   namePrefix: (): ModuleVariableSpec['validation'] => [
     {
-      condition: '${can(regex("^[a-z][a-z0-9-]{0,30}$", var.name_prefix))}',
+      condition: `\${can(regex("${hcl(NAME_PREFIX_PATTERN)}", var.name_prefix))}`,
       errorMessage: 'name_prefix must be 1-31 lowercase letters, digits and dashes, starting with a letter.',
     },
   ],
@@ -40,8 +44,8 @@ export const V = {
   ],
   logRetention: (name: string): ModuleVariableSpec['validation'] => [
     {
-      condition: `\${contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.${name})}`,
-      errorMessage: `${name} must be a CloudWatch Logs retention (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653).`,
+      condition: `\${contains([${LOG_RETENTION_DAYS.join(', ')}], var.${name})}`,
+      errorMessage: `${name} must be a CloudWatch Logs retention (${LOG_RETENTION_DAYS.slice(0, -1).join(', ')} or ${LOG_RETENTION_DAYS[LOG_RETENTION_DAYS.length - 1]}; 0 never expires).`,
     },
   ],
 };

@@ -27,6 +27,13 @@ describe('AlertFunction props', () => {
   it.each([0, 901])('rejects timeoutSeconds %p', (timeoutSeconds) => {
     expect(() => build({ timeoutSeconds })).toThrow(/^AlertFunction\.timeoutSeconds: /);
   });
+  it.each([2, -1, 366])('rejects logRetentionDays %p (not a CloudWatch Logs retention)', (logRetentionDays) => {
+    expect(() => build({ logRetentionDays })).toThrow(`AlertFunction.logRetentionDays: must be one of 0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653, not ${logRetentionDays}`);
+  });
+  it('accepts 0 (never expire), as the config and the hardened trail do', () => {
+    const fn = build({ logRetentionDays: 0 });
+    expect(Object.values(fn.resource.aws_cloudwatch_log_group as Record<string, { retention_in_days: number }>)[0].retention_in_days).toBe(0);
+  });
 });
 
 describe('AlertFunction resources', () => {
