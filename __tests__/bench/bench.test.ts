@@ -52,9 +52,9 @@ describe('accountsConfig', () => {
     expect(resolved.spokes).toHaveLength(n);
     for (const spoke of resolved.spokes) expect([...spoke.regions].sort()).toEqual([...DEFAULT_REGIONS].sort());
     expect(resolved.hub.regions).toHaveLength(17);
-    expect(resolved.alerts.slack).toBeDefined();
-    expect(resolved.alerts.pagerduty).toBeDefined();
-    expect(resolved.orgGuardrails).toBeDefined();
+    expect(resolved.alerts.slack).toEqual({ webhookParameterName: '/rootwatch/slack/webhook-url' });
+    expect(resolved.alerts.pagerduty).toEqual({ routingKeyParameterName: '/rootwatch/pagerduty/routing-key' });
+    expect(resolved.orgGuardrails?.managementAccount.accountId).toBe('900000000000');
   });
 
   it('rejects a negative or fractional count', () => {

@@ -1,7 +1,9 @@
 /**
  * Runs the real CLI (`node dist/main.js ...`) as a child process. The CLI tests need the built
  * dist/; `ensureDist()` recompiles it once (shared by every test file, under a lock) when a
- * generator source is newer than its compiled file, so the tests never exercise stale code.
+ * generator source is newer than its compiled file, rebundles the Lambdas when a Lambda (or core/)
+ * source is newer than the bundles, and recompiles the schema validator when the schema is newer,
+ * so the tests never exercise stale code.
  */
 import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -37,11 +39,30 @@ function staleOutputs(): string[] {
   });
 }
 
+const newestMtime = (dir: string): number => {
+  let newest = 0;
+  for (const e of fs.readdirSync(path.join(REPO, dir), { withFileTypes: true })) {
+    const rel = path.join(dir, e.name);
+    newest = Math.max(newest, e.isDirectory() ? newestMtime(rel) : e.name.endsWith('.ts') ? fs.statSync(path.join(REPO, rel)).mtimeMs : 0);
+  }
+  return newest;
+};
+const mtime = (rel: string): number => (fs.existsSync(path.join(REPO, rel)) ? fs.statSync(path.join(REPO, rel)).mtimeMs : 0);
+
+/** Build steps after tsc whose output is older than its sources: the Lambda bundles, the standalone schema validator. */
+function staleSteps(): string[] {
+  const bundles = Math.min(...LAMBDA_BUNDLES.map((b) => mtime(path.join('dist', 'lambda-bundles', b, 'index.js'))), mtime(path.join('dist', 'lambda-bundles', 'zips.json')));
+  const steps: string[] = [];
+  if (Math.max(newestMtime('lambdas'), newestMtime('core')) > bundles) steps.push('build/bundle-lambdas.js');
+  if (mtime('rootwatch.schema.json') > mtime(path.join('dist', 'config-validator.js'))) steps.push('build/compile-schema.js');
+  return steps;
+}
+
 /** Make sure dist/ holds the current generator (tsc once, under a cross-process lock) and the Lambda bundles exist. */
 export function ensureDist(): void {
   const missing = LAMBDA_BUNDLES.filter((b) => !fs.existsSync(path.join(REPO, 'dist', 'lambda-bundles', b, 'index.js')));
   if (missing.length > 0) throw new Error(`dist/lambda-bundles/{${missing.join(',')}}/index.js missing: run \`npm run build\` first`);
-  if (staleOutputs().length === 0) return;
+  if (staleOutputs().length === 0 && staleSteps().length === 0) return;
   const lock = path.join(os.tmpdir(), `rootwatch-dist-build-${Buffer.from(REPO).toString('hex').slice(-24)}.lock`);
   const deadline = Date.now() + 120_000;
   for (;;) {
@@ -57,15 +78,19 @@ export function ensureDist(): void {
         /* lock vanished meanwhile */
       }
       sleep(250);
-      if (staleOutputs().length === 0) return;
+      if (staleOutputs().length === 0 && staleSteps().length === 0) return;
     }
   }
   try {
-    if (staleOutputs().length === 0) return;
-    // Type errors elsewhere (e.g. lambdas/ in progress) do not stop tsc from emitting.
-    spawnSync(process.execPath, [path.join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(REPO, 'tsconfig.json')], { cwd: REPO, stdio: 'ignore' });
-    const still = staleOutputs();
-    if (still.length > 0) throw new Error(`dist/ is stale after tsc for: ${still.slice(0, 5).join(', ')}; run \`npm run build\``);
+    if (staleOutputs().length > 0) {
+      // Type errors elsewhere (e.g. lambdas/ in progress) do not stop tsc from emitting.
+      spawnSync(process.execPath, [path.join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(REPO, 'tsconfig.json')], { cwd: REPO, stdio: 'ignore' });
+      const still = staleOutputs();
+      if (still.length > 0) throw new Error(`dist/ is stale after tsc for: ${still.slice(0, 5).join(', ')}; run \`npm run build\``);
+    }
+    for (const step of staleSteps()) spawnSync(process.execPath, [path.join(REPO, 'dist', step)], { cwd: REPO, stdio: 'ignore' });
+    const steps = staleSteps();
+    if (steps.length > 0) throw new Error(`dist/ is stale after ${steps.join(', ')}; run \`npm run build\``);
   } finally {
     fs.rmSync(lock, { recursive: true, force: true });
   }

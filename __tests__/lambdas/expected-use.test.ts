@@ -112,7 +112,7 @@ describe('marking root events of a declared window', () => {
     const h = harness([win({ endsAt: S0 + 30 })], { now: T0 + 10 * 3600_000 });
     await handleNotifierInput(event(), config, h.deps);
     // delivered ten hours later: the lookup asked for windows ending after the event, and matched
-    expect(h.alerts()[0].expected).toBeDefined();
+    expect(h.alerts()[0].expected).toEqual({ reason: 'rotate bucket policy, CHG-123', by: 'arn:aws:sts::111111111111:assumed-role/rootwatch-expect-declarer-20261130abcdef/alice', windowId: `${S0 - 600}-aaaaaaaa`, endsAt: '2024-05-01T10:00:30.000Z', originalSeverity: 'high', overlapping: 0 });
   });
 
   it('overlapping windows: marked with the one ending last, the others counted', async () => {
@@ -189,7 +189,7 @@ describe('1,000-event burst during a window', () => {
     await sweepDigests(folding, h.deps);
     const digests = h.alerts().filter((a) => a.digest);
     expect(digests.reduce((n, d) => n + d.digest!.count, 0)).toBe(999);
-    expect(h.alerts()[0].expected).toBeDefined();
+    expect(h.alerts()[0].expected).toEqual({ reason: 'rotate bucket policy, CHG-123', by: 'arn:aws:sts::111111111111:assumed-role/rootwatch-expect-declarer-20261130abcdef/alice', windowId: `${S0 - 600}-aaaaaaaa`, endsAt: '2024-05-01T12:00:00.000Z', originalSeverity: 'high', overlapping: 0 });
   });
 });
 

@@ -45,7 +45,7 @@ describe('CisRootAlarm with a log group reference', () => {
       const v = new TerraformVariable(scope, 'lg', { type: 'string' });
       new CisRootAlarm(scope, 'cis', { ...props, logGroupName: v.stringValue });
     });
-    expect(JSON.parse(out).resource.aws_cloudwatch_log_metric_filter).toBeDefined();
+    expect(Object.values(JSON.parse(out).resource.aws_cloudwatch_log_metric_filter).map((f) => (f as { log_group_name: string }).log_group_name)).toEqual(['${var.lg}']);
     expect(() => Testing.synthScope((scope) => new CisRootAlarm(scope, 'cis', { ...props, logGroupName: 'bad name!' }))).toThrow(/logGroupName/);
   });
 });

@@ -52,7 +52,7 @@ describe('RootEventForwarder resources', () => {
     for (const t of resourceList(synth, 'aws_cloudwatch_event_target')) {
       expect(t.arn).toBe(HUB_BUS);
       expect(t.role_arn).toMatch(/^\$\{aws_iam_role\./);
-      expect(t.retry_policy.maximum_retry_attempts).toBeGreaterThan(0);
+      expect(t.retry_policy).toEqual({ maximum_event_age_in_seconds: 86400, maximum_retry_attempts: 185 });
       const [, q] = queues.find(([id]) => t.dead_letter_config.arn === `\${aws_sqs_queue.${id}.arn}`)!;
       expect(regionOf(synth, q)).toBe(regionOf(synth, t));
       expect(q.sqs_managed_sse_enabled).toBe(true);

@@ -33,6 +33,12 @@ describe('RootwatchHub props', () => {
   });
 });
 
+/** The name of the SQS queue a `${aws_sqs_queue.<id>.arn}` reference points at. */
+function queueNameOf(synth: ReturnType<typeof build>, ref: string): string | undefined {
+  const id = /^\$\{aws_sqs_queue\.([^.]+)\.arn\}$/.exec(ref)?.[1];
+  return id === undefined ? undefined : (synth.resource.aws_sqs_queue[id] as { name: string }).name;
+}
+
 describe('RootwatchHub resources', () => {
   const synth = build({
     expectedChunks: expectedChunks([
@@ -99,7 +105,8 @@ describe('RootwatchHub resources', () => {
     const sweep = resourceList(synth, 'aws_cloudwatch_event_rule').find((r) => r.name === 'p-coverage-sweep');
     expect(sweep).toMatchObject({ schedule_expression: 'rate(15 minutes)', state: 'ENABLED' });
     const target = resourceList(synth, 'aws_cloudwatch_event_target').find((t) => t.input && doc(t.input).source === COVERAGE_SWEEP_SOURCE);
-    expect(target.dead_letter_config).toBeDefined();
+    expect(target.retry_policy).toEqual({ maximum_event_age_in_seconds: 900, maximum_retry_attempts: 3 });
+    expect(queueNameOf(synth, target.dead_letter_config.arn)).toBe('p-hub-rules-dlq');
   });
 
   it('sweeps digests every 5 minutes when folding is on', () => {
@@ -107,7 +114,8 @@ describe('RootwatchHub resources', () => {
     expect(sweep).toMatchObject({ schedule_expression: 'rate(5 minutes)', state: 'ENABLED' });
     const target = resourceList(synth, 'aws_cloudwatch_event_target').find((t) => t.input && doc(t.input).source === DIGEST_SWEEP_SOURCE);
     expect(doc(target.input).source).toBe(DIGEST_SWEEP_SOURCE);
-    expect(target.dead_letter_config).toBeDefined();
+    expect(target.retry_policy).toEqual({ maximum_event_age_in_seconds: 3600, maximum_retry_attempts: 10 });
+    expect(queueNameOf(synth, target.dead_letter_config.arn)).toBe('p-hub-rules-dlq');
   });
 
   it('has no sweep when folding is off', () => {
