@@ -23,7 +23,7 @@ import {
   declarerLabel,
   expectedUseTableName,
   parseDuration,
-  windowFromImage,
+  readWindowPages,
 } from '../core/expected-use';
 import { UsageError } from './errors';
 import { ACCOUNT_ID_PATTERN } from '../core/validation';
@@ -109,25 +109,19 @@ export async function runExpect(args: ExpectArgs, config: RootwatchConfig, deps:
   const ddb = await import('@aws-sdk/client-dynamodb');
 
   if (action.kind === 'list') {
-    const windows: ExpectedUseWindow[] = [];
-    let start: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue> | undefined;
-    for (let page = 0; page < 20; page++) {
-      const r = await dynamodb.send(
-        new ddb.ScanCommand({
-          TableName: table,
-          FilterExpression: action.account ? 'endsAt > :now AND #a = :a' : 'endsAt > :now',
-          ExpressionAttributeValues: { ':now': { N: String(now) }, ...(action.account ? { ':a': { S: action.account } } : {}) },
-          ...(action.account ? { ExpressionAttributeNames: { '#a': 'account' } } : {}),
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      for (const item of r.Items ?? []) {
-        const w = windowFromImage(item as Record<string, unknown>);
-        if (w) windows.push(w);
-      }
-      start = r.LastEvaluatedKey;
-      if (!start) break;
-    }
+    const windows = await readWindowPages<Record<string, import('@aws-sdk/client-dynamodb').AttributeValue>>(
+      (start) =>
+        dynamodb.send(
+          new ddb.ScanCommand({
+            TableName: table,
+            FilterExpression: action.account ? 'endsAt > :now AND #a = :a' : 'endsAt > :now',
+            ExpressionAttributeValues: { ':now': { N: String(now) }, ...(action.account ? { ':a': { S: action.account } } : {}) },
+            ...(action.account ? { ExpressionAttributeNames: { '#a': 'account' } } : {}),
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+        ),
+      20,
+    );
     windows.sort((a, b) => a.startsAt - b.startsAt || a.windowId.localeCompare(b.windowId));
     if (windows.length === 0) return { stdout: 'No current or future expected-use windows.\n', exitCode: 0 };
     const lines = windows.map((w) => {

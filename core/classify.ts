@@ -412,13 +412,22 @@ function summaryOf(c: Ctx, b: SummaryBits): string {
 
 /** Facts when only the EventBridge envelope is known: pipeline events, or a record that cannot be read. */
 function envelopeFacts(event: Record<string, unknown>, eventName: string, eventSource: string, eventId: string | null, consoleUrl: string): AlertFacts {
-  return {
+  return selfFacts({
     account: eventAccount(event),
     region: clean(get(event, 'region'), 32) || 'unknown',
     eventName,
     eventSource,
     eventTime: clean(get(event, 'time'), 64),
     eventId,
+    sessionKey: sessionKey(event),
+    consoleUrl,
+  });
+}
+
+/** The facts of an alert rootwatch raises about itself (pipeline events, coverage): no principal, no request. */
+export function selfFacts(known: Pick<AlertFacts, 'account' | 'region' | 'eventName' | 'eventSource' | 'eventTime' | 'eventId' | 'sessionKey' | 'consoleUrl'>): AlertFacts {
+  return {
+    ...known,
     principalArn: null,
     sourceIp: null,
     userAgent: null,
@@ -426,8 +435,6 @@ function envelopeFacts(event: Record<string, unknown>, eventName: string, eventS
     outcome: null,
     errorCode: null,
     readOnly: null,
-    sessionKey: sessionKey(event),
-    consoleUrl,
   };
 }
 

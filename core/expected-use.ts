@@ -120,6 +120,31 @@ export function expectedUseDeclarerRoleName(namePrefix: string): string {
 }
 
 /** The window in a stream image (DynamoDB JSON), or null when it is not one. */
+/** One page of a DynamoDB Scan or Query: its items and where the next page starts. */
+export interface WindowPage<K> {
+  readonly Items?: ReadonlyArray<Record<string, unknown>>;
+  readonly LastEvaluatedKey?: K;
+}
+
+/**
+ * The windows of up to `maxPages` pages (Scan for the CLI's list, Query for the notifier's lookup):
+ * one pagination loop for both; items that are not windows are skipped.
+ */
+export async function readWindowPages<K>(page: (start: K | undefined) => Promise<WindowPage<K>>, maxPages: number): Promise<ExpectedUseWindow[]> {
+  const out: ExpectedUseWindow[] = [];
+  let start: K | undefined;
+  for (let n = 0; n < maxPages; n++) {
+    const r = await page(start);
+    for (const item of r.Items ?? []) {
+      const w = windowFromImage(item);
+      if (w) out.push(w);
+    }
+    start = r.LastEvaluatedKey;
+    if (!start) break;
+  }
+  return out;
+}
+
 export function windowFromImage(image: Record<string, unknown> | undefined): ExpectedUseWindow | null {
   if (!isObj(image)) return null;
   const s = (k: string): string | undefined => {

@@ -17,6 +17,7 @@ import {
   sweepLedger,
 } from '../core/coverage';
 import { ALERT_SCHEMA } from '../core/alert';
+import { selfFacts } from '../core/classify';
 import type { RootwatchAlert } from '../core/types';
 
 /** The ledger table (DynamoDB in the hub; see lambdas/coverage-store.ts). */
@@ -131,23 +132,16 @@ function coverageAlert(d: PathDecision, namePrefix: string, name: string | undef
         ? 'coverage: never heard from this path within the grace period after it was first expected'
         : 'coverage: no heartbeat for two intervals plus a margin; root events of this account and region may not reach the hub'
       : 'coverage: the path sends heartbeats again',
-    facts: {
+    facts: selfFacts({
       account: d.account,
       region: d.region,
       eventName: stale ? 'CoveragePathStale' : 'CoveragePathRecovered',
       eventSource: 'rootwatch.coverage',
       eventTime: time,
       eventId: null,
-      principalArn: null,
-      sourceIp: null,
-      userAgent: null,
-      mfaUsed: null,
-      outcome: null,
-      errorCode: null,
-      readOnly: null,
       sessionKey: `rootwatch:${d.account}:coverage:${d.region}`,
       consoleUrl,
-    },
+    }),
     ...(name ? { accountName: name } : {}),
     event: {
       version: '0',

@@ -16,7 +16,6 @@ import {
   windowFromImage,
 } from '../core/expected-use';
 
-export { windowFromImage };
 import { clean } from '../core/classify';
 import { isObj } from '../core/json';
 import type { EventBridgeEvent, RootwatchAlert } from '../core/types';

@@ -1,9 +1,7 @@
 import { Construct } from 'constructs';
-import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
-import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
-import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+import { notifierTrigger } from './notifier-trigger';
+import { rootwatchTable } from './rootwatch-table';
 import { DynamodbTableItem } from '@cdktf/provider-aws/lib/dynamodb-table-item';
-import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { COVERAGE_SWEEP_SOURCE, LAMBDA_ACTIONS, STALE_PATHS_METRIC, heartbeatNamespace } from '../core/lambda-contract';
 import { ArnScope, actionsOf, arnOf, PolicyStatement } from './iam';
@@ -59,17 +57,14 @@ export class CoverageLedger extends Construct {
   constructor(scope: Construct, id: string, props: CoverageLedgerProps) {
     super(scope, id);
     const p = props.namePrefix;
-    const table = new DynamodbTable(this, 'table', {
+    const table = rootwatchTable(this, 'table', {
       name: coverageTableName(p),
-      billingMode: 'PAY_PER_REQUEST',
       hashKey: 'pk',
       rangeKey: 'sk',
       attribute: [
         { name: 'pk', type: 'S' },
         { name: 'sk', type: 'S' },
       ],
-      serverSideEncryption: { enabled: true },
-      pointInTimeRecovery: { enabled: true },
     });
     props.expectedChunks.forEach((chunk, i) => {
       const sk = String(i).padStart(3, '0');
@@ -81,26 +76,19 @@ export class CoverageLedger extends Construct {
       });
     });
     if (props.sweep ?? true) {
-      const rule = new CloudwatchEventRule(this, 'sweep', {
-        name: `${p}-coverage-sweep`,
-        description: 'rootwatch: has the notifier sweep the coverage ledger (stale and recovered paths, StalePaths metric)',
-        scheduleExpression: COVERAGE_SWEEP_SCHEDULE,
-        state: 'ENABLED',
-      });
-      new CloudwatchEventTarget(this, 'sweep-target', {
-        rule: rule.name,
-        targetId: 'notifier',
-        arn: props.notifierFunctionArn,
+      notifierTrigger(this, {
+        ids: { rule: 'sweep', target: 'sweep-target', permission: 'invoke-sweep' },
+        rule: {
+          name: `${p}-coverage-sweep`,
+          description: 'rootwatch: has the notifier sweep the coverage ledger (stale and recovered paths, StalePaths metric)',
+          scheduleExpression: COVERAGE_SWEEP_SCHEDULE,
+          state: 'ENABLED',
+        },
+        statementId: 'events-coverage-sweep',
+        notifier: { functionArn: props.notifierFunctionArn, functionName: props.notifierFunctionName },
         input: JSON.stringify({ source: COVERAGE_SWEEP_SOURCE, 'detail-type': 'rootwatch coverage sweep', detail: {} }),
         retryPolicy: { maximumEventAgeInSeconds: 900, maximumRetryAttempts: 3 },
-        deadLetterConfig: { arn: props.deadLetterQueueArn },
-      });
-      new LambdaPermission(this, 'invoke-sweep', {
-        statementId: 'events-coverage-sweep',
-        action: 'lambda:InvokeFunction',
-        functionName: props.notifierFunctionName,
-        principal: 'events.amazonaws.com',
-        sourceArn: rule.arn,
+        deadLetterQueueArn: props.deadLetterQueueArn,
       });
       const alarm = new CloudwatchMetricAlarm(this, 'stale-paths', {
         alarmName: `${p}-coverage-stale-paths`,

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+import { rootwatchTable } from './rootwatch-table';
 import { DynamodbResourcePolicy } from '@cdktf/provider-aws/lib/dynamodb-resource-policy';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
@@ -44,9 +44,8 @@ export class ExpectedUseTable extends Construct {
     // the role's name is <prefix><random suffix>: the resource policy admits that pattern only
     const roleArnPattern = `arn:${at.partition}:iam::${at.accountId}:role/${roleName}*`;
 
-    const table = new DynamodbTable(this, 'table', {
+    const table = rootwatchTable(this, 'table', {
       name,
-      billingMode: 'PAY_PER_REQUEST',
       hashKey: 'declaredBy',
       rangeKey: 'windowId',
       attribute: [
@@ -59,8 +58,6 @@ export class ExpectedUseTable extends Construct {
       ttl: { attributeName: 'expiresAt', enabled: true },
       streamEnabled: true,
       streamViewType: 'NEW_AND_OLD_IMAGES',
-      serverSideEncryption: { enabled: true },
-      pointInTimeRecovery: { enabled: true },
     });
 
     const role = new IamRole(this, 'declarer', {

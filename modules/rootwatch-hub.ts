@@ -1,9 +1,7 @@
 import { Construct } from 'constructs';
+import { notifierTrigger } from './notifier-trigger';
 import { Op, Token } from 'cdktf';
-import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
-import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
-import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
-import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
+import { rootwatchTable } from './rootwatch-table';
 import { AlertFunction, LambdaCode } from './alert-function';
 import { alertKeyAlias, alertTopicName, AlertTopics } from './alert-topics';
 import { EmailAlerter } from './email-alerter';
@@ -111,14 +109,11 @@ export class RootwatchHub extends Construct {
     const tableName = `${p}-sessions`;
     const alarmTopic = topics.activityTopicArn;
 
-    const table = new DynamodbTable(this, 'sessions', {
+    const table = rootwatchTable(this, 'sessions', {
       name: tableName,
-      billingMode: 'PAY_PER_REQUEST',
       hashKey: 'sessionKey',
       attribute: [{ name: 'sessionKey', type: 'S' }],
       ttl: { attributeName: 'expiresAt', enabled: true },
-      serverSideEncryption: { enabled: true },
-      pointInTimeRecovery: { enabled: true },
     });
 
     const notifier = new AlertFunction(this, 'notifier', {
@@ -202,27 +197,13 @@ export class RootwatchHub extends Construct {
 
     const ruleArns: Record<string, string> = {};
     for (const def of ruleDefs) {
-      const rule = new CloudwatchEventRule(this, `rule-${def.key}`, {
-        name: def.name,
-        description: `rootwatch: ${def.description}`,
-        eventBusName: bus.busName,
-        eventPattern: JSON.stringify(def.pattern),
-        state: RULE_STATE_ALL_MANAGEMENT_EVENTS,
-      });
-      new CloudwatchEventTarget(this, `target-${def.key}`, {
-        rule: rule.name,
-        eventBusName: bus.busName,
-        targetId: 'notifier',
-        arn: notifier.functionArn,
-        retryPolicy: { maximumEventAgeInSeconds: 86400, maximumRetryAttempts: 185 },
-        deadLetterConfig: { arn: dlq.queueArn },
-      });
-      new LambdaPermission(this, `invoke-${def.key}`, {
+      const rule = notifierTrigger(this, {
+        ids: { rule: `rule-${def.key}`, target: `target-${def.key}`, permission: `invoke-${def.key}` },
+        rule: { name: def.name, description: `rootwatch: ${def.description}`, eventBusName: bus.busName, eventPattern: JSON.stringify(def.pattern), state: RULE_STATE_ALL_MANAGEMENT_EVENTS },
         statementId: `events-${def.key}`,
-        action: 'lambda:InvokeFunction',
-        functionName: notifier.functionName,
-        principal: 'events.amazonaws.com',
-        sourceArn: rule.arn,
+        notifier,
+        retryPolicy: { maximumEventAgeInSeconds: 86400, maximumRetryAttempts: 185 },
+        deadLetterQueueArn: dlq.queueArn,
       });
       pipelineAlarm(this, `failed-${def.key}`, {
         alarmName: `${def.name}-failed-invocations`,
@@ -239,26 +220,14 @@ export class RootwatchHub extends Construct {
 
     // With a token fold window the sweep is built and the caller switches it (module `count`).
     if (foldIsToken || fold > 0) {
-      const sweep = new CloudwatchEventRule(this, 'digest-sweep', {
-        name: sweepName,
-        description: 'rootwatch: sends the digest of folded root events when a session window closes',
-        scheduleExpression: 'rate(5 minutes)',
-        state: 'ENABLED',
-      });
-      new CloudwatchEventTarget(this, 'digest-sweep-target', {
-        rule: sweep.name,
-        targetId: 'notifier',
-        arn: notifier.functionArn,
+      notifierTrigger(this, {
+        ids: { rule: 'digest-sweep', target: 'digest-sweep-target', permission: 'invoke-digest-sweep' },
+        rule: { name: sweepName, description: 'rootwatch: sends the digest of folded root events when a session window closes', scheduleExpression: 'rate(5 minutes)', state: 'ENABLED' },
+        statementId: 'events-digest-sweep',
+        notifier,
         input: JSON.stringify({ source: DIGEST_SWEEP_SOURCE, 'detail-type': 'rootwatch digest sweep', detail: {} }),
         retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 10 },
-        deadLetterConfig: { arn: dlq.queueArn },
-      });
-      new LambdaPermission(this, 'invoke-digest-sweep', {
-        statementId: 'events-digest-sweep',
-        action: 'lambda:InvokeFunction',
-        functionName: notifier.functionName,
-        principal: 'events.amazonaws.com',
-        sourceArn: sweep.arn,
+        deadLetterQueueArn: dlq.queueArn,
       });
     }
 
