@@ -25,11 +25,10 @@ function watchParent(): void {
 
 if (require.main === module) watchParent();
 
-import './defer-archiver';
+import { withoutTokenStackTraces } from './cdktf-seams';
 import * as fs from 'fs';
 import { RootwatchConfig } from '../core/config';
 import { buildDeployApp, ModuleCatalog } from '../stacks/app';
-import { withoutTokenStackTraces } from './token-stack-traces';
 import { onEachStack } from './synth-progress';
 
 export interface SynthJob {

@@ -6,7 +6,7 @@
  * the next rootwatch command restores or completes (cli/output-swap.ts).
  */
 // First: keep cdktf from loading `archiver` it will not use (see the module).
-import './defer-archiver';
+import { stableStringify, withoutTokenStackTraces } from './cdktf-seams';
 import * as fs from 'fs';
 import * as os from 'os';
 import { spawn } from 'child_process';
@@ -21,17 +21,10 @@ import { UsageError } from './errors';
 import { OutputLock, recover, makeStaging, swapIn } from './output-swap';
 import { onEachStack } from './synth-progress';
 import { assertWithinLimits } from './check-limits';
-import { withoutTokenStackTraces } from './token-stack-traces';
 import type { SynthJob } from './synth-worker';
 import { writeRunbook } from './runbook';
 
 const WORKER_JS = path.join(REPO_ROOT, 'dist', 'cli', 'synth-worker.js');
-/** cdktf writes manifest.json with this (keys sorted, two spaces); merged manifests must match byte for byte. */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const stableStringify = require(require.resolve('json-stable-stringify', { paths: [path.dirname(require.resolve('cdktf'))] })) as (
-  value: unknown,
-  opts: { space: number },
-) => string;
 
 export interface SynthResult {
   readonly outDir: string;
@@ -195,7 +188,7 @@ function mergeWorkerOutput(workerOut: string, stage: string): void {
   const read = (dir: string) => JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { stacks: Record<string, unknown> };
   const manifest = read(stage);
   Object.assign(manifest.stacks, read(workerOut).stacks);
-  fs.writeFileSync(path.join(stage, 'manifest.json'), stableStringify(manifest, { space: 2 }));
+  fs.writeFileSync(path.join(stage, 'manifest.json'), stableStringify(manifest));
   fs.rmSync(workerOut, { recursive: true, force: true });
 }
 
