@@ -246,28 +246,33 @@ function outcomeLabel(o: 'success' | 'failure' | null): string {
   return o === 'success' ? 'Success' : o === 'failure' ? 'Failure' : 'outcome unknown';
 }
 
-function rootEvent(event: Record<string, unknown>, alertType: AlertType, policy: 'alert' | 'low' | 'mute', options: ClassifyOptions = {}): Classification {
-  const c = context(event);
+/** What a root record says, read once: the facts of the alert and the flags severity is judged by. */
+interface RootRecord {
+  facts: AlertFacts;
+  signIn: boolean;
+  isAssumeRootCall: boolean;
+  assumedRoot: boolean;
+  rawEventName: string;
+  rawEventSource: string;
+  /** readOnly as the record states it (null: not stated) */
+  recordReadOnly: boolean | null;
+}
+
+function readRootRecord(event: Record<string, unknown>, c: Ctx): RootRecord {
   const detail = c.detail;
   const identity = get(detail, 'userIdentity');
   const sessionContext = get(identity, 'sessionContext');
-  const detailType = get(event, 'detail-type');
-  const signIn = detailType === DETAIL_TYPE_SIGN_IN;
+  const signIn = get(event, 'detail-type') === DETAIL_TYPE_SIGN_IN;
   const rawEventName = rawStr(get(detail, 'eventName')) ?? '';
   const rawEventSource = rawStr(get(detail, 'eventSource')) ?? '';
   const isAssumeRootCall = rawEventSource === 'sts.amazonaws.com' && rawEventName === 'AssumeRoot';
   const assumedRoot = isAssumeRootCall || isTrueFlag(get(sessionContext, 'assumedRoot'));
-
   const mfaUsed = signIn
     ? yesNoFlag(get(get(detail, 'additionalEventData'), 'MFAUsed'))
     : yesNoFlag(get(get(sessionContext, 'attributes'), 'mfaAuthenticated'));
-  const outcome = outcomeOf(detail, signIn, rawEventName);
-  const errorCode = cleanOrNull(get(detail, 'errorCode'), 64);
   const recordReadOnly = yesNoFlag(get(detail, 'readOnly'));
-  const readOnly = signIn ? recordReadOnly : (recordReadOnly ?? READ_ONLY_NAME.test(rawEventName));
   const eventId = cleanOrNull(get(detail, 'eventID'), 128);
   const eventTime = clean(get(detail, 'eventTime'), 64) || clean(get(event, 'time'), 64);
-
   const facts: AlertFacts = {
     account: c.account,
     region: c.region,
@@ -279,63 +284,58 @@ function rootEvent(event: Record<string, unknown>, alertType: AlertType, policy:
     sourceIp: c.ip || null,
     userAgent: cleanOrNull(get(detail, 'userAgent'), 200),
     mfaUsed,
-    outcome,
-    errorCode,
-    readOnly,
+    outcome: outcomeOf(detail, signIn, rawEventName),
+    errorCode: cleanOrNull(get(detail, 'errorCode'), 64),
+    readOnly: signIn ? recordReadOnly : (recordReadOnly ?? READ_ONLY_NAME.test(rawEventName)),
     sessionKey: sessionKey(event),
     consoleUrl: cloudTrailUrl(c.region, eventId, eventTime),
   };
+  return { facts, signIn, isAssumeRootCall, assumedRoot, rawEventName, rawEventSource, recordReadOnly };
+}
 
-  // ---- severity
-  let severity: Severity;
-  let reason: string;
-  const critical = CRITICAL_CALLS[rawEventSource];
+/** The severity of a root record before any policy: sign-in failures and critical calls first. */
+function baseSeverity(r: RootRecord, detail: unknown): { severity: Severity; reason: string } {
+  const { facts, signIn, rawEventName } = r;
+  const critical = CRITICAL_CALLS[r.rawEventSource];
   const criticalReason = critical && Object.prototype.hasOwnProperty.call(critical, rawEventName) ? critical[rawEventName] : undefined;
-  if (signIn && outcome === 'failure') {
-    severity = 'critical';
-    reason = rawEventName === 'ConsoleLogin' ? 'failed root console sign-in' : `failed root sign-in step (${c.eventName})`;
-  } else if (criticalReason && !(rawEventName === 'CreateAccessKey' && forOtherUser(detail))) {
-    severity = 'critical';
-    reason = criticalReason;
-  } else if (signIn && rawEventName === 'ConsoleLogin') {
-    severity = mfaUsed === true ? 'high' : 'critical';
-    reason = mfaUsed === true ? 'root console sign-in with MFA' : mfaUsed === false ? 'root console sign-in without MFA' : 'root console sign-in, MFA use not recorded';
-  } else if (signIn) {
-    severity = 'high';
-    reason = `root sign-in event ${c.eventName}`;
-  } else if (isAssumeRootCall) {
-    severity = 'high';
-    reason = 'sts:AssumeRoot started a privileged root session';
-  } else if (readOnly) {
-    severity = 'medium';
-    reason = recordReadOnly === true ? 'read-only root call' : 'read-only root call (inferred from the event name)';
-  } else if (rawEventName === 'CreateAccessKey') {
-    severity = 'high';
-    reason = 'access key created by root for an IAM user';
-  } else {
-    severity = 'high';
-    reason = 'root write call';
+  if (signIn && facts.outcome === 'failure') {
+    return { severity: 'critical', reason: rawEventName === 'ConsoleLogin' ? 'failed root console sign-in' : `failed root sign-in step (${facts.eventName})` };
   }
+  if (criticalReason && !(rawEventName === 'CreateAccessKey' && forOtherUser(detail))) return { severity: 'critical', reason: criticalReason };
+  if (signIn && rawEventName === 'ConsoleLogin') {
+    const mfa = facts.mfaUsed;
+    return {
+      severity: mfa === true ? 'high' : 'critical',
+      reason: mfa === true ? 'root console sign-in with MFA' : mfa === false ? 'root console sign-in without MFA' : 'root console sign-in, MFA use not recorded',
+    };
+  }
+  if (signIn) return { severity: 'high', reason: `root sign-in event ${facts.eventName}` };
+  if (r.isAssumeRootCall) return { severity: 'high', reason: 'sts:AssumeRoot started a privileged root session' };
+  if (facts.readOnly) return { severity: 'medium', reason: r.recordReadOnly === true ? 'read-only root call' : 'read-only root call (inferred from the event name)' };
+  if (rawEventName === 'CreateAccessKey') return { severity: 'high', reason: 'access key created by root for an IAM user' };
+  return { severity: 'high', reason: 'root write call' };
+}
 
-  // ---- AssumeRoot policy
-  let finalSeverity: Severity | null = severity;
-  let muted = false;
-  if (assumedRoot) {
-    if (policy === 'low') {
-      finalSeverity = 'low';
-      reason = `${reason}; AssumeRoot session, severity lowered to low by detection.assumedRoot`;
-    } else if (policy === 'mute') {
-      finalSeverity = null;
-      muted = true;
-      reason = `${reason}; AssumeRoot session, muted by detection.assumedRoot`;
-    } else if (!isAssumeRootCall) {
-      reason = `${reason} (AssumeRoot session)`;
-    }
-  }
+/** detection.assumedRoot: an AssumeRoot session alerts as is, lowered to low, or muted. */
+function assumeRootPolicy(r: RootRecord, base: { severity: Severity; reason: string }, policy: 'alert' | 'low' | 'mute'): { severity: Severity | null; reason: string; muted: boolean } {
+  if (!r.assumedRoot) return { ...base, muted: false };
+  if (policy === 'low') return { severity: 'low', reason: `${base.reason}; AssumeRoot session, severity lowered to low by detection.assumedRoot`, muted: false };
+  if (policy === 'mute') return { severity: null, reason: `${base.reason}; AssumeRoot session, muted by detection.assumedRoot`, muted: true };
+  return { ...base, reason: r.isAssumeRootCall ? base.reason : `${base.reason} (AssumeRoot session)`, muted: false };
+}
+
+function rootEvent(event: Record<string, unknown>, alertType: AlertType, policy: 'alert' | 'low' | 'mute', options: ClassifyOptions = {}): Classification {
+  const c = context(event);
+  const r = readRootRecord(event, c);
+  const { facts, signIn, isAssumeRootCall, assumedRoot } = r;
+  const judged = assumeRootPolicy(r, baseSeverity(r, c.detail), policy);
+  let finalSeverity = judged.severity;
+  let reason = judged.reason;
+  const muted = judged.muted;
 
   // ---- root-only task verdict (core/root-tasks.ts); may raise avoidable writes by config
-  const rootTask = rootTaskVerdict(event, { signIn, assumedRoot, readOnly: readOnly === true });
-  const raised = muted ? null : raiseAvoidableWrite(finalSeverity, rootTask, readOnly === true, options.avoidableRootWrites);
+  const rootTask = rootTaskVerdict(event, { signIn, assumedRoot, readOnly: facts.readOnly === true });
+  const raised = muted ? null : raiseAvoidableWrite(finalSeverity, rootTask, facts.readOnly === true, options.avoidableRootWrites);
   if (raised) {
     finalSeverity = raised.severity;
     reason = `${reason}; ${raised.note}`;
@@ -345,7 +345,7 @@ function rootEvent(event: Record<string, unknown>, alertType: AlertType, policy:
   // labels them "AWS Service Event via CloudTrail", which the spoke rule skips. One that does arrive
   // under an API-call detail-type with a root identity is still delivered by the rules, and a
   // delivered root event always alerts: at low severity, saying why.
-  if (get(detail, 'eventType') === 'AwsServiceEvent' && !muted) {
+  if (get(c.detail, 'eventType') === 'AwsServiceEvent' && !muted) {
     finalSeverity = 'low';
     reason = 'AWS service event recorded with a root identity (unexpected under this detail-type; check the record)';
   }
@@ -357,7 +357,7 @@ function rootEvent(event: Record<string, unknown>, alertType: AlertType, policy:
     severity: finalSeverity,
     assumedRoot,
     muted,
-    summary: bound(summaryOf(c, { signIn, isAssumeRootCall, assumedRoot, mfaUsed, outcome, errorCode })),
+    summary: bound(summaryOf(c, { signIn, isAssumeRootCall, assumedRoot, mfaUsed: facts.mfaUsed, outcome: facts.outcome, errorCode: facts.errorCode })),
     reason: bound(reason),
     facts,
     rootTask,

@@ -25,6 +25,42 @@ const EXTERNAL_ENTRY_EXPORTS: Readonly<Record<string, readonly string[]>> = {
 
 const MAX_FUNCTION_LINES = 60;
 
+/**
+ * Functions over MAX_FUNCTION_LINES when the check came in (2026-11-30), each at its length then:
+ * [file, name, lines]. A debt to pay down, never to grow: the check fails for any other long
+ * function and for one of these that got longer. Remove a row when its function is split.
+ */
+const LONG_FUNCTION_DEBT: ReadonlyArray<readonly [string, string, number]> = [
+  ['modules/hardened-trail.ts', 'HardenedTrail constructor', 245],
+  ['modules/rootwatch-hub.ts', 'RootwatchHub constructor', 210],
+  ['core/config.ts', 'resolveConfig', 182],
+  ['main.ts', 'main', 166],
+  ['cli/runbook.ts', 'renderRunbook', 152],
+  ['stacks/module-stacks.ts', 'HubModule constructor', 152],
+  ['modules/org-guardrails.ts', 'OrgRootGuardrails constructor', 141],
+  ['cli/audit/checks.ts', 'checkDenyRootScp', 100],
+  ['cli/expect.ts', 'runExpect', 88],
+  ['stacks/roots.ts', 'HubStack constructor', 87],
+  ['lambdas/deliver.ts', 'postJson', 82],
+  ['scripts/validate-terraform.ts', 'main', 81],
+  ['core/limits.ts', 'checkLimits', 80],
+  ['modules/alert-function.ts', 'AlertFunction constructor', 80],
+  ['modules/pipeline-dashboard.ts', 'PipelineDashboard constructor', 78],
+  ['modules/expected-use-table.ts', 'ExpectedUseTable constructor', 76],
+  ['stacks/module-stacks.ts', 'AccountModule constructor', 76],
+  ['scripts/plan-checks-dashboard.ts', 'checkDashboardReferences', 75],
+  ['modules/account-guardrails.ts', 'AccountRootGuardrails constructor', 71],
+  ['modules/root-event-forwarder.ts', 'RootEventForwarder constructor', 69],
+  ['cli/diagram.ts', 'renderDiagram', 67],
+  ['lambdas/notifier-config.ts', 'readNotifierConfig', 67],
+  ['modules/cis-root-alarm.ts', 'CisRootAlarm constructor', 67],
+  ['cli/simulate.ts', 'explain', 66],
+  ['modules/alert-topics.ts', 'AlertTopics constructor', 64],
+  ['cli/coverage.ts', 'runCoverage', 62],
+  ['lambdas/format/index.ts', 'asRootwatchAlert', 62],
+  ['lambdas/alerter.ts', 'deliverSnsEvent', 61],
+];
+
 function listTs(root: string, rel: string): string[] {
   const abs = join(root, rel);
   let st;
@@ -205,10 +241,18 @@ export function findLongFunctions(root: string, max = MAX_FUNCTION_LINES): LongF
   return out.sort((a, b) => b.lines - a.lines || a.file.localeCompare(b.file));
 }
 
+/** Long functions beyond LONG_FUNCTION_DEBT: new ones, and listed ones that grew. */
+export function longFunctionsBeyondDebt(root: string): LongFunction[] {
+  return findLongFunctions(root).filter((f) => {
+    const debt = LONG_FUNCTION_DEBT.find(([file, name]) => file === f.file && name === f.name);
+    return debt === undefined || f.lines > debt[2];
+  });
+}
+
 if (require.main === module) {
   const root = process.argv[2] ?? process.cwd();
   const dead = findDeadExports(root);
-  const long = findLongFunctions(root);
+  const long = longFunctionsBeyondDebt(root);
   for (const d of dead) console.log(`dead export: ${d.file}:${d.line} ${d.name}`);
   for (const l of long) console.log(`long function: ${l.file}:${l.line} ${l.name} (${l.lines} lines)`);
   process.exitCode = dead.length + long.length > 0 ? 1 : 0;
