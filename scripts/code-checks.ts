@@ -38,7 +38,6 @@ const LONG_FUNCTION_DEBT: ReadonlyArray<readonly [string, string, number]> = [
   ['cli/runbook.ts', 'renderRunbook', 152],
   ['stacks/module-stacks.ts', 'HubModule constructor', 152],
   ['modules/org-guardrails.ts', 'OrgRootGuardrails constructor', 141],
-  ['cli/audit/checks.ts', 'checkDenyRootScp', 100],
   ['cli/expect.ts', 'runExpect', 88],
   ['stacks/roots.ts', 'HubStack constructor', 87],
   ['lambdas/deliver.ts', 'postJson', 82],

@@ -333,8 +333,9 @@ async function checkTrail(ctx: AuditContext): Promise<Verdict> {
 // 7 ------------------------------------------------------------------------------------------------
 const MEMBER_HINT = 'member accounts cannot read Organizations policies; run from the management account or a delegated administrator';
 
-async function checkDenyRootScp(ctx: AuditContext): Promise<Verdict> {
-  const { caller, clients, sdk, accountId, scpPolicyName } = ctx;
+/** The organization's verdict before any SCP is read: none, not all features, or the management account. */
+async function organizationVerdict(ctx: AuditContext): Promise<Verdict | null> {
+  const { caller, clients, sdk, accountId } = ctx;
   let org: DescribeOrganizationCommandOutput['Organization'];
   try {
     org = (
@@ -361,44 +362,49 @@ async function checkDenyRootScp(ctx: AuditContext): Promise<Verdict> {
       detail: 'management account: SCPs never restrict its root user; rely on root MFA and alerts',
     };
   }
+  return null;
+}
 
+/** The SCPs attached to the account and to each parent up to the root. */
+async function attachedScps(ctx: AuditContext): Promise<Array<{ policy: PolicySummary; target: string }>> {
+  const { caller, clients, sdk, accountId } = ctx;
   const attached: Array<{ policy: PolicySummary; target: string }> = [];
-  try {
-    const targets = [accountId];
-    let child = accountId;
-    for (let depth = 0; depth < 10; depth++) {
-      const out = await caller.send<ListParentsCommandOutput>(
-        clients.organizations,
-        'ListParents',
-        new sdk.organizations.ListParentsCommand({ ChildId: child }),
-      );
-      const parent = out.Parents?.[0];
-      if (!parent?.Id) break;
-      targets.push(parent.Id);
-      if (parent.Type === 'ROOT') break;
-      child = parent.Id;
-    }
-    for (const target of targets) {
-      let token: string | undefined;
-      do {
-        const out: ListPoliciesForTargetCommandOutput = await caller.send<ListPoliciesForTargetCommandOutput>(
-          clients.organizations,
-          'ListPoliciesForTarget',
-          new sdk.organizations.ListPoliciesForTargetCommand({
-            TargetId: target,
-            Filter: 'SERVICE_CONTROL_POLICY',
-            NextToken: token,
-          }),
-        );
-        for (const policy of out.Policies ?? []) attached.push({ policy, target });
-        token = out.NextToken;
-      } while (token);
-    }
-  } catch (err) {
-    if (err instanceof AccessDeniedError) return { status: 'warn', detail: `cannot verify: ${err.message} (${MEMBER_HINT})` };
-    throw err;
+  const targets = [accountId];
+  let child = accountId;
+  for (let depth = 0; depth < 10; depth++) {
+    const out = await caller.send<ListParentsCommandOutput>(
+      clients.organizations,
+      'ListParents',
+      new sdk.organizations.ListParentsCommand({ ChildId: child }),
+    );
+    const parent = out.Parents?.[0];
+    if (!parent?.Id) break;
+    targets.push(parent.Id);
+    if (parent.Type === 'ROOT') break;
+    child = parent.Id;
   }
+  for (const target of targets) {
+    let token: string | undefined;
+    do {
+      const out: ListPoliciesForTargetCommandOutput = await caller.send<ListPoliciesForTargetCommandOutput>(
+        clients.organizations,
+        'ListPoliciesForTarget',
+        new sdk.organizations.ListPoliciesForTargetCommand({
+          TargetId: target,
+          Filter: 'SERVICE_CONTROL_POLICY',
+          NextToken: token,
+        }),
+      );
+      for (const policy of out.Policies ?? []) attached.push({ policy, target });
+      token = out.NextToken;
+    } while (token);
+  }
+  return attached;
+}
 
+/** Pass when rootwatch's SCP (by name) or any customer SCP attached denies the root user. */
+async function scpVerdict(ctx: AuditContext, attached: Array<{ policy: PolicySummary; target: string }>): Promise<Verdict> {
+  const { caller, clients, sdk, accountId, scpPolicyName } = ctx;
   const byName = attached.find((a) => a.policy.Name === scpPolicyName);
   if (byName) {
     return { status: 'pass', detail: `${scpPolicyName} (${byName.policy.Id}) attached to ${byName.target}` };
@@ -432,6 +438,19 @@ async function checkDenyRootScp(ctx: AuditContext): Promise<Verdict> {
     status: 'fail',
     detail: `no SCP named ${scpPolicyName} or denying root on ${accountId} or its parents (attached: ${names.join(', ') || 'none'})`,
   };
+}
+
+async function checkDenyRootScp(ctx: AuditContext): Promise<Verdict> {
+  const gate = await organizationVerdict(ctx);
+  if (gate) return gate;
+  let attached: Array<{ policy: PolicySummary; target: string }>;
+  try {
+    attached = await attachedScps(ctx);
+  } catch (err) {
+    if (err instanceof AccessDeniedError) return { status: 'warn', detail: `cannot verify: ${err.message} (${MEMBER_HINT})` };
+    throw err;
+  }
+  return scpVerdict(ctx, attached);
 }
 
 // -------------------------------------------------------------------------------------------------
