@@ -119,7 +119,7 @@ export const DEFAULT_SECURITY_HUB_STANDARDS: SecurityHubStandardId[] = ['cis-aws
 
 export interface OrgGuardrailsConfig {
   managementAccount: AccountTarget & { region: string; manageAccountSettings: boolean };
-  /** Regions where GuardDuty and Security Hub are enabled and auto-enabled (the configured regions, us-east-1 first). */
+  /** Regions where GuardDuty and Security Hub are enabled and auto-enabled: the management region, then the configured regions. */
   regions: string[];
   /** How the stack reaches the delegated administrator (organization configurations). */
   delegatedAdmin?: { assumeRoleArn?: string; externalId?: string };
@@ -357,7 +357,7 @@ export function resolveConfig(raw: RawConfig, ouAccounts: OrgAccount[][] = []): 
   const orgGuardrails: OrgGuardrailsConfig | undefined = g.managementAccount
     ? {
         managementAccount: { region: 'us-east-1', ...g.managementAccount, manageAccountSettings: g.managementAccount.manageAccountSettings ?? false },
-        regions,
+        regions: [...new Set([g.managementAccount.region ?? 'us-east-1', ...regions])],
         ...optional('delegatedAdmin', g.delegatedAdmin),
         denyRootScp: { enabled: g.denyRootScp?.enabled ?? true, targetIds: g.denyRootScp?.targetIds ?? [] },
         denyRootAccessKeysScp: {
@@ -494,6 +494,10 @@ function checkDelegatedServices(org: OrgGuardrailsConfig): void {
   }
   if (Object.keys(gd.delegatedAdminDetectorIds).length > 0 && !gd.delegatedAdminAccountId) {
     throw new ConfigError('guardrails.guardDuty.delegatedAdminDetectorIds', 'needs delegatedAdminAccountId');
+  }
+  // The organization configurations are made through one provider reaching the administrator.
+  if (gd.enabled && sh.enabled && Object.keys(gd.delegatedAdminDetectorIds).length > 0 && sh.delegatedAdminAccountId && gd.delegatedAdminAccountId !== sh.delegatedAdminAccountId) {
+    throw new ConfigError('guardrails.guardDuty.delegatedAdminAccountId', `must be the Security Hub delegated administrator ${sh.delegatedAdminAccountId} as well: the organization configurations are made from one account (guardrails.delegatedAdmin)`);
   }
   sh.existingStandards.forEach((std, i) => {
     if (!sh.standards.includes(std)) throw new ConfigError(`guardrails.securityHub.existingStandards[${i}]`, `${std} is not in guardrails.securityHub.standards`);

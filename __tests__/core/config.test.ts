@@ -161,6 +161,10 @@ describe('account-wide singletons: one owner per account', () => {
 describe('GuardDuty and Security Hub adoption', () => {
   const g = (guardDuty: object, securityHub: object = {}) => base({ regions: ['eu-west-1'], guardrails: { managementAccount: { accountId: '444444444444' }, denyRootScp: { targetIds: ['r-ab12'] }, guardDuty: { enabled: true, ...guardDuty }, securityHub: { enabled: true, ...securityHub } } });
 
+  it('enables the services in the management region and every configured region', () => {
+    expect(resolveConfig(g({})).orgGuardrails!.regions).toEqual(['us-east-1', 'eu-west-1']);
+  });
+
   it('keeps the existing detectors and standards it is told about', () => {
     const r = resolveConfig(g({ existingDetectorIds: { 'eu-west-1': 'a'.repeat(32) } }, { adoptExisting: true, standards: ['cis-aws-foundations-benchmark/v/1.2.0'], existingStandards: ['cis-aws-foundations-benchmark/v/1.2.0'] }));
     expect(r.orgGuardrails!.guardDuty.existingDetectorIds).toEqual({ 'eu-west-1': 'a'.repeat(32) });
@@ -172,6 +176,8 @@ describe('GuardDuty and Security Hub adoption', () => {
     ['administrator detectors without an administrator', g({ delegatedAdminDetectorIds: { 'eu-west-1': 'a'.repeat(32) } }), 'guardrails.guardDuty.delegatedAdminDetectorIds'],
     ['an existing administrator without an administrator', g({}, { existingDelegatedAdmin: true }), 'guardrails.securityHub.existingDelegatedAdmin'],
     ['an existing standard that is not subscribed', g({}, { existingStandards: ['pci-dss/v/3.2.1'] }), 'guardrails.securityHub.existingStandards[0]'],
+    ['two administrators where one account makes the organization configurations',
+      g({ delegatedAdminAccountId: '555555555555', delegatedAdminDetectorIds: { 'eu-west-1': 'a'.repeat(32) } }, { delegatedAdminAccountId: '666666666666' }), 'guardrails.guardDuty.delegatedAdminAccountId'],
   ])('refuses %s', (_name, raw, field) => {
     expect(configError(() => resolveConfig(raw)).field).toBe(field);
   });
