@@ -463,9 +463,10 @@ function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]
 }
 
 /**
- * Region of an account's CIS log group: the account's home (first) region, where the CIS filter and
- * alarm are created; metric filters are regional, so a log group elsewhere would fail at apply and
- * is refused here. Undefined without a log group.
+ * Region of an account's CIS log group: where the CIS filter and alarm are created (metric filters
+ * and alarms are regional, so they must sit beside the log group). Default: the account's home
+ * (first) region; otherwise one of the account's regions, whose provider the root already has.
+ * Undefined without a log group.
  */
 function cisRegion(field: string, entry: { cisLogGroupName?: string; cisLogGroupRegion?: string }, regions: readonly string[], hubRegion: string): string | undefined {
   if (entry.cisLogGroupName === undefined) {
@@ -473,10 +474,10 @@ function cisRegion(field: string, entry: { cisLogGroupName?: string; cisLogGroup
     return undefined;
   }
   void hubRegion;
-  if (entry.cisLogGroupRegion !== undefined && entry.cisLogGroupRegion !== regions[0]) {
-    throw new ConfigError(`${field}.cisLogGroupRegion`, `must be the account's home region ${regions[0]}, where the CIS filter and alarm are created (a log group in ${entry.cisLogGroupRegion} would fail at apply: metric filters are regional)`);
+  if (entry.cisLogGroupRegion !== undefined && !regions.includes(entry.cisLogGroupRegion)) {
+    throw new ConfigError(`${field}.cisLogGroupRegion`, `must be one of the account's regions (${regions.join(', ')}): the CIS filter and alarm are created there, beside the log group (metric filters are regional)`);
   }
-  return regions[0];
+  return entry.cisLogGroupRegion ?? regions[0];
 }
 
 function checkDelegatedServices(org: OrgGuardrailsConfig): void {

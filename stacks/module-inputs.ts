@@ -1,4 +1,5 @@
 import { ModuleVariableSpec } from './module-stack';
+import { NAME_PREFIX_MAX_LENGTH } from '../core/limits';
 
 /** Validations shared by the inputs of the generated modules (Terraform conditions, checked at validate/plan). */
 export const V = {
@@ -11,11 +12,16 @@ export const V = {
   region: (name: string): ModuleVariableSpec['validation'] => [
     { condition: `\${can(regex("^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]$", var.${name}))}`, errorMessage: `${name} must be an AWS region code such as ap-southeast-2.` },
   ],
+  /** Length from core/limits.ts: the longest prefix every generated name still fits (IAM role name_prefix). */
   namePrefix: (): ModuleVariableSpec['validation'] => [
     {
-      condition: '${can(regex("^[a-z][a-z0-9-]{0,30}$", var.name_prefix))}',
-      errorMessage: 'name_prefix must be 1-31 lowercase letters, digits and dashes, starting with a letter.',
+      condition: `\${can(regex("^[a-z][a-z0-9-]{0,${NAME_PREFIX_MAX_LENGTH - 1}}$", var.name_prefix))}`,
+      errorMessage: `name_prefix must be 1-${NAME_PREFIX_MAX_LENGTH} lowercase letters, digits and dashes, starting with a letter.`,
     },
+  ],
+  /** A list no longer than an AWS quota allows (`why` names it). */
+  maxItems: (name: string, max: number, why: string): ModuleVariableSpec['validation'] => [
+    { condition: `\${length(var.${name}) <= ${max}}`, errorMessage: `${name} must hold at most ${max} items (${why}).` },
   ],
   busArn: (name: string): ModuleVariableSpec['validation'] => [
     {

@@ -14,6 +14,7 @@ import { ENV } from '../core/lambda-contract';
 import { AssumedRootPolicy, AvoidableRootWritesPolicy } from '../core/types';
 import { ExpectedUseSeverityPolicy, expectedUseTableName } from '../core/expected-use';
 import { MAX_LISTED_SPOKES, SECURITY_HUB_STANDARDS } from '../core/config';
+import { LIMITS, NAME_LIMITS, S3_BUCKET_NAME_MAX_LENGTH } from '../core/limits';
 import { AccountRootGuardrails } from '../modules/account-guardrails';
 import { CisRootAlarm } from '../modules/cis-root-alarm';
 import { HardenedTrail } from '../modules/hardened-trail';
@@ -67,7 +68,7 @@ export class HubModule extends ModuleStack {
     const admitted = this.variable('admitted_account_ids', {
       type: 'list(string)',
       description: `Accounts that may put events on the hub bus when organization_id is null (at most ${MAX_LISTED_SPOKES}: the bus policy is limited to 10 KB).`,
-      validation: V.accountIdList('admitted_account_ids'),
+      validation: [...V.accountIdList('admitted_account_ids')!, ...V.maxItems('admitted_account_ids', MAX_LISTED_SPOKES, `the event bus policy that lists them holds at most ${LIMITS.eventBusPolicy.max} characters: ${LIMITS.eventBusPolicy.source}`)!],
     });
     const loginEmails = this.variable('login_emails', { type: 'list(string)', description: 'E-mail addresses subscribed to root sign-in alerts.', validation: V.emails('login_emails') });
     const activityEmails = this.variable('activity_emails', { type: 'list(string)', description: 'E-mail addresses subscribed to other root activity and pipeline alarms.', validation: V.emails('activity_emails') });
@@ -251,7 +252,8 @@ export class AccountModule extends ModuleStack {
       namePrefix: p, accountId: account, partition, region,
       logGroupName: cisLogGroup.stringValue,
     });
-    this.when('var.cis_log_group_name != null || var.trail != null', cis);
+    this.variable('cis_alarm', { type: 'bool', default: true, description: 'Create the CIS alarm here (from cis_log_group_name or the trail). false when the log group is in another region: the spoke-region module of that region makes it (its cis_log_group_name).' });
+    this.when('var.cis_alarm && (var.cis_log_group_name != null || var.trail != null)', cis);
     resource(cis, 'filter').addOverride('log_group_name', '${var.cis_log_group_name != null ? var.cis_log_group_name : "${var.name_prefix}-trail-${var.account_id}-${data.aws_region.current.name}"}');
 
     const g = new AccountRootGuardrails(this, 'guardrails', {
@@ -278,6 +280,12 @@ export class AccountModule extends ModuleStack {
     resource(cis, 'filter').addOverride('depends_on', [`aws_cloudwatch_log_group.${resource(t, 'log-group').friendlyUniqueId}`]);
     resource(t, 'bucket').addOverride('object_lock_enabled', '${var.trail.object_lock_days != null}');
     this.when('var.trail != null && try(var.trail.object_lock_days != null, false)', child(t, 'bucket-object-lock'));
+    // The bucket name grows with the prefix and the region's name: plan fails here rather than S3 at apply.
+    const bucketName = '${var.name_prefix}-trail-${var.account_id}-${data.aws_region.current.name}';
+    resource(t, 'bucket').addOverride('lifecycle.precondition', [{
+      condition: `\${length("${bucketName}") <= ${S3_BUCKET_NAME_MAX_LENGTH}}`,
+      error_message: `rootwatch account: the trail bucket name ${bucketName} is longer than S3's ${S3_BUCKET_NAME_MAX_LENGTH} characters (${NAME_LIMITS.aws_s3_bucket[0].source}): shorten name_prefix.`,
+    }]);
 
     this.output('forwarder_role_arn', role.arn, 'ARN of the role EventBridge uses to forward root events to the hub (forwarder_role_arn of spoke-region).');
     this.output('heartbeat_role_arn', hbRole.arn, 'ARN of the heartbeat role (heartbeat_role_arn of spoke-region); null without heartbeat.');
@@ -328,10 +336,19 @@ export class SpokeRegionModule extends ModuleStack {
       scheduleExpression: schedule.stringValue,
     });
     this.when('var.heartbeat_schedule != null', hb); // not on the role ARN: it is unknown until the account module's role exists
+    // CIS CloudWatch.1 beside a log group outside the account's home region (metric filters and alarms are regional).
+    const cisLogGroup = this.variable('cis_log_group_name', {
+      type: 'string', nullable: true, default: null,
+      description: 'Existing CloudTrail log group in this region: the CIS CloudWatch.1 root-usage metric filter and alarm are made here (metric filters are regional). null: none here (the account module makes the alarm in the home region).',
+    });
+    const cis = new CisRootAlarm(this, 'cis', { namePrefix: p, accountId: accountId.stringValue, partition, region, logGroupName: cisLogGroup.stringValue });
+    this.when('var.cis_log_group_name != null', cis);
 
     this.output('region', region, 'Region of this instance (from its provider).');
     this.output('rule_arn', fwd.ruleArns[region], 'ARN of the root-event forwarding rule.');
     this.output('dead_letter_queue_arn', fwd.deadLetterQueueArns[region], 'ARN of the forwarding dead-letter queue.');
+    this.output('cis_alarm_arn', cis.alarmArn, 'ARN of the CIS CloudWatch.1 root-usage alarm in this region (null without cis_log_group_name).');
+    this.output('cis_topic_arn', cis.topicArn, 'SNS topic of that CIS alarm (null without cis_log_group_name).');
     void arnOf;
   }
 }

@@ -79,17 +79,21 @@ function accountInputs(config: RootwatchConfig, accountId: string, hubBusArn: st
 function monitorAccount(
   stack: RootStack,
   config: RootwatchConfig,
-  props: { accountId: string; regions: readonly string[]; providers: Map<string, AwsProvider>; hubBusArn: string; cisLogGroupName?: string; manageAccountSettings?: boolean; forwardingOnly?: boolean },
+  props: { accountId: string; regions: readonly string[]; providers: Map<string, AwsProvider>; hubBusArn: string; cisLogGroupName?: string; cisLogGroupRegion?: string; manageAccountSettings?: boolean; forwardingOnly?: boolean },
   catalog: ModuleCatalog,
-): { account: TerraformHclModule; regions: Map<string, TerraformHclModule> } {
+): { account: TerraformHclModule; regions: Map<string, TerraformHclModule>; cis: TerraformHclModule } {
   // The modules check their inputs at plan time; values from the config are checked at synth as well.
   if (props.cisLogGroupName !== undefined) checkLogGroupName(props.cisLogGroupName);
   const heartbeat = config.alerts.heartbeat;
   const problem = heartbeat.enabled ? heartbeatScheduleProblem(heartbeat.scheduleExpression) : undefined;
   if (problem) throw new Error(`alerts.heartbeat.scheduleExpression (heartbeat): ${problem}`);
   const home = props.regions[0];
+  // The CIS filter and alarm sit beside the log group: in the account module (home region) or, for a
+  // log group in another of the account's regions, in that region's spoke-region module.
+  const cisRegion = props.cisLogGroupName === undefined ? home : props.cisLogGroupRegion ?? home;
+  const cisElsewhere = cisRegion !== home;
   const manage = props.manageAccountSettings ?? true;
-  const inputs = accountInputs(config, props.accountId, props.hubBusArn, props.cisLogGroupName, manage);
+  const inputs = { ...accountInputs(config, props.accountId, props.hubBusArn, cisElsewhere ? undefined : props.cisLogGroupName, manage), ...(cisElsewhere ? { cis_alarm: false } : {}) };
   // forwarding only (the management account): its own settings are left alone
   const only = props.forwardingOnly ? { alternate_contacts: {}, password_policy: null, s3_public_access_block: false, trail: null, cis_log_group_name: null } : {};
   const account = stack.callModule('account', 'account', props.providers.get(home)!, { ...inputs, ...only, heartbeat: config.alerts.heartbeat.enabled });
@@ -97,7 +101,7 @@ function monitorAccount(
   if (!props.forwardingOnly) stack.addMoves('account', catalog.account, (a) => {
     const top = a.components[0];
     if (top === 'heartbeat') return false; // the 0.1.0 canary role is replaced by the heartbeat role
-    if (top === 'cis') return props.cisLogGroupName !== undefined;
+    if (top === 'cis') return props.cisLogGroupName !== undefined && !cisElsewhere;
     if (top === 'trail') return g.trail.enabled && (a.components[1] !== 'bucket-object-lock' || g.trail.objectLockDays !== undefined);
     if (top === 'guardrails') {
       if (!manage) return false;
@@ -119,14 +123,15 @@ function monitorAccount(
       heartbeat_schedule: config.alerts.heartbeat.enabled ? config.alerts.heartbeat.scheduleExpression : null,
       heartbeat_role_arn: config.alerts.heartbeat.enabled ? account.get('heartbeat_role_arn') : null,
       dead_letter_alarm: config.alerts.deadLetterAlarms,
+      ...(cisElsewhere && region === cisRegion ? { cis_log_group_name: props.cisLogGroupName } : {}),
     }));
     if (props.forwardingOnly) continue;
     // Before modules only the home region had the heartbeat canary and the pipeline rule.
     stack.addMoves(call, catalog['spoke-region'],
-      (a) => a.components[0] !== 'heartbeat' && !a.components.some((c) => c.startsWith(`dlq-${REGION_KEY}-not-empty`)) && (region === home || !a.components.some((c) => c.startsWith(`pipeline-${REGION_KEY}`))),
+      (a) => a.components[0] !== 'heartbeat' && a.components[0] !== 'cis' && !a.components.some((c) => c.startsWith(`dlq-${REGION_KEY}-not-empty`)) && (region === home || !a.components.some((c) => c.startsWith(`pipeline-${REGION_KEY}`))),
       (c) => c.replace(new RegExp(`(^|-)${REGION_KEY}(?=$|-)`), `$1${region}`));
   }
-  return { account, regions };
+  return { account, regions, cis: cisElsewhere ? regions.get(cisRegion)! : account };
 }
 
 abstract class RootStack extends RootwatchStack {
@@ -227,15 +232,15 @@ export class HubStack extends RootStack {
       new AwsProvider(this, 'aws', { ...auth, region: hub.region, ...(Object.keys(config.tags).length > 0 ? { defaultTags: [{ tags: config.tags }] } : {}) });
     }
     const busArn = hubModule.get('bus_arn');
-    const { account, regions: forwarders } = monitorAccount(this, config, {
+    const { account, regions: forwarders, cis } = monitorAccount(this, config, {
       accountId: hubAccountId, regions: hub.regions, providers, hubBusArn: busArn,
-      ...(hub.cisLogGroupName ? { cisLogGroupName: hub.cisLogGroupName } : {}),
+      ...(hub.cisLogGroupName ? { cisLogGroupName: hub.cisLogGroupName, ...(hub.cisLogGroupRegion ? { cisLogGroupRegion: hub.cisLogGroupRegion } : {}) } : {}),
       ...(hub.manageAccountSettings === false ? { manageAccountSettings: false } : {}),
     }, catalog);
     // The CIS alarm watches the given log group, else the hardened trail's.
     if (hub.cisLogGroupName || config.accountGuardrails.trail.enabled) {
-      this.output('cis_alarm_arn', account.get('cis_alarm_arn'), 'ARN of the CIS CloudWatch.1 root-usage alarm.');
-      this.output('cis_topic_arn', account.get('cis_topic_arn'), 'SNS topic of the CIS alarm: subscribe someone (Security Hub CloudWatch.1 wants a subscriber).');
+      this.output('cis_alarm_arn', cis.get('cis_alarm_arn'), 'ARN of the CIS CloudWatch.1 root-usage alarm.');
+      this.output('cis_topic_arn', cis.get('cis_topic_arn'), 'SNS topic of the CIS alarm: subscribe someone (Security Hub CloudWatch.1 wants a subscriber).');
     }
     for (const [name, description] of [
       ['bus_arn', 'ARN of the hub event bus that spokes forward to.'],
@@ -284,14 +289,14 @@ export class SpokeStack extends RootStack {
     // The hub bus in the hub's region, whatever region the rule is in (EventBridge forwards across regions).
     const partition = new DataAwsPartition(this, 'partition', { provider: providers.get(spoke.regions[0])! }).partition;
     const hubBusArn = `arn:${partition}:events:${config.hub.region}:${hubAccountId}:event-bus/${hubBusName(config.namePrefix)}`;
-    const { account, regions } = monitorAccount(this, config, {
+    const { account, regions, cis } = monitorAccount(this, config, {
       accountId: spokeAccountId, regions: spoke.regions, providers, hubBusArn,
-      ...(spoke.cisLogGroupName ? { cisLogGroupName: spoke.cisLogGroupName } : {}),
+      ...(spoke.cisLogGroupName ? { cisLogGroupName: spoke.cisLogGroupName, ...(spoke.cisLogGroupRegion ? { cisLogGroupRegion: spoke.cisLogGroupRegion } : {}) } : {}),
       ...(spoke.manageAccountSettings === false ? { manageAccountSettings: false } : {}),
     }, catalog);
     if (spoke.cisLogGroupName || config.accountGuardrails.trail.enabled) {
-      this.output('cis_alarm_arn', account.get('cis_alarm_arn'), 'ARN of the CIS CloudWatch.1 root-usage alarm.');
-      this.output('cis_topic_arn', account.get('cis_topic_arn'), 'SNS topic of the CIS alarm: subscribe someone (Security Hub CloudWatch.1 wants a subscriber).');
+      this.output('cis_alarm_arn', cis.get('cis_alarm_arn'), 'ARN of the CIS CloudWatch.1 root-usage alarm.');
+      this.output('cis_topic_arn', cis.get('cis_topic_arn'), 'SNS topic of the CIS alarm: subscribe someone (Security Hub CloudWatch.1 wants a subscriber).');
     }
     this.output('forwarder_role_arn', account.get('forwarder_role_arn'), 'ARN of the role EventBridge uses to forward root events to the hub.');
     this.output('rule_arns', Object.fromEntries([...regions].map(([r, m]) => [r, m.get('rule_arn')])), 'Region -> ARN of the root-event forwarding rule.');

@@ -104,19 +104,19 @@ describe('resolveConfig defaults', () => {
 });
 
 describe('CIS log group region', () => {
-  it('is the account\'s home region (us-east-1), where the CIS filter and alarm are created', () => {
+  it('defaults to the account\'s home (first) region; another of its regions is kept (the filter goes there)', () => {
     const r = resolveConfig(base({
       regions: ['eu-west-1'],
-      spokes: [spoke('222222222222', { cisLogGroupName: 'a' }), spoke('333333333333', { regions: ['ap-south-1'], cisLogGroupName: 'b', cisLogGroupRegion: 'us-east-1' })],
+      spokes: [spoke('222222222222', { cisLogGroupName: 'a' }), spoke('333333333333', { regions: ['ap-south-1'], cisLogGroupName: 'b', cisLogGroupRegion: 'ap-south-1' })],
     }));
-    expect(r.spokes.map((x) => x.cisLogGroupRegion)).toEqual(['us-east-1', 'us-east-1']);
+    expect(r.spokes.map((x) => x.cisLogGroupRegion)).toEqual(['us-east-1', 'ap-south-1']);
   });
 
-  it('refuses a log group in another region (metric filters are regional: apply would fail)', () => {
-    const e = configError(() => resolveConfig(base({ regions: ['eu-west-1'], spokes: [spoke('222222222222', { cisLogGroupName: 'a', cisLogGroupRegion: 'eu-west-1' })] })));
+  it('refuses a region the account is not watched in (no provider there to create the filter with)', () => {
+    const e = configError(() => resolveConfig(base({ regions: ['eu-west-1'], spokes: [spoke('222222222222', { cisLogGroupName: 'a', cisLogGroupRegion: 'us-west-2' })] })));
     expect(e.field).toBe('spokes[0].cisLogGroupRegion');
-    expect(e.problem).toMatch(/must be the account's home region us-east-1/);
-    expect(configError(() => resolveConfig(base({ hub: { ...hub, cisLogGroupName: 'h', cisLogGroupRegion: 'us-west-2' } }))).field).toBe('hub.cisLogGroupRegion');
+    expect(e.problem).toMatch(/must be one of the account's regions \(us-east-1, eu-west-1\)/);
+    expect(configError(() => resolveConfig(base({ regions: ['eu-west-1'], hub: { ...hub, cisLogGroupName: 'h', cisLogGroupRegion: 'ap-south-1' } }))).field).toBe('hub.cisLogGroupRegion');
   });
 
   it('refuses a region without a log group', () => {
