@@ -95,7 +95,10 @@ function monitorAccount(
   const manage = props.manageAccountSettings ?? true;
   const inputs = { ...accountInputs(config, props.accountId, props.hubBusArn, cisElsewhere ? undefined : props.cisLogGroupName, manage), ...(cisElsewhere ? { cis_alarm: false } : {}) };
   // forwarding only (the management account): its own settings are left alone
-  const only = props.forwardingOnly ? { alternate_contacts: {}, password_policy: null, s3_public_access_block: false, trail: null, cis_log_group_name: null } : {};
+  // (with manageAccountSettings, its account-wide settings too: the config made the guardrails stack their one owner)
+  const only = props.forwardingOnly
+    ? { ...(manage ? {} : { alternate_contacts: {}, password_policy: null, s3_public_access_block: false }), trail: null, cis_log_group_name: null }
+    : {};
   const account = stack.callModule('account', 'account', props.providers.get(home)!, { ...inputs, ...only, heartbeat: config.alerts.heartbeat.enabled });
   const g = config.accountGuardrails;
   if (!props.forwardingOnly) stack.addMoves('account', catalog.account, (a) => {
@@ -381,9 +384,6 @@ export class GuardrailsStack extends RootStack {
   constructor(scope: Construct, id: string, config: RootwatchConfig, org: OrgGuardrailsConfig, catalog: ModuleCatalog) {
     super(scope, id, config);
     const mgmt = org.managementAccount;
-    if (mgmt.manageAccountSettings) {
-      throw new ConfigError('guardrails.managementAccount.manageAccountSettings', 'is not supported by the module-based guardrails stack yet (the management account\'s settings are left alone); remove it or manage them from a spoke entry for that account');
-    }
     const managementAccountId = this.variable('management_account_id', {
       description: 'AWS account ID of the organization management account.',
       default: mgmt.accountId,
@@ -392,6 +392,10 @@ export class GuardrailsStack extends RootStack {
     const auth = providerAuth(managementAccountId, assumeRoleVariables(this, 'management_account', mgmt, 'management account'));
     // The management account is monitored too (no SCP restricts its root), unless it is the hub or a spoke.
     const monitored = mgmt.accountId !== config.hub.accountId && !config.spokes.some((sp) => sp.accountId === mgmt.accountId);
+    if (mgmt.manageAccountSettings && !monitored) {
+      // Its hub or spoke stack already calls the account module there: that entry owns the settings.
+      throw new ConfigError('guardrails.managementAccount.manageAccountSettings', `account ${mgmt.accountId} is also the hub or a spoke: set manageAccountSettings on that entry instead (its stack holds the account module)`);
+    }
     // GuardDuty and Security Hub are regional: every configured region (org.regions, management region first).
     const services = org.guardDuty.enabled || org.securityHub.enabled;
     const serviceRegions = services ? org.regions : [mgmt.region];
@@ -471,7 +475,7 @@ export class GuardrailsStack extends RootStack {
       }).stringValue;
       const partition = new DataAwsPartition(this, 'partition', { provider: providers.get(mgmt.region)! }).partition;
       const hubBusArn = `arn:${partition}:events:${config.hub.region}:${hubAccountId}:event-bus/${hubBusName(config.namePrefix)}`;
-      const { account, regions } = monitorAccount(this, config, { accountId: managementAccountId, regions: config.hub.regions, providers, hubBusArn, forwardingOnly: true }, catalog);
+      const { account, regions } = monitorAccount(this, config, { accountId: managementAccountId, regions: config.hub.regions, providers, hubBusArn, forwardingOnly: true, manageAccountSettings: mgmt.manageAccountSettings }, catalog);
       this.output('forwarder_role_arn', account.get('forwarder_role_arn'), "ARN of the role forwarding the management account's root events to the hub.");
       this.output('forward_rule_arns', Object.fromEntries([...regions].map(([r, m]) => [r, m.get('rule_arn')])), "Region -> ARN of the management account's forwarding rules.");
     }
