@@ -121,6 +121,18 @@ describe('terraform test with mocked providers', () => {
     expect(r.code).toBe(0);
   }, 300_000);
 
+  maybe('the plain-Terraform root (HCL) adopts them the same way', async () => {
+    const dir = path.join(tmp, 'out', 'plain-terraform', 'guardrails');
+    fs.mkdirSync(path.join(dir, 'tests'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'tests', 'adopt.tftest.hcl'), adoptionTestFile(tf));
+    const env = offlineEnv(tmp);
+    const init = await run(['init', '-backend=false', '-input=false', '-no-color', `-plugin-dir=${PLUGIN_DIR}`], dir, env);
+    if (init.code !== 0) throw new Error(init.stderr);
+    const r = await run(['test', '-no-color'], dir, env);
+    expect(r.stdout + r.stderr).toMatch(/1 passed, 0 failed/);
+    expect(r.code).toBe(0);
+  }, 300_000);
+
   maybe('fails for a singleton that would be created instead (its import block removed)', async () => {
     const detector = tf.import!.find((i) => i.to.includes('aws_guardduty_detector.'))!;
     const r = await terraformTest({ ...tf, import: tf.import!.filter((i) => i !== detector) }, 'create');
