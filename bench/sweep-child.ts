@@ -5,7 +5,7 @@
  * time is not ours and not included. Prints {"ms": <first sweep>, "cpuMs": <its CPU time>, "warmMs": <median of 5 more>, "paths": n}.
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { expectedChunks, expectedPaths, parseExpectedChunks, sweepLedger } from '../core/coverage';
+import { expectedChunks, parseExpectedChunks, sweepAccounts } from '../core/coverage';
 import { DEFAULT_REGIONS } from '../core/regions';
 import { plainItem } from '../lambdas/coverage-store';
 
@@ -42,11 +42,11 @@ function sweepOnce(chunks: string[], items: Array<Record<string, AttributeValue>
   const cpu = process.cpuUsage();
   const start = process.hrtime.bigint();
   const rows = items.map(plainItem);
-  const paths = expectedPaths(parseExpectedChunks(chunks));
-  const r = sweepLedger(paths, rows, NOW, { intervalSeconds: 6 * 3600 });
+  // what the notifier's sweep does (lambdas/coverage.ts sweepCoverage)
+  const r = sweepAccounts(parseExpectedChunks(chunks), rows, NOW, { intervalSeconds: 6 * 3600 });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   const used = process.cpuUsage(cpu);
-  return { ms, cpuMs: (used.user + used.system) / 1000, paths: paths.length, stale: r.stale };
+  return { ms, cpuMs: (used.user + used.system) / 1000, paths: r.fresh + r.pending + r.stale, stale: r.stale };
 }
 
 function main(): void {
