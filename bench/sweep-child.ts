@@ -7,7 +7,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { expectedChunks, parseExpectedChunks, sweepAccounts } from '../core/coverage';
 import { DEFAULT_REGIONS } from '../core/regions';
-import { plainItem } from '../lambdas/coverage-store';
+import { ledgerItem } from '../lambdas/coverage-store';
 
 const ACCOUNTS = 1000;
 const NOW = Date.parse('2026-11-30T12:00:00Z');
@@ -41,7 +41,7 @@ function data(): { chunks: string[]; items: Array<Record<string, AttributeValue>
 function sweepOnce(chunks: string[], items: Array<Record<string, AttributeValue>>): { ms: number; cpuMs: number; paths: number; stale: number } {
   const cpu = process.cpuUsage();
   const start = process.hrtime.bigint();
-  const rows = items.map(plainItem);
+  const rows = items.map(ledgerItem);
   // what the notifier's sweep does (lambdas/coverage.ts sweepCoverage)
   const r = sweepAccounts(parseExpectedChunks(chunks), rows, NOW, { intervalSeconds: 6 * 3600 });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
