@@ -116,7 +116,10 @@ export async function runRedrive(opts: RedriveOptions): Promise<RedriveOutcome> 
           }),
         ),
       );
-      const messages = (batch.Messages ?? []).filter((m) => m.MessageId && m.ReceiptHandle && !seen.has(m.MessageId));
+      const received = (batch.Messages ?? []).filter((m) => m.MessageId && m.ReceiptHandle);
+      // a message seen before (kept, then visible again) ends the run; its new receipt is released too
+      for (const m of received) if (seen.has(m.MessageId!)) toRelease.add(m.ReceiptHandle!);
+      const messages = received.filter((m) => !seen.has(m.MessageId!));
       if (messages.length === 0) break;
       // released at the end unless redriven (also when the command aborts half-way through a batch)
       for (const m of messages) toRelease.add(m.ReceiptHandle!);

@@ -11,7 +11,10 @@ import type { AddressInfo } from 'net';
 import * as path from 'path';
 import { ChangeMessageVisibilityCommand, DeleteMessageCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
+import { ENV } from '../../core/lambda-contract';
+import { handler as notifierHandler } from '../../lambdas/handlers/notifier';
 import { parseDeadLetterEvent, runRedrive } from '../../cli/redrive';
 import { loadConfig } from '../../cli/load-config';
 import { EXAMPLE_CONFIG } from '../helpers/configs';
@@ -101,6 +104,7 @@ describe('runRedrive (mocked SQS and Lambda)', () => {
     expect(JSON.parse(r.stdout).messages).toEqual([expect.objectContaining({ result: 'kept', detail: 'notifier not invoked: TooManyRequestsException: Rate exceeded' })]);
     expect(lambda.commandCalls(InvokeCommand)).toHaveLength(1);
     expect(sqs.commandCalls(DeleteMessageCommand)).toHaveLength(0);
+    expect(sqs.commandCalls(ChangeMessageVisibilityCommand).map((c) => c.args[0].input.VisibilityTimeout)).toEqual([0]);
   });
 
   it('dry run: reads and reports, invokes and deletes nothing, releases every message', async () => {
@@ -147,6 +151,45 @@ describe('runRedrive (mocked SQS and Lambda)', () => {
     expect(r).toEqual({ stdout: '', exitCode: 2, error: '--hub-profile credentials: Could not load credentials from any providers' });
     expect(sqs.commandCalls(DeleteMessageCommand)).toHaveLength(0);
     expect(sqs.commandCalls(ChangeMessageVisibilityCommand)).toHaveLength(1); // released for the next try
+  });
+});
+
+describe('the payload redrive sends is what the notifier handler accepts', () => {
+  const sns = mockClient(SNSClient);
+  const saved = { ...process.env };
+  afterEach(() => {
+    process.env = { ...saved };
+    sns.reset();
+    jest.restoreAllMocks();
+  });
+
+  it('a dead-lettered root event, invoked through the real notifier handler, is published as a root alert', async () => {
+    for (const k of Object.values(ENV)) delete process.env[k];
+    Object.assign(process.env, {
+      AWS_REGION: 'eu-west-1',
+      [ENV.LOGIN_TOPIC_ARN]: 'arn:aws:sns:eu-west-1:111111111111:rootwatch-login',
+      [ENV.ACTIVITY_TOPIC_ARN]: 'arn:aws:sns:eu-west-1:111111111111:rootwatch-activity',
+      [ENV.NAME_PREFIX]: 'rootwatch',
+    });
+    jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    sns.on(PublishCommand).resolves({ MessageId: 'x' });
+    // the Lambda service, played by the handler itself: payload in, result (or FunctionError) out
+    lambda.on(InvokeCommand).callsFake(async (input: { Payload: Uint8Array }) => {
+      try {
+        const result = await notifierHandler(JSON.parse(new TextDecoder().decode(input.Payload)));
+        return { StatusCode: 200, Payload: new TextEncoder().encode(JSON.stringify(result)) };
+      } catch (err) {
+        return { StatusCode: 200, FunctionError: 'Unhandled', Payload: new TextEncoder().encode(JSON.stringify({ errorType: 'Error', errorMessage: String(err) })) };
+      }
+    });
+    sqs.on(ReceiveMessageCommand).resolvesOnce({ Messages: [message(1, JSON.stringify(rootEvent('ev-a')))] }).resolves({});
+    const r = await runRedrive({ account: '333333333333', region: 'us-east-1', dryRun: false, json: true, config });
+    expect(JSON.parse(r.stdout).messages[0]).toMatchObject({ result: 'redriven', detail: 'notifier: published' });
+    const [publish] = sns.commandCalls(PublishCommand);
+    expect(publish.args[0].input.TopicArn).toBe('arn:aws:sns:eu-west-1:111111111111:rootwatch-activity');
+    expect(publish.args[0].input.Message).toContain('333333333333');
+    expect(sqs.commandCalls(DeleteMessageCommand)).toHaveLength(1);
   });
 });
 
