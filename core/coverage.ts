@@ -103,7 +103,6 @@ export function decidePath(path: ExpectedPath, row: LedgerRow | undefined, expec
   return make(status, 'none');
 }
 
-
 export interface SweepResult {
   /** decisions with something to do (all of them with `keepAll`) */
   readonly decisions: PathDecision[];
