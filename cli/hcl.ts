@@ -1,7 +1,7 @@
 /**
  * Terraform JSON (what cdktf writes) -> HCL native syntax, for the generated plain-Terraform roots
  * and examples. Covers the block types rootwatch's roots use: terraform, provider, variable, data,
- * module, output, moved, locals. String values keep their template meaning (`${...}` is the same
+ * module, output, moved, import, removed, locals. String values keep their template meaning (`${...}` is the same
  * in both syntaxes); a string that is exactly one interpolation is written as the bare expression.
  */
 
@@ -54,6 +54,8 @@ function body(obj: Record<string, unknown>, indent: string, bare: ReadonlySet<st
     if (k === '//') continue;
     if (BLOCK_KEYS.has(k) && (Array.isArray(v) || (typeof v === 'object' && v !== null))) {
       for (const b of Array.isArray(v) ? v : [v]) lines.push(`${indent}${k} {\n${body(b as Record<string, unknown>, `${indent}  `)}\n${indent}}`);
+    } else if (k === 'depends_on' && Array.isArray(v)) {
+      lines.push(`${indent}depends_on = [${v.map((x) => bareExpression(String(x)) ?? String(x)).join(', ')}]`);
     } else if (bare.has(k) && typeof v === 'string') {
       lines.push(`${indent}${k} = ${v}`);
     } else if (k === 'providers' && typeof v === 'object' && v !== null && !Array.isArray(v)) {
@@ -92,5 +94,12 @@ export function toHcl(tf: Record<string, any>, header?: string): string {
   for (const [name, m] of Object.entries<any>(tf.module ?? {})) out.push(`module ${hclString(name)} {\n${body(m, '  ')}\n}`);
   for (const [name, o] of Object.entries<any>(tf.output ?? {})) out.push(`output ${hclString(name)} {\n${body(o, '  ')}\n}`);
   for (const m of tf.moved ?? []) out.push(`moved {\n  from = ${m.from}\n  to   = ${m.to}\n}`);
+  for (const i of tf.import ?? []) {
+    out.push(`import {\n  to = ${i.to}\n  id = ${hclValue(i.id, '  ')}${i.provider ? `\n  provider = ${i.provider}` : ''}\n}`);
+  }
+  for (const r of tf.removed ?? []) {
+    const lifecycle = r.lifecycle ? `\n  lifecycle {\n${body(r.lifecycle, '    ')}\n  }` : '';
+    out.push(`removed {\n  from = ${r.from}${lifecycle}\n}`);
+  }
   return `${out.join('\n\n')}\n`;
 }

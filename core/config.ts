@@ -115,11 +115,11 @@ export type SecurityHubStandardId = (typeof SECURITY_HUB_STANDARDS)[number];
  * https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html,
  * https://docs.aws.amazon.com/securityhub/latest/userguide/cloudwatch-controls.html
  */
-const DEFAULT_SECURITY_HUB_STANDARDS: SecurityHubStandardId[] = ['cis-aws-foundations-benchmark/v/1.4.0'];
+export const DEFAULT_SECURITY_HUB_STANDARDS: SecurityHubStandardId[] = ['cis-aws-foundations-benchmark/v/1.4.0'];
 
 export interface OrgGuardrailsConfig {
   managementAccount: AccountTarget & { region: string; manageAccountSettings: boolean };
-  /** Regions where GuardDuty and Security Hub are enabled and auto-enabled (the configured regions, us-east-1 first). */
+  /** Regions where GuardDuty and Security Hub are enabled and auto-enabled: the management region, then the configured regions. */
   regions: string[];
   /** How the stack reaches the delegated administrator (organization configurations). */
   delegatedAdmin?: { assumeRoleArn?: string; externalId?: string };
@@ -360,7 +360,7 @@ export function resolveConfig(raw: RawConfig, ouAccounts: OrgAccount[][] = []): 
   const orgGuardrails: OrgGuardrailsConfig | undefined = g.managementAccount
     ? {
         managementAccount: { region: 'us-east-1', ...g.managementAccount, manageAccountSettings: g.managementAccount.manageAccountSettings ?? false },
-        regions,
+        regions: [...new Set([g.managementAccount.region ?? 'us-east-1', ...regions])],
         ...optional('delegatedAdmin', g.delegatedAdmin),
         denyRootScp: { enabled: g.denyRootScp?.enabled ?? true, targetIds: g.denyRootScp?.targetIds ?? [] },
         denyRootAccessKeysScp: {
@@ -466,9 +466,10 @@ function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]
 }
 
 /**
- * Region of an account's CIS log group: the account's home (first) region, where the CIS filter and
- * alarm are created; metric filters are regional, so a log group elsewhere would fail at apply and
- * is refused here. Undefined without a log group.
+ * Region of an account's CIS log group: where the CIS filter and alarm are created (metric filters
+ * and alarms are regional, so they must sit beside the log group). Default: the account's home
+ * (first) region; otherwise one of the account's regions, whose provider the root already has.
+ * Undefined without a log group.
  */
 function cisRegion(field: string, entry: { cisLogGroupName?: string; cisLogGroupRegion?: string }, regions: readonly string[], hubRegion: string): string | undefined {
   if (entry.cisLogGroupName === undefined) {
@@ -476,10 +477,10 @@ function cisRegion(field: string, entry: { cisLogGroupName?: string; cisLogGroup
     return undefined;
   }
   void hubRegion;
-  if (entry.cisLogGroupRegion !== undefined && entry.cisLogGroupRegion !== regions[0]) {
-    throw new ConfigError(`${field}.cisLogGroupRegion`, `must be the account's home region ${regions[0]}, where the CIS filter and alarm are created (a log group in ${entry.cisLogGroupRegion} would fail at apply: metric filters are regional)`);
+  if (entry.cisLogGroupRegion !== undefined && !regions.includes(entry.cisLogGroupRegion)) {
+    throw new ConfigError(`${field}.cisLogGroupRegion`, `must be one of the account's regions (${regions.join(', ')}): the CIS filter and alarm are created there, beside the log group (metric filters are regional)`);
   }
-  return regions[0];
+  return entry.cisLogGroupRegion ?? regions[0];
 }
 
 function checkDelegatedServices(org: OrgGuardrailsConfig): void {
@@ -497,6 +498,10 @@ function checkDelegatedServices(org: OrgGuardrailsConfig): void {
   }
   if (Object.keys(gd.delegatedAdminDetectorIds).length > 0 && !gd.delegatedAdminAccountId) {
     throw new ConfigError('guardrails.guardDuty.delegatedAdminDetectorIds', 'needs delegatedAdminAccountId');
+  }
+  // The organization configurations are made through one provider reaching the administrator.
+  if (gd.enabled && sh.enabled && Object.keys(gd.delegatedAdminDetectorIds).length > 0 && sh.delegatedAdminAccountId && gd.delegatedAdminAccountId !== sh.delegatedAdminAccountId) {
+    throw new ConfigError('guardrails.guardDuty.delegatedAdminAccountId', `must be the Security Hub delegated administrator ${sh.delegatedAdminAccountId} as well: the organization configurations are made from one account (guardrails.delegatedAdmin)`);
   }
   sh.existingStandards.forEach((std, i) => {
     if (!sh.standards.includes(std)) throw new ConfigError(`guardrails.securityHub.existingStandards[${i}]`, `${std} is not in guardrails.securityHub.standards`);

@@ -119,6 +119,17 @@ export const NAME_LIMITS: Readonly<Record<string, readonly NameLimit[]>> = {
   aws_ssm_parameter: [{ attribute: 'name', max: 2048, source: 'https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_PutParameter.html' }],
 };
 
+/**
+ * Longest `namePrefix`: the hardened trail's role takes the name prefix `<prefix>-trail-`, the longest
+ * fixed part after the prefix of any name_prefix rootwatch sets, and IAM allows 38 characters there
+ * (64 minus the 26 Terraform appends). The config schema and every module's `name_prefix`
+ * validation use this number.
+ */
+export const NAME_PREFIX_MAX_LENGTH = NAME_LIMITS.aws_iam_role.find((l) => l.attribute === 'name_prefix')!.max - '-trail-'.length;
+
+/** S3 bucket names (the trail bucket `<prefix>-trail-<account>-<region>`). */
+export const S3_BUCKET_NAME_MAX_LENGTH = NAME_LIMITS.aws_s3_bucket[0].max;
+
 /** One resource as a check reads it: synthesized configuration or planned values. */
 export interface TfResource {
   readonly address: string;

@@ -2,14 +2,17 @@
  * The one owner of the input patterns and of the error style of construct props
  * (`Construct.prop: message`). Constructs, the config loader, the CLI and the Lambdas test values
  * with these; the JSON Schema and the emitted modules' `validation` blocks use the same sources
- * (`.source`), and __tests__/core/validation.test.ts proves the schema's copies equal them.
+ * (`.source`), and __tests__/core/schema-owners.test.ts proves the schema's copies equal them.
  */
-
 /** A 12-digit AWS account ID. */
 export const ACCOUNT_ID_PATTERN = /^[0-9]{12}$/;
 /** A region code: us-east-1, ap-southeast-5, us-gov-west-1, eu-central-2 … */
 export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$/;
-/** rootwatch's own name prefix: part of every resource name (S3 buckets included: lowercase, 31 max). */
+/**
+ * rootwatch's own name prefix: part of every resource name (S3 buckets included: lowercase), at
+ * most NAME_PREFIX_MAX_LENGTH (core/limits.ts: the longest prefix every generated name still fits;
+ * a literal here so the Lambda bundles do not carry the limits table; the schema-owners test ties them).
+ */
 export const NAME_PREFIX_PATTERN = /^[a-z][a-z0-9-]{0,30}$/;
 
 /**

@@ -74,6 +74,25 @@ export interface GuardDutyProps extends DelegatedServiceProps {
   readonly autoEnable?: 'ALL' | 'NEW' | 'NONE';
 }
 
+/**
+ * The organization configurations (auto-enable for member accounts), made from the delegated
+ * administrator in the provider's own region: the single-region form of `delegatedAdminProviders`,
+ * for a caller (a region-agnostic module) whose provider already reaches the administrator.
+ * AWS: only the delegated administrator sets auto-enable, with its own detector in the current Region
+ * (https://docs.aws.amazon.com/goto/WebAPI/guardduty/UpdateOrganizationConfiguration; Security Hub:
+ * https://docs.aws.amazon.com/goto/WebAPI/securityhub-2018-10-26/UpdateOrganizationConfiguration).
+ */
+export interface OrganizationConfigurationProps {
+  /** The delegated administrator's GuardDuty detector in this region: its organization configuration. @default none */
+  readonly guardDutyDetectorId?: string;
+  /** @default 'ALL' */
+  readonly guardDutyAutoEnable?: 'ALL' | 'NEW' | 'NONE';
+  /** Security Hub organization configuration: enable Security Hub in new member accounts. @default none (not managed) */
+  readonly securityHubAutoEnable?: boolean;
+  /** @default 'DEFAULT' */
+  readonly securityHubAutoEnableStandards?: 'DEFAULT' | 'NONE';
+}
+
 export interface SecurityHubProps extends DelegatedServiceProps {
   /** Standards subscribed in the management account, every region. @default DEFAULT_STANDARDS (CIS v1.4.0) */
   readonly standards?: readonly SecurityHubStandardId[];
@@ -130,6 +149,8 @@ export interface OrgRootGuardrailsProps {
    * configurations (auto-enable for member accounts) must be made from there. @default none (no organization configuration)
    */
   readonly delegatedAdminProviders?: readonly RegionalProvider[];
+  /** Organization configurations made through `provider`, which must reach the delegated administrator. @default none */
+  readonly organizationConfiguration?: OrganizationConfigurationProps;
   /** Region of the provider (used in the Security Hub standard ARN). @default data aws_region */
   readonly region?: string;
   /** AWS partition (`aws`, `aws-us-gov`, `aws-cn`). @default data aws_partition */
@@ -365,6 +386,24 @@ export class OrgRootGuardrails extends Construct {
             dependsOn: [admin],
           });
         }
+      });
+    }
+    const oc = props.organizationConfiguration;
+    if (oc?.guardDutyDetectorId !== undefined) {
+      if (!Token.isUnresolved(oc.guardDutyDetectorId) && !/^[a-z0-9]{32}$/.test(oc.guardDutyDetectorId)) {
+        throw new Error(`organizationConfiguration.guardDutyDetectorId: must be a 32-character detector ID, not ${JSON.stringify(oc.guardDutyDetectorId)}`);
+      }
+      new GuarddutyOrganizationConfiguration(this, 'guardduty-organization', {
+        provider,
+        detectorId: oc.guardDutyDetectorId,
+        autoEnableOrganizationMembers: oc.guardDutyAutoEnable ?? 'ALL',
+      });
+    }
+    if (oc?.securityHubAutoEnable !== undefined) {
+      new SecurityhubOrganizationConfiguration(this, 'securityhub-organization', {
+        provider,
+        autoEnable: oc.securityHubAutoEnable,
+        autoEnableStandards: oc.securityHubAutoEnableStandards ?? 'DEFAULT',
       });
     }
     const firstDetector = Object.values(this.singletons.guardDutyDetectors)[0];

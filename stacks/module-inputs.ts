@@ -1,4 +1,5 @@
 import { ModuleVariableSpec } from './module-stack';
+import { NAME_PREFIX_MAX_LENGTH } from '../core/limits';
 import { ACCOUNT_ID_PATTERN, LOG_RETENTION_DAYS, NAME_PREFIX_PATTERN, REGION_PATTERN } from '../core/validation';
 
 /** The patterns of core/validation.ts need no escaping in HCL (no backslash, no quote). */
@@ -15,11 +16,16 @@ export const V = {
   region: (name: string): ModuleVariableSpec['validation'] => [
     { condition: `\${can(regex("${hcl(REGION_PATTERN)}", var.${name}))}`, errorMessage: `${name} must be an AWS region code such as ap-southeast-2.` },
   ],
+  /** Length from core/limits.ts: the longest prefix every generated name still fits (IAM role name_prefix). */
   namePrefix: (): ModuleVariableSpec['validation'] => [
     {
       condition: `\${can(regex("${hcl(NAME_PREFIX_PATTERN)}", var.name_prefix))}`,
-      errorMessage: 'name_prefix must be 1-31 lowercase letters, digits and dashes, starting with a letter.',
+      errorMessage: `name_prefix must be 1-${NAME_PREFIX_MAX_LENGTH} lowercase letters, digits and dashes, starting with a letter.`,
     },
+  ],
+  /** A list no longer than an AWS quota allows (`why` names it). */
+  maxItems: (name: string, max: number, why: string): ModuleVariableSpec['validation'] => [
+    { condition: `\${length(var.${name}) <= ${max}}`, errorMessage: `${name} must hold at most ${max} items (${why}).` },
   ],
   busArn: (name: string): ModuleVariableSpec['validation'] => [
     {

@@ -63,10 +63,11 @@ export class ModuleStack extends TerraformStack {
       type: spec.type,
       description: spec.description,
       nullable: spec.nullable ?? false,
-      ...(spec.default === undefined ? {} : { default: spec.default }),
+      ...(spec.default === undefined || spec.default === null ? {} : { default: spec.default }),
       ...(spec.validation ? { validation: spec.validation.map((x) => ({ ...x })) } : {}),
     });
     v.overrideLogicalId(name);
+    if (spec.default === null) v.addOverride('default', null);
     return v;
   }
 

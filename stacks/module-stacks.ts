@@ -13,7 +13,8 @@ import { rulePatterns } from '../core/patterns';
 import { ENV } from '../core/lambda-contract';
 import { AssumedRootPolicy, AvoidableRootWritesPolicy } from '../core/types';
 import { ExpectedUseSeverityPolicy, expectedUseTableName } from '../core/expected-use';
-import { MAX_LISTED_SPOKES } from '../core/config';
+import { MAX_LISTED_SPOKES, SECURITY_HUB_STANDARDS } from '../core/config';
+import { LIMITS, NAME_LIMITS, S3_BUCKET_NAME_MAX_LENGTH } from '../core/limits';
 import { AccountRootGuardrails } from '../modules/account-guardrails';
 import { CisRootAlarm } from '../modules/cis-root-alarm';
 import { HardenedTrail } from '../modules/hardened-trail';
@@ -67,7 +68,7 @@ class HubModule extends ModuleStack {
     const admitted = this.variable('admitted_account_ids', {
       type: 'list(string)',
       description: `Accounts that may put events on the hub bus when organization_id is null (at most ${MAX_LISTED_SPOKES}: the bus policy is limited to 10 KB).`,
-      validation: V.accountIdList('admitted_account_ids'),
+      validation: [...V.accountIdList('admitted_account_ids')!, ...V.maxItems('admitted_account_ids', MAX_LISTED_SPOKES, `the event bus policy that lists them holds at most ${LIMITS.eventBusPolicy.max} characters: ${LIMITS.eventBusPolicy.source}`)!],
     });
     const loginEmails = this.variable('login_emails', { type: 'list(string)', description: 'E-mail addresses subscribed to root sign-in alerts.', validation: V.emails('login_emails') });
     const activityEmails = this.variable('activity_emails', { type: 'list(string)', description: 'E-mail addresses subscribed to other root activity and pipeline alarms.', validation: V.emails('activity_emails') });
@@ -118,6 +119,11 @@ class HubModule extends ModuleStack {
     const region = new DataAwsRegion(this, 'current');
     const partition = new DataAwsPartition(this, 'partition').partition;
     const p = namePrefix.stringValue;
+    const switches = {
+      slack: 'var.slack_webhook_parameter_name != null',
+      pagerduty: 'var.pagerduty_routing_key_parameter_name != null',
+      coverage: 'var.heartbeat_schedule != null',
+    };
     const rw = new RootwatchHub(this, 'hub', {
       namePrefix: p,
       hubAccountId: hubAccountId.stringValue,
@@ -134,6 +140,8 @@ class HubModule extends ModuleStack {
       logRetentionDays: retention.numberValue,
       avoidableRootWrites: avoidable.stringValue as AvoidableRootWritesPolicy,
       expectedUse: { severity: expectedUseSeverity.stringValue as ExpectedUseSeverityPolicy },
+      // the conditions of the switches below: the dashboard shows these parts only when they exist
+      dashboardConditions: switches,
     });
     // Without the table the notifier looks nothing up (an empty name means no windows).
     this.when('var.expected_use', child(rw, 'expected-use'));
@@ -150,7 +158,7 @@ class HubModule extends ModuleStack {
       rangeKey: 'sk',
       item: '${jsonencode({ pk = { S = "#expected" }, sk = { S = each.key }, accounts = { S = jsonencode([for a in each.value : { a = a.account_id, r = a.regions, n = a.name }]) } })}',
     }).addOverride('for_each', '${{ for i, c in chunklist(var.expected_accounts, 100) : format("%03d", i) => c }}');
-    this.when('var.heartbeat_schedule != null', child(ledger, 'sweep'), child(ledger, 'sweep-target'), child(ledger, 'invoke-sweep'), child(ledger, 'stale-paths'));
+    this.when(switches.coverage, child(ledger, 'sweep'), child(ledger, 'sweep-target'), child(ledger, 'invoke-sweep'), child(ledger, 'stale-paths'));
 
     // Admission: the organization when given, else the listed accounts (HubEventBus builds one of the two).
     const busArn = `arn:\${${partitionRef()}}:events:\${var.hub_region}:\${var.hub_account_id}:event-bus/\${var.name_prefix}-root-events`;
@@ -177,8 +185,8 @@ class HubModule extends ModuleStack {
     void region;
     void admitted; // read by the policy expression above
 
-    this.when('var.slack_webhook_parameter_name != null', child(rw, 'slack'));
-    this.when('var.pagerduty_routing_key_parameter_name != null', child(rw, 'pagerduty'));
+    this.when(switches.slack, child(rw, 'slack'));
+    this.when(switches.pagerduty, child(rw, 'pagerduty'));
     this.when('var.fold_window_minutes > 0', child(rw, 'digest-sweep'), child(rw, 'digest-sweep-target'), child(rw, 'invoke-digest-sweep'));
 
     // E-mail subscriptions, one per address (instance key: the address).
@@ -251,7 +259,8 @@ class AccountModule extends ModuleStack {
       namePrefix: p, accountId: account, partition, region,
       logGroupName: cisLogGroup.stringValue,
     });
-    this.when('var.cis_log_group_name != null || var.trail != null', cis);
+    this.variable('cis_alarm', { type: 'bool', default: true, description: 'Create the CIS alarm here (from cis_log_group_name or the trail). false when the log group is in another region: the spoke-region module of that region makes it (its cis_log_group_name).' });
+    this.when('var.cis_alarm && (var.cis_log_group_name != null || var.trail != null)', cis);
     resource(cis, 'filter').addOverride('log_group_name', '${var.cis_log_group_name != null ? var.cis_log_group_name : "${var.name_prefix}-trail-${var.account_id}-${data.aws_region.current.name}"}');
 
     const g = new AccountRootGuardrails(this, 'guardrails', {
@@ -278,6 +287,12 @@ class AccountModule extends ModuleStack {
     resource(cis, 'filter').addOverride('depends_on', [`aws_cloudwatch_log_group.${resource(t, 'log-group').friendlyUniqueId}`]);
     resource(t, 'bucket').addOverride('object_lock_enabled', '${var.trail.object_lock_days != null}');
     this.when('var.trail != null && try(var.trail.object_lock_days != null, false)', child(t, 'bucket-object-lock'));
+    // The bucket name grows with the prefix and the region's name: plan fails here rather than S3 at apply.
+    const bucketName = '${var.name_prefix}-trail-${var.account_id}-${data.aws_region.current.name}';
+    resource(t, 'bucket').addOverride('lifecycle.precondition', [{
+      condition: `\${length("${bucketName}") <= ${S3_BUCKET_NAME_MAX_LENGTH}}`,
+      error_message: `rootwatch account: the trail bucket name ${bucketName} is longer than S3's ${S3_BUCKET_NAME_MAX_LENGTH} characters (${NAME_LIMITS.aws_s3_bucket[0].source}): shorten name_prefix.`,
+    }]);
 
     this.output('forwarder_role_arn', role.arn, 'ARN of the role EventBridge uses to forward root events to the hub (forwarder_role_arn of spoke-region).');
     this.output('heartbeat_role_arn', hbRole.arn, 'ARN of the heartbeat role (heartbeat_role_arn of spoke-region); null without heartbeat.');
@@ -328,18 +343,39 @@ class SpokeRegionModule extends ModuleStack {
       scheduleExpression: schedule.stringValue,
     });
     this.when('var.heartbeat_schedule != null', hb); // not on the role ARN: it is unknown until the account module's role exists
+    // CIS CloudWatch.1 beside a log group outside the account's home region (metric filters and alarms are regional).
+    const cisLogGroup = this.variable('cis_log_group_name', {
+      type: 'string', nullable: true, default: null,
+      description: 'Existing CloudTrail log group in this region: the CIS CloudWatch.1 root-usage metric filter and alarm are made here (metric filters are regional). null: none here (the account module makes the alarm in the home region).',
+    });
+    const cis = new CisRootAlarm(this, 'cis', { namePrefix: p, accountId: accountId.stringValue, partition, region, logGroupName: cisLogGroup.stringValue });
+    this.when('var.cis_log_group_name != null', cis);
 
     this.output('region', region, 'Region of this instance (from its provider).');
     this.output('rule_arn', fwd.ruleArns[region], 'ARN of the root-event forwarding rule.');
     this.output('dead_letter_queue_arn', fwd.deadLetterQueueArns[region], 'ARN of the forwarding dead-letter queue.');
+    this.output('cis_alarm_arn', cis.alarmArn, 'ARN of the CIS CloudWatch.1 root-usage alarm in this region (null without cis_log_group_name).');
+    this.output('cis_topic_arn', cis.topicArn, 'SNS topic of that CIS alarm (null without cis_log_group_name).');
     void arnOf;
   }
 }
 
-/** Organization guardrails, in the management account. */
+/** Security Hub standards the guardrails module accepts, as an HCL list. */
+const STANDARDS_HCL = `[${SECURITY_HUB_STANDARDS.map((x) => JSON.stringify(x)).join(', ')}]`;
+
+/**
+ * Organization guardrails. Called in the management account once per configured region: the SCPs and
+ * centralized root access are global (give them in one call, empty/false in the others); GuardDuty and
+ * Security Hub are regional. Called with a provider reaching the delegated administrator, with only
+ * `organization_configuration` set, it makes the organization configurations of that region.
+ */
 class GuardrailsModule extends ModuleStack {
   constructor(scope: Construct, id: string) {
-    super(scope, id, 'Organization root guardrails in the management account: the deny-root SCPs, centralized root access, and optionally GuardDuty and Security Hub (CIS standard) with delegated admins.');
+    super(scope, id, [
+      'Organization root guardrails in the management account: the deny-root SCPs, centralized root access, and optionally GuardDuty and Security Hub (standards as a list; default CIS v1.4.0, which holds IAM.4, IAM.6, IAM.9 and CloudWatch.1) with a delegated administrator.',
+      'GuardDuty and Security Hub are regional: call the module once per region with that region\'s provider (SCP targets empty and centralized_root_access false in all calls but one). For auto-enable of member accounts, call it once more per region with a provider reaching the delegated administrator and only `organization_configuration` set (everything else empty/false/null).',
+      'Adopting services that already exist (a second detector or an already subscribed Security Hub fails at apply): `import` blocks are allowed only in a root module, so put them in your root, e.g. `import { to = module.guardrails.aws_guardduty_detector.org_guardduty[0]  id = "<detector id>" }`, `import { to = module.guardrails.aws_securityhub_account.org_securityhub[0]  id = "<account id>" }`, `import { to = module.guardrails.aws_securityhub_standards_subscription.org_securityhub-cis["cis-aws-foundations-benchmark/v/1.4.0"]  id = "arn:aws:securityhub:<region>:<account id>:subscription/cis-aws-foundations-benchmark/v/1.4.0" }`, `import { to = module.guardrails.aws_guardduty_organization_admin_account.org_guardduty-admin[0]  id = "<admin account id>" }` (likewise `aws_securityhub_organization_admin_account.org_securityhub-admin[0]`). The generated roots in terraform-out/plain-terraform/ write these from the config (guardrails.guardDuty.existingDetectorIds, guardrails.securityHub.adoptExisting, existingStandards, existingDelegatedAdmin).',
+    ].join('\n\n'));
     const namePrefix = this.variable('name_prefix', { type: 'string', description: 'Prefix of every named resource.', validation: V.namePrefix() });
     const targetValidation = (name: string) => [{
       condition: `\${alltrue([for t in var.${name} : can(regex("^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|[0-9]{12})$", t))])}`,
@@ -348,8 +384,32 @@ class GuardrailsModule extends ModuleStack {
     const denyRoot = this.variable('deny_root_target_ids', { type: 'list(string)', description: 'Roots, OUs or accounts the deny-root SCP is attached to; empty: no SCP.', validation: targetValidation('deny_root_target_ids') });
     const denyKeys = this.variable('deny_root_access_keys_target_ids', { type: 'list(string)', description: 'Targets of the deny-root-access-keys SCP; empty: no SCP.', validation: targetValidation('deny_root_access_keys_target_ids') });
     this.variable('centralized_root_access', { type: 'bool', description: 'Enable IAM centralized root access (RootCredentialsManagement, RootSessions).' });
-    const gd = this.variable('guardduty', { type: 'object({ delegated_admin_account_id = string })', nullable: true, description: 'GuardDuty in the management account with this delegated admin; null: not managed.' });
-    const sh = this.variable('securityhub', { type: 'object({ delegated_admin_account_id = string })', nullable: true, description: 'Security Hub (CIS v1.4.0 standard: IAM.4, IAM.6, IAM.9, CloudWatch.1) with this delegated admin; null: not managed.' });
+    const adminValidation = (v: string) => ({
+      condition: `\${try(var.${v}.delegated_admin_account_id, null) == null ? true : can(regex("^[0-9]{12}$", var.${v}.delegated_admin_account_id))}`,
+      errorMessage: `${v}.delegated_admin_account_id must be null or a 12-digit AWS account ID.`,
+    });
+    const gd = this.variable('guardduty', {
+      type: 'object({ delegated_admin_account_id = optional(string) })', nullable: true,
+      description: 'GuardDuty detector in this region of the management account, with this delegated administrator (null: none); null: not managed.',
+      validation: [adminValidation('guardduty')],
+    });
+    const sh = this.variable('securityhub', {
+      type: 'object({ delegated_admin_account_id = optional(string), standards = optional(list(string), ["cis-aws-foundations-benchmark/v/1.4.0"]) })', nullable: true,
+      description: 'Security Hub in this region of the management account with these standards (default CIS v1.4.0: IAM.4, IAM.6, IAM.9, CloudWatch.1) and this delegated administrator (null: none); null: not managed.',
+      validation: [adminValidation('securityhub'), {
+        condition: `\${var.securityhub == null ? true : (length(var.securityhub.standards) == length(distinct(var.securityhub.standards)) && alltrue([for s in var.securityhub.standards : contains(${STANDARDS_HCL}, s)]))}`,
+        errorMessage: `securityhub.standards must hold distinct standards among ${SECURITY_HUB_STANDARDS.join(', ')}.`,
+      }],
+    });
+    const oc = this.variable('organization_configuration', {
+      type: 'object({ guardduty_detector_id = optional(string), guardduty_auto_enable = optional(string, "ALL"), securityhub_auto_enable = optional(bool), securityhub_auto_enable_standards = optional(string, "DEFAULT") })',
+      nullable: true, default: null,
+      description: 'Only with a provider reaching the delegated administrator: its organization configurations in this region (GuardDuty with the administrator\'s detector ID, auto-enable ALL/NEW/NONE; Security Hub auto-enable for new members, default standards DEFAULT/NONE); null attributes: not managed.',
+      validation: [{
+        condition: '${var.organization_configuration == null ? true : ((var.organization_configuration.guardduty_detector_id == null || can(regex("^[a-z0-9]{32}$", coalesce(var.organization_configuration.guardduty_detector_id, "-")))) && contains(["ALL", "NEW", "NONE"], var.organization_configuration.guardduty_auto_enable) && contains(["DEFAULT", "NONE"], var.organization_configuration.securityhub_auto_enable_standards))}',
+        errorMessage: 'organization_configuration: guardduty_detector_id is a 32-character detector ID, guardduty_auto_enable ALL, NEW or NONE, securityhub_auto_enable_standards DEFAULT or NONE.',
+      }],
+    });
 
     const region = new DataAwsRegion(this, 'current').name;
     const partition = new DataAwsPartition(this, 'partition').partition;
@@ -362,6 +422,12 @@ class GuardrailsModule extends ModuleStack {
       centralizedRootAccess: true,
       guardDuty: { enabled: true, delegatedAdminAccountId: str(gd.value, 'delegated_admin_account_id') },
       securityHub: { enabled: true, delegatedAdminAccountId: str(sh.value, 'delegated_admin_account_id') },
+      organizationConfiguration: {
+        guardDutyDetectorId: str(oc.value, 'guardduty_detector_id'),
+        guardDutyAutoEnable: str(oc.value, 'guardduty_auto_enable') as 'ALL',
+        securityHubAutoEnable: Token.asAny(propertyAccess(oc.value, ['securityhub_auto_enable'])) as unknown as boolean,
+        securityHubAutoEnableStandards: str(oc.value, 'securityhub_auto_enable_standards') as 'DEFAULT',
+      },
     });
     // One attachment per target (instance key: the target ID).
     for (const [scp, variable] of [['deny-root', 'deny_root_target_ids'], ['deny-root-access-keys', 'deny_root_access_keys_target_ids']]) {
@@ -373,11 +439,28 @@ class GuardrailsModule extends ModuleStack {
     this.when('var.centralized_root_access', child(org, 'centralized-root-access'));
     this.when('var.guardduty != null', child(org, 'guardduty'));
     this.when('try(var.guardduty.delegated_admin_account_id != null, false)', child(org, 'guardduty-admin'));
-    this.when('var.securityhub != null', child(org, 'securityhub'), child(org, 'securityhub-cis'));
+    this.when('var.securityhub != null', child(org, 'securityhub'));
+    // One subscription per listed standard (instance key: the standard); CIS v1.2.0 is a global ruleset.
+    const subscription = resource(org, 'securityhub-cis');
+    subscription.addOverride('for_each', '${var.securityhub == null ? toset([]) : toset(var.securityhub.standards)}');
+    subscription.addOverride('standards_arn', '${each.value == "cis-aws-foundations-benchmark/v/1.2.0" ? "arn:${data.aws_partition.partition.partition}:securityhub:::ruleset/${each.value}" : "arn:${data.aws_partition.partition.partition}:securityhub:${data.aws_region.current.name}::standards/${each.value}"}');
     this.when('try(var.securityhub.delegated_admin_account_id != null, false)', child(org, 'securityhub-admin'));
+    this.when('try(var.organization_configuration.guardduty_detector_id != null, false)', child(org, 'guardduty-organization'));
+    this.when('try(var.organization_configuration.securityhub_auto_enable != null, false)', child(org, 'securityhub-organization'));
 
     this.output('deny_root_policy_id', org.denyRootPolicyId, 'ID of the SCP that denies the root user (AssumeRoot sessions exempt); null when not attached.');
     this.output('deny_root_access_keys_policy_id', org.denyRootAccessKeysPolicyId, 'ID of the SCP that denies root access-key creation; null when not attached.');
+    this.output('guardduty_detector_id', org.guardDutyDetectorId, 'ID of the GuardDuty detector in this region (null when guardduty is null).');
+    const idOf = (address: string) => `try(${address}[0].id, null)`;
+    this.output('singleton_ids', `\${{ ${[
+      `guardduty_detector = ${idOf('aws_guardduty_detector.org_guardduty')}`,
+      `guardduty_admin = ${idOf('aws_guardduty_organization_admin_account.org_guardduty-admin')}`,
+      `securityhub_account = ${idOf('aws_securityhub_account.org_securityhub')}`,
+      'securityhub_standards = { for k, s in aws_securityhub_standards_subscription.org_securityhub-cis : k => s.id }',
+      `securityhub_admin = ${idOf('aws_securityhub_organization_admin_account.org_securityhub-admin')}`,
+      `guardduty_organization_configuration = ${idOf('aws_guardduty_organization_configuration.org_guardduty-organization')}`,
+      `securityhub_organization_configuration = ${idOf('aws_securityhub_organization_configuration.org_securityhub-organization')}`,
+    ].join(', ')} }}`, 'IDs of the account-level singletons in this region (what `import` blocks adopt; null where not managed): GuardDuty detector and administrator, Security Hub account, standards subscriptions (by standard) and administrator, organization configurations.');
   }
 }
 

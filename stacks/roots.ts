@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { App, TerraformHclModule } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
-import { ConfigError, heartbeatScheduleProblem, OrgGuardrailsConfig, RootwatchConfig, SpokeConfig, AccountTarget } from '../core/config';
+import { ConfigError, DEFAULT_SECURITY_HUB_STANDARDS, heartbeatScheduleProblem, OrgGuardrailsConfig, RootwatchConfig, SpokeConfig, AccountTarget } from '../core/config';
 import { hubBusName } from '../core/patterns';
 import { regionId } from '../core/regions';
 import { checkLogGroupName } from '../modules/cis-root-alarm';
@@ -79,25 +79,32 @@ function accountInputs(config: RootwatchConfig, accountId: string, hubBusArn: st
 function monitorAccount(
   stack: RootStack,
   config: RootwatchConfig,
-  props: { accountId: string; regions: readonly string[]; providers: Map<string, AwsProvider>; hubBusArn: string; cisLogGroupName?: string; manageAccountSettings?: boolean; forwardingOnly?: boolean },
+  props: { accountId: string; regions: readonly string[]; providers: Map<string, AwsProvider>; hubBusArn: string; cisLogGroupName?: string; cisLogGroupRegion?: string; manageAccountSettings?: boolean; forwardingOnly?: boolean },
   catalog: ModuleCatalog,
-): { account: TerraformHclModule; regions: Map<string, TerraformHclModule> } {
+): { account: TerraformHclModule; regions: Map<string, TerraformHclModule>; cis: TerraformHclModule } {
   // The modules check their inputs at plan time; values from the config are checked at synth as well.
   if (props.cisLogGroupName !== undefined) checkLogGroupName(props.cisLogGroupName);
   const heartbeat = config.alerts.heartbeat;
   const problem = heartbeat.enabled ? heartbeatScheduleProblem(heartbeat.scheduleExpression) : undefined;
   if (problem) throw new Error(`alerts.heartbeat.scheduleExpression (heartbeat): ${problem}`);
   const home = props.regions[0];
+  // The CIS filter and alarm sit beside the log group: in the account module (home region) or, for a
+  // log group in another of the account's regions, in that region's spoke-region module.
+  const cisRegion = props.cisLogGroupName === undefined ? home : props.cisLogGroupRegion ?? home;
+  const cisElsewhere = cisRegion !== home;
   const manage = props.manageAccountSettings ?? true;
-  const inputs = accountInputs(config, props.accountId, props.hubBusArn, props.cisLogGroupName, manage);
+  const inputs = { ...accountInputs(config, props.accountId, props.hubBusArn, cisElsewhere ? undefined : props.cisLogGroupName, manage), ...(cisElsewhere ? { cis_alarm: false } : {}) };
   // forwarding only (the management account): its own settings are left alone
-  const only = props.forwardingOnly ? { alternate_contacts: {}, password_policy: null, s3_public_access_block: false, trail: null, cis_log_group_name: null } : {};
+  // (with manageAccountSettings, its account-wide settings too: the config made the guardrails stack their one owner)
+  const only = props.forwardingOnly
+    ? { ...(manage ? {} : { alternate_contacts: {}, password_policy: null, s3_public_access_block: false }), trail: null, cis_log_group_name: null }
+    : {};
   const account = stack.callModule('account', 'account', props.providers.get(home)!, { ...inputs, ...only, heartbeat: config.alerts.heartbeat.enabled });
   const g = config.accountGuardrails;
   if (!props.forwardingOnly) stack.addMoves('account', catalog.account, (a) => {
     const top = a.components[0];
     if (top === 'heartbeat') return false; // the 0.1.0 canary role is replaced by the heartbeat role
-    if (top === 'cis') return props.cisLogGroupName !== undefined;
+    if (top === 'cis') return props.cisLogGroupName !== undefined && !cisElsewhere;
     if (top === 'trail') return g.trail.enabled && (a.components[1] !== 'bucket-object-lock' || g.trail.objectLockDays !== undefined);
     if (top === 'guardrails') {
       if (!manage) return false;
@@ -119,35 +126,15 @@ function monitorAccount(
       heartbeat_schedule: config.alerts.heartbeat.enabled ? config.alerts.heartbeat.scheduleExpression : null,
       heartbeat_role_arn: config.alerts.heartbeat.enabled ? account.get('heartbeat_role_arn') : null,
       dead_letter_alarm: config.alerts.deadLetterAlarms,
+      ...(cisElsewhere && region === cisRegion ? { cis_log_group_name: props.cisLogGroupName } : {}),
     }));
     if (props.forwardingOnly) continue;
     // Before modules only the home region had the heartbeat canary and the pipeline rule.
     stack.addMoves(call, catalog['spoke-region'],
-      (a) => a.components[0] !== 'heartbeat' && !a.components.some((c) => c.startsWith(`dlq-${REGION_KEY}-not-empty`)) && (region === home || !a.components.some((c) => c.startsWith(`pipeline-${REGION_KEY}`))),
+      (a) => a.components[0] !== 'heartbeat' && a.components[0] !== 'cis' && !a.components.some((c) => c.startsWith(`dlq-${REGION_KEY}-not-empty`)) && (region === home || !a.components.some((c) => c.startsWith(`pipeline-${REGION_KEY}`))),
       (c) => c.replace(new RegExp(`(^|-)${REGION_KEY}(?=$|-)`), `$1${region}`));
   }
-  return { account, regions };
-}
-
-/**
- * Guardrails options the construct (modules/org-guardrails.ts) supports but the module-based
- * guardrails stack does not wire yet: refused at synth with the field, never silently ignored.
- */
-function refuseUnported(org: OrgGuardrailsConfig): void {
-  const gd = org.guardDuty;
-  const sh = org.securityHub;
-  const unported: Array<[string, boolean]> = [
-    ['guardrails.managementAccount.manageAccountSettings', org.managementAccount.manageAccountSettings],
-    ['guardrails.guardDuty.existingDetectorIds', gd.enabled && Object.keys(gd.existingDetectorIds).length > 0],
-    ['guardrails.guardDuty.existingDelegatedAdmin', gd.enabled && gd.existingDelegatedAdmin],
-    ['guardrails.guardDuty.delegatedAdminDetectorIds', gd.enabled && Object.keys(gd.delegatedAdminDetectorIds).length > 0],
-    ['guardrails.securityHub.adoptExisting', sh.enabled && sh.adoptExisting],
-    ['guardrails.securityHub.existingStandards', sh.enabled && sh.existingStandards.length > 0],
-    ['guardrails.securityHub.existingDelegatedAdmin', sh.enabled && sh.existingDelegatedAdmin],
-    ['guardrails.securityHub.standards', sh.enabled && (sh.standards.length !== 1 || sh.standards[0] !== 'cis-aws-foundations-benchmark/v/1.4.0')],
-  ];
-  const [field] = unported.find(([, set]) => set) ?? [];
-  if (field) throw new ConfigError(field, 'is not supported by the module-based guardrails stack yet (follow-up of issue 11); remove it');
+  return { account, regions, cis: cisElsewhere ? regions.get(cisRegion)! : account };
 }
 
 abstract class RootStack extends RootwatchStack {
@@ -158,6 +145,15 @@ abstract class RootStack extends RootwatchStack {
   addMoved(from: string, to: string): void {
     this.moved(from, to);
   }
+}
+
+function optionalKey<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+/** Partition of a role ARN (arn:<partition>:iam::...), `aws` without one. */
+function partitionOfArn(arn: string | undefined): string {
+  return arn?.split(':')[1] || 'aws';
 }
 
 function assumeRoleVariables(stack: RootStack, prefix: string, target: AccountTarget, what: string): { assumeRoleArn?: string; externalId?: string } {
@@ -239,15 +235,15 @@ export class HubStack extends RootStack {
       new AwsProvider(this, 'aws', { ...auth, region: hub.region, ...(Object.keys(config.tags).length > 0 ? { defaultTags: [{ tags: config.tags }] } : {}) });
     }
     const busArn = hubModule.get('bus_arn');
-    const { account, regions: forwarders } = monitorAccount(this, config, {
+    const { account, regions: forwarders, cis } = monitorAccount(this, config, {
       accountId: hubAccountId, regions: hub.regions, providers, hubBusArn: busArn,
-      ...(hub.cisLogGroupName ? { cisLogGroupName: hub.cisLogGroupName } : {}),
+      ...(hub.cisLogGroupName ? { cisLogGroupName: hub.cisLogGroupName, ...(hub.cisLogGroupRegion ? { cisLogGroupRegion: hub.cisLogGroupRegion } : {}) } : {}),
       ...(hub.manageAccountSettings === false ? { manageAccountSettings: false } : {}),
     }, catalog);
     // The CIS alarm watches the given log group, else the hardened trail's.
     if (hub.cisLogGroupName || config.accountGuardrails.trail.enabled) {
-      this.output('cis_alarm_arn', account.get('cis_alarm_arn'), 'ARN of the CIS CloudWatch.1 root-usage alarm.');
-      this.output('cis_topic_arn', account.get('cis_topic_arn'), 'SNS topic of the CIS alarm: subscribe someone (Security Hub CloudWatch.1 wants a subscriber).');
+      this.output('cis_alarm_arn', cis.get('cis_alarm_arn'), 'ARN of the CIS CloudWatch.1 root-usage alarm.');
+      this.output('cis_topic_arn', cis.get('cis_topic_arn'), 'SNS topic of the CIS alarm: subscribe someone (Security Hub CloudWatch.1 wants a subscriber).');
     }
     for (const [name, description] of [
       ['bus_arn', 'ARN of the hub event bus that spokes forward to.'],
@@ -296,14 +292,14 @@ export class SpokeStack extends RootStack {
     // The hub bus in the hub's region, whatever region the rule is in (EventBridge forwards across regions).
     const partition = new DataAwsPartition(this, 'partition', { provider: providers.get(spoke.regions[0])! }).partition;
     const hubBusArn = `arn:${partition}:events:${config.hub.region}:${hubAccountId}:event-bus/${hubBusName(config.namePrefix)}`;
-    const { account, regions } = monitorAccount(this, config, {
+    const { account, regions, cis } = monitorAccount(this, config, {
       accountId: spokeAccountId, regions: spoke.regions, providers, hubBusArn,
-      ...(spoke.cisLogGroupName ? { cisLogGroupName: spoke.cisLogGroupName } : {}),
+      ...(spoke.cisLogGroupName ? { cisLogGroupName: spoke.cisLogGroupName, ...(spoke.cisLogGroupRegion ? { cisLogGroupRegion: spoke.cisLogGroupRegion } : {}) } : {}),
       ...(spoke.manageAccountSettings === false ? { manageAccountSettings: false } : {}),
     }, catalog);
     if (spoke.cisLogGroupName || config.accountGuardrails.trail.enabled) {
-      this.output('cis_alarm_arn', account.get('cis_alarm_arn'), 'ARN of the CIS CloudWatch.1 root-usage alarm.');
-      this.output('cis_topic_arn', account.get('cis_topic_arn'), 'SNS topic of the CIS alarm: subscribe someone (Security Hub CloudWatch.1 wants a subscriber).');
+      this.output('cis_alarm_arn', cis.get('cis_alarm_arn'), 'ARN of the CIS CloudWatch.1 root-usage alarm.');
+      this.output('cis_topic_arn', cis.get('cis_topic_arn'), 'SNS topic of the CIS alarm: subscribe someone (Security Hub CloudWatch.1 wants a subscriber).');
     }
     this.output('forwarder_role_arn', account.get('forwarder_role_arn'), 'ARN of the role EventBridge uses to forward root events to the hub.');
     this.output('rule_arns', Object.fromEntries([...regions].map(([r, m]) => [r, m.get('rule_arn')])), 'Region -> ARN of the root-event forwarding rule.');
@@ -312,12 +308,82 @@ export class SpokeStack extends RootStack {
   }
 }
 
+/** A Terraform `import` block (root modules only). */
+export interface ImportBlock { readonly to: string; readonly id: string }
+
+/** The subscription ARN of a standard: the ID `terraform import` takes for aws_securityhub_standards_subscription. */
+function subscriptionArn(partition: string, region: string, accountId: string, standard: string): string {
+  return `arn:${partition}:securityhub:${region}:${accountId}:subscription/${standard}`;
+}
+
+/** Name of the guardrails module call in a region (the management region keeps `guardrails`). */
+function guardrailsCall(org: OrgGuardrailsConfig, region: string): string {
+  return region === org.managementAccount.region ? 'guardrails' : `guardrails_${regionId(region)}`;
+}
+
+/**
+ * The `import` blocks that adopt what the config says the organization already runs, so the first
+ * apply never creates a second detector, Security Hub account, subscription or administrator (each
+ * fails at apply: GuardDuty allows one detector per account and region, EnableSecurityHub on a
+ * subscribed account is a conflict). IDs are literals (Terraform 1.5 takes no expression there).
+ */
+function guardrailsImports(org: OrgGuardrailsConfig, partition: string): ImportBlock[] {
+  const gd = org.guardDuty;
+  const sh = org.securityHub;
+  const mgmt = org.managementAccount.accountId;
+  const out: ImportBlock[] = [];
+  for (const region of org.regions) {
+    const m = `module.${guardrailsCall(org, region)}`;
+    if (gd.enabled) {
+      const detector = gd.existingDetectorIds[region];
+      if (detector !== undefined) out.push({ to: `${m}.aws_guardduty_detector.org_guardduty[0]`, id: detector });
+      if (gd.existingDelegatedAdmin) out.push({ to: `${m}.aws_guardduty_organization_admin_account.org_guardduty-admin[0]`, id: gd.delegatedAdminAccountId! });
+    }
+    if (sh.enabled) {
+      if (sh.adoptExisting) out.push({ to: `${m}.aws_securityhub_account.org_securityhub[0]`, id: mgmt });
+      for (const std of sh.existingStandards) {
+        out.push({ to: `${m}.aws_securityhub_standards_subscription.org_securityhub-cis["${std}"]`, id: subscriptionArn(partition, region, mgmt, std) });
+      }
+      if (sh.existingDelegatedAdmin) out.push({ to: `${m}.aws_securityhub_organization_admin_account.org_securityhub-admin[0]`, id: sh.delegatedAdminAccountId! });
+    }
+    // An existing administrator has its organization configurations already.
+    const admin = `module.${adminCall(region)}`;
+    const oc = organizationConfiguration(org, region);
+    if (oc?.guardduty_detector_id && gd.existingDelegatedAdmin) out.push({ to: `${admin}.aws_guardduty_organization_configuration.org_guardduty-organization[0]`, id: oc.guardduty_detector_id });
+    if (oc && oc.securityhub_auto_enable !== null && sh.existingDelegatedAdmin) out.push({ to: `${admin}.aws_securityhub_organization_configuration.org_securityhub-organization[0]`, id: sh.delegatedAdminAccountId! });
+  }
+  return out;
+}
+
+const adminCall = (region: string) => `guardrails_admin_${regionId(region)}`;
+
+/** The delegated administrator account that makes the organization configurations (undefined: none). */
+function delegatedAdminAccount(org: OrgGuardrailsConfig): string | undefined {
+  const sh = org.securityHub.enabled ? org.securityHub.delegatedAdminAccountId : undefined;
+  const gd = org.guardDuty.enabled && Object.keys(org.guardDuty.delegatedAdminDetectorIds).length > 0 ? org.guardDuty.delegatedAdminAccountId : undefined;
+  return sh ?? gd;
+}
+
+/** Input `organization_configuration` of the administrator's call in `region`; undefined: no call there. */
+function organizationConfiguration(org: OrgGuardrailsConfig, region: string) {
+  const gd = org.guardDuty;
+  const sh = org.securityHub;
+  const detector = gd.enabled ? gd.delegatedAdminDetectorIds[region] : undefined;
+  const shAuto = sh.enabled && sh.delegatedAdminAccountId !== undefined;
+  if (detector === undefined && !shAuto) return undefined;
+  return {
+    guardduty_detector_id: detector ?? null,
+    guardduty_auto_enable: gd.autoEnable,
+    securityhub_auto_enable: shAuto ? sh.autoEnable : null,
+    securityhub_auto_enable_standards: sh.autoEnableStandards,
+  };
+}
+
 /** Organization guardrails from the management account. */
 export class GuardrailsStack extends RootStack {
   constructor(scope: Construct, id: string, config: RootwatchConfig, org: OrgGuardrailsConfig, catalog: ModuleCatalog) {
     super(scope, id, config);
     const mgmt = org.managementAccount;
-    refuseUnported(org);
     const managementAccountId = this.variable('management_account_id', {
       description: 'AWS account ID of the organization management account.',
       default: mgmt.accountId,
@@ -326,25 +392,75 @@ export class GuardrailsStack extends RootStack {
     const auth = providerAuth(managementAccountId, assumeRoleVariables(this, 'management_account', mgmt, 'management account'));
     // The management account is monitored too (no SCP restricts its root), unless it is the hub or a spoke.
     const monitored = mgmt.accountId !== config.hub.accountId && !config.spokes.some((sp) => sp.accountId === mgmt.accountId);
-    const providers = this.regionProviders(monitored ? [mgmt.region, ...config.hub.regions.filter((r) => r !== mgmt.region)] : [mgmt.region], auth);
-    const g = this.callModule('guardrails', 'guardrails', providers.get(mgmt.region)!, {
-      name_prefix: config.namePrefix,
-      deny_root_target_ids: org.denyRootScp.enabled ? org.denyRootScp.targetIds : [],
-      deny_root_access_keys_target_ids: org.denyRootAccessKeysScp.enabled ? org.denyRootAccessKeysScp.targetIds : [],
-      centralized_root_access: org.centralizedRootAccess,
-      guardduty: org.guardDuty.enabled ? { delegated_admin_account_id: org.guardDuty.delegatedAdminAccountId ?? null } : null,
-      securityhub: org.securityHub.enabled ? { delegated_admin_account_id: org.securityHub.delegatedAdminAccountId ?? null } : null,
-    });
+    if (mgmt.manageAccountSettings && !monitored) {
+      // Its hub or spoke stack already calls the account module there: that entry owns the settings.
+      throw new ConfigError('guardrails.managementAccount.manageAccountSettings', `account ${mgmt.accountId} is also the hub or a spoke: set manageAccountSettings on that entry instead (its stack holds the account module)`);
+    }
+    // GuardDuty and Security Hub are regional: every configured region (org.regions, management region first).
+    const services = org.guardDuty.enabled || org.securityHub.enabled;
+    const serviceRegions = services ? org.regions : [mgmt.region];
+    const providers = this.regionProviders([...new Set([mgmt.region, ...serviceRegions, ...(monitored ? config.hub.regions : [])])], auth);
+    const gdInput = org.guardDuty.enabled ? { delegated_admin_account_id: org.guardDuty.delegatedAdminAccountId ?? null } : null;
+    const shInput = org.securityHub.enabled ? { delegated_admin_account_id: org.securityHub.delegatedAdminAccountId ?? null, standards: org.securityHub.standards } : null;
+    const calls = new Map<string, TerraformHclModule>();
+    for (const region of serviceRegions) {
+      const home = region === mgmt.region;
+      calls.set(region, this.callModule(guardrailsCall(org, region), 'guardrails', providers.get(region)!, {
+        name_prefix: config.namePrefix,
+        // SCPs and centralized root access are global: in the management region's call only.
+        deny_root_target_ids: home && org.denyRootScp.enabled ? org.denyRootScp.targetIds : [],
+        deny_root_access_keys_target_ids: home && org.denyRootAccessKeysScp.enabled ? org.denyRootAccessKeysScp.targetIds : [],
+        centralized_root_access: home && org.centralizedRootAccess,
+        guardduty: gdInput,
+        securityhub: shInput,
+      }));
+    }
+    const g = calls.get(mgmt.region)!;
+
+    // Auto-enable for member accounts is set by the delegated administrator, in each region.
+    const adminId = delegatedAdminAccount(org);
+    if (adminId !== undefined) {
+      const reach = org.delegatedAdmin ?? (adminId === config.hub.accountId ? config.hub : {});
+      const adminVars = assumeRoleVariables(this, 'delegated_admin', { accountId: adminId, ...optionalKey('assumeRoleArn', reach.assumeRoleArn), ...optionalKey('externalId', reach.externalId) }, 'delegated administrator account');
+      for (const region of serviceRegions) {
+        const oc = organizationConfiguration(org, region);
+        if (!oc) continue;
+        const alias = `delegated_admin_${regionId(region)}`;
+        const provider = new AwsProvider(this, `aws-${alias}`, { ...providerAuth(adminId, adminVars), region, alias, ...(Object.keys(config.tags).length > 0 ? { defaultTags: [{ tags: config.tags }] } : {}) });
+        const call = this.callModule(adminCall(region), 'guardrails', provider, {
+          name_prefix: config.namePrefix,
+          deny_root_target_ids: [],
+          deny_root_access_keys_target_ids: [],
+          centralized_root_access: false,
+          guardduty: null,
+          securityhub: null,
+          organization_configuration: oc,
+        });
+        // The administrator is designated (management account) before it configures the organization.
+        call.addOverride('depends_on', [`module.${guardrailsCall(org, region)}`]);
+      }
+    }
+
+    // Adopt what already exists (import blocks are allowed in a root module only).
+    const imports = guardrailsImports(org, partitionOfArn(mgmt.assumeRoleArn));
+    if (imports.length > 0) this.addOverride('import', imports.map((i) => ({ ...i })));
+
     this.addMoves('guardrails', catalog.guardrails, (m) => {
       const c = m.components[1] ?? '';
       if (c === 'deny-root-0' || c === 'deny-root-access-keys-0') return false;
       if (c === 'deny-root') return org.denyRootScp.enabled;
       if (c === 'deny-root-access-keys') return org.denyRootAccessKeysScp.enabled;
       if (c === 'centralized-root-access') return org.centralizedRootAccess;
+      if (c.endsWith('-organization') || c === 'securityhub-cis') return false; // new, or keyed by standard (below)
       if (c.startsWith('guardduty')) return org.guardDuty.enabled && (c === 'guardduty' || org.guardDuty.delegatedAdminAccountId !== undefined);
       if (c.startsWith('securityhub')) return org.securityHub.enabled && (c !== 'securityhub-admin' || org.securityHub.delegatedAdminAccountId !== undefined);
       return true;
     });
+    // 0.1.0 subscribed one standard (CIS v3.0.0): it becomes the CIS v1.4.0 instance (replaced: another ARN).
+    const std = org.securityHub.standards.includes(DEFAULT_SECURITY_HUB_STANDARDS[0]) ? DEFAULT_SECURITY_HUB_STANDARDS[0] : org.securityHub.standards[0];
+    if (org.securityHub.enabled && std) {
+      this.addMoved(`aws_securityhub_standards_subscription.${makeUniqueId(['org', 'securityhub-cis'])}`, `module.guardrails.aws_securityhub_standards_subscription.org_securityhub-cis["${std}"]`);
+    }
     for (const [scp, s] of [['deny-root', org.denyRootScp], ['deny-root-access-keys', org.denyRootAccessKeysScp]] as const) {
       if (!s.enabled) continue;
       for (const t of s.targetIds) {
@@ -359,7 +475,7 @@ export class GuardrailsStack extends RootStack {
       }).stringValue;
       const partition = new DataAwsPartition(this, 'partition', { provider: providers.get(mgmt.region)! }).partition;
       const hubBusArn = `arn:${partition}:events:${config.hub.region}:${hubAccountId}:event-bus/${hubBusName(config.namePrefix)}`;
-      const { account, regions } = monitorAccount(this, config, { accountId: managementAccountId, regions: config.hub.regions, providers, hubBusArn, forwardingOnly: true }, catalog);
+      const { account, regions } = monitorAccount(this, config, { accountId: managementAccountId, regions: config.hub.regions, providers, hubBusArn, forwardingOnly: true, manageAccountSettings: mgmt.manageAccountSettings }, catalog);
       this.output('forwarder_role_arn', account.get('forwarder_role_arn'), "ARN of the role forwarding the management account's root events to the hub.");
       this.output('forward_rule_arns', Object.fromEntries([...regions].map(([r, m]) => [r, m.get('rule_arn')])), "Region -> ARN of the management account's forwarding rules.");
     }

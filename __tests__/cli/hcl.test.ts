@@ -24,4 +24,15 @@ describe('toHcl', () => {
     expect(hcl).not.toContain('skip');
     expect(hcl).toContain('moved {\n  from = aws_x.a_1234ABCD\n  to   = module.m.aws_x.a\n}');
   });
+
+  it('renders import and removed blocks, and depends_on as bare references (Terraform refuses quoted ones in HCL)', () => {
+    const hcl = toHcl({
+      module: { m: { source: '../x', depends_on: ['module.n', '${module.o}'] } },
+      import: [{ to: 'module.m.aws_x.a["k/1"]', id: 'arn:aws:x:::y' }],
+      removed: [{ from: 'aws_x.old_1234ABCD', lifecycle: { destroy: false } }],
+    });
+    expect(hcl).toContain('  depends_on = [module.n, module.o]');
+    expect(hcl).toContain('import {\n  to = module.m.aws_x.a["k/1"]\n  id = "arn:aws:x:::y"\n}');
+    expect(hcl).toContain('removed {\n  from = aws_x.old_1234ABCD\n  lifecycle {\n    destroy = false\n  }\n}');
+  });
 });

@@ -104,19 +104,19 @@ describe('resolveConfig defaults', () => {
 });
 
 describe('CIS log group region', () => {
-  it('is the account\'s home region (us-east-1), where the CIS filter and alarm are created', () => {
+  it('defaults to the account\'s home (first) region; another of its regions is kept (the filter goes there)', () => {
     const r = resolveConfig(base({
       regions: ['eu-west-1'],
-      spokes: [spoke('222222222222', { cisLogGroupName: 'a' }), spoke('333333333333', { regions: ['ap-south-1'], cisLogGroupName: 'b', cisLogGroupRegion: 'us-east-1' })],
+      spokes: [spoke('222222222222', { cisLogGroupName: 'a' }), spoke('333333333333', { regions: ['ap-south-1'], cisLogGroupName: 'b', cisLogGroupRegion: 'ap-south-1' })],
     }));
-    expect(r.spokes.map((x) => x.cisLogGroupRegion)).toEqual(['us-east-1', 'us-east-1']);
+    expect(r.spokes.map((x) => x.cisLogGroupRegion)).toEqual(['us-east-1', 'ap-south-1']);
   });
 
-  it('refuses a log group in another region (metric filters are regional: apply would fail)', () => {
-    const e = configError(() => resolveConfig(base({ regions: ['eu-west-1'], spokes: [spoke('222222222222', { cisLogGroupName: 'a', cisLogGroupRegion: 'eu-west-1' })] })));
+  it('refuses a region the account is not watched in (no provider there to create the filter with)', () => {
+    const e = configError(() => resolveConfig(base({ regions: ['eu-west-1'], spokes: [spoke('222222222222', { cisLogGroupName: 'a', cisLogGroupRegion: 'us-west-2' })] })));
     expect(e.field).toBe('spokes[0].cisLogGroupRegion');
-    expect(e.problem).toMatch(/must be the account's home region us-east-1/);
-    expect(configError(() => resolveConfig(base({ hub: { ...hub, cisLogGroupName: 'h', cisLogGroupRegion: 'us-west-2' } }))).field).toBe('hub.cisLogGroupRegion');
+    expect(e.problem).toMatch(/must be one of the account's regions \(us-east-1, eu-west-1\)/);
+    expect(configError(() => resolveConfig(base({ regions: ['eu-west-1'], hub: { ...hub, cisLogGroupName: 'h', cisLogGroupRegion: 'ap-south-1' } }))).field).toBe('hub.cisLogGroupRegion');
   });
 
   it('refuses a region without a log group', () => {
@@ -161,6 +161,10 @@ describe('account-wide singletons: one owner per account', () => {
 describe('GuardDuty and Security Hub adoption', () => {
   const g = (guardDuty: object, securityHub: object = {}) => base({ regions: ['eu-west-1'], guardrails: { managementAccount: { accountId: '444444444444' }, denyRootScp: { targetIds: ['r-ab12'] }, guardDuty: { enabled: true, ...guardDuty }, securityHub: { enabled: true, ...securityHub } } });
 
+  it('enables the services in the management region and every configured region', () => {
+    expect(resolveConfig(g({})).orgGuardrails!.regions).toEqual(['us-east-1', 'eu-west-1']);
+  });
+
   it('keeps the existing detectors and standards it is told about', () => {
     const r = resolveConfig(g({ existingDetectorIds: { 'eu-west-1': 'a'.repeat(32) } }, { adoptExisting: true, standards: ['cis-aws-foundations-benchmark/v/1.2.0'], existingStandards: ['cis-aws-foundations-benchmark/v/1.2.0'] }));
     expect(r.orgGuardrails!.guardDuty.existingDetectorIds).toEqual({ 'eu-west-1': 'a'.repeat(32) });
@@ -172,6 +176,8 @@ describe('GuardDuty and Security Hub adoption', () => {
     ['administrator detectors without an administrator', g({ delegatedAdminDetectorIds: { 'eu-west-1': 'a'.repeat(32) } }), 'guardrails.guardDuty.delegatedAdminDetectorIds'],
     ['an existing administrator without an administrator', g({}, { existingDelegatedAdmin: true }), 'guardrails.securityHub.existingDelegatedAdmin'],
     ['an existing standard that is not subscribed', g({}, { existingStandards: ['pci-dss/v/3.2.1'] }), 'guardrails.securityHub.existingStandards[0]'],
+    ['two administrators where one account makes the organization configurations',
+      g({ delegatedAdminAccountId: '555555555555', delegatedAdminDetectorIds: { 'eu-west-1': 'a'.repeat(32) } }, { delegatedAdminAccountId: '666666666666' }), 'guardrails.guardDuty.delegatedAdminAccountId'],
   ])('refuses %s', (_name, raw, field) => {
     expect(configError(() => resolveConfig(raw)).field).toBe(field);
   });

@@ -2,7 +2,8 @@
  * core/limits.ts: every limit of the table is crossed by a resource built to cross it, and kept by
  * one just inside it (so no check is a test that cannot fail).
  */
-import { checkLimits, estimatedLength, LIMITS, NAME_LIMITS, resourcesOfTerraformJson, TfResource } from '../../core/limits';
+import { checkLimits, estimatedLength, LIMITS, NAME_LIMITS, NAME_PREFIX_MAX_LENGTH, resourcesOfTerraformJson, TfResource } from '../../core/limits';
+import schema from '../../rootwatch.schema.json';
 
 const res = (type: string, values: Record<string, unknown>, extra: Partial<TfResource> = {}): TfResource => ({ address: `${type}.x`, type, values, ...extra });
 const ids = (rs: TfResource[]) => checkLimits(rs).map((v) => v.limitId);
@@ -18,6 +19,15 @@ describe('every documented limit has a number and a source', () => {
   });
   it('every name limit cites the API that creates the resource', () => {
     for (const list of Object.values(NAME_LIMITS)) for (const n of list) expect(n.source).toMatch(/^https:\/\/docs\.aws\.amazon\.com\//);
+  });
+});
+
+describe('the longest name prefix', () => {
+  it('is what IAM leaves for <prefix>-trail- (38-character role name_prefix), in the config schema too', () => {
+    expect(NAME_PREFIX_MAX_LENGTH).toBe(38 - '-trail-'.length);
+    const re = new RegExp((schema as { properties: { namePrefix: { pattern: string } } }).properties.namePrefix.pattern);
+    expect(re.test('a'.repeat(NAME_PREFIX_MAX_LENGTH))).toBe(true);
+    expect(re.test('a'.repeat(NAME_PREFIX_MAX_LENGTH + 1))).toBe(false);
   });
 });
 

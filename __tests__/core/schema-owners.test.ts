@@ -6,6 +6,7 @@
  */
 import schema from '../../rootwatch.schema.json';
 import { DEFAULT_MANAGE_ACCOUNT_SETTINGS, RawConfig, resolveConfig } from '../../core/config';
+import { NAME_PREFIX_MAX_LENGTH } from '../../core/limits';
 import { ACCOUNT_ID_PATTERN, LOG_RETENTION_DAYS, NAME_PREFIX_PATTERN } from '../../core/validation';
 import { DEFAULT_FOLD_WINDOW_MINUTES } from '../../modules/rootwatch-hub';
 import { DEFAULT_LOG_RETENTION_DAYS } from '../../modules/alert-function';
@@ -120,6 +121,9 @@ describe('schema enums and patterns equal core/validation.ts', () => {
     const accountPatterns = all.filter(([, n]) => n.pattern?.includes('[0-9]{12}$') && n.pattern.startsWith('^[0-9]'));
     expect(accountPatterns.length).toBeGreaterThanOrEqual(5);
     for (const [, n] of accountPatterns) expect(n.pattern).toBe(ACCOUNT_ID_PATTERN.source);
+  });
+  it('NAME_PREFIX_PATTERN allows exactly NAME_PREFIX_MAX_LENGTH characters (core/limits.ts)', () => {
+    expect(NAME_PREFIX_PATTERN.source).toBe(`^[a-z][a-z0-9-]{0,${NAME_PREFIX_MAX_LENGTH - 1}}$`);
   });
   it('every name prefix pattern is NAME_PREFIX_PATTERN', () => {
     const prefixes = all.filter(([p]) => p === 'namePrefix' || p.endsWith('.namePrefix'));

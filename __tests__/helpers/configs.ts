@@ -156,7 +156,7 @@ export const BAD_INPUTS: readonly BadInput[] = [
   { name: 'existing GuardDuty detector with a bad ID', field: 'guardrails.guardDuty.existingDetectorIds.us-east-1', problem: /^must be a 32-character GuardDuty detector ID/, write: fromExample((c) => { c.guardrails.guardDuty.existingDetectorIds = { 'us-east-1': 'abc' }; }) },
   { name: 'unknown Security Hub standard', field: 'guardrails.securityHub.standards[0]', problem: /^must be a known Security Hub standard/, write: fromExample((c) => { c.guardrails.securityHub.standards = ['cis-aws-foundations-benchmark/v/9.9.9']; }) },
   // CIS path
-  { name: 'CIS log group outside the home region', field: 'spokes[1].cisLogGroupRegion', problem: /must be the account's home region us-east-1/, write: fromExample((c) => { Object.assign(c.spokes[1], { cisLogGroupName: 'trail-logs', cisLogGroupRegion: 'eu-west-1' }); }) },
+  { name: 'CIS log group in a region the account is not watched in', field: 'spokes[1].cisLogGroupRegion', problem: /must be one of the account's regions \(us-east-1, eu-west-1\)/, write: fromExample((c) => { Object.assign(c.spokes[1], { cisLogGroupName: 'trail-logs', cisLogGroupRegion: 'ap-south-1' }); }) },
   // limits and schedules
   { name: 'more than 200 spokes without organizationId', field: 'hub.organizationId', problem: /200/, write: fromMinimal((c) => { c.spokes = manySpokes(201); }) },
   { name: 'heartbeat every 0 hours', field: 'alerts.heartbeat.scheduleExpression', problem: /rate\(0 hours\)/, write: fromExample((c) => { c.alerts.heartbeat.scheduleExpression = 'rate(0 hours)'; }) },

@@ -182,11 +182,26 @@ describe('account-wide singletons: one owner per account', () => {
     expect(synth(new SpokeStack(Testing.app(), 'spoke-prod', c, c.spokes[0], catalog)).module.account.s3_public_access_block).toBe(false);
   });
 
-  it('the guardrails stack refuses to manage the management account\'s settings until it is wired (never silently ignored)', () => {
+  it('the guardrails stack manages the management account\'s settings when the config makes it their owner, else leaves them alone', () => {
     const raw = exampleRaw();
+    const off = checkConfig(raw, FIXTURES);
+    expect(synth(new GuardrailsStack(Testing.app(), 'guardrails', off, off.orgGuardrails!, catalog)).module.account)
+      .toMatchObject({ alternate_contacts: {}, password_policy: null, s3_public_access_block: false, trail: null });
     raw.guardrails.managementAccount.manageAccountSettings = true;
+    const on = checkConfig(raw, FIXTURES);
+    const account = synth(new GuardrailsStack(Testing.app(), 'guardrails', on, on.orgGuardrails!, catalog)).module.account;
+    expect(Object.keys(account.alternate_contacts)).toEqual(['billing', 'operations', 'security']);
+    expect(account.password_policy).toEqual({ minimum_length: 16, reuse_prevention: 24, max_age_days: 0 });
+    expect(account.s3_public_access_block).toBe(true);
+    expect(account).toMatchObject({ trail: null, cis_log_group_name: null }); // forwarding and settings only
+  });
+
+  it('refuses it for a management account that is also a spoke (that entry\'s stack holds the account module)', () => {
+    const raw = exampleRaw();
+    raw.guardrails.managementAccount = { accountId: raw.spokes[1].accountId, manageAccountSettings: true };
+    raw.spokes[1].manageAccountSettings = false;
     const c = checkConfig(raw, FIXTURES);
-    expect(() => new GuardrailsStack(Testing.app(), 'guardrails', c, c.orgGuardrails!, catalog)).toThrow(/^guardrails\.managementAccount\.manageAccountSettings: is not supported/);
+    expect(() => new GuardrailsStack(Testing.app(), 'guardrails', c, c.orgGuardrails!, catalog)).toThrow(/^guardrails\.managementAccount\.manageAccountSettings: account \d{12} is also the hub or a spoke/);
   });
 });
 

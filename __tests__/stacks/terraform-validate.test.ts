@@ -4,7 +4,8 @@
  * - a spoke with its own region list gets rules in exactly those regions, from the cdktf deploy
  *   root and from the plain-Terraform root alike;
  * - the hub module refuses (plan fails) a provider outside hub_region;
- * - a bad module input fails with the variable's validation message;
+ * - a bad module input fails with the variable's validation message, and inputs that cross an AWS
+ *   quota (core/limits.ts) fail plan with the limit's message;
  * - the moved blocks carry a state of the pre-module stacks (0.1.0 addresses) over with nothing to destroy.
  */
 import * as fs from 'fs';
@@ -15,6 +16,8 @@ import { offlineEnv, offlineOverride, PLUGIN_DIR, providerSettings, run, terrafo
 import { checkEncryption, checkNoWildcardActions, Plan, plannedResources, rootRuleRegions } from '../../scripts/plan-checks';
 import { EXAMPLE_CONFIG, FIXTURES, readJson } from '../helpers/configs';
 import { rmrf, tempDir } from '../helpers/tree';
+import { NAME_PREFIX_MAX_LENGTH, S3_BUCKET_NAME_MAX_LENGTH } from '../../core/limits';
+import { MAX_LISTED_SPOKES } from '../../core/config';
 
 const missing = !terraformAvailable() ? 'terraform is not on PATH' : !fs.existsSync(PLUGIN_DIR) ? `${PLUGIN_DIR} is missing` : undefined;
 if (missing) console.log(`terraform tests of the generated roots skipped: ${missing}`);
@@ -80,6 +83,28 @@ maybe('a bad module input fails with the variable\'s validation message', async 
   expect(r.code).toBe(1);
   expect(r.text).toContain('spoke_account_id must be a 12-digit AWS account ID.');
   expect(r.text).toContain('name_prefix must be 1-31 lowercase letters');
+}, 300_000);
+
+maybe('module inputs that would cross an AWS quota fail plan with the limit\'s message (core/limits.ts numbers)', async () => {
+  const hub = fs.readFileSync(path.join(out, 'modules', 'hub', 'examples', 'basic', 'main.tf'), 'utf8');
+  const tooMany = Array.from({ length: MAX_LISTED_SPOKES + 1 }, (_, i) => `"${String(100000000000 + i)}"`).join(', ');
+  const badHub = hub.replace('name_prefix = "rootwatch"', `name_prefix = "${'a'.repeat(NAME_PREFIX_MAX_LENGTH + 1)}"`)
+    .replace(/admitted_account_ids = \[[^\]]*\]/, `admitted_account_ids = [${tooMany}]`);
+  expect(badHub).not.toBe(hub);
+  const r = await planRoot('hub', badHub);
+  expect(r.code).toBe(1);
+  expect(r.text).toContain(`name_prefix must be 1-${NAME_PREFIX_MAX_LENGTH} lowercase letters`);
+  expect(r.text).toContain(`admitted_account_ids must hold at most ${MAX_LISTED_SPOKES} items`);
+
+  // The longest prefix is fine in us-east-1, but the trail bucket <prefix>-trail-<account>-<region>
+  // is 65 characters in ap-northeast-1: S3 would refuse it at apply; plan refuses it first.
+  const account = fs.readFileSync(path.join(out, 'modules', 'account', 'examples', 'basic', 'main.tf'), 'utf8');
+  const longBucket = account.replace('region = "us-east-1"', 'region = "ap-northeast-1"')
+    .replace('name_prefix = "rootwatch"', `name_prefix = "${'a'.repeat(NAME_PREFIX_MAX_LENGTH)}"`)
+    .replace('trail = null', 'trail = { log_retention_days = 365, transition_to_glacier_days = 90, object_lock_days = null }');
+  const t = await planRoot('account', longBucket);
+  expect(t.code).toBe(1);
+  expect(t.text).toContain(`is longer than S3's ${S3_BUCKET_NAME_MAX_LENGTH} characters`);
 }, 300_000);
 
 const REPLACED_BY_COVERAGE = /^aws_cloudwatch_metric_alarm\.hub_heartbeat-|^aws_(iam_role|iam_role_policy|scheduler_schedule)\.heartbeat_/;

@@ -75,6 +75,66 @@ provider "aws" {
   region = "eu-central-1"
 }
 
+provider "aws" {
+  alias = "delegated_admin_us_east_1"
+  allowed_account_ids = ["111111111111"]
+  default_tags {
+    tags = {
+      managed-by = "rootwatch"
+      owner = "security"
+    }
+  }
+  region = "us-east-1"
+}
+
+provider "aws" {
+  alias = "delegated_admin_us_east_2"
+  allowed_account_ids = ["111111111111"]
+  default_tags {
+    tags = {
+      managed-by = "rootwatch"
+      owner = "security"
+    }
+  }
+  region = "us-east-2"
+}
+
+provider "aws" {
+  alias = "delegated_admin_us_west_2"
+  allowed_account_ids = ["111111111111"]
+  default_tags {
+    tags = {
+      managed-by = "rootwatch"
+      owner = "security"
+    }
+  }
+  region = "us-west-2"
+}
+
+provider "aws" {
+  alias = "delegated_admin_eu_west_1"
+  allowed_account_ids = ["111111111111"]
+  default_tags {
+    tags = {
+      managed-by = "rootwatch"
+      owner = "security"
+    }
+  }
+  region = "eu-west-1"
+}
+
+provider "aws" {
+  alias = "delegated_admin_eu_central_1"
+  allowed_account_ids = ["111111111111"]
+  default_tags {
+    tags = {
+      managed-by = "rootwatch"
+      owner = "security"
+    }
+  }
+  region = "eu-central-1"
+}
+
 variable "hub_account_id" {
   default = "111111111111"
   description = "AWS account ID of the hub (security) account whose bus receives the root events."
@@ -130,6 +190,179 @@ module "guardrails" {
   }
   securityhub = {
     delegated_admin_account_id = "111111111111"
+    standards = ["cis-aws-foundations-benchmark/v/1.4.0"]
+  }
+  source = "../../modules/guardrails"
+}
+
+module "guardrails_admin_eu_central_1" {
+  centralized_root_access = false
+  deny_root_access_keys_target_ids = []
+  deny_root_target_ids = []
+  depends_on = [module.guardrails_eu_central_1]
+  guardduty = null
+  name_prefix = "rootwatch"
+  organization_configuration = {
+    guardduty_auto_enable = "ALL"
+    guardduty_detector_id = null
+    securityhub_auto_enable = true
+    securityhub_auto_enable_standards = "DEFAULT"
+  }
+  providers = {
+    aws = aws.delegated_admin_eu_central_1
+  }
+  securityhub = null
+  source = "../../modules/guardrails"
+}
+
+module "guardrails_admin_eu_west_1" {
+  centralized_root_access = false
+  deny_root_access_keys_target_ids = []
+  deny_root_target_ids = []
+  depends_on = [module.guardrails_eu_west_1]
+  guardduty = null
+  name_prefix = "rootwatch"
+  organization_configuration = {
+    guardduty_auto_enable = "ALL"
+    guardduty_detector_id = null
+    securityhub_auto_enable = true
+    securityhub_auto_enable_standards = "DEFAULT"
+  }
+  providers = {
+    aws = aws.delegated_admin_eu_west_1
+  }
+  securityhub = null
+  source = "../../modules/guardrails"
+}
+
+module "guardrails_admin_us_east_1" {
+  centralized_root_access = false
+  deny_root_access_keys_target_ids = []
+  deny_root_target_ids = []
+  depends_on = [module.guardrails]
+  guardduty = null
+  name_prefix = "rootwatch"
+  organization_configuration = {
+    guardduty_auto_enable = "ALL"
+    guardduty_detector_id = null
+    securityhub_auto_enable = true
+    securityhub_auto_enable_standards = "DEFAULT"
+  }
+  providers = {
+    aws = aws.delegated_admin_us_east_1
+  }
+  securityhub = null
+  source = "../../modules/guardrails"
+}
+
+module "guardrails_admin_us_east_2" {
+  centralized_root_access = false
+  deny_root_access_keys_target_ids = []
+  deny_root_target_ids = []
+  depends_on = [module.guardrails_us_east_2]
+  guardduty = null
+  name_prefix = "rootwatch"
+  organization_configuration = {
+    guardduty_auto_enable = "ALL"
+    guardduty_detector_id = null
+    securityhub_auto_enable = true
+    securityhub_auto_enable_standards = "DEFAULT"
+  }
+  providers = {
+    aws = aws.delegated_admin_us_east_2
+  }
+  securityhub = null
+  source = "../../modules/guardrails"
+}
+
+module "guardrails_admin_us_west_2" {
+  centralized_root_access = false
+  deny_root_access_keys_target_ids = []
+  deny_root_target_ids = []
+  depends_on = [module.guardrails_us_west_2]
+  guardduty = null
+  name_prefix = "rootwatch"
+  organization_configuration = {
+    guardduty_auto_enable = "ALL"
+    guardduty_detector_id = null
+    securityhub_auto_enable = true
+    securityhub_auto_enable_standards = "DEFAULT"
+  }
+  providers = {
+    aws = aws.delegated_admin_us_west_2
+  }
+  securityhub = null
+  source = "../../modules/guardrails"
+}
+
+module "guardrails_eu_central_1" {
+  centralized_root_access = false
+  deny_root_access_keys_target_ids = []
+  deny_root_target_ids = []
+  guardduty = {
+    delegated_admin_account_id = "111111111111"
+  }
+  name_prefix = "rootwatch"
+  providers = {
+    aws = aws.eu_central_1
+  }
+  securityhub = {
+    delegated_admin_account_id = "111111111111"
+    standards = ["cis-aws-foundations-benchmark/v/1.4.0"]
+  }
+  source = "../../modules/guardrails"
+}
+
+module "guardrails_eu_west_1" {
+  centralized_root_access = false
+  deny_root_access_keys_target_ids = []
+  deny_root_target_ids = []
+  guardduty = {
+    delegated_admin_account_id = "111111111111"
+  }
+  name_prefix = "rootwatch"
+  providers = {
+    aws = aws.eu_west_1
+  }
+  securityhub = {
+    delegated_admin_account_id = "111111111111"
+    standards = ["cis-aws-foundations-benchmark/v/1.4.0"]
+  }
+  source = "../../modules/guardrails"
+}
+
+module "guardrails_us_east_2" {
+  centralized_root_access = false
+  deny_root_access_keys_target_ids = []
+  deny_root_target_ids = []
+  guardduty = {
+    delegated_admin_account_id = "111111111111"
+  }
+  name_prefix = "rootwatch"
+  providers = {
+    aws = aws.us_east_2
+  }
+  securityhub = {
+    delegated_admin_account_id = "111111111111"
+    standards = ["cis-aws-foundations-benchmark/v/1.4.0"]
+  }
+  source = "../../modules/guardrails"
+}
+
+module "guardrails_us_west_2" {
+  centralized_root_access = false
+  deny_root_access_keys_target_ids = []
+  deny_root_target_ids = []
+  guardduty = {
+    delegated_admin_account_id = "111111111111"
+  }
+  name_prefix = "rootwatch"
+  providers = {
+    aws = aws.us_west_2
+  }
+  securityhub = {
+    delegated_admin_account_id = "111111111111"
+    standards = ["cis-aws-foundations-benchmark/v/1.4.0"]
   }
   source = "../../modules/guardrails"
 }
@@ -261,13 +494,13 @@ moved {
 }
 
 moved {
-  from = aws_securityhub_standards_subscription.org_securityhub-cis_3C101412
-  to   = module.guardrails.aws_securityhub_standards_subscription.org_securityhub-cis[0]
+  from = aws_securityhub_organization_admin_account.org_securityhub-admin_A84E68B5
+  to   = module.guardrails.aws_securityhub_organization_admin_account.org_securityhub-admin[0]
 }
 
 moved {
-  from = aws_securityhub_organization_admin_account.org_securityhub-admin_A84E68B5
-  to   = module.guardrails.aws_securityhub_organization_admin_account.org_securityhub-admin[0]
+  from = aws_securityhub_standards_subscription.org_securityhub-cis_3C101412
+  to   = module.guardrails.aws_securityhub_standards_subscription.org_securityhub-cis["cis-aws-foundations-benchmark/v/1.4.0"]
 }
 
 moved {

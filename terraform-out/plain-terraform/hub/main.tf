@@ -840,3 +840,24 @@ moved {
   from = aws_cloudwatch_event_target.forwarder_root-eu-central-1-target_22BCC8CA
   to   = module.region_eu_central_1.aws_cloudwatch_event_target.forwarder_root-region-target
 }
+
+removed {
+  from = aws_cloudwatch_metric_alarm.hub_heartbeat-hub_8EFE4C0F
+  lifecycle {
+    destroy = false
+  }
+}
+
+removed {
+  from = aws_cloudwatch_metric_alarm.hub_heartbeat-222222222222_676BD6EB
+  lifecycle {
+    destroy = false
+  }
+}
+
+removed {
+  from = aws_cloudwatch_metric_alarm.hub_heartbeat-333333333333_93B308F1
+  lifecycle {
+    destroy = false
+  }
+}
