@@ -1,5 +1,8 @@
 import { Construct } from 'constructs';
-import { LocalBackend, S3Backend, TerraformHclModule, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
+import { LocalBackend, S3Backend, TerraformElement, TerraformHclModule, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
+import { IConstruct } from 'constructs';
+import { resolve } from 'cdktf/lib/_tokens';
+import { deepMerge } from 'cdktf/lib/util';
 import { AwsProvider, AwsProviderConfig } from '@cdktf/provider-aws/lib/provider';
 import { makeUniqueId } from 'cdktf/lib/private/unique';
 import { RootwatchConfig } from '../core/config';
@@ -68,11 +71,20 @@ export abstract class RootwatchStack extends TerraformStack {
   }
 
   /**
+   * Migration blocks only for stacks first deployed with 0.1.0 (config `migrateFrom`): a new
+   * installation has nothing to move, and the blocks were a third of a spoke root.
+   */
+  protected get migrating(): boolean {
+    return this.config.migrateFrom === '0.1.0';
+  }
+
+  /**
    * `moved` blocks from the addresses the pre-module deploy stacks (rootwatch 0.1.0) gave these
    * resources to their place in module `call`: the old address was cdktf's hash of the same construct
    * path below the stack, so it is recomputed here (`rename` maps a module path back to the old one).
    */
   protected moves(call: string, addresses: readonly ModuleResourceAddress[], keep: (a: ModuleResourceAddress) => boolean, rename: (c: string) => string = (c) => c): void {
+    if (!this.migrating) return;
     for (const a of addresses) {
       if (!keep(a)) continue;
       this.movedBlocks.push({ from: `${a.type}.${makeUniqueId(a.components.map(rename))}`, to: `module.${call}.${a.type}.${a.id}${a.counted ? '[0]' : ''}` });
@@ -81,7 +93,7 @@ export abstract class RootwatchStack extends TerraformStack {
 
   /** An explicit `moved` block (for_each instances). */
   protected moved(from: string, to: string): void {
-    this.movedBlocks.push({ from, to });
+    if (this.migrating) this.movedBlocks.push({ from, to });
   }
 
   protected backend(stackName: string): void {
@@ -102,8 +114,48 @@ export abstract class RootwatchStack extends TerraformStack {
     }
   }
 
+  /**
+   * cdktf's preparing pass resolves every element once to find cross-stack references and adds
+   * remote-state data sources for them. The roots have none (each is deployed on its own and gets
+   * the hub's bus from the config), so only the backend is ensured: the pass was a third of a
+   * 1,000-account synth (9.4 of 27 s in one process, measured with node --cpu-prof).
+   */
+  prepareStack(): void {
+    this.ensureBackendExists();
+  }
+
+  /**
+   * cdktf's TerraformStack.toTerraform() without its last step: it resolves each element, merges
+   * the results and then resolves the merged whole again, although only the raw overrides can still
+   * hold tokens by then; and plain data is walked here, cdktf's resolver only called where a token
+   * or an escape can be (quickResolve). Same output byte for byte (checked on the example and on
+   * 100 accounts with and without migration blocks); both passes were over half of a large synth.
+   */
+  private resolvedTerraform(): any {
+    const self = this as unknown as { rawOverrides: Record<string, unknown>; cdktfVersion: string };
+    const elements = terraformElements(this);
+    const metadata: Record<string, unknown> = {
+      version: self.cdktfVersion,
+      stackName: this.node.id,
+      backend: 'local',
+      cloud: undefined,
+      ...(Object.keys(self.rawOverrides).length > 0 ? { overrides: { stack: Object.keys(self.rawOverrides) } } : {}),
+    };
+    for (const e of elements) deepMerge(metadata, quickResolve(this, e.toMetadata()));
+    const outputs: Record<string, unknown> = {};
+    for (const e of elements) {
+      if (!TerraformOutput.isTerraformOutput(e)) continue;
+      deepMerge(outputs, e.node.path.split('/').reduceRight<Record<string, unknown>>((inner, part) => ({ [part]: Object.keys(inner).length === 0 ? e.friendlyUniqueId : inner }), {}));
+    }
+    const tf: Record<string, any> = { '//': { metadata, outputs } };
+    for (const e of elements) deepMerge(tf, quickResolve(this, e.toTerraform()));
+    deepMerge(tf, resolve(this, self.rawOverrides));
+    // what cdktf's last pass also did: drop undefined values (JSON.stringify would anyway)
+    return JSON.parse(JSON.stringify(tf));
+  }
+
   toTerraform(): any {
-    const tf = super.toTerraform();
+    const tf = this.resolvedTerraform();
     tf.terraform.required_version = TERRAFORM_REQUIRED_VERSION;
     tf.terraform.required_providers = { aws: { source: 'hashicorp/aws', version: AWS_PROVIDER_RANGE } };
     keepProtoTag(tf, this.config.tags);
@@ -154,3 +206,45 @@ export const ACCOUNT_ID_VALIDATION = (name: string) => ({
   condition: `\${can(regex("^[0-9]{12}$", var.${name}))}`,
   errorMessage: `${name} must be a 12-digit AWS account ID.`,
 });
+
+/** The Terraform elements of a stack, in construct order (cdktf's own walk, which it does not export). */
+function terraformElements(node: IConstruct, into: TerraformElement[] = []): TerraformElement[] {
+  if (TerraformElement.isTerraformElement(node)) into.push(node);
+  for (const child of node.node.children) if (!TerraformStack.isStack(child)) terraformElements(child, into);
+  return into;
+}
+
+/**
+ * cdktf's resolve() for the data elements give: plain objects, arrays and literals are walked
+ * here (undefined values dropped, as cdktf does), and cdktf's resolver is called only for what may
+ * hold a token: strings with `{` (token markers and `\${` escapes) or `e+` (concatenated number
+ * tokens), numbers beyond 1e200 (encoded number tokens), arrays holding either (list tokens),
+ * objects that are not plain data (resolvables) and objects with such keys (map tokens).
+ */
+function quickResolve(scope: IConstruct, value: unknown): any {
+  switch (typeof value) {
+    case 'string':
+      return value.includes('{') || value.includes('e+') ? resolve(scope, value) : value;
+    case 'number':
+      return Math.abs(value) > 1e200 ? resolve(scope, value) : value;
+    case 'object': {
+      if (value === null) return null;
+      if (Array.isArray(value)) {
+        if (value.some((x) => (typeof x === 'string' && (x.includes('{') || x.includes('e+'))) || (typeof x === 'number' && Math.abs(x) > 1e200))) return resolve(scope, value);
+        return value.map((x) => quickResolve(scope, x)).filter((x) => x !== undefined);
+      }
+      const proto = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) return resolve(scope, value);
+      const keys = Object.keys(value);
+      if (keys.some((k) => k.includes('{') || k.includes('e+'))) return resolve(scope, value);
+      const out: Record<string, unknown> = {};
+      for (const k of keys) {
+        const v = quickResolve(scope, (value as Record<string, unknown>)[k]);
+        if (v !== undefined) out[k] = v;
+      }
+      return out;
+    }
+    default:
+      return resolve(scope, value);
+  }
+}

@@ -229,7 +229,7 @@ export class HubStack extends RootStack {
     // The per-account heartbeat alarms of 0.1.0 are gone (one stale-path alarm replaces them). They sat
     // under the default provider: forget them from state (destroy = false; delete the CloudWatch
     // alarms by hand after the upgrade) rather than fail the plan on an orphan.
-    if (a.heartbeat.enabled) {
+    if (a.heartbeat.enabled && this.migrating) {
       const removed = [['hub', hub.accountId], ...config.spokes.map((s) => [s.accountId, s.accountId])].map(([key]) => ({
         from: `aws_cloudwatch_metric_alarm.${makeUniqueId(['hub', `heartbeat-${key}`])}`,
         lifecycle: { destroy: false },
