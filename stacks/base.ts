@@ -1,8 +1,6 @@
 import { Construct } from 'constructs';
-import { LocalBackend, S3Backend, TerraformElement, TerraformHclModule, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
-import { IConstruct } from 'constructs';
-import { resolve } from 'cdktf/lib/_tokens';
-import { deepMerge } from 'cdktf/lib/util';
+import { LocalBackend, S3Backend, TerraformHclModule, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
+import { stackToTerraform } from './quick-synth';
 import { AwsProvider, AwsProviderConfig } from '@cdktf/provider-aws/lib/provider';
 import { makeUniqueId } from 'cdktf/lib/private/unique';
 import { RootwatchConfig } from '../core/config';
@@ -17,6 +15,17 @@ export const MODULE_SOURCE = (name: ModuleName) => `../../modules/${name}`;
 
 /** A `moved` block: from an address of the pre-module deploy stacks to the module resource that replaces it. */
 export interface Moved { readonly from: string; readonly to: string }
+
+/**
+ * The aws provider of a root, synthesized as cdktf does, but only over the settings given: cdktf
+ * converts every one of the provider's ~60 settings to snake case, set or not, and with 17 providers
+ * per spoke root that was a sixth of a 1,000-account synth. Same output.
+ */
+export class RootProvider extends AwsProvider {
+  protected synthesizeAttributes(): { [name: string]: any } {
+    return Object.fromEntries(Object.entries(super.synthesizeAttributes()).filter(([, v]) => v !== undefined));
+  }
+}
 
 /**
  * Base of every deploy root (`cdktf deploy`): providers, backend, variables, and one call per
@@ -36,7 +45,7 @@ export abstract class RootwatchStack extends TerraformStack {
     const withTags = Object.keys(this.config.tags).length > 0 ? { defaultTags: [{ tags: this.config.tags }] } : {};
     for (const region of regions) {
       const alias = region.replace(/-/g, '_');
-      providers.set(region, new AwsProvider(this, `aws-${alias}`, { ...base, ...withTags, region, alias }));
+      providers.set(region, new RootProvider(this, `aws-${alias}`, { ...base, ...withTags, region, alias }));
     }
     return providers;
   }
@@ -124,38 +133,8 @@ export abstract class RootwatchStack extends TerraformStack {
     this.ensureBackendExists();
   }
 
-  /**
-   * cdktf's TerraformStack.toTerraform() without its last step: it resolves each element, merges
-   * the results and then resolves the merged whole again, although only the raw overrides can still
-   * hold tokens by then; and plain data is walked here, cdktf's resolver only called where a token
-   * or an escape can be (quickResolve). Same output byte for byte (checked on the example and on
-   * 100 accounts with and without migration blocks); both passes were over half of a large synth.
-   */
-  private resolvedTerraform(): any {
-    const self = this as unknown as { rawOverrides: Record<string, unknown>; cdktfVersion: string };
-    const elements = terraformElements(this);
-    const metadata: Record<string, unknown> = {
-      version: self.cdktfVersion,
-      stackName: this.node.id,
-      backend: 'local',
-      cloud: undefined,
-      ...(Object.keys(self.rawOverrides).length > 0 ? { overrides: { stack: Object.keys(self.rawOverrides) } } : {}),
-    };
-    for (const e of elements) deepMerge(metadata, quickResolve(this, e.toMetadata()));
-    const outputs: Record<string, unknown> = {};
-    for (const e of elements) {
-      if (!TerraformOutput.isTerraformOutput(e)) continue;
-      deepMerge(outputs, e.node.path.split('/').reduceRight<Record<string, unknown>>((inner, part) => ({ [part]: Object.keys(inner).length === 0 ? e.friendlyUniqueId : inner }), {}));
-    }
-    const tf: Record<string, any> = { '//': { metadata, outputs } };
-    for (const e of elements) deepMerge(tf, quickResolve(this, e.toTerraform()));
-    deepMerge(tf, resolve(this, self.rawOverrides));
-    // what cdktf's last pass also did: drop undefined values (JSON.stringify would anyway)
-    return JSON.parse(JSON.stringify(tf));
-  }
-
   toTerraform(): any {
-    const tf = this.resolvedTerraform();
+    const tf = stackToTerraform(this);
     tf.terraform.required_version = TERRAFORM_REQUIRED_VERSION;
     tf.terraform.required_providers = { aws: { source: 'hashicorp/aws', version: AWS_PROVIDER_RANGE } };
     keepProtoTag(tf, this.config.tags);
@@ -206,45 +185,3 @@ export const ACCOUNT_ID_VALIDATION = (name: string) => ({
   condition: `\${can(regex("^[0-9]{12}$", var.${name}))}`,
   errorMessage: `${name} must be a 12-digit AWS account ID.`,
 });
-
-/** The Terraform elements of a stack, in construct order (cdktf's own walk, which it does not export). */
-function terraformElements(node: IConstruct, into: TerraformElement[] = []): TerraformElement[] {
-  if (TerraformElement.isTerraformElement(node)) into.push(node);
-  for (const child of node.node.children) if (!TerraformStack.isStack(child)) terraformElements(child, into);
-  return into;
-}
-
-/**
- * cdktf's resolve() for the data elements give: plain objects, arrays and literals are walked
- * here (undefined values dropped, as cdktf does), and cdktf's resolver is called only for what may
- * hold a token: strings with `{` (token markers and `\${` escapes) or `e+` (concatenated number
- * tokens), numbers beyond 1e200 (encoded number tokens), arrays holding either (list tokens),
- * objects that are not plain data (resolvables) and objects with such keys (map tokens).
- */
-function quickResolve(scope: IConstruct, value: unknown): any {
-  switch (typeof value) {
-    case 'string':
-      return value.includes('{') || value.includes('e+') ? resolve(scope, value) : value;
-    case 'number':
-      return Math.abs(value) > 1e200 ? resolve(scope, value) : value;
-    case 'object': {
-      if (value === null) return null;
-      if (Array.isArray(value)) {
-        if (value.some((x) => (typeof x === 'string' && (x.includes('{') || x.includes('e+'))) || (typeof x === 'number' && Math.abs(x) > 1e200))) return resolve(scope, value);
-        return value.map((x) => quickResolve(scope, x)).filter((x) => x !== undefined);
-      }
-      const proto = Object.getPrototypeOf(value);
-      if (proto !== Object.prototype && proto !== null) return resolve(scope, value);
-      const keys = Object.keys(value);
-      if (keys.some((k) => k.includes('{') || k.includes('e+'))) return resolve(scope, value);
-      const out: Record<string, unknown> = {};
-      for (const k of keys) {
-        const v = quickResolve(scope, (value as Record<string, unknown>)[k]);
-        if (v !== undefined) out[k] = v;
-      }
-      return out;
-    }
-    default:
-      return resolve(scope, value);
-  }
-}

@@ -12,7 +12,7 @@ import { ConfigError, heartbeatScheduleProblem, OrgGuardrailsConfig, RootwatchCo
 import { hubBusName } from '../core/patterns';
 import { regionId } from '../core/regions';
 import { checkLogGroupName } from '../modules/cis-root-alarm';
-import { ACCOUNT_ID_VALIDATION, providerAuth, RootwatchStack } from './base';
+import { ACCOUNT_ID_VALIDATION, providerAuth, RootProvider, RootwatchStack } from './base';
 import { ModuleResourceAddress } from './module-stack';
 import { ModuleName, REGION_KEY } from './module-stacks';
 import { expectedAccounts } from '../core/coverage';
@@ -236,7 +236,7 @@ export class HubStack extends RootStack {
       }));
       this.addOverride('removed', removed);
       // `removed` still needs the provider those alarms were created with: the default one, in the hub region
-      new AwsProvider(this, 'aws', { ...auth, region: hub.region, ...(Object.keys(config.tags).length > 0 ? { defaultTags: [{ tags: config.tags }] } : {}) });
+      new RootProvider(this, 'aws', { ...auth, region: hub.region, ...(Object.keys(config.tags).length > 0 ? { defaultTags: [{ tags: config.tags }] } : {}) });
     }
     const busArn = hubModule.get('bus_arn');
     const { account, regions: forwarders } = monitorAccount(this, config, {
