@@ -9,12 +9,11 @@ import { App, TerraformHclModule } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { ConfigError, heartbeatScheduleProblem, OrgGuardrailsConfig, RootwatchConfig, SpokeConfig, AccountTarget } from '../core/config';
-import { hubBusName } from '../core/patterns';
+import { checkLogGroupName, hubBusName } from '../core/patterns';
 import { regionId } from '../core/regions';
-import { checkLogGroupName } from '../modules/cis-root-alarm';
 import { ACCOUNT_ID_VALIDATION, providerAuth, RootProvider, RootwatchStack } from './base';
-import { ModuleResourceAddress } from './module-stack';
-import { ModuleName, REGION_KEY } from './module-stacks';
+import type { ModuleResourceAddress } from './module-stack';
+import { ModuleName, REGION_KEY } from './module-names';
 import { expectedAccounts } from '../core/coverage';
 import { makeUniqueId } from 'cdktf/lib/private/unique';
 
