@@ -27,6 +27,23 @@ export class RootProvider extends AwsProvider {
   }
 }
 
+/*
+ * A root's references to its variables and module outputs are written as the Terraform expressions
+ * themselves (`${var.x}`, `${module.m.o}`) rather than as cdktf tokens: the same text once resolved,
+ * but resolving tens of thousands of tokens was a fifth of a 1,000-account synth.
+ */
+class RootVariable extends TerraformVariable {
+  get stringValue(): string {
+    return `\${var.${this.friendlyUniqueId}}`;
+  }
+}
+
+class RootModule extends TerraformHclModule {
+  get(output: string): any {
+    return `\${module.${this.friendlyUniqueId}.${output}}`;
+  }
+}
+
 /**
  * Base of every deploy root (`cdktf deploy`): providers, backend, variables, and one call per
  * module instance. No resource is declared here: everything lives in terraform-out/modules, so a
@@ -53,7 +70,7 @@ export abstract class RootwatchStack extends TerraformStack {
 
   /** A variable users type by name: the logical id is exactly `name`. */
   protected variable(name: string, spec: { description: string; default?: string | null; nullable?: boolean; validation: { condition: string; errorMessage: string } }): TerraformVariable {
-    const v = new TerraformVariable(this, `var-${name}`, {
+    const v = new RootVariable(this, `var-${name}`, {
       type: 'string',
       description: spec.description,
       nullable: spec.nullable ?? false,
@@ -67,7 +84,7 @@ export abstract class RootwatchStack extends TerraformStack {
 
   /** One module instance (`module.<id>`), its provider passed as the module's default `aws`. */
   protected module(id: string, name: ModuleName, provider: AwsProvider, inputs: Record<string, unknown>): TerraformHclModule {
-    return new TerraformHclModule(this, id, {
+    return new RootModule(this, id, {
       source: MODULE_SOURCE(name),
       skipAssetCreationFromLocalModules: true,
       providers: [provider],
