@@ -9,7 +9,10 @@ const IDENT = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 /** Nested blocks (not attributes) inside provider/variable blocks. */
 const BLOCK_KEYS = new Set(['assume_role', 'default_tags', 'validation', 'lifecycle', 'precondition', 'postcondition']);
 
+const NEEDS_ESCAPE = /[\\"\n\r\t]/;
+
 export function hclString(s: string): string {
+  if (!NEEDS_ESCAPE.test(s)) return `"${s}"`;
   return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t')}"`;
 }
 
@@ -48,7 +51,9 @@ export function hclValue(v: unknown, indent: string): string {
 }
 
 /** The body of a block: attributes, then nested blocks (arrays of objects under BLOCK_KEYS). */
-function body(obj: Record<string, unknown>, indent: string, bare: ReadonlySet<string> = new Set()): string {
+const NONE: ReadonlySet<string> = new Set();
+
+function body(obj: Record<string, unknown>, indent: string, bare: ReadonlySet<string> = NONE): string {
   const lines: string[] = [];
   for (const [k, v] of Object.entries(obj)) {
     if (k === '//') continue;

@@ -28,7 +28,7 @@ if (require.main === module) watchParent();
 import './defer-archiver';
 import * as fs from 'fs';
 import { RootwatchConfig } from '../core/config';
-import { buildDeployApp, ModuleCatalog } from '../stacks/app';
+import { buildDeployApp, ModuleCatalog } from '../stacks/roots';
 import { withoutTokenStackTraces } from './token-stack-traces';
 import { onEachStack } from './synth-progress';
 

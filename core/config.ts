@@ -18,6 +18,7 @@ export interface RawConfig {
   spokes?: Array<{ name?: string; accountId: string; assumeRoleArn: string; externalId?: string; regions?: string[]; cisLogGroupName?: string; cisLogGroupRegion?: string; manageAccountSettings?: boolean }>;
   organizationalUnits?: Array<{ ouId: string; accountsFile: string; assumeRoleName: string; externalId?: string; manageAccountSettings?: boolean }>;
   backend?: { type: 'local' } | { type: 's3'; bucket: string; region: string; keyPrefix?: string; kmsKeyId?: string };
+  migrateFrom?: '0.1.0';
   detection?: {
     assumedRoot?: AssumedRootPolicy;
     avoidableRootWrites?: AvoidableRootWritesPolicy;
@@ -154,6 +155,11 @@ export interface RootwatchConfig {
   hub: AccountTarget & { name: string; region: string; organizationId?: string; cisLogGroupName?: string; cisLogGroupRegion?: string; manageAccountSettings?: boolean; regions: string[] };
   spokes: SpokeConfig[];
   backend: { type: 'local' } | { type: 's3'; bucket: string; region: string; keyPrefix: string; kmsKeyId?: string };
+  /**
+   * Stacks first deployed with this release: the roots carry `moved`/`removed` blocks from its
+   * resource addresses. @default none (no migration blocks)
+   */
+  migrateFrom?: '0.1.0';
   detection: {
     assumedRoot: AssumedRootPolicy;
     /** raise root writes an IAM principal could have done (core/root-tasks.ts) */
@@ -410,6 +416,7 @@ export function resolveConfig(raw: RawConfig, ouAccounts: OrgAccount[][] = []): 
     hub,
     spokes,
     backend: raw.backend?.type === 's3' ? { keyPrefix: 'rootwatch', ...raw.backend } : { type: 'local' },
+    ...(raw.migrateFrom ? { migrateFrom: raw.migrateFrom } : {}),
     detection: {
       assumedRoot: raw.detection?.assumedRoot ?? 'alert',
       avoidableRootWrites: raw.detection?.avoidableRootWrites ?? 'unchanged',

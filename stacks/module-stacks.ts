@@ -28,12 +28,9 @@ import { LambdaCodeSet } from './lambda-code';
 import { heartbeatIntervalHcl, V } from './module-inputs';
 import { ModuleStack } from './module-stack';
 
-/** Module folder names under terraform-out/modules. */
-export const MODULE_NAMES = ['hub', 'account', 'spoke-region', 'guardrails'] as const;
-export type ModuleName = (typeof MODULE_NAMES)[number];
+import { MODULE_NAMES, ModuleName, REGION_KEY } from './module-names';
 
-/** Construct-id suffix of the region-scoped resources in spoke-region (today's stacks used the region itself). */
-export const REGION_KEY = 'region';
+export { MODULE_NAMES, ModuleName, REGION_KEY };
 
 function child(scope: Construct, ...path: string[]): Construct {
   let c = scope;

@@ -9,12 +9,11 @@ import { App, TerraformHclModule } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { ConfigError, DEFAULT_SECURITY_HUB_STANDARDS, heartbeatScheduleProblem, OrgGuardrailsConfig, RootwatchConfig, SpokeConfig, AccountTarget } from '../core/config';
-import { hubBusName } from '../core/patterns';
+import { checkLogGroupName, hubBusName } from '../core/patterns';
 import { regionId } from '../core/regions';
-import { checkLogGroupName } from '../modules/cis-root-alarm';
-import { ACCOUNT_ID_VALIDATION, providerAuth, RootwatchStack } from './base';
-import { ModuleResourceAddress } from './module-stack';
-import { ModuleName, REGION_KEY } from './module-stacks';
+import { ACCOUNT_ID_VALIDATION, providerAuth, RootProvider, RootwatchStack } from './base';
+import type { ModuleResourceAddress } from './module-stack';
+import { ModuleName, REGION_KEY } from './module-names';
 import { expectedAccounts } from '../core/coverage';
 import { makeUniqueId } from 'cdktf/lib/private/unique';
 
@@ -225,14 +224,14 @@ export class HubStack extends RootStack {
     // The per-account heartbeat alarms of 0.1.0 are gone (one stale-path alarm replaces them). They sat
     // under the default provider: forget them from state (destroy = false; delete the CloudWatch
     // alarms by hand after the upgrade) rather than fail the plan on an orphan.
-    if (a.heartbeat.enabled) {
+    if (a.heartbeat.enabled && this.migrating) {
       const removed = [['hub', hub.accountId], ...config.spokes.map((s) => [s.accountId, s.accountId])].map(([key]) => ({
         from: `aws_cloudwatch_metric_alarm.${makeUniqueId(['hub', `heartbeat-${key}`])}`,
         lifecycle: { destroy: false },
       }));
       this.addOverride('removed', removed);
       // `removed` still needs the provider those alarms were created with: the default one, in the hub region
-      new AwsProvider(this, 'aws', { ...auth, region: hub.region, ...(Object.keys(config.tags).length > 0 ? { defaultTags: [{ tags: config.tags }] } : {}) });
+      new RootProvider(this, 'aws', { ...auth, region: hub.region, ...(Object.keys(config.tags).length > 0 ? { defaultTags: [{ tags: config.tags }] } : {}) });
     }
     const busArn = hubModule.get('bus_arn');
     const { account, regions: forwarders, cis } = monitorAccount(this, config, {
@@ -426,7 +425,7 @@ export class GuardrailsStack extends RootStack {
         const oc = organizationConfiguration(org, region);
         if (!oc) continue;
         const alias = `delegated_admin_${regionId(region)}`;
-        const provider = new AwsProvider(this, `aws-${alias}`, { ...providerAuth(adminId, adminVars), region, alias, ...(Object.keys(config.tags).length > 0 ? { defaultTags: [{ tags: config.tags }] } : {}) });
+        const provider = new RootProvider(this, `aws-${alias}`, { ...providerAuth(adminId, adminVars), region, alias, ...(Object.keys(config.tags).length > 0 ? { defaultTags: [{ tags: config.tags }] } : {}) });
         const call = this.callModule(adminCall(region), 'guardrails', provider, {
           name_prefix: config.namePrefix,
           deny_root_target_ids: [],
