@@ -17,6 +17,8 @@ import { ModuleResourceAddress } from './module-stack';
 import { ModuleName, REGION_KEY } from './module-stacks';
 import { expectedAccounts } from '../core/coverage';
 import { makeUniqueId } from 'cdktf/lib/private/unique';
+import { STACKSET_STACK_NAME } from '../core/stackset-config';
+import { StackSetStack } from './stackset-root';
 
 /** Resource addresses of every module (for the `moved` blocks of the roots). */
 export type ModuleCatalog = Record<ModuleName, readonly ModuleResourceAddress[]>;
@@ -39,6 +41,7 @@ export function buildDeployApp(outdir: string, config: RootwatchConfig, catalog:
   if (hub) new HubStack(app, 'hub', config, catalog);
   for (const spoke of spokes) new SpokeStack(app, spokeStackName(spoke), config, spoke, catalog);
   if (guardrails && config.orgGuardrails) new GuardrailsStack(app, 'guardrails', config, config.orgGuardrails, catalog);
+  if (guardrails && config.stackSet) new StackSetStack(app, STACKSET_STACK_NAME, config, config.stackSet, (stack, props) => monitorAccount(stack as unknown as RootStack, config, props, catalog)); // issue 15
   return app;
 }
 
