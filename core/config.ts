@@ -351,6 +351,15 @@ export function resolveConfig(raw: RawConfig, ouAccounts: OrgAccount[][] = []): 
       addSpoke(field, spoke);
     });
   });
+  const stackSet = resolveStackSet(raw.spokeDelivery ?? 'stacks', raw.stackSet, {
+    ...optional('organizationId', hub.organizationId),
+    ...optional('managementFallback', raw.guardrails?.managementAccount),
+    problem: (field, problem) => new ConfigError(field, problem),
+  });
+  if (stackSet) {
+    const field = raw.stackSet?.delegatedAdmin ? 'stackSet.delegatedAdmin.assumeRoleArn' : raw.stackSet?.managementAccount ? 'stackSet.managementAccount.assumeRoleArn' : 'guardrails.managementAccount.assumeRoleArn';
+    checkRoleAccount(field, stackSet.deployer.assumeRoleArn, stackSet.deployer.accountId);
+  }
   accountNames[hub.accountId] ??= hub.name;
   if (!hub.organizationId && spokes.length === 0) {
     throw new ConfigError('spokes', 'list at least one spoke (or organizationalUnits) or set hub.organizationId: the hub bus would admit no account');
@@ -407,15 +416,6 @@ export function resolveConfig(raw: RawConfig, ouAccounts: OrgAccount[][] = []): 
     for (const key of ['denyRootScp', 'denyRootAccessKeysScp', 'centralizedRootAccess', 'guardDuty', 'securityHub'] as const) {
       if (g[key] !== undefined && (g[key]?.enabled ?? onByDefault[key])) throw new ConfigError(`guardrails.${key}`, 'needs guardrails.managementAccount');
     }
-  }
-  const stackSet = resolveStackSet(raw.spokeDelivery ?? 'stacks', raw.stackSet, {
-    ...optional('organizationId', hub.organizationId),
-    ...optional('managementFallback', g.managementAccount),
-    problem: (field, problem) => new ConfigError(field, problem),
-  });
-  if (stackSet) {
-    const field = raw.stackSet?.delegatedAdmin ? 'stackSet.delegatedAdmin.assumeRoleArn' : raw.stackSet?.managementAccount ? 'stackSet.managementAccount.assumeRoleArn' : 'guardrails.managementAccount.assumeRoleArn';
-    checkRoleAccount(field, stackSet.deployer.assumeRoleArn, stackSet.deployer.accountId);
   }
   const heartbeatProblem = a.heartbeat?.scheduleExpression === undefined ? undefined : heartbeatScheduleProblem(a.heartbeat.scheduleExpression);
   if (heartbeatProblem) throw new ConfigError('alerts.heartbeat.scheduleExpression', heartbeatProblem);
