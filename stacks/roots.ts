@@ -212,6 +212,8 @@ export class HubStack extends RootStack {
       avoidable_root_writes: config.detection.avoidableRootWrites,
       expected_use: config.detection.expectedUse.enabled,
       expected_use_severity: config.detection.expectedUse.severity,
+      // issue 15: stackset mode expects the accounts of the target OUs too (listed by the sweep)
+      ...(config.stackSet ? { organization_accounts: { account_id: config.stackSet.deployer.accountId, ou_ids: config.stackSet.organizationalUnitIds, regions: hub.regions } } : {}),
     });
     const skipped = new Set(['hub/email/login', 'hub/email/activity', 'hub/heartbeat', 'hub/coverage/expected']);
     this.addMoves('hub', catalog.hub, (m) => {
