@@ -37,13 +37,15 @@ export interface SpokeStackSetProps {
  * coverage sweep assumes to list the accounts of those OUs.
  *
  * AWS and provider behaviour this handles:
- * - service-managed sets never deploy to the management account
- *   (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-manage-auto-deployment.html);
+ * - service-managed sets never deploy to the management account, and DIFFERENCE excludes the listed
+ *   accounts from the OUs' (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DeploymentTargets.html);
+ * - auto-deployment adds instances for accounts that join a target OU and removes them for accounts
+ *   that leave (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_AutoDeployment.html);
  * - the provider plans a permanent diff on administration_role_arn for service-managed sets:
  *   ignored;
  * - parallel operations on one set fail with OperationInProgressException: managed execution
  *   queues conflicting operations
- *   (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-concepts.html#stackset-ops-managed-execution),
+ *   (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ManagedExecution.html),
  *   and the instance resources are chained with depends_on besides, so Terraform never starts two.
  */
 export class SpokeStackSet extends Construct {
