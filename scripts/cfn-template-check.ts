@@ -160,11 +160,16 @@ function validators(): NonNullable<typeof compiled> {
   return compiled;
 }
 
+/** TemplateBody of CreateStackSet/UpdateStackSet: at most 51,200 bytes (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStackSet.html). */
+export const MAX_TEMPLATE_BODY_BYTES = 51_200;
+
 /** Every problem of a template (empty: valid), each naming where it is. */
 export function checkTemplate(template: unknown): string[] {
   const v = validators();
   const problems: string[] = [];
-  if (!v.template(template)) return (v.template.errors ?? []).map((e) => `template${e.instancePath.replace(/\//g, '.')}: ${e.message}`);
+  const bytes = Buffer.byteLength(JSON.stringify(template ?? null));
+  if (bytes > MAX_TEMPLATE_BODY_BYTES) problems.push(`template: ${bytes} bytes, more than the ${MAX_TEMPLATE_BODY_BYTES} a TemplateBody may hold`);
+  if (!v.template(template)) return [...problems, ...(v.template.errors ?? []).map((e) => `template${e.instancePath.replace(/\//g, '.')}: ${e.message}`)];
   const t = template as { Parameters?: Record<string, unknown>; Resources: Record<string, { Type: string; Properties?: unknown }>; Outputs?: Record<string, { Value: unknown }> };
   for (const [id, r] of Object.entries(t.Resources)) {
     const check = v.types[r.Type];

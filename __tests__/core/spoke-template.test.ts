@@ -113,6 +113,7 @@ describe('checkTemplate (offline CloudFormation check)', () => {
     ['a Fn::Sub variable that names nothing', (t: Json) => { t.Resources.Heartbeat.Properties.Target.Input = { 'Fn::Sub': '${DeadLetterQ}' }; }, /Fn::Sub \$\{DeadLetterQ\} names nothing/],
     ['a missing required property', (t: Json) => { delete t.Resources.Heartbeat.Properties.ScheduleExpression; }, /Heartbeat\.Properties: must have required property 'ScheduleExpression'/],
     ['an unknown resource type', (t: Json) => { t.Resources.X = { Type: 'AWS::Nope::Thing', Properties: {} }; }, /Resources\.X\.Type: AWS::Nope::Thing/],
+    ['a template body over 51,200 bytes', (t: Json) => { t.Description = 'x'.repeat(60_000); }, /bytes, more than the 51200 a TemplateBody may hold/],
   ])('catches %s', (_name, change, message) => {
     const t = good();
     change(t);
