@@ -198,6 +198,39 @@ async function main(argv: string[]): Promise<void> {
         process.exitCode = r.exitCode;
       },
     )
+    .command(
+      'redrive',
+      "Hand the events waiting in one path's forwarding dead-letter queue to the hub's notifier; delete each once accepted",
+      (y) =>
+        y
+          .option('account', { requiresArg: true, type: 'string', demandOption: true, describe: 'the monitored account of the path (12 digits)' })
+          .option('region', { requiresArg: true, type: 'string', demandOption: true, describe: 'the region of the path' })
+          .option('profile', { requiresArg: true, type: 'string', describe: 'AWS profile of the monitored account (reads and deletes its queue)' })
+          .option('hub-profile', { requiresArg: true, type: 'string', describe: 'AWS profile of the hub account (invokes the notifier)' })
+          .option('dry-run', { type: 'boolean', default: false, describe: 'read and show the messages; invoke and delete nothing' })
+          .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' })
+          .option('config', { requiresArg: true, alias: 'c', type: 'string', default: DEFAULT_CONFIG, describe: 'rootwatch config file (default: $ROOTWATCH_CONFIG, else rootwatch.config.json)' }),
+      async (args) => {
+        process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+        const { loadConfig } = await import('./cli/load-config');
+        const config = loadConfig(single('config', args.config) ?? DEFAULT_CONFIG);
+        const { runRedrive } = await import('./cli/redrive');
+        const profile = single('profile', args.profile);
+        const hubProfile = single('hub-profile', args['hub-profile']);
+        const r = await runRedrive({
+          account: String(single('account', args.account)),
+          region: String(single('region', args.region)),
+          dryRun: args['dry-run'],
+          json: args.json,
+          config,
+          ...(profile !== undefined ? { profile } : {}),
+          ...(hubProfile !== undefined ? { hubProfile } : {}),
+        });
+        if (r.exitCode === 2) process.stderr.write(`rootwatch: ${r.error ?? 'redrive failed'}\n`);
+        else process.stdout.write(r.stdout);
+        process.exitCode = r.exitCode;
+      },
+    )
     .demandCommand(1, 'name a command (see --help)')
     .strict()
     .help()

@@ -5,9 +5,9 @@
  * time is not ours and not included. Prints {"ms": <first sweep>, "cpuMs": <its CPU time>, "warmMs": <median of 5 more>, "paths": n}.
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { expectedChunks, expectedPaths, parseExpectedChunks, sweepLedger } from '../core/coverage';
+import { expectedChunks, parseExpectedChunks, sweepAccounts } from '../core/coverage';
 import { DEFAULT_REGIONS } from '../core/regions';
-import { plainItem } from '../lambdas/coverage-store';
+import { ledgerItem } from '../lambdas/coverage-store';
 
 const ACCOUNTS = 1000;
 const NOW = Date.parse('2026-11-30T12:00:00Z');
@@ -41,12 +41,12 @@ function data(): { chunks: string[]; items: Array<Record<string, AttributeValue>
 function sweepOnce(chunks: string[], items: Array<Record<string, AttributeValue>>): { ms: number; cpuMs: number; paths: number; stale: number } {
   const cpu = process.cpuUsage();
   const start = process.hrtime.bigint();
-  const rows = items.map(plainItem);
-  const paths = expectedPaths(parseExpectedChunks(chunks));
-  const r = sweepLedger(paths, rows, NOW, { intervalSeconds: 6 * 3600 });
+  const rows = items.map(ledgerItem);
+  // what the notifier's sweep does (lambdas/coverage.ts sweepCoverage)
+  const r = sweepAccounts(parseExpectedChunks(chunks), rows, NOW, { intervalSeconds: 6 * 3600 });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   const used = process.cpuUsage(cpu);
-  return { ms, cpuMs: (used.user + used.system) / 1000, paths: paths.length, stale: r.stale };
+  return { ms, cpuMs: (used.user + used.system) / 1000, paths: r.fresh + r.pending + r.stale, stale: r.stale };
 }
 
 function main(): void {

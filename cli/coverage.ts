@@ -13,10 +13,9 @@ import {
   DEFAULT_GRACE_SECONDS,
   PathDecision,
   coverageTableName,
-  expectedPaths,
   parseExpectedChunks,
   scheduleSeconds,
-  sweepLedger,
+  sweepAccounts,
 } from '../core/coverage';
 import { DEFAULT_HEARTBEAT_SCHEDULE } from '../core/config';
 import type { RootwatchConfig } from '../core/config';
@@ -87,7 +86,7 @@ export async function runCoverage(opts: CoverageOptions): Promise<CoverageOutcom
   const accounts = parseExpectedChunks(scanned.expected, (e) => notes.push(String(e.problem)));
   const names = new Map(accounts.map((a) => [a.account, a.name ?? null]));
   const now = opts.now ?? Date.now();
-  const result = sweepLedger(expectedPaths(accounts), scanned.rows, now, settings, (e) => notes.push(String(e.problem)), true);
+  const result = sweepAccounts(accounts, scanned.rows, now, settings, (e) => notes.push(String(e.problem)), true);
   const paths: CoveragePathJson[] = result.decisions
     .filter((d): d is PathDecision & { status: CoveragePathJson['status'] } => d.status !== 'removed')
     .map((d) => ({

@@ -17,7 +17,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { ContactConfig, RootwatchConfig } from '../core/config';
 import { EXPECTED_USE_REASON_MAX, expectedUseDeclarerRoleName, expectedUseTableName } from '../core/expected-use';
-import { hubBusName } from '../core/patterns';
+import { forwardDlqAlarmName, hubBusName } from '../core/patterns';
+import { forwardDlqName } from '../core/coverage';
 import { pipelineDashboardName, savedQueryNames } from '../core/pipeline-names';
 import { ASSUME_ROOT_TASKS, ROOT_TASKS, ROOT_TASKS_RETRIEVED, ROOT_TASKS_SOURCE } from '../core/root-tasks';
 
@@ -211,6 +212,18 @@ export function renderRunbook(config: RootwatchConfig): string {
     '1. Member account with centralized root access: section 3 `IAMDeleteRootUserCredentials`, `list-mfa-devices` then `deactivate-mfa-device`; then `IAMCreateRootUserPassword` if a root sign-in is needed, and register a new device at the first sign-in.',
     '2. Otherwise: sign in as root and choose the alternative factors (root e-mail address and the phone number of the account contact), as AWS describes for a lost root MFA device (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_lost-or-broken.html).',
     '3. Expect alerts for the MFA change (critical): declare a window first.',
+    '',
+    `### Root events stuck in a dead-letter queue (alarm ${code(forwardDlqAlarmName(config.namePrefix))}) or a stale path`,
+    '',
+    '1. `rootwatch coverage --profile <hub>` lists every account x region with its last heartbeat; a STALE path names its queue.',
+    `2. Fix the cause (the messages' \`ERROR_CODE\` attribute tells why EventBridge gave up: the forwarding role, the hub bus policy, the hub not deployed), then replay the queue ${code(forwardDlqName(config.namePrefix))} of that account and region:`,
+    '',
+    '```sh',
+    'rootwatch redrive --account <ACCOUNT> --region <REGION> --profile <that account> --hub-profile <hub> --dry-run',
+    'rootwatch redrive --account <ACCOUNT> --region <REGION> --profile <that account> --hub-profile <hub>',
+    '```',
+    '',
+    '3. Each event goes to the notifier and alerts as it would have; a message is deleted only once the notifier accepted it. Messages that stay (exit 1) are listed with the reason.',
     '',
     '## 6. Alternate contacts',
     '',

@@ -492,7 +492,7 @@ function dlqAlarm(event: Record<string, unknown>, namePrefix: string): Classific
     assumedRoot: false,
     muted: false,
     summary: bound(
-      `rootwatch forwarding dead-letter queue ${namePrefix}-forward-dlq holds events in ${facts.account} (${facts.region}): root events may not have reached the hub; its messages are the undelivered events`,
+      `rootwatch forwarding dead-letter queue ${namePrefix}-forward-dlq holds events in ${facts.account} (${facts.region}): root events may not have reached the hub; replay them with rootwatch redrive --account ${facts.account} --region ${facts.region}`,
     ),
     reason: 'a forwarding dead-letter queue is not empty (EventBridge could not deliver to the hub bus after its retries)',
     facts,

@@ -19,17 +19,33 @@ export const ORGANIZATION_PK = '#organization';
 /** Upper bound on Scan pages per sweep (each page is up to 1 MB). */
 const MAX_SCAN_PAGES = 64;
 
-/** An item as plain values: S -> string, N -> number, anything else dropped (the sweep checks shapes). */
-export function plainItem(item: Record<string, AttributeValue>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const k in item) {
-    const v = item[k] as { S?: unknown; N?: unknown } | undefined;
-    if (v === undefined || v === null) continue;
-    if (typeof v.S === 'string') out[k] = v.S;
-    else if (typeof v.N === 'string') out[k] = Number(v.N);
-    else out[k] = v;
-  }
-  return out;
+/**
+ * A path item as the sweep reads it (core/coverage.ts parseLedgerRow checks it): the six ledger
+ * attributes in one fixed shape (S -> string, N -> number, NULL -> null, absent -> undefined).
+ * An attribute of another type is kept as its raw AttributeValue, so the check names that field.
+ * One shape for all 17,000 rows, and nothing else copied (pk, sk): the sweep's own code stays fast.
+ */
+export function ledgerItem(item: Record<string, AttributeValue>): Record<string, unknown> {
+  return {
+    account: str(item.account),
+    region: str(item.region),
+    lastHeartbeat: num(item.lastHeartbeat),
+    lastRootEvent: num(item.lastRootEvent),
+    expectedSince: num(item.expectedSince),
+    alerted: str(item.alerted),
+  };
+}
+
+function str(v: AttributeValue | undefined): unknown {
+  if (v === undefined) return undefined;
+  if (typeof v.S === 'string') return v.S;
+  return v.NULL === true ? null : v;
+}
+
+function num(v: AttributeValue | undefined): unknown {
+  if (v === undefined) return undefined;
+  if (typeof v.N === 'string') return Number(v.N);
+  return v.NULL === true ? null : v;
 }
 
 export class DynamoCoverageStore implements CoverageStore {
@@ -73,7 +89,7 @@ export class DynamoCoverageStore implements CoverageStore {
       for (const item of res.Items ?? []) {
         if (item.pk?.S === EXPECTED_PK) expected.push(item.accounts?.S);
         else if (item.pk?.S === ORGANIZATION_PK) organization.push(item.source?.S);
-        else rows.push(plainItem(item));
+        else rows.push(ledgerItem(item));
       }
       startKey = res.LastEvaluatedKey;
       if (!startKey) break;

@@ -11,10 +11,9 @@ import {
   CoverageSettings,
   ExpectedAccount,
   PathDecision,
-  expectedPaths,
   forwardDlqUrl,
   parseExpectedChunks,
-  sweepLedger,
+  sweepAccounts,
 } from '../core/coverage';
 import { OrgSource, parseOrgSource, withOrganizationAccounts } from '../core/org-accounts';
 import { ALERT_SCHEMA } from '../core/alert';
@@ -107,8 +106,8 @@ export async function sweepCoverage(namePrefix: string, settings: CoverageSettin
     }
   }
   const names = namesOf(accounts);
-  const paths = expectedPaths(accounts);
-  const result = sweepLedger(paths, rows, now, settings, deps.log);
+  const result = sweepAccounts(accounts, rows, now, settings, deps.log);
+  const paths = result.fresh + result.pending + result.stale;
   const errors: unknown[] = [];
   let alerts = 0;
   for (const d of result.decisions) {
@@ -125,11 +124,11 @@ export async function sweepCoverage(namePrefix: string, settings: CoverageSettin
       deps.log({ level: 'error', msg: 'coverage path update failed', account: d.account, region: d.region, error: err instanceof Error ? err.message : String(err) });
     }
   }
-  if (paths.length > 0) await deps.putStalePaths(result.stale);
+  if (paths > 0) await deps.putStalePaths(result.stale);
   else deps.log({ level: 'error', msg: 'coverage: the expected set is empty; no StalePaths metric written (the stale-path alarm fires on missing data)' });
-  deps.log({ msg: 'coverage sweep done', paths: paths.length, stale: result.stale, pending: result.pending, fresh: result.fresh, skipped: result.skipped, alerts });
+  deps.log({ msg: 'coverage sweep done', paths, stale: result.stale, pending: result.pending, fresh: result.fresh, skipped: result.skipped, alerts });
   if (errors.length > 0) throw new AggregateError(errors, `coverage sweep: ${errors.length} path updates failed`);
-  return { action: 'coverage-sweep', paths: paths.length, stale: result.stale, alerts, skipped: result.skipped };
+  return { action: 'coverage-sweep', paths, stale: result.stale, alerts, skipped: result.skipped };
 }
 
 /** The activity alert for a path that went stale or recovered. */

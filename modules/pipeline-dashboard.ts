@@ -3,25 +3,58 @@ import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboar
 import { CloudwatchQueryDefinition } from '@cdktf/provider-aws/lib/cloudwatch-query-definition';
 import { pipelineDashboardName, savedQueryNames } from '../core/pipeline-names';
 
+/**
+ * A resource the dashboard shows, present always or only while a Terraform condition holds (the
+ * plain-Terraform module switches alerters and the coverage sweep with `count`; the widget must
+ * then exist exactly when its resource does).
+ */
+export interface DashboardPart {
+  readonly name: string;
+  /** Terraform boolean expression (no `${}`), e.g. `var.slack_webhook_parameter_name != null`. @default always shown */
+  readonly when?: string;
+}
+
 export interface PipelineDashboardProps {
   readonly namePrefix: string;
   /** Region of the hub (the widgets' region). */
   readonly region: string;
   /** Log group of the notifier, e.g. `/aws/lambda/rootwatch-notifier` (literal: the body must be known at plan time). */
   readonly notifierLogGroupName: string;
-  /** Lambda functions whose errors and duration are shown (literal names). */
-  readonly functionNames: readonly string[];
-  /** SQS queues whose depth is shown: dead-letter and failure queues (literal names). */
-  readonly queueNames: readonly string[];
+  /** Lambda functions whose errors and duration are shown; the first is always there (the notifier). */
+  readonly functions: readonly DashboardPart[];
+  /** SQS queues whose depth is shown: dead-letter and failure queues; the first is always there. */
+  readonly queues: readonly DashboardPart[];
   /** The hub bus and its rules (FailedInvocations). */
   readonly busName: string;
   readonly ruleNames: readonly string[];
-  /** CloudWatch namespace of the heartbeat metric; undefined: no heartbeat widget. */
-  readonly heartbeatNamespace?: string;
-  /** Metric name of the heartbeat. @default 'Heartbeat' */
-  readonly heartbeatMetricName?: string;
-  /** Dimension of the heartbeat metric. @default 'Account' */
-  readonly heartbeatDimension?: string;
+  /** The StalePaths metric the coverage sweep writes (no dimensions); undefined: no stale-paths widget. */
+  readonly stalePaths?: { readonly namespace: string; readonly metricName: string; readonly when?: string };
+}
+
+/** An element of a JSON array (or the widget list) that exists only while `when` holds. */
+class Switched {
+  constructor(
+    readonly when: string,
+    readonly value: unknown,
+  ) {}
+}
+const part = <T>(p: { readonly when?: string }, value: T): T | Switched => (p.when === undefined ? value : new Switched(p.when, value));
+
+/**
+ * JSON text of `value` in which a `Switched` array element becomes a Terraform template directive
+ * (`%{ if cond },<element>%{ endif }`): the body stays valid JSON whichever way the condition goes.
+ * A switched element brings its own leading comma, so the first element of an array must not be switched.
+ */
+export function dashboardJson(value: unknown): string {
+  if (value instanceof Switched) throw new Error('dashboardJson: a switched element must sit in an array');
+  if (Array.isArray(value)) {
+    if (value[0] instanceof Switched) throw new Error(`dashboardJson: the first element of an array must not be switched (${value[0].when})`);
+    return `[${value.map((v, i) => (v instanceof Switched ? `%{ if ${v.when} },${dashboardJson(v.value)}%{ endif }` : `${i > 0 ? ',' : ''}${dashboardJson(v)}`)).join('')}]`;
+  }
+  if (typeof value === 'object' && value !== null) {
+    return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}:${dashboardJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
 }
 
 /**
@@ -83,11 +116,11 @@ export function savedQueries(namePrefix: string): Array<{ key: string; name: str
 
 /**
  * The hub's pipeline dashboard (`aws_cloudwatch_dashboard`) and saved CloudWatch Logs Insights
- * queries (`aws_cloudwatch_query_definition`): alerts per type and severity, heartbeats and the
- * age of each account's last one (stale paths), dead-letter and failure-queue depth, rule
- * delivery failures, Lambda errors and duration. The body names only literal resource names the
- * hub creates, so it is known at plan time and checked there (scripts/plan-checks.ts
- * `checkDashboardReferences`).
+ * queries (`aws_cloudwatch_query_definition`): alerts per type and severity, the age of each
+ * path's last heartbeat, dead-letter and failure-queue depth, rule delivery failures, Lambda errors
+ * and duration, and the StalePaths metric of the coverage sweep. The body names only resources the
+ * hub creates (switched parts only while their condition holds), so it is known at plan time and
+ * checked there (scripts/plan-checks-dashboard.ts `checkDashboardReferences`).
  * Dashboard body: https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CloudWatch-Dashboard-Body-Structure.html
  */
 export class PipelineDashboard extends Construct {
@@ -96,11 +129,13 @@ export class PipelineDashboard extends Construct {
 
   constructor(scope: Construct, id: string, props: PipelineDashboardProps) {
     super(scope, id);
-    if (props.functionNames.length === 0) throw new Error('PipelineDashboard.functionNames: name at least the notifier');
+    if (props.functions.length === 0) throw new Error('PipelineDashboard.functions: name at least the notifier');
+    if (props.functions[0].when !== undefined) throw new Error('PipelineDashboard.functions: the first (the notifier) is always there');
+    if (props.queues.length === 0 || props.queues[0].when !== undefined) throw new Error('PipelineDashboard.queues: the first (the hub rules\' dead-letter queue) is always there');
     const name = pipelineDashboardName(props.namePrefix);
     const region = props.region;
     const src = `SOURCE '${props.notifierLogGroupName}'`;
-    const metric = (x: number, y: number, w: number, title: string, metrics: unknown[][], stat = 'Sum', period = 300) => ({
+    const metric = (x: number, y: number, w: number, title: string, metrics: unknown[], stat = 'Sum', period = 300) => ({
       type: 'metric',
       x,
       y,
@@ -116,8 +151,9 @@ export class PipelineDashboard extends Construct {
       height: 6,
       properties: { title, region, view: 'table', query },
     });
+    const lambda = (metricName: string) => props.functions.map((f) => part(f, ['AWS/Lambda', metricName, 'FunctionName', f.name]));
 
-    const widgets: object[] = [
+    const widgets: unknown[] = [
       {
         type: 'text',
         x: 0,
@@ -125,7 +161,7 @@ export class PipelineDashboard extends Construct {
         width: 24,
         height: 2,
         properties: {
-          markdown: `## rootwatch pipeline (${props.namePrefix})\nEvery root event: spoke rule → hub bus \`${props.busName}\` → notifier → SNS → alerters. Anything above zero in the queues or errors means alerts are delayed: see RUNBOOK.md.`,
+          markdown: `## rootwatch pipeline (${props.namePrefix})\nEvery root event: spoke rule → hub bus \`${props.busName}\` → notifier → SNS → alerters. Anything above zero in the queues, errors or stale paths means alerts are delayed or a path is blind: see RUNBOOK.md.`,
         },
       },
       logWidget(0, 2, 12, 'Alerts per type and severity', [
@@ -136,31 +172,28 @@ export class PipelineDashboard extends Construct {
         '| stats count(*) as alerts by alertType, severity',
         '| sort alerts desc',
       ].join('\n')),
-      logWidget(12, 2, 12, 'Heartbeat age per account (oldest first: stale paths)', [
+      // No metric per path (17,000 custom metrics would cost $0.30 each a month): the age of each
+      // path's last heartbeat comes from the notifier's log line for every heartbeat it stamps.
+      logWidget(12, 2, 12, 'Heartbeat age per account and region (oldest first)', [
         src,
         `| filter ${msgIs('heartbeat')}`,
         `| parse @message ${field('account', '\\d{12}')}`,
-        '| stats max(@timestamp) as lastHeartbeat by account',
+        `| parse @message ${field('region', '[a-z0-9-]+')}`,
+        '| stats max(@timestamp) as lastHeartbeat by account, region',
         '| sort lastHeartbeat asc',
       ].join('\n')),
-      metric(0, 8, 12, 'Dead-letter and failure queues: messages waiting', props.queueNames.map((q) => ['AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'QueueName', q]), 'Maximum'),
+      metric(0, 8, 12, 'Dead-letter and failure queues: messages waiting', props.queues.map((q) => part(q, ['AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'QueueName', q.name])), 'Maximum'),
       metric(12, 8, 12, 'Hub rules: failed invocations', props.ruleNames.map((r) => ['AWS/Events', 'FailedInvocations', 'EventBusName', props.busName, 'RuleName', r])),
-      metric(0, 14, 12, 'Lambda errors', props.functionNames.map((f) => ['AWS/Lambda', 'Errors', 'FunctionName', f])),
-      metric(12, 14, 12, 'Lambda duration (p99, ms)', props.functionNames.map((f) => ['AWS/Lambda', 'Duration', 'FunctionName', f]), 'p99'),
+      metric(0, 14, 12, 'Lambda errors', lambda('Errors')),
+      metric(12, 14, 12, 'Lambda duration (p99, ms)', lambda('Duration'), 'p99'),
     ];
-    if (props.heartbeatNamespace) {
-      const metricName = props.heartbeatMetricName ?? 'Heartbeat';
-      const dim = props.heartbeatDimension ?? 'Account';
-      widgets.push(
-        metric(0, 20, 24, 'Heartbeats per account (per hour)', [
-          [{ expression: `SEARCH('{${props.heartbeatNamespace},${dim}} MetricName="${metricName}"', 'Sum', 3600)`, id: 'heartbeats', label: '' }],
-        ], 'Sum', 3600),
-      );
+    if (props.stalePaths) {
+      widgets.push(part(props.stalePaths, metric(0, 20, 24, 'Stale coverage paths (no heartbeat for two intervals plus 15 minutes)', [[props.stalePaths.namespace, props.stalePaths.metricName]], 'Maximum', 900)));
     }
 
     new CloudwatchDashboard(this, 'dashboard', {
       dashboardName: name,
-      dashboardBody: JSON.stringify({ widgets }),
+      dashboardBody: dashboardJson({ widgets }),
     });
     for (const q of savedQueries(props.namePrefix)) {
       new CloudwatchQueryDefinition(this, `query-${q.key}`, {

@@ -16,7 +16,7 @@ import { PipelineDashboard } from './pipeline-dashboard';
 import { ExpectedUseTable, expectedUseNotifierStatements } from './expected-use-table';
 import { ExpectedUseSeverityPolicy, expectedUseTableName } from '../core/expected-use';
 import { ruleNames, rulePatterns, RULE_STATE_ALL_MANAGEMENT_EVENTS } from '../core/patterns';
-import { DIGEST_SWEEP_SOURCE, ENV, heartbeatNamespace } from '../core/lambda-contract';
+import { DIGEST_SWEEP_SOURCE, ENV, STALE_PATHS_METRIC, heartbeatNamespace } from '../core/lambda-contract';
 import { CoverageLedger, coverageLedgerStatement, coverageTableName } from './coverage-ledger';
 import { scheduleSeconds } from '../core/coverage';
 import { AssumedRootPolicy, AvoidableRootWritesPolicy } from '../core/types';
@@ -61,6 +61,13 @@ export interface RootwatchHubProps {
   readonly expectedUse?: { readonly severity: ExpectedUseSeverityPolicy };
   /** @default 365 */
   readonly logRetentionDays?: number;
+  /**
+   * For a caller that switches parts of the hub with `count` (the plain-Terraform module): the
+   * Terraform condition under which each part exists. The pipeline dashboard shows a part given by
+   * a token (alerter parameter, heartbeat schedule) only with its condition; without one it is left
+   * off (the body may name only what is planned). Literal parts are shown as they are.
+   */
+  readonly dashboardConditions?: { readonly slack?: string; readonly pagerduty?: string; readonly coverage?: string };
 }
 
 /**
@@ -299,16 +306,24 @@ export class RootwatchHub extends Construct {
     }
 
     // Issue 14: pipeline dashboard and saved Logs Insights queries (modules/pipeline-dashboard.ts).
-    // Alerters switched at plan time (a module variable) are left out: the body may name only what is planned.
-    const functions = [`${p}-notifier`, ...http.filter((h) => h.parameter !== undefined && !Token.isUnresolved(h.parameter)).map((h) => `${p}-${h.channel}`)];
+    // A part switched at plan time (a module variable) is shown only under the same condition.
+    const shown = (value: string | undefined, when: string | undefined): { when?: string } | undefined =>
+      value === undefined ? undefined : !Token.isUnresolved(value) ? {} : when === undefined ? undefined : { when };
+    const alerterParts = http.flatMap((h) => {
+      const on = shown(h.parameter, props.dashboardConditions?.[h.channel]);
+      return on ? [{ name: `${p}-${h.channel}`, ...on }] : [];
+    });
+    const functions = [{ name: `${p}-notifier` }, ...alerterParts];
+    const coverageShown = shown(props.heartbeatSchedule, props.dashboardConditions?.coverage);
     new PipelineDashboard(this, 'dashboard', {
       namePrefix: p,
       region: props.region,
       notifierLogGroupName: `/aws/lambda/${p}-notifier`,
-      functionNames: functions,
-      queueNames: [`${p}-hub-rules-dlq`, ...functions.map((f) => `${f}-failures`)],
+      functions,
+      queues: [{ name: `${p}-hub-rules-dlq` }, ...functions.map((f) => ({ ...f, name: `${f.name}-failures` }))],
       busName: hubBusName(p),
       ruleNames: ruleDefs.map((def) => def.name),
+      ...(coverageShown ? { stalePaths: { namespace: heartbeatNamespace(p), metricName: STALE_PATHS_METRIC, ...coverageShown } } : {}),
     });
 
     this.busArn = bus.busArn;

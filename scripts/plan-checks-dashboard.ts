@@ -1,9 +1,12 @@
 /**
  * The pipeline dashboard and saved queries (modules/pipeline-dashboard.ts) proven over
  * `terraform show -json`: every metric and log group they name is one the plan creates, so the
- * dashboard cannot show a silent empty graph for a misspelt name. Pure.
+ * dashboard cannot show a silent empty graph for a misspelt name; and the other way round, every
+ * planned Lambda function (errors, duration, failure queue) and stale-path alarm is on it, so an
+ * alerter switched on is not missing from the dashboard. Pure.
  */
 import { Plan, plannedResources } from './plan-checks';
+import { STALE_PATHS_METRIC } from '../core/lambda-contract';
 
 type Json = Record<string, unknown>;
 
@@ -48,7 +51,21 @@ export function checkDashboardReferences(plan: Plan): string[] {
     if (!ownMetrics.has(`${search[1]}|${search[2]}`)) problems.push(`${where}: SEARCH over ${search[1]}/${search[2]}, which no planned alarm watches`);
   };
 
-  for (const d of plannedResources(plan, 'aws_cloudwatch_dashboard')) {
+  // what the hub plans and a dashboard must show: each function's errors and duration, each
+  // function's failure queue, the metric of each stale-path alarm
+  const shown = { errors: new Set<string>(), duration: new Set<string>(), queues: new Set<string>(), metrics: new Set<string>() };
+  const record = (m: unknown[]) => {
+    const [ns, metric, ...dims] = m.filter((x): x is string => typeof x === 'string');
+    const dim: Record<string, string> = {};
+    for (let i = 0; i + 1 < dims.length; i += 2) dim[dims[i]] = dims[i + 1];
+    if (ns === 'AWS/Lambda' && metric === 'Errors' && dim.FunctionName) shown.errors.add(dim.FunctionName);
+    if (ns === 'AWS/Lambda' && metric === 'Duration' && dim.FunctionName) shown.duration.add(dim.FunctionName);
+    if (ns === 'AWS/SQS' && dim.QueueName) shown.queues.add(dim.QueueName);
+    shown.metrics.add(`${ns}|${metric}`);
+  };
+
+  const dashboards = plannedResources(plan, 'aws_cloudwatch_dashboard');
+  for (const d of dashboards) {
     const body = d.values.dashboard_body;
     if (typeof body !== 'string') {
       problems.push(`${d.address}.dashboard_body: unknown at plan time, cannot be checked`);
@@ -68,7 +85,10 @@ export function checkDashboardReferences(plan: Plan): string[] {
         for (const m of (props.metrics ?? []) as unknown[][]) {
           const expr = m.find((x): x is Json => typeof x === 'object' && x !== null && typeof (x as Json).expression === 'string');
           if (expr) checkExpression(where, expr.expression as string);
-          else checkMetric(where, m);
+          else {
+            checkMetric(where, m);
+            record(m);
+          }
         }
       } else if (w.type === 'log') {
         const sources = [...String(props.query ?? '').matchAll(/SOURCE\s+'([^']+)'/g)].map((m) => m[1]);
@@ -78,6 +98,18 @@ export function checkDashboardReferences(plan: Plan): string[] {
         problems.push(`${where}: widget type ${String(w.type)} is not checked`);
       }
     });
+  }
+  if (dashboards.length > 0) {
+    for (const f of [...functions].sort()) {
+      if (!shown.errors.has(f)) problems.push(`dashboard: Lambda function ${f} is planned but its Errors are not shown`);
+      if (!shown.duration.has(f)) problems.push(`dashboard: Lambda function ${f} is planned but its Duration is not shown`);
+      if (queues.has(`${f}-failures`) && !shown.queues.has(`${f}-failures`)) problems.push(`dashboard: failure queue ${f}-failures is planned but not shown`);
+    }
+    for (const a of plannedResources(plan, 'aws_cloudwatch_metric_alarm')) {
+      if (a.values.metric_name === STALE_PATHS_METRIC && !shown.metrics.has(`${String(a.values.namespace)}|${STALE_PATHS_METRIC}`)) {
+        problems.push(`dashboard: alarm ${String(a.values.alarm_name)} watches ${String(a.values.namespace)}/${STALE_PATHS_METRIC}, which the dashboard does not show`);
+      }
+    }
   }
   for (const q of plannedResources(plan, 'aws_cloudwatch_query_definition')) {
     const groups = q.values.log_group_names;

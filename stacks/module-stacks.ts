@@ -119,6 +119,11 @@ export class HubModule extends ModuleStack {
     const region = new DataAwsRegion(this, 'current');
     const partition = new DataAwsPartition(this, 'partition').partition;
     const p = namePrefix.stringValue;
+    const switches = {
+      slack: 'var.slack_webhook_parameter_name != null',
+      pagerduty: 'var.pagerduty_routing_key_parameter_name != null',
+      coverage: 'var.heartbeat_schedule != null',
+    };
     const rw = new RootwatchHub(this, 'hub', {
       namePrefix: p,
       hubAccountId: hubAccountId.stringValue,
@@ -135,6 +140,8 @@ export class HubModule extends ModuleStack {
       logRetentionDays: retention.numberValue,
       avoidableRootWrites: avoidable.stringValue as AvoidableRootWritesPolicy,
       expectedUse: { severity: expectedUseSeverity.stringValue as ExpectedUseSeverityPolicy },
+      // the conditions of the switches below: the dashboard shows these parts only when they exist
+      dashboardConditions: switches,
     });
     // Without the table the notifier looks nothing up (an empty name means no windows).
     this.when('var.expected_use', child(rw, 'expected-use'));
@@ -151,8 +158,8 @@ export class HubModule extends ModuleStack {
       rangeKey: 'sk',
       item: '${jsonencode({ pk = { S = "#expected" }, sk = { S = each.key }, accounts = { S = jsonencode([for a in each.value : { a = a.account_id, r = a.regions, n = a.name }]) } })}',
     }).addOverride('for_each', '${{ for i, c in chunklist(var.expected_accounts, 100) : format("%03d", i) => c }}');
-    this.when('var.heartbeat_schedule != null', child(ledger, 'sweep'), child(ledger, 'sweep-target'), child(ledger, 'invoke-sweep'), child(ledger, 'stale-paths'));
-    organizationAccounts(this, ledger, rw);
+    this.when(switches.coverage, child(ledger, 'sweep'), child(ledger, 'sweep-target'), child(ledger, 'invoke-sweep'), child(ledger, 'stale-paths'));
+    organizationAccounts(this, ledger, rw); // issue 15: stackset mode
 
     // Admission: the organization when given, else the listed accounts (HubEventBus builds one of the two).
     const busArn = `arn:\${${partitionRef()}}:events:\${var.hub_region}:\${var.hub_account_id}:event-bus/\${var.name_prefix}-root-events`;
@@ -179,8 +186,8 @@ export class HubModule extends ModuleStack {
     void region;
     void admitted; // read by the policy expression above
 
-    this.when('var.slack_webhook_parameter_name != null', child(rw, 'slack'));
-    this.when('var.pagerduty_routing_key_parameter_name != null', child(rw, 'pagerduty'));
+    this.when(switches.slack, child(rw, 'slack'));
+    this.when(switches.pagerduty, child(rw, 'pagerduty'));
     this.when('var.fold_window_minutes > 0', child(rw, 'digest-sweep'), child(rw, 'digest-sweep-target'), child(rw, 'invoke-digest-sweep'));
 
     // E-mail subscriptions, one per address (instance key: the address).

@@ -324,6 +324,7 @@ describe('own synthesized fixtures', () => {
     const c = classify(e);
     expect(c).toMatchObject({ matched: true, kind: 'dlq-alarm', alertType: 'activity', severity: 'high' });
     expect(c.summary).toContain('rootwatch-forward-dlq holds events');
+    expect(c.summary).toContain(`replay them with rootwatch redrive --account ${e.account} --region ap-south-1`);
     expect(toAlert(e, c)?.cisPath).toBe(false);
     e.detail.state.value = 'OK';
     expect(classify(e).matched).toBe(false);

@@ -9,9 +9,13 @@ import {
   pathStatus,
   scheduleSeconds,
   staleAfterMs,
+  sweepAccounts,
   sweepLedger,
+  type LedgerRow,
+  type PathDecision,
 } from '../../core/coverage';
 import { resolveConfig } from '../../core/config';
+import { prng } from '../helpers/fuzz';
 
 const H = 3600 * 1000;
 const s = { intervalSeconds: 6 * 3600, graceSeconds: 48 * 3600, marginSeconds: 900 };
@@ -102,6 +106,57 @@ describe('sweepLedger', () => {
     expect(parseLedgerRow({ account: '12', region: 'eu-west-1' })).toBe('account: must be 12 digits');
     expect(parseLedgerRow({ account: '222222222222', region: 'mars' })).toBe('region: must be a region name');
     expect(parseLedgerRow({ account: '222222222222', region: 'eu-west-1', alerted: 'yes' })).toBe('alerted: must be "stale" or absent');
+  });
+});
+
+describe('sweepAccounts (the fast sweep) decides exactly as decidePath path by path', () => {
+  /** The plain definition: each distinct expected path decided on its row (the last row of that path wins), then every row no longer expected forgotten. */
+  function reference(accounts: Array<{ account: string; regions: string[] }>, rows: LedgerRow[], now: number) {
+    const byKey = new Map(rows.map((r) => [`${r.account}#${r.region}`, r]));
+    const seen = new Set<string>();
+    const decisions: PathDecision[] = [];
+    const counts = { fresh: 0, pending: 0, stale: 0 };
+    for (const a of accounts) {
+      for (const region of a.regions) {
+        const key = `${a.account}#${region}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const d = decidePath({ account: a.account, region }, byKey.get(key), true, now, s);
+        counts[d.status as 'fresh' | 'pending' | 'stale']++;
+        decisions.push(d);
+      }
+    }
+    for (const [key, row] of byKey) if (!seen.has(key)) decisions.push(decidePath(row, row, false, now, s));
+    return { ...counts, decisions };
+  }
+  const sortKey = (d: PathDecision) => `${d.account}#${d.region}`;
+
+  it('on 300 random ledgers (duplicate rows and paths, removed accounts, every state)', () => {
+    const rand = prng(20261130);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
+    const ACCOUNTS = ['111111111111', '222222222222', '333333333333', '444444444444', '555555555555'];
+    const REGIONS = ['us-east-1', 'eu-west-1', 'eu-central-1', 'ap-southeast-2'];
+    for (let run = 0; run < 300; run++) {
+      const accounts = Array.from({ length: 1 + Math.floor(rand() * 5) }, () => ({ account: pick(ACCOUNTS), regions: Array.from({ length: 1 + Math.floor(rand() * 4) }, () => pick(REGIONS)) }));
+      const rows: LedgerRow[] = Array.from({ length: Math.floor(rand() * 14) }, () => {
+        const row: { -readonly [K in keyof LedgerRow]: LedgerRow[K] } = { account: pick(ACCOUNTS), region: pick(REGIONS) };
+        if (rand() < 0.7) row.lastHeartbeat = T0 - Math.floor(rand() * 30) * H;
+        if (rand() < 0.3) row.lastRootEvent = T0 - Math.floor(rand() * 30) * H;
+        if (rand() < 0.7) row.expectedSince = T0 - Math.floor(rand() * 80) * H;
+        if (rand() < 0.4) row.alerted = 'stale';
+        return row;
+      });
+      for (const keepAll of [true, false]) {
+        const want = reference(accounts, rows.map((r) => ({ ...r })), T0);
+        const got = sweepAccounts(accounts, rows.map((r) => ({ ...r })), T0, s, undefined, keepAll);
+        expect({ fresh: got.fresh, pending: got.pending, stale: got.stale }).toEqual({ fresh: want.fresh, pending: want.pending, stale: want.stale });
+        const wanted = keepAll ? want.decisions : want.decisions.filter((d) => d.action !== 'none');
+        expect([...got.decisions].sort((a, b) => sortKey(a).localeCompare(sortKey(b)))).toEqual([...wanted].sort((a, b) => sortKey(a).localeCompare(sortKey(b))));
+        // sweepLedger (paths one by one) is the same sweep
+        const paths = accounts.flatMap((a) => a.regions.map((region) => ({ account: a.account, region })));
+        expect(sweepLedger(paths, rows.map((r) => ({ ...r })), T0, s, undefined, keepAll)).toEqual(got);
+      }
+    }
   });
 });
 

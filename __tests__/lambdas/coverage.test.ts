@@ -152,6 +152,17 @@ describe('coverage through the notifier handler', () => {
     expect(warn.mock.calls.map((c) => JSON.parse(String(c[0])).msg)).toEqual(expect.arrayContaining(['coverage ledger item skipped', 'expected-set chunk skipped']));
   });
 
+  it('an attribute stored with the wrong DynamoDB type is named in the log and its item skipped; NULL counts as absent', async () => {
+    put({ pk: { S: '888888888888' }, sk: { S: 'us-east-1' }, account: { S: '888888888888' }, region: { S: 'us-east-1' }, lastHeartbeat: { S: 'yesterday' } });
+    put({ pk: { S: '777777777777' }, sk: { S: 'us-east-1' }, account: { N: '777777777777' }, region: { S: 'us-east-1' } });
+    put({ pk: { S: '666666666666' }, sk: { S: 'us-east-1' }, account: { S: '666666666666' }, region: { S: 'us-east-1' }, lastRootEvent: { NULL: true }, alerted: { NULL: true } });
+    const warn = jest.spyOn(console, 'warn');
+    await expect(handler(SWEEP)).resolves.toMatchObject({ skipped: 2 });
+    const problems = warn.mock.calls.map((c) => JSON.parse(String(c[0]))).filter((e) => e.msg === 'coverage ledger item skipped').map((e) => e.problem);
+    expect(problems.sort()).toEqual(['account: must be 12 digits', 'lastHeartbeat: must be epoch milliseconds']);
+    expect(items.has(k('666666666666', 'us-east-1'))).toBe(false); // well-formed, no longer expected: forgotten
+  });
+
   it('an empty expected set writes no metric, so the one alarm (missing data breaching) fires', async () => {
     items = new Map();
     await expect(handler(SWEEP)).resolves.toMatchObject({ paths: 0 });
