@@ -100,7 +100,7 @@ function lockWaitMs(): number {
 
 async function synthesizeLocked(config: RootwatchConfig, out: string, lock: OutputLock, options: SynthOptions): Promise<void> {
   const stage = makeStaging(out);
-  const total = 1 + config.spokes.length + (config.orgGuardrails ? 1 : 0);
+  const total = 1 + config.spokes.length + (config.orgGuardrails ? 1 : 0) + (config.stackSet ? 1 : 0);
   const progress = options.progress?.(total);
   try {
     const zips = builtZips();

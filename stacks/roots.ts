@@ -16,6 +16,8 @@ import type { ModuleResourceAddress } from './module-stack';
 import { ModuleName, REGION_KEY } from './module-names';
 import { expectedAccounts } from '../core/coverage';
 import { makeUniqueId } from 'cdktf/lib/private/unique';
+import { STACKSET_STACK_NAME } from '../core/stackset-config';
+import { StackSetStack } from './stackset-root';
 
 /** Resource addresses of every module (for the `moved` blocks of the roots). */
 export type ModuleCatalog = Record<ModuleName, readonly ModuleResourceAddress[]>;
@@ -38,6 +40,7 @@ export function buildDeployApp(outdir: string, config: RootwatchConfig, catalog:
   if (hub) new HubStack(app, 'hub', config, catalog);
   for (const spoke of spokes) new SpokeStack(app, spokeStackName(spoke), config, spoke, catalog);
   if (guardrails && config.orgGuardrails) new GuardrailsStack(app, 'guardrails', config, config.orgGuardrails, catalog);
+  if (guardrails && config.stackSet) new StackSetStack(app, STACKSET_STACK_NAME, config, config.stackSet, (stack, props) => monitorAccount(stack as unknown as RootStack, config, props, catalog)); // issue 15
   return app;
 }
 
@@ -204,6 +207,8 @@ export class HubStack extends RootStack {
       avoidable_root_writes: config.detection.avoidableRootWrites,
       expected_use: config.detection.expectedUse.enabled,
       expected_use_severity: config.detection.expectedUse.severity,
+      // issue 15: stackset mode expects the accounts of the target OUs too (listed by the sweep)
+      ...(config.stackSet ? { organization_accounts: { account_id: config.stackSet.deployer.accountId, ou_ids: config.stackSet.organizationalUnitIds, regions: hub.regions } } : {}),
     });
     const skipped = new Set(['hub/email/login', 'hub/email/activity', 'hub/heartbeat', 'hub/coverage/expected']);
     this.addMoves('hub', catalog.hub, (m) => {
