@@ -83,11 +83,14 @@ async function main(argv: string[]): Promise<void> {
           .positional('event', { type: 'string', demandOption: true, describe: 'JSON file with one EventBridge event, or - for stdin' })
           .option('config', { requiresArg: true, alias: 'c', type: 'string', describe: `rootwatch config file (default: ${DEFAULT_CONFIG} when present)` })
           .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' })
-          .option('render', { requiresArg: true, choices: ['slack', 'pagerduty', 'email'] as const, describe: 'print the exact body that alerter would send' }),
+          .option('render', { requiresArg: true, choices: ['slack', 'pagerduty', 'email'] as const, describe: 'print the exact body that alerter would send' })
+          .option('ou-export', { requiresArg: true, type: 'string', describe: 'stackset mode: list-accounts-for-parent export of a target OU; its ACTIVE accounts count as monitored' }),
       async (args) => {
         await recoverDefaultOutput();
         const { runSimulate } = await import('./cli/simulate');
-        const config = await optionalConfig(single('config', args.config));
+        const loaded = await optionalConfig(single('config', args.config));
+        const ouExport = single('ou-export', args['ou-export']);
+        const config = ouExport === undefined ? loaded : (await import('./cli/simulate-ou')).withOuExport(loaded, ouExport);
         // yargs turns a lone `-` positional into "": give stdin its documented name back.
         const event = args.event === '' && argv.includes('-') ? '-' : single('event', args.event) ?? '';
         const r = await runSimulate({ input: event, json: args.json, ...(config ? { config } : {}), ...(args.render ? { render: args.render } : {}) });

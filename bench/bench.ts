@@ -19,6 +19,8 @@ import { summarize } from './stats';
 import type { EventChildResult } from './event-child';
 
 const ACCOUNT_SIZES = [1, 10, 100, 1000] as const;
+/** The size whose output is weighed (issue 10: <= 10 KB per account at 1,000 accounts x 17 regions). */
+const BYTES_AT = 1000;
 /** Sizes whose runs are few (and skipped by --quick). */
 const HEAVY_SIZES = new Set<number>([1000]);
 
@@ -141,7 +143,15 @@ class Bench {
       }
       const config = path.join(this.tmp, `accounts-${n}.json`);
       fs.writeFileSync(config, `${JSON.stringify(accountsConfig(n), null, 2)}\n`);
-      this.attempt(keys, () => Bench.wallAndRss(this.repeat(`synth ${n} accounts`, runs, false, () => this.synthOnce(config), Bench.show)));
+      let bytes: number | undefined;
+      const inspect = (out: string): void => {
+        bytes ??= treeBytes(out);
+      };
+      this.attempt(keys, () => Bench.wallAndRss(this.repeat(`synth ${n} accounts`, runs, false, () => this.synthOnce(config, inspect), Bench.show)));
+      if (n === BYTES_AT) {
+        this.add(`terraform_out_accounts_${n}_per_account_bytes`, `terraform-out/ of ${n} accounts x 17 regions, file bytes per account`, 'bytes',
+          bytes === undefined ? { kind: 'error', message: 'the synth did not run' } : { kind: 'value', value: Math.round(bytes / n) });
+      }
       if (n >= PARALLEL_FROM) {
         // From PARALLEL_FROM spokes on, synth uses worker processes; also measure it in one process:
         // its wall time shows the per-account cost, its peak RSS the whole job's memory.
@@ -226,6 +236,16 @@ class Bench {
       this.add(`lambda_${name}_zip_bytes`, `${name}.zip as synth writes it (modules/hub/assets)`, 'bytes', m);
     }
   }
+}
+
+/** Bytes of every file below `dir` (what the output weighs in a repository or an artifact). */
+function treeBytes(dir: string): number {
+  let total = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    total += e.isDirectory() ? treeBytes(p) : fs.statSync(p).size;
+  }
+  return total;
 }
 
 /** Sizes of `<name>.zip` under `<out>/modules/hub/assets` (the hub module holds the Lambda code). */

@@ -59,11 +59,14 @@ const RATIOS: ReadonlyArray<{ readonly key: string; readonly numerator: string; 
   { key: 'synth_accounts_1000_vs_100_ratio', numerator: 'synth_accounts_1000_ms', denominator: 'synth_accounts_100_ms' },
   // 100 accounts run in one process, 1000 in workers: linearity is judged on one process each
   { key: 'synth_accounts_1000_sequential_vs_100_ratio', numerator: 'synth_accounts_1000_sequential_ms', denominator: 'synth_accounts_100_ms' },
+  { key: 'synth_accounts_1000_sequential_vs_root_import_ratio', numerator: 'synth_accounts_1000_sequential_ms', denominator: 'baseline_root_import_ms' },
 ];
 
 /** The targets of issue "Scale and speed": value <= limit passes. */
 export const CHECKS: ReadonlyArray<{ readonly name: string; readonly key: string; readonly limit: number }> = [
-  { name: 'default synth <= 0.25 x provider root import', key: 'synth_default_vs_root_import_ratio', limit: 0.25 },
+  { name: 'default synth <= 0.15 x provider root import (issue 10)', key: 'synth_default_vs_root_import_ratio', limit: 0.15 },
+  { name: '1000 accounts x 17 regions in one process <= 2 x provider root import (issue 10)', key: 'synth_accounts_1000_sequential_vs_root_import_ratio', limit: 2 },
+  { name: 'terraform-out/ of 1000 accounts <= 10 KB per account (issue 10)', key: 'terraform_out_accounts_1000_per_account_bytes', limit: 10 * 1024 },
   { name: '1000 accounts synth <= 30 s', key: 'synth_accounts_1000_ms', limit: 30_000 },
   { name: '1000 accounts synth peak RSS <= 2048 MB (one process: the whole job)', key: 'synth_accounts_1000_sequential_rss_mb', limit: 2048 },
   { name: '1000 / 100 accounts synth time <= 11 (near-linear)', key: 'synth_accounts_1000_vs_100_ratio', limit: 11 },

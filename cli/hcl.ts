@@ -9,7 +9,10 @@ const IDENT = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 /** Nested blocks (not attributes) inside provider/variable blocks. */
 const BLOCK_KEYS = new Set(['assume_role', 'default_tags', 'validation', 'lifecycle', 'precondition', 'postcondition']);
 
+const NEEDS_ESCAPE = /[\\"\n\r\t]/;
+
 export function hclString(s: string): string {
+  if (!NEEDS_ESCAPE.test(s)) return `"${s}"`;
   return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t')}"`;
 }
 
@@ -48,14 +51,20 @@ function hclValue(v: unknown, indent: string): string {
 }
 
 /** The body of a block: attributes, then nested blocks (arrays of objects under BLOCK_KEYS). */
-function body(obj: Record<string, unknown>, indent: string, bare: ReadonlySet<string> = new Set()): string {
+const NONE: ReadonlySet<string> = new Set();
+/** Nested blocks of the resources a root may declare (aws_cloudformation_stack_set and its instances). */
+const RESOURCE_BLOCK_KEYS = new Set([...BLOCK_KEYS, 'auto_deployment', 'managed_execution', 'operation_preferences', 'deployment_targets']);
+
+function body(obj: Record<string, unknown>, indent: string, bare: ReadonlySet<string> = NONE, blocks: ReadonlySet<string> = BLOCK_KEYS): string {
   const lines: string[] = [];
   for (const [k, v] of Object.entries(obj)) {
     if (k === '//') continue;
-    if (BLOCK_KEYS.has(k) && (Array.isArray(v) || (typeof v === 'object' && v !== null))) {
-      for (const b of Array.isArray(v) ? v : [v]) lines.push(`${indent}${k} {\n${body(b as Record<string, unknown>, `${indent}  `)}\n${indent}}`);
+    if (blocks.has(k) && (Array.isArray(v) || (typeof v === 'object' && v !== null))) {
+      for (const b of Array.isArray(v) ? v : [v]) lines.push(`${indent}${k} {\n${body(b as Record<string, unknown>, `${indent}  `, NONE, k === 'lifecycle' ? NONE : blocks)}\n${indent}}`);
     } else if (k === 'depends_on' && Array.isArray(v)) {
       lines.push(`${indent}depends_on = [${v.map((x) => bareExpression(String(x)) ?? String(x)).join(', ')}]`);
+    } else if (k === 'ignore_changes' && Array.isArray(v)) {
+      lines.push(`${indent}${k} = [${v.join(', ')}]`); // attribute names, bare in HCL
     } else if (bare.has(k) && typeof v === 'string') {
       lines.push(`${indent}${k} = ${v}`);
     } else if (k === 'providers' && typeof v === 'object' && v !== null && !Array.isArray(v)) {
@@ -90,6 +99,13 @@ export function toHcl(tf: Record<string, any>, header?: string): string {
   if (tf.locals) out.push(`locals {\n${body(tf.locals, '  ')}\n}`);
   for (const [type, byName] of Object.entries<any>(tf.data ?? {})) {
     for (const [name, d] of Object.entries<any>(byName)) out.push(`data ${hclString(type)} ${hclString(name)} {\n${body(d, '  ', new Set(['provider']))}\n}`);
+  }
+  // Resources (the stackset root's stack set, issue 15): nested blocks by name, references bare.
+  for (const [type, byName] of Object.entries<any>(tf.resource ?? {})) {
+    for (const [name, r] of Object.entries<any>(byName)) {
+      const refs = { ...r, ...(Array.isArray(r.depends_on) ? { depends_on: `[${r.depends_on.map((d: string) => bareExpression(`\${${d}}`) ?? d).join(', ')}]` } : {}) };
+      out.push(`resource ${hclString(type)} ${hclString(name)} {\n${body(refs, '  ', new Set(['provider', 'depends_on']), RESOURCE_BLOCK_KEYS)}\n}`);
+    }
   }
   for (const [name, m] of Object.entries<any>(tf.module ?? {})) out.push(`module ${hclString(name)} {\n${body(m, '  ')}\n}`);
   for (const [name, o] of Object.entries<any>(tf.output ?? {})) out.push(`output ${hclString(name)} {\n${body(o, '  ')}\n}`);

@@ -226,7 +226,7 @@ export function loadConfig(file: string): RootwatchConfig {
 const MAX_ACCOUNT_NAME = 50;
 
 /** An `aws organizations list-accounts-for-parent --output json` export: { "Accounts": [...] }. */
-function readOrgExport(file: string, field: string): OrgAccount[] {
+export function readOrgExport(file: string, field: string): OrgAccount[] {
   let data: unknown;
   const text = readInputFile(file, field);
   try {

@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { ModuleStack } from '../stacks/module-stack';
 import type { ModuleCatalog } from '../stacks/roots';
-import { MODULE_NAMES, ModuleName } from '../stacks/module-stacks';
+import { MODULE_NAMES, ModuleName } from '../stacks/module-names';
 import { AWS_PROVIDER_RANGE, TERRAFORM_REQUIRED_VERSION } from '../stacks/versions';
 import { toHcl } from './hcl';
 

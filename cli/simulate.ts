@@ -309,7 +309,7 @@ function coverageOf(config: RootwatchConfig | undefined, account: string, region
   if (!config) return { covered: null, why: 'no config: which accounts and regions are monitored is unknown' };
   const entry = expectedAccounts(config).find((a) => a.account === account);
   const who = entry?.name ? `${entry.name} (${account})` : account;
-  if (!entry) return { covered: false, why: `account ${account} is not monitored (neither the hub, a spoke nor the management account)` };
+  if (!entry) return { covered: false, why: `account ${account} is not monitored (neither the hub, a spoke nor the management account${config.stackSet ? '; in stackset mode give --ou-export with the accounts of its OU' : ''})` };
   if (!entry.regions.includes(region)) return { covered: false, why: `region ${region} is not monitored for ${who}` };
   return { covered: true, why: null };
 }

@@ -28,7 +28,7 @@ if (require.main === module) watchParent();
 import { withoutTokenStackTraces } from './cdktf-seams';
 import * as fs from 'fs';
 import { RootwatchConfig } from '../core/config';
-import { buildDeployApp, ModuleCatalog } from '../stacks/app';
+import { buildDeployApp, ModuleCatalog } from '../stacks/roots';
 import { onEachStack } from './synth-progress';
 
 export interface SynthJob {

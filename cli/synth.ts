@@ -14,8 +14,9 @@ import * as path from 'path';
 import { RootwatchConfig } from '../core/config';
 import { LAMBDA_BUNDLES } from '../core/lambda-contract';
 import { builtZips, REPO_ROOT } from '../build/paths';
-import { buildDeployApp, buildModulesApp, ModuleCatalog } from '../stacks/app';
-import { moduleCatalog, writeModules, writePlainRoots } from './module-output';
+import { buildDeployApp, ModuleCatalog } from '../stacks/roots';
+import { writePlainRoots } from './module-output';
+import { modulesInto } from './prebuilt-modules';
 import { LambdaCodeSet } from '../stacks/lambda-code';
 import { UsageError } from './errors';
 import { OutputLock, recover, makeStaging, swapIn } from './output-swap';
@@ -92,7 +93,7 @@ function lockWaitMs(): number {
 
 async function synthesizeLocked(config: RootwatchConfig, out: string, lock: OutputLock, options: SynthOptions): Promise<void> {
   const stage = makeStaging(out);
-  const total = 1 + config.spokes.length + (config.orgGuardrails ? 1 : 0);
+  const total = 1 + config.spokes.length + (config.orgGuardrails ? 1 : 0) + (config.stackSet ? 1 : 0);
   const progress = options.progress?.(total);
   try {
     const zips = builtZips();
@@ -101,9 +102,7 @@ async function synthesizeLocked(config: RootwatchConfig, out: string, lock: Outp
 
     // Spokes are split in contiguous slices: this process takes the first, workers the others.
     // The modules first: the roots' `moved` blocks need their resource addresses.
-    const moduleStage = path.join(stage, '.module-build');
-    const modulesApp = withoutTokenStackTraces(() => buildModulesApp(moduleStage, code));
-    const catalog = moduleCatalog(modulesApp.modules);
+    const catalog = modulesInto(path.join(stage, 'modules'), code);
     const slices = spokeSlices(config.spokes.length, workerCount(config.spokes.length, options));
     const workers = slices.slice(1).map((slice, i) => startWorker(config, catalog, slice, path.join(stage, `.worker-${i + 1}`), lock, progress));
     try {
@@ -111,7 +110,6 @@ async function synthesizeLocked(config: RootwatchConfig, out: string, lock: Outp
         const app = buildDeployApp(stage, config, catalog, { hub: true, spokes: config.spokes.slice(...slices[0]), guardrails: true });
         if (progress) onEachStack(app, () => progress.tick());
         app.synth();
-        modulesApp.app.synth();
       });
     } finally {
       await Promise.allSettled(workers.map((w) => w.done));
@@ -121,8 +119,6 @@ async function synthesizeLocked(config: RootwatchConfig, out: string, lock: Outp
       mergeWorkerOutput(w.outdir, stage);
     }
 
-    writeModules(moduleStage, path.join(stage, 'modules'), modulesApp.modules);
-    fs.rmSync(moduleStage, { recursive: true, force: true });
     writePlainRoots(path.join(stage, 'stacks'), path.join(stage, 'plain-terraform'));
     writeRunbook(stage, config); // issue 14: terraform-out/RUNBOOK.md (cli/runbook.ts)
     progress?.done();

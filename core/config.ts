@@ -6,6 +6,7 @@
 import { AssumedRootPolicy, AvoidableRootWritesPolicy } from './types';
 import { EXPECTED_USE_DEFAULT_MAX_HOURS, ExpectedUseSeverityPolicy } from './expected-use';
 import { DEFAULT_REGIONS, SIGNIN_REGION } from './regions';
+import { RawStackSet, resolveStackSet, SpokeDelivery, StackSetConfig } from './stackset-config';
 
 export interface ContactConfig { name: string; title: string; email: string; phone: string }
 
@@ -17,7 +18,11 @@ export interface RawConfig {
   hub: { name?: string; accountId: string; region: string; assumeRoleArn?: string; externalId?: string; organizationId?: string; cisLogGroupName?: string; cisLogGroupRegion?: string; manageAccountSettings?: boolean };
   spokes?: Array<{ name?: string; accountId: string; assumeRoleArn: string; externalId?: string; regions?: string[]; cisLogGroupName?: string; cisLogGroupRegion?: string; manageAccountSettings?: boolean }>;
   organizationalUnits?: Array<{ ouId: string; accountsFile: string; assumeRoleName: string; externalId?: string; manageAccountSettings?: boolean }>;
+  /** issue 15: spokes as Terraform stacks (default) or one service-managed StackSet (core/stackset-config.ts) */
+  spokeDelivery?: SpokeDelivery;
+  stackSet?: RawStackSet;
   backend?: { type: 'local' } | { type: 's3'; bucket: string; region: string; keyPrefix?: string; kmsKeyId?: string };
+  migrateFrom?: '0.1.0';
   detection?: {
     assumedRoot?: AssumedRootPolicy;
     avoidableRootWrites?: AvoidableRootWritesPolicy;
@@ -153,7 +158,15 @@ export interface RootwatchConfig {
   tags: Record<string, string>;
   hub: AccountTarget & { name: string; region: string; organizationId?: string; cisLogGroupName?: string; cisLogGroupRegion?: string; manageAccountSettings?: boolean; regions: string[] };
   spokes: SpokeConfig[];
+  /** `stackset`: accounts of stackSet.organizationalUnitIds get the spoke from a StackSet (hub, management account and `spokes` stay Terraform). */
+  spokeDelivery?: SpokeDelivery;
+  stackSet?: StackSetConfig;
   backend: { type: 'local' } | { type: 's3'; bucket: string; region: string; keyPrefix: string; kmsKeyId?: string };
+  /**
+   * Stacks first deployed with this release: the roots carry `moved`/`removed` blocks from its
+   * resource addresses. @default none (no migration blocks)
+   */
+  migrateFrom?: '0.1.0';
   detection: {
     assumedRoot: AssumedRootPolicy;
     /** raise root writes an IAM principal could have done (core/root-tasks.ts) */
@@ -347,6 +360,15 @@ export function resolveConfig(raw: RawConfig, ouAccounts: OrgAccount[][] = []): 
       addSpoke(field, spoke);
     });
   });
+  const stackSet = resolveStackSet(raw.spokeDelivery ?? 'stacks', raw.stackSet, {
+    ...optional('organizationId', hub.organizationId),
+    ...optional('managementFallback', raw.guardrails?.managementAccount),
+    problem: (field, problem) => new ConfigError(field, problem),
+  });
+  if (stackSet) {
+    const field = raw.stackSet?.delegatedAdmin ? 'stackSet.delegatedAdmin.assumeRoleArn' : raw.stackSet?.managementAccount ? 'stackSet.managementAccount.assumeRoleArn' : 'guardrails.managementAccount.assumeRoleArn';
+    checkRoleAccount(field, stackSet.deployer.assumeRoleArn, stackSet.deployer.accountId);
+  }
   accountNames[hub.accountId] ??= hub.name;
   if (!hub.organizationId && spokes.length === 0) {
     throw new ConfigError('spokes', 'list at least one spoke (or organizationalUnits) or set hub.organizationId: the hub bus would admit no account');
@@ -412,7 +434,10 @@ export function resolveConfig(raw: RawConfig, ouAccounts: OrgAccount[][] = []): 
     tags: raw.tags ?? {},
     hub,
     spokes,
+    spokeDelivery: raw.spokeDelivery ?? 'stacks',
+    ...optional('stackSet', stackSet),
     backend: raw.backend?.type === 's3' ? { keyPrefix: 'rootwatch', ...raw.backend } : { type: 'local' },
+    ...(raw.migrateFrom ? { migrateFrom: raw.migrateFrom } : {}),
     detection: {
       assumedRoot: raw.detection?.assumedRoot ?? 'alert',
       avoidableRootWrites: raw.detection?.avoidableRootWrites ?? 'unchanged',

@@ -359,6 +359,8 @@ export function expectedAccounts(config: {
   readonly hub: { readonly accountId: string; readonly name: string; readonly regions: readonly string[] };
   readonly spokes: ReadonlyArray<{ readonly accountId: string; readonly regions: readonly string[] }>;
   readonly orgGuardrails?: { readonly managementAccount: { readonly accountId: string } };
+  /** issue 15: in stackset mode from the management account, the stackset stack monitors that account */
+  readonly stackSet?: { readonly callAs: string; readonly managementAccountId?: string };
   readonly accountNames: Readonly<Record<string, string>>;
 }): ExpectedAccount[] {
   const out = new Map<string, ExpectedAccount>();
@@ -369,7 +371,7 @@ export function expectedAccounts(config: {
   };
   add(config.hub.accountId, config.hub.regions);
   for (const s of config.spokes) add(s.accountId, s.regions);
-  const mgmt = config.orgGuardrails?.managementAccount.accountId;
+  const mgmt = config.orgGuardrails?.managementAccount.accountId ?? (config.stackSet?.callAs === 'SELF' ? config.stackSet.managementAccountId : undefined);
   if (mgmt) add(mgmt, config.hub.regions);
   return [...out.values()];
 }

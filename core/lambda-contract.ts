@@ -80,10 +80,24 @@ export const LAMBDA_ACTIONS = {
     coverageLedger: ['dynamodb:UpdateItem', 'dynamodb:Scan', 'dynamodb:Query', 'dynamodb:DeleteItem'],
     expectedUseIndex: ['dynamodb:Query'],
     stalePathsMetric: ['cloudwatch:PutMetricData'],
+    /** stackset mode: the org reader role in the management account (granted by the hub module, stacks/module-stacks.ts) */
+    orgReaderRole: ['sts:AssumeRole'],
   },
   slack: { secret: ['ssm:GetParameter'] },
   pagerduty: { secret: ['ssm:GetParameter'] },
 } as const satisfies Record<LambdaBundleName, Record<string, readonly string[]>>;
+
+/**
+ * Actions a Lambda sends with an assumed role's credentials, granted by that role, not by its own:
+ * the notifier lists the stack set's OUs through the management account's org reader role
+ * (modules/spoke-stack-set.ts).
+ */
+export const LAMBDA_ASSUMED_ROLE_ACTIONS: Partial<Record<LambdaBundleName, Record<string, readonly string[]>>> = {
+  notifier: { orgReader: ['organizations:ListAccountsForParent', 'organizations:ListOrganizationalUnitsForParent'] },
+};
+
+/** Entries of LAMBDA_ACTIONS granted outside the Lambda's construct (only in some deployments). */
+export const LAMBDA_GRANTED_ELSEWHERE: readonly string[] = ['orgReaderRole'];
 
 /**
  * Actions AWS performs with a function's role on its behalf, never sent by its code.

@@ -346,7 +346,13 @@ export function resourcesOfTerraformJson(tf: unknown): TfResource[] {
  * region and default tags of the provider each call passes. `loadModule` returns the module's JSON
  * by its `source`, or undefined.
  */
-export function resourcesOfRoot(root: unknown, loadModule: (source: string) => unknown): TfResource[] {
+/**
+ * Module calls already measured, by module JSON, inputs and provider: roots of many accounts call
+ * the same modules with the same inputs (the account IDs are variables), so each is measured once.
+ */
+export type RootMeasureCache = Map<unknown, Map<string, TfResource[]>>;
+
+export function resourcesOfRoot(root: unknown, loadModule: (source: string) => unknown, cache?: RootMeasureCache): TfResource[] {
   const doc = (root && typeof root === 'object' ? root : {}) as { module?: Record<string, Record<string, unknown>> };
   const own = resourcesOfTerraformJson(root);
   const providers = providersOf(root);
@@ -356,6 +362,14 @@ export function resourcesOfRoot(root: unknown, loadModule: (source: string) => u
     if (!mod) continue;
     const passed = (inputs.providers && typeof inputs.providers === 'object' ? inputs.providers : {}) as Record<string, string>;
     const provider = providers.get(passed.aws ?? 'aws');
+    const byInputs = cache ? cache.get(mod) ?? cache.set(mod, new Map()).get(mod)! : undefined;
+    const key = byInputs ? JSON.stringify([inputs, provider ?? null]) : '';
+    const known = byInputs?.get(key);
+    if (known) {
+      for (const r of known) own.push({ ...r, address: `module.${call}.${r.address}` });
+      continue;
+    }
+    const measured: TfResource[] = [];
     const substitute = (v: unknown): unknown => {
       if (typeof v === 'string') {
         return v
@@ -370,14 +384,16 @@ export function resourcesOfRoot(root: unknown, loadModule: (source: string) => u
       return v;
     };
     for (const r of resourcesOfTerraformJson({ resource: (mod as { resource?: unknown }).resource })) {
-      own.push({
-        address: `module.${call}.${r.address}`,
+      measured.push({
+        address: r.address,
         type: r.type,
         values: substitute(r.values) as Record<string, unknown>,
         ...(provider?.region ? { region: provider.region } : {}),
         ...(provider?.tags ? { defaultTags: provider.tags } : {}),
       });
     }
+    byInputs?.set(key, measured);
+    for (const r of measured) own.push({ ...r, address: `module.${call}.${r.address}` });
   }
   return own;
 }

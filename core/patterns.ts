@@ -164,3 +164,8 @@ export function ruleNames(namePrefix: string) {
     hubPipeline: `${namePrefix}-pipeline`,
   } as const;
 }
+
+/** A CloudWatch Logs log group name (the CIS alarm's metric filter sits on it). */
+export function checkLogGroupName(name: string): void {
+  if (!/^[.\-_/#A-Za-z0-9]{1,512}$/.test(name)) throw new Error(`CisRootAlarm.logGroupName: not a log group name (got "${name}")`);
+}

@@ -14,6 +14,8 @@ import { isConditionalCheckFailed } from './dynamo-store';
 import type { CoverageStore } from './coverage';
 
 export const EXPECTED_PK = '#expected';
+/** issue 15: organization sources of the expected set (stackset mode), attribute `source` (S): JSON of core/org-accounts.ts OrgSource. */
+export const ORGANIZATION_PK = '#organization';
 /** Upper bound on Scan pages per sweep (each page is up to 1 MB). */
 const MAX_SCAN_PAGES = 64;
 
@@ -77,20 +79,22 @@ export class DynamoCoverageStore implements CoverageStore {
     return this.stamp('lastRootEvent', account, region, at);
   }
 
-  async scan(): Promise<{ expected: unknown[]; rows: unknown[] }> {
+  async scan(): Promise<{ expected: unknown[]; rows: unknown[]; organization: unknown[] }> {
     const expected: unknown[] = [];
     const rows: unknown[] = [];
+    const organization: unknown[] = [];
     let startKey: Record<string, AttributeValue> | undefined;
     for (let page = 0; page < MAX_SCAN_PAGES; page++) {
       const res = await this.client.send(new ScanCommand({ TableName: this.tableName, ConsistentRead: true, ExclusiveStartKey: startKey }));
       for (const item of res.Items ?? []) {
         if (item.pk?.S === EXPECTED_PK) expected.push(item.accounts?.S);
+        else if (item.pk?.S === ORGANIZATION_PK) organization.push(item.source?.S);
         else rows.push(ledgerItem(item));
       }
       startKey = res.LastEvaluatedKey;
       if (!startKey) break;
     }
-    return { expected, rows };
+    return { expected, rows, organization };
   }
 
   async readExpected(): Promise<unknown[]> {

@@ -15,6 +15,7 @@ import {
   parseExpectedChunks,
   sweepAccounts,
 } from '../core/coverage';
+import { OrgSource, parseOrgSource, withOrganizationAccounts } from '../core/org-accounts';
 import { ALERT_SCHEMA } from '../core/alert';
 import { selfFacts } from '../core/classify';
 import type { RootwatchAlert } from '../core/types';
@@ -25,8 +26,11 @@ export interface CoverageStore {
   recordHeartbeat(account: string, region: string, at: number): Promise<void>;
   /** Stamp the path's last root event (never moves back in time). */
   recordRootEvent(account: string, region: string, at: number): Promise<void>;
-  /** Every ledger row (unmarshalled, unchecked) and every expected-set chunk (JSON text). */
-  scan(): Promise<{ expected: unknown[]; rows: unknown[] }>;
+  /**
+   * Every ledger row (unmarshalled, unchecked), every expected-set chunk (JSON text) and, in stackset
+   * mode, the organization sources (JSON text, core/org-accounts.ts) whose accounts are expected too.
+   */
+  scan(): Promise<{ expected: unknown[]; rows: unknown[]; organization?: unknown[] }>;
   /** Only the expected-set chunks. */
   readExpected(): Promise<unknown[]>;
   /** Set expectedSince / alerted (alerted undefined: remove it). */
@@ -41,6 +45,8 @@ export interface CoverageDeps {
   putStalePaths(count: number): Promise<void>;
   now(): number;
   log(entry: Record<string, unknown>): void;
+  /** issue 15: the ACTIVE accounts below a source's OUs (assumes the source's role); undefined: sources are ignored */
+  organizationAccounts?(source: OrgSource): Promise<ExpectedAccount[]>;
 }
 
 export type SweepOutcome = { action: 'coverage-sweep'; paths: number; stale: number; alerts: number; skipped: number };
@@ -80,8 +86,26 @@ function namesOf(accounts: readonly ExpectedAccount[]): Record<string, string> {
  */
 export async function sweepCoverage(namePrefix: string, settings: CoverageSettings, deps: CoverageDeps): Promise<SweepOutcome> {
   const now = deps.now();
-  const { expected, rows } = await deps.store.scan();
-  const accounts = parseExpectedChunks(expected, deps.log);
+  const { expected, rows, organization = [] } = await deps.store.scan();
+  let accounts = parseExpectedChunks(expected, deps.log);
+  // stackset mode: the accounts of the target OUs are expected although nobody listed them
+  let discovered = new Set<string>();
+  for (const text of organization) {
+    const source = parseOrgSource(text);
+    if (typeof source === 'string') {
+      deps.log({ level: 'warn', msg: 'organization source skipped', problem: source });
+      continue;
+    }
+    if (!deps.organizationAccounts) continue;
+    try {
+      const merged = withOrganizationAccounts(accounts, await deps.organizationAccounts(source));
+      accounts = merged.accounts;
+      discovered = new Set([...discovered, ...merged.discovered]);
+    } catch (err) {
+      // the listed accounts are still swept; the stale-path metric cannot see the unlisted ones this time
+      deps.log({ level: 'error', msg: 'organization accounts unavailable; only the listed accounts are swept', role: source.roleArn, error: err instanceof Error ? err.message : String(err) });
+    }
+  }
   const names = namesOf(accounts);
   const result = sweepAccounts(accounts, rows, now, settings, deps.log);
   const paths = result.fresh + result.pending + result.stale;
@@ -90,7 +114,7 @@ export async function sweepCoverage(namePrefix: string, settings: CoverageSettin
   for (const d of result.decisions) {
     try {
       if (d.action === 'alert-stale' || d.action === 'alert-recovered') {
-        await deps.publishActivity(coverageAlert(d, namePrefix, names[d.account], now));
+        await deps.publishActivity(coverageAlert(d, namePrefix, names[d.account], now, discovered.has(d.account)));
         alerts++;
         deps.log({ msg: d.action === 'alert-stale' ? 'coverage path stale' : 'coverage path recovered', account: d.account, region: d.region, neverSeen: d.neverSeen });
       }
@@ -109,13 +133,17 @@ export async function sweepCoverage(namePrefix: string, settings: CoverageSettin
 }
 
 /** The activity alert for a path that went stale or recovered. */
-function coverageAlert(d: PathDecision, namePrefix: string, name: string | undefined, now: number): RootwatchAlert {
+function coverageAlert(d: PathDecision, namePrefix: string, name: string | undefined, now: number, fromOrganization = false): RootwatchAlert {
   const stale = d.action === 'alert-stale';
+  /** an ACTIVE account of the stack set's OUs that never sent a heartbeat: its stack instance failed or never came */
+  const uncovered = stale && d.neverSeen && fromOrganization;
   const dlq = forwardDlqUrl(namePrefix, d.account, d.region);
   const who = name ? `${name} (${d.account})` : d.account;
   const last = d.lastHeartbeat === undefined ? 'never (since it was first expected)' : new Date(d.lastHeartbeat).toISOString();
   const time = new Date(now).toISOString();
-  const summary = stale
+  const summary = uncovered
+    ? `rootwatch never covered ${who} ${d.region}: an ACTIVE account of the stack set's OUs that never sent a heartbeat. Check its stack instance of ${namePrefix}-spokes (failed, or excluded), the trail, and dead-letter queue ${dlq}`
+    : stale
     ? `rootwatch is blind in ${who} ${d.region}: no heartbeat since ${last}. Check the trail, rule ${namePrefix}-forward-root and dead-letter queue ${dlq}`
     : `rootwatch sees ${who} ${d.region} again: heartbeat at ${last}`;
   const consoleUrl = `https://${d.region}.console.aws.amazon.com/sqs/v3/home?region=${d.region}#/queues/${encodeURIComponent(dlq)}`;
@@ -126,7 +154,9 @@ function coverageAlert(d: PathDecision, namePrefix: string, name: string | undef
     assumedRoot: false,
     cisPath: false,
     summary,
-    reason: stale
+    reason: uncovered
+      ? 'coverage: uncovered account: listed by AWS Organizations under the stack set\'s OUs, ACTIVE, and never heard from within the grace period'
+      : stale
       ? d.neverSeen
         ? 'coverage: never heard from this path within the grace period after it was first expected'
         : 'coverage: no heartbeat for two intervals plus a margin; root events of this account and region may not reach the hub'
@@ -134,7 +164,7 @@ function coverageAlert(d: PathDecision, namePrefix: string, name: string | undef
     facts: selfFacts({
       account: d.account,
       region: d.region,
-      eventName: stale ? 'CoveragePathStale' : 'CoveragePathRecovered',
+      eventName: uncovered ? 'CoveragePathUncovered' : stale ? 'CoveragePathStale' : 'CoveragePathRecovered',
       eventSource: 'rootwatch.coverage',
       eventTime: time,
       eventId: null,
@@ -151,7 +181,7 @@ function coverageAlert(d: PathDecision, namePrefix: string, name: string | undef
       time,
       resources: [],
       detail: {
-        status: d.status,
+        status: uncovered ? 'uncovered' : d.status,
         lastHeartbeat: d.lastHeartbeat === undefined ? null : new Date(d.lastHeartbeat).toISOString(),
         lastRootEvent: d.lastRootEvent === undefined ? null : new Date(d.lastRootEvent).toISOString(),
         deadLetterQueue: dlq,

@@ -12,7 +12,7 @@ import { isObj } from '../core/json';
 import { eventAccount } from '../core/session';
 import { NotifierConfig, readNotifierConfig } from './notifier-config';
 import { COVERAGE_SWEEP_SOURCE, DIGEST_SWEEP_SOURCE } from '../core/lambda-contract';
-import { CoverageStore, SweepOutcome, accountNames, eventTimeMs, sweepCoverage } from './coverage';
+import { CoverageDeps, CoverageStore, SweepOutcome, accountNames, eventTimeMs, sweepCoverage } from './coverage';
 import type { EventBridgeEvent, RootwatchAlert } from '../core/types';
 import { DigestReported, FoldState, FoldStore, archiveKey, decide, digestAlert, dueDigests, isDigestDue, markDigestSent } from './fold';
 import { emailSubject, renderEmail } from './format/email';
@@ -50,6 +50,8 @@ export interface NotifierDeps {
   sleep?(ms: number): Promise<void>;
   /** declared expected-use windows (lambdas/expected-use.ts); undefined: none */
   expectedUse?: ExpectedUseLookup;
+  /** issue 15: the accounts below a stack set's OUs (lambdas/org-accounts.ts); undefined: not listed */
+  organizationAccounts?: CoverageDeps['organizationAccounts'];
   /** the hub's region (announcements link to its console) @default 'us-east-1' */
   region?: string;
 }
@@ -204,7 +206,7 @@ export async function handleNotifierInput(input: unknown, config: NotifierConfig
     return sweepCoverage(
       config.namePrefix,
       { intervalSeconds: config.heartbeatIntervalSeconds, graceSeconds: config.coverageGraceSeconds },
-      { store: deps.coverage, publishActivity: (alert) => publishAlert(alert, config, deps), putStalePaths: deps.putStalePaths, now: deps.now, log: deps.log },
+      { store: deps.coverage, publishActivity: (alert) => publishAlert(alert, config, deps), putStalePaths: deps.putStalePaths, now: deps.now, log: deps.log, ...(deps.organizationAccounts ? { organizationAccounts: deps.organizationAccounts } : {}) },
     );
   }
 

@@ -6,7 +6,7 @@ import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { arnOf, policyDocument } from './iam';
-import { CIS_ROOT_USAGE_FILTER, cisAlarmName } from '../core/patterns';
+import { checkLogGroupName, CIS_ROOT_USAGE_FILTER, cisAlarmName } from '../core/patterns';
 
 export interface CisRootAlarmProps {
   readonly namePrefix: string;
@@ -98,6 +98,4 @@ export class CisRootAlarm extends Construct {
 }
 
 /** Throws unless `name` is a CloudWatch Logs log group name (roots check config values with it too). */
-export function checkLogGroupName(name: string): void {
-  if (!/^[.\-_/#A-Za-z0-9]{1,512}$/.test(name)) throw new Error(`CisRootAlarm.logGroupName: not a log group name (got "${name}")`);
-}
+{ checkLogGroupName };

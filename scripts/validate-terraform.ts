@@ -29,6 +29,8 @@ import { checkPlanLimits } from './plan-checks-limits';
 import { checkDashboardReferences } from './plan-checks-dashboard';
 import { checkExpectedUseBinding } from './plan-checks-expected-use';
 import { checkBusForwardersOnly, checkHeartbeatPerRegion, checkOneStalePathAlarm } from './plan-checks-coverage';
+import { checkStackSet } from './plan-checks-stackset';
+import { stackSetMonitorsManagement } from '../stacks/stackset-root';
 
 interface Target { name: string; prepare: (work: string) => string }
 
@@ -64,6 +66,7 @@ function expectedRootRegions(target: string, config: RootwatchConfig): readonly 
   if (root === 'hub') return config.hub.regions;
   const mgmt = config.orgGuardrails?.managementAccount.accountId;
   if (root === 'guardrails' && mgmt && mgmt !== config.hub.accountId && !config.spokes.some((s) => s.accountId === mgmt)) return config.hub.regions;
+  if (root === 'stackset' && stackSetMonitorsManagement(config)) return config.hub.regions; // issue 15
   const spoke = config.spokes.find((s) => root === spokeStackName(s));
   return spoke?.regions;
 }
@@ -128,6 +131,9 @@ async function main(): Promise<void> {
           ...checkBusForwardersOnly(plan, config.namePrefix),
           ...(regions && config.alerts.heartbeat.enabled ? checkHeartbeatPerRegion(plan, config.namePrefix, heartbeatRecord) : []),
           ...(/(^|\/)hub$/.test(t.name) && config.alerts.heartbeat.enabled ? checkOneStalePathAlarm(plan) : []),
+          ...(/(^|\/)stackset$/.test(t.name) && config.stackSet
+            ? checkStackSet(plan, { regions: config.hub.regions, hubRegion: config.hub.region, hubAccountId: config.hub.accountId, busName: hubBusName(config.namePrefix), organizationalUnitIds: config.stackSet.organizationalUnitIds })
+            : []),
           // Guardrail properties hold wherever those guardrails are planned.
           ...(has('aws_organizations_policy') ? checkDenyRootScp(plan) : []),
           ...(has('aws_cloudtrail') ? [...checkTrail(plan), ...checkTrailBucketTls(plan)] : []),

@@ -3,6 +3,7 @@ import { Node } from 'constructs';
 import { TerraformBackend, TerraformElement, TerraformOutput, TerraformResource, TerraformStack, TerraformVariable } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { AWS_PROVIDER_RANGE, TERRAFORM_REQUIRED_VERSION } from './versions';
+import { stackToTerraform } from './quick-synth';
 
 /** A module input: its Terraform type, whether it may be null, and the checks `terraform validate` runs. */
 export interface ModuleVariableSpec {
@@ -109,8 +110,11 @@ export class ModuleStack extends TerraformStack {
     return counted;
   }
 
+  /** No backend and no cross-stack reference: cdktf's preparing resolve pass has nothing to find. */
+  prepareStack(): void {}
+
   toTerraform(): any {
-    let tf = super.toTerraform();
+    let tf = stackToTerraform(this);
     delete tf.provider;
     delete tf['//'];
     if (tf.terraform) delete tf.terraform.backend;

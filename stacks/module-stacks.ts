@@ -9,6 +9,7 @@ import { App, Fn, propertyAccess, TerraformIterator, TerraformResource, Token } 
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { rulePatterns } from '../core/patterns';
 import { ENV } from '../core/lambda-contract';
 import { AssumedRootPolicy, AvoidableRootWritesPolicy } from '../core/types';
@@ -28,12 +29,9 @@ import { LambdaCodeSet } from './lambda-code';
 import { heartbeatIntervalHcl, V } from './module-inputs';
 import { ModuleStack } from './module-stack';
 
-/** Module folder names under terraform-out/modules. */
-export const MODULE_NAMES = ['hub', 'account', 'spoke-region', 'guardrails'] as const;
-export type ModuleName = (typeof MODULE_NAMES)[number];
+import { ModuleName, REGION_KEY } from './module-names';
 
-/** Construct-id suffix of the region-scoped resources in spoke-region (today's stacks used the region itself). */
-export const REGION_KEY = 'region';
+export type { ModuleName };
 
 function child(scope: Construct, ...path: string[]): Construct {
   let c = scope;
@@ -159,6 +157,7 @@ class HubModule extends ModuleStack {
       item: '${jsonencode({ pk = { S = "#expected" }, sk = { S = each.key }, accounts = { S = jsonencode([for a in each.value : { a = a.account_id, r = a.regions, n = a.name }]) } })}',
     }).addOverride('for_each', '${{ for i, c in chunklist(var.expected_accounts, 100) : format("%03d", i) => c }}');
     this.when(switches.coverage, child(ledger, 'sweep'), child(ledger, 'sweep-target'), child(ledger, 'invoke-sweep'), child(ledger, 'stale-paths'));
+    organizationAccounts(this, ledger, rw); // issue 15: stackset mode
 
     // Admission: the organization when given, else the listed accounts (HubEventBus builds one of the two).
     const busArn = `arn:\${${partitionRef()}}:events:\${var.hub_region}:\${var.hub_account_id}:event-bus/\${var.name_prefix}-root-events`;
@@ -209,6 +208,34 @@ class HubModule extends ModuleStack {
     this.output('expected_use_declarer_role_arn', Fn.try([rw.expectedUseDeclarerRoleArn, null]), 'The only role that may declare expected root use (rootwatch expect --profile <a profile assuming it>); null when expected_use is false.');
     this.output('coverage_table_name', rw.coverageTableName, 'DynamoDB coverage ledger (read by `rootwatch coverage`).');
   }
+}
+
+/**
+ * issue 15 (spokeDelivery "stackset"): the accounts of the stack set's OUs are expected too. The
+ * source (org-read role, OUs, regions) is a ledger item the sweep reads (lambdas/coverage.ts), and
+ * the notifier may assume that one role. Nothing exists while the variable is null.
+ */
+function organizationAccounts(stack: ModuleStack, ledger: Construct, rw: RootwatchHub): void {
+  stack.variable('organization_accounts', {
+    type: 'object({ account_id = string, ou_ids = list(string), regions = list(string) })',
+    nullable: true,
+    description: 'Stackset mode: the management account or delegated administrator holding the org-read role, the stack set\'s target OUs and regions; the coverage sweep expects every ACTIVE account below those OUs. null: only expected_accounts.',
+    validation: [{ condition: '${var.organization_accounts == null ? true : try(can(regex("^[0-9]{12}$", var.organization_accounts.account_id)) && length(var.organization_accounts.ou_ids) > 0, false)}', errorMessage: 'organization_accounts: account_id must be 12 digits and ou_ids non-empty.' }],
+  }).addOverride('default', null); // optional: the stacks-mode callers leave it out
+  const roleArn = `arn:\${${partitionRef()}}:iam::\${var.organization_accounts.account_id}:role/\${var.name_prefix}-org-read`;
+  const source = new Construct(ledger, 'organization');
+  new DynamodbTableItem(source, 'source', {
+    tableName: rw.coverageTableName,
+    hashKey: 'pk',
+    rangeKey: 'sk',
+    item: `\${jsonencode({ pk = { S = "#organization" }, sk = { S = "stackset" }, source = { S = jsonencode({ roleArn = "${roleArn}", ouIds = var.organization_accounts.ou_ids, regions = var.organization_accounts.regions }) } })}`,
+  });
+  new IamRolePolicy(source, 'assume-org-read', {
+    name: 'assume-org-read',
+    role: Token.asString(propertyAccess(resource(rw, 'notifier', 'role'), ['id'])),
+    policy: `\${jsonencode({ Version = "2012-10-17", Statement = [{ Sid = "ListStackSetAccounts", Effect = "Allow", Action = "sts:AssumeRole", Resource = "${roleArn}" }] })}`,
+  });
+  stack.when('var.organization_accounts != null', source);
 }
 
 function partitionRef(): string {
@@ -303,7 +330,7 @@ class AccountModule extends ModuleStack {
 }
 
 /** One region of one monitored account: region-agnostic, the region comes from the provider. */
-class SpokeRegionModule extends ModuleStack {
+export class SpokeRegionModule extends ModuleStack {
   constructor(scope: Construct, id: string) {
     super(scope, id, 'One region of a monitored account: a rule on the default bus matching root CloudTrail events (and the heartbeat\'s CloudTrail record), forwarding them to the hub bus, with retries and a dead-letter queue (alarmed); the heartbeat. Region-agnostic: call it once per region with `providers = { aws = aws.<region> }`.');
     const namePrefix = this.variable('name_prefix', { type: 'string', description: 'Prefix of every named resource.', validation: V.namePrefix() });

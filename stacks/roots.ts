@@ -9,14 +9,15 @@ import { App, TerraformHclModule } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { ConfigError, DEFAULT_SECURITY_HUB_STANDARDS, heartbeatScheduleProblem, OrgGuardrailsConfig, RootwatchConfig, SpokeConfig, AccountTarget } from '../core/config';
-import { hubBusName } from '../core/patterns';
+import { checkLogGroupName, hubBusName } from '../core/patterns';
 import { regionId } from '../core/regions';
-import { checkLogGroupName } from '../modules/cis-root-alarm';
-import { ACCOUNT_ID_VALIDATION, providerAuth, RootwatchStack } from './base';
-import { ModuleResourceAddress } from './module-stack';
-import { ModuleName, REGION_KEY } from './module-stacks';
+import { ACCOUNT_ID_VALIDATION, providerAuth, RootProvider, RootwatchStack } from './base';
+import type { ModuleResourceAddress } from './module-stack';
+import { ModuleName, REGION_KEY } from './module-names';
 import { expectedAccounts } from '../core/coverage';
 import { makeUniqueId } from 'cdktf/lib/private/unique';
+import { STACKSET_STACK_NAME } from '../core/stackset-config';
+import { StackSetStack } from './stackset-root';
 
 /** Resource addresses of every module (for the `moved` blocks of the roots). */
 export type ModuleCatalog = Record<ModuleName, readonly ModuleResourceAddress[]>;
@@ -39,6 +40,7 @@ export function buildDeployApp(outdir: string, config: RootwatchConfig, catalog:
   if (hub) new HubStack(app, 'hub', config, catalog);
   for (const spoke of spokes) new SpokeStack(app, spokeStackName(spoke), config, spoke, catalog);
   if (guardrails && config.orgGuardrails) new GuardrailsStack(app, 'guardrails', config, config.orgGuardrails, catalog);
+  if (guardrails && config.stackSet) new StackSetStack(app, STACKSET_STACK_NAME, config, config.stackSet, (stack, props) => monitorAccount(stack as unknown as RootStack, config, props, catalog)); // issue 15
   return app;
 }
 
@@ -205,6 +207,8 @@ export class HubStack extends RootStack {
       avoidable_root_writes: config.detection.avoidableRootWrites,
       expected_use: config.detection.expectedUse.enabled,
       expected_use_severity: config.detection.expectedUse.severity,
+      // issue 15: stackset mode expects the accounts of the target OUs too (listed by the sweep)
+      ...(config.stackSet ? { organization_accounts: { account_id: config.stackSet.deployer.accountId, ou_ids: config.stackSet.organizationalUnitIds, regions: hub.regions } } : {}),
     });
     const skipped = new Set(['hub/email/login', 'hub/email/activity', 'hub/heartbeat', 'hub/coverage/expected']);
     this.addMoves('hub', catalog.hub, (m) => {
@@ -225,14 +229,14 @@ export class HubStack extends RootStack {
     // The per-account heartbeat alarms of 0.1.0 are gone (one stale-path alarm replaces them). They sat
     // under the default provider: forget them from state (destroy = false; delete the CloudWatch
     // alarms by hand after the upgrade) rather than fail the plan on an orphan.
-    if (a.heartbeat.enabled) {
+    if (a.heartbeat.enabled && this.migrating) {
       const removed = [['hub', hub.accountId], ...config.spokes.map((s) => [s.accountId, s.accountId])].map(([key]) => ({
         from: `aws_cloudwatch_metric_alarm.${makeUniqueId(['hub', `heartbeat-${key}`])}`,
         lifecycle: { destroy: false },
       }));
       this.addOverride('removed', removed);
       // `removed` still needs the provider those alarms were created with: the default one, in the hub region
-      new AwsProvider(this, 'aws', { ...auth, region: hub.region, ...(Object.keys(config.tags).length > 0 ? { defaultTags: [{ tags: config.tags }] } : {}) });
+      new RootProvider(this, 'aws', { ...auth, region: hub.region, ...(Object.keys(config.tags).length > 0 ? { defaultTags: [{ tags: config.tags }] } : {}) });
     }
     const busArn = hubModule.get('bus_arn');
     const { account, regions: forwarders, cis } = monitorAccount(this, config, {
@@ -426,7 +430,7 @@ export class GuardrailsStack extends RootStack {
         const oc = organizationConfiguration(org, region);
         if (!oc) continue;
         const alias = `delegated_admin_${regionId(region)}`;
-        const provider = new AwsProvider(this, `aws-${alias}`, { ...providerAuth(adminId, adminVars), region, alias, ...(Object.keys(config.tags).length > 0 ? { defaultTags: [{ tags: config.tags }] } : {}) });
+        const provider = new RootProvider(this, `aws-${alias}`, { ...providerAuth(adminId, adminVars), region, alias, ...(Object.keys(config.tags).length > 0 ? { defaultTags: [{ tags: config.tags }] } : {}) });
         const call = this.callModule(adminCall(region), 'guardrails', provider, {
           name_prefix: config.namePrefix,
           deny_root_target_ids: [],

@@ -99,12 +99,12 @@ const samples = (key: string, unit: MetricRow['unit'], values: number[]): Metric
 
 function fullMetrics(overrides: Partial<Record<string, number>> = {}): MetricRow[] {
   const v = {
-    baseline_root_import_ms: 2000,
+    baseline_root_import_ms: 4000,
     synth_default_ms: 400,
     synth_accounts_100_ms: 3000,
     synth_accounts_1000_ms: 25000,
     synth_accounts_1000_rss_mb: 600,
-    synth_accounts_1000_sequential_ms: 30000,
+    synth_accounts_1000_sequential_ms: 7000,
     synth_accounts_1000_sequential_rss_mb: 900,
     lambda_notifier_load_ms: 20,
     classify_format_us_per_event: 30,
@@ -112,6 +112,7 @@ function fullMetrics(overrides: Partial<Record<string, number>> = {}): MetricRow
     lambda_notifier_zip_bytes: 16000,
     lambda_slack_zip_bytes: 8000,
     lambda_pagerduty_zip_bytes: 8000,
+    terraform_out_accounts_1000_per_account_bytes: 9000,
     ...overrides,
   };
   return Object.entries(v).map(([key, value]) =>
@@ -131,7 +132,8 @@ const result = (metrics: MetricRow[]): BenchResult => ({
 describe('checks', () => {
   it('derives the ratios from medians', () => {
     const r = deriveRatios(fullMetrics());
-    expect(r.synth_default_vs_root_import_ratio).toBeCloseTo(0.2);
+    expect(r.synth_default_vs_root_import_ratio).toBeCloseTo(0.1);
+    expect(r.synth_accounts_1000_sequential_vs_root_import_ratio).toBeCloseTo(1.75);
     expect(r.synth_accounts_1000_vs_100_ratio).toBeCloseTo(25000 / 3000);
   });
 
@@ -142,9 +144,16 @@ describe('checks', () => {
   });
 
   it('fails exactly the figures over their limit (a value at the limit passes)', () => {
-    const checks = evaluateChecks(fullMetrics({ synth_default_ms: 600, lambda_notifier_load_ms: 30, lambda_slack_zip_bytes: LAMBDA_ZIP_BUDGET_BYTES + 1 }));
+    const checks = evaluateChecks(fullMetrics({ synth_default_ms: 601, lambda_notifier_load_ms: 30, lambda_slack_zip_bytes: LAMBDA_ZIP_BUDGET_BYTES + 1 }));
     const failed = checks.filter((c) => c.status === 'FAIL').map((c) => c.key);
     expect(failed).toEqual(['synth_default_vs_root_import_ratio', 'lambda_slack_zip_bytes']);
+  });
+
+  it('issue 10: fails one process over 2 x the root import and an output over 10 KB per account', () => {
+    const checks = evaluateChecks(fullMetrics({ synth_accounts_1000_sequential_ms: 8001, terraform_out_accounts_1000_per_account_bytes: 10 * 1024 + 1 }));
+    expect(checks.filter((c) => c.status === 'FAIL').map((c) => c.key)).toEqual(['synth_accounts_1000_sequential_vs_root_import_ratio', 'terraform_out_accounts_1000_per_account_bytes']);
+    const atLimit = evaluateChecks(fullMetrics({ synth_accounts_1000_sequential_ms: 8000, terraform_out_accounts_1000_per_account_bytes: 10 * 1024 }));
+    expect(atLimit.filter((c) => c.status !== 'PASS')).toEqual([]);
   });
 
   it('fails the scaling check when 1000 accounts take more than 11 times 100 accounts', () => {
@@ -168,13 +177,13 @@ describe('checks', () => {
 
 describe('toJson', () => {
   it('holds medians as numbers with _min and _max, ratios, and checks in one object', () => {
-    const json = toJson(result(fullMetrics({ synth_default_ms: 600 })));
-    expect(json.synth_default_ms).toBe(600);
-    expect(json.synth_default_ms_min).toBe(540);
-    expect(json.synth_default_ms_max).toBe(720);
+    const json = toJson(result(fullMetrics({ synth_default_ms: 800 })));
+    expect(json.synth_default_ms).toBe(800);
+    expect(json.synth_default_ms_min).toBe(720);
+    expect(json.synth_default_ms_max).toBe(960);
     expect(json.lambda_notifier_zip_bytes).toBe(16000);
     expect(json).not.toHaveProperty('lambda_notifier_zip_bytes_min');
-    expect(json.synth_default_vs_root_import_ratio).toBe(0.3);
+    expect(json.synth_default_vs_root_import_ratio).toBe(0.2);
     expect(json.checks_failed).toBe(1);
     expect(JSON.parse(JSON.stringify(json))).toEqual(json);
   });

@@ -38,10 +38,12 @@ const all = nodes(schema as Node);
 const ACCOUNT = '111111111111';
 /** Every optional section present but empty, so resolveConfig fills each default in. */
 const raw = {
-  hub: { accountId: ACCOUNT, region: 'eu-west-1' },
+  hub: { accountId: ACCOUNT, region: 'eu-west-1', organizationId: 'o-abcdefghij' },
   spokes: [{ accountId: '222222222222' }],
   organizationalUnits: [{ id: 'ou-abcd-12345678' }],
   backend: { type: 's3', bucket: 'state-bucket', region: 'eu-west-1' },
+  spokeDelivery: 'stackset',
+  stackSet: { organizationalUnitIds: ['ou-abcd-87654321'], operationPreferences: {} },
   detection: { expectedUse: {} },
   alerts: { heartbeat: {} },
   guardrails: {
@@ -64,6 +66,8 @@ const resolved = resolveConfig(raw, [[OU_ACCOUNT]]);
  * guardrails split, on/off objects become booleans, spokes and OU members become spokes.
  */
 const RESOLVED_AT: Record<string, (c: typeof resolved) => unknown> = {
+  // this test's config sets stackset to read the stackSet defaults: the default is read without it
+  spokeDelivery: () => resolveConfig({ hub: { accountId: ACCOUNT, region: 'eu-west-1' }, spokes: [{ accountId: '222222222222' }] } as RawConfig).spokeDelivery,
   spokes: () => [], // the raw default; resolveConfig expands spokes (checked by the item defaults)
   organizationalUnits: () => [],
   // left unset when not configured; every reader applies DEFAULT_MANAGE_ACCOUNT_SETTINGS
@@ -93,7 +97,7 @@ function resolvedAt(path: string): unknown {
 describe('schema defaults equal what resolveConfig fills in, field by field', () => {
   const withDefault = all.filter(([, n]) => n.default !== undefined);
   it('the schema has the defaults this test walks', () => {
-    expect(withDefault.length).toBe(41);
+    expect(withDefault.length).toBe(45);
   });
   it.each(withDefault.map(([p, n]) => [p, n.default]))('%s = %j', (path, value) => {
     expect(resolvedAt(path)).toEqual(value);

@@ -92,6 +92,7 @@ export const BAD_INPUTS: readonly BadInput[] = [
   { name: 'duplicate spoke account', field: 'spokes[1].accountId', problem: /^duplicates spokes\[0\]\.accountId \(222222222222\)$/, write: fromMinimal((c) => { c.spokes[1].accountId = '222222222222'; c.spokes[1].assumeRoleArn = 'arn:aws:iam::222222222222:role/other'; }) },
   { name: 'duplicate spoke name', field: 'spokes[1].name', problem: /^duplicates spokes\[0\]\.name \(prod\)$/, write: fromMinimal((c) => { c.spokes[1].name = 'prod'; }) },
   { name: 'spoke equal to the hub', field: 'spokes[0].accountId', problem: /is the hub account/, write: fromMinimal((c) => { c.spokes[0].accountId = '111111111111'; c.spokes[0].assumeRoleArn = 'arn:aws:iam::111111111111:role/x'; }) },
+  { name: 'migrateFrom names no earlier release', field: 'migrateFrom', problem: /^must be "0\.1\.0"/, write: fromExample((c) => { c.migrateFrom = '0.2.0'; }) },
   // unknown keys
   { name: 'unknown top-level key close to a known one', field: 'spoke', problem: /^unknown key \(did you mean "spokes"\?\)$/, write: fromMinimal((c) => { c.spoke = []; }) },
   { name: 'a Slack webhook URL next to its parameter name (refused on purpose)', field: 'alerts.slack.webhookUrl', problem: /^a Slack webhook URL is refused in the config on purpose .*SSM SecureString .*alerts\.slack\.webhookParameterName/, write: fromExample((c) => { c.alerts.slack.webhookUrl = 'https://hooks.slack.com/services/T0/B0/XXXX'; }) },

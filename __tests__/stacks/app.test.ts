@@ -228,6 +228,28 @@ describe('the CIS path', () => {
 
 const REPLACED_BY_COVERAGE = /^aws_cloudwatch_metric_alarm\.hub_heartbeat-|^aws_(iam_role|iam_role_policy|scheduler_schedule)\.heartbeat_/;
 
+describe('migration blocks only with migrateFrom', () => {
+  const raw = exampleRaw();
+  delete raw.migrateFrom;
+  const fresh = checkConfig(raw, FIXTURES);
+  const app = buildDeployApp(path.join(tmp, 'fresh'), fresh, catalog);
+  it.each(['hub', 'spoke-prod', 'spoke-staging', 'guardrails'])('%s of a new installation has no moved or removed block', (name) => {
+    const root = synth(app.node.findChild(name) as GuardrailsStack);
+    expect(root.moved).toBeUndefined();
+    expect(root.removed).toBeUndefined();
+  });
+  it('the hub keeps no default provider (it was there only for the removed heartbeat alarms)', () => {
+    const root = synth(app.node.findChild('hub') as HubStack);
+    expect((root.provider.aws as { alias?: string }[]).every((p) => p.alias)).toBe(true);
+    const migrating = synth(buildDeployApp(path.join(tmp, 'migrating'), example, catalog).node.findChild('hub') as HubStack);
+    expect((migrating.provider.aws as { alias?: string }[]).some((p) => !p.alias)).toBe(true);
+  });
+  it('without migration blocks the module calls are the same', () => {
+    const migrating = synth(buildDeployApp(path.join(tmp, 'migrating2'), example, catalog).node.findChild('spoke-prod') as SpokeStack);
+    expect(synth(app.node.findChild('spoke-prod') as SpokeStack).module).toEqual(migrating.module);
+  });
+});
+
 describe('moved blocks from the pre-module stacks (rootwatch 0.1.0)', () => {
   const old = readJson(path.join(FIXTURES, '..', 'pre-module-addresses.json')).stacks as Record<string, { address: string }[]>;
   const app = buildDeployApp(path.join(tmp, 'deploy'), example, catalog);

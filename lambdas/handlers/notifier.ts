@@ -10,6 +10,7 @@
  */
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { SNSClient } from '@aws-sdk/client-sns';
+import type { STSClient } from '@aws-sdk/client-sts';
 import { STALE_PATHS_METRIC, heartbeatNamespace } from '../../core/lambda-contract';
 import type { CoverageStore } from '../coverage';
 import { Deadline } from '../deadline';
@@ -27,6 +28,7 @@ let sns: SNSClient | undefined;
 /** The running invocation's deadline (the cached store reads it to stop a long sweep in time). */
 let current: Deadline | undefined;
 let cloudwatch: CloudWatchClient | undefined;
+let sts: STSClient | undefined;
 const stores = new Map<string, FoldStore>();
 const coverageStores = new Map<string, CoverageStore>();
 
@@ -119,6 +121,18 @@ function deps(stateTable: string | null, coverageTable: string | null, namePrefi
     store,
     now: Date.now,
     log,
+    // issue 15: stackset mode lists the target OUs' accounts with the org-read role (clients load on first use)
+    organizationAccounts: async (source) => {
+      const [{ STSClient }, { OrganizationsClient }, { listOrganizationAccounts }] = await Promise.all([
+        import('@aws-sdk/client-sts'), import('@aws-sdk/client-organizations'), import('../org-accounts'),
+      ]);
+      sts ??= new STSClient({});
+      return listOrganizationAccounts(source, {
+        sts,
+        organizations: (config) => new OrganizationsClient(config),
+        call: (what, fn) => deadline.run(what, fn),
+      });
+    },
   };
 }
 

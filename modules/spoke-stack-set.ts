@@ -1,0 +1,139 @@
+import { Construct } from 'constructs';
+import { TerraformProvider } from 'cdktf';
+import { CloudformationStackSet } from '@cdktf/provider-aws/lib/cloudformation-stack-set';
+import { CloudformationStackSetInstance } from '@cdktf/provider-aws/lib/cloudformation-stack-set-instance';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { policyDocument, rolePrefix } from './iam';
+import { HUB_ACCOUNT_PARAMETER, spokeTemplate } from '../core/spoke-template';
+import { orgReadRoleName, stackSetName } from '../core/stackset-config';
+
+export interface SpokeStackSetProps {
+  readonly namePrefix: string;
+  readonly partition: string;
+  /** Hub account (template parameter, and excluded from the instances). */
+  readonly hubAccountId: string;
+  readonly hubRegion: string;
+  /** Every region that gets an instance (us-east-1 first). */
+  readonly regions: readonly string[];
+  readonly organizationalUnitIds: readonly string[];
+  /** Accounts of those OUs that must not get the spoke (the hub, Terraform-managed spokes): account_filter_type DIFFERENCE. */
+  readonly excludedAccountIds: readonly string[];
+  /** SELF (management account) or DELEGATED_ADMIN. */
+  readonly callAs: 'SELF' | 'DELEGATED_ADMIN';
+  readonly operationPreferences: { readonly maxConcurrentPercentage: number; readonly failureTolerancePercentage: number; readonly regionConcurrencyType: 'SEQUENTIAL' | 'PARALLEL' };
+  /** Heartbeat schedule; undefined: no heartbeat in the template. */
+  readonly heartbeatSchedule?: string;
+  readonly deadLetterAlarm: boolean;
+  readonly provider?: TerraformProvider;
+}
+
+/**
+ * The spokes as ONE service-managed CloudFormation StackSet (issue 15), in the management account
+ * or a delegated administrator: the template of core/spoke-template.ts, auto-deployment on (an
+ * account that joins a target OU, or a nested OU of one, gets the spoke; one that leaves loses it),
+ * and a stack instance group per configured region over the target OUs, minus the accounts that
+ * Terraform already covers (account_filter_type DIFFERENCE). Also the read-only role the hub's
+ * coverage sweep assumes to list the accounts of those OUs.
+ *
+ * AWS and provider behaviour this handles:
+ * - service-managed sets never deploy to the management account, and DIFFERENCE excludes the listed
+ *   accounts from the OUs' (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DeploymentTargets.html);
+ * - auto-deployment adds instances for accounts that join a target OU and removes them for accounts
+ *   that leave (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_AutoDeployment.html);
+ * - the provider plans a permanent diff on administration_role_arn for service-managed sets:
+ *   ignored;
+ * - parallel operations on one set fail with OperationInProgressException: managed execution
+ *   queues conflicting operations
+ *   (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ManagedExecution.html),
+ *   and the instance resources are chained with depends_on besides, so Terraform never starts two.
+ */
+export class SpokeStackSet extends Construct {
+  public readonly stackSetName: string;
+  public readonly orgReadRoleArn: string;
+  /** region -> instance resource */
+  public readonly instances: Record<string, CloudformationStackSetInstance> = {};
+
+  constructor(scope: Construct, id: string, props: SpokeStackSetProps) {
+    super(scope, id);
+    if (props.regions.length === 0) throw new Error('SpokeStackSet.regions: at least one region');
+    if (props.organizationalUnitIds.length === 0) throw new Error('SpokeStackSet.organizationalUnitIds: at least one OU');
+    const provider = props.provider ? { provider: props.provider } : {};
+    const p = props.namePrefix;
+    const op = props.operationPreferences;
+    const operationPreferences = {
+      maxConcurrentPercentage: op.maxConcurrentPercentage,
+      failureTolerancePercentage: op.failureTolerancePercentage,
+      regionConcurrencyType: op.regionConcurrencyType,
+    };
+    const template = spokeTemplate({
+      namePrefix: p,
+      hubRegion: props.hubRegion,
+      deadLetterAlarm: props.deadLetterAlarm,
+      ...(props.heartbeatSchedule !== undefined ? { heartbeatSchedule: props.heartbeatSchedule } : {}),
+    });
+    const set = new CloudformationStackSet(this, 'set', {
+      ...provider,
+      name: stackSetName(p),
+      description: 'rootwatch spokes: forward root CloudTrail events of every account of the target OUs, in every configured region, to the hub bus',
+      permissionModel: 'SERVICE_MANAGED',
+      callAs: props.callAs,
+      autoDeployment: { enabled: true, retainStacksOnAccountRemoval: false },
+      managedExecution: { active: true },
+      capabilities: ['CAPABILITY_NAMED_IAM'],
+      operationPreferences,
+      parameters: { [HUB_ACCOUNT_PARAMETER]: props.hubAccountId },
+      // `${AWS::Region}` of Fn::Sub is CloudFormation's, not Terraform's: `$${` keeps it literal
+      templateBody: JSON.stringify(template).replace(/\$\{/g, () => '$${'),
+      lifecycle: { ignoreChanges: ['administration_role_arn'] },
+    });
+    let previous: CloudformationStackSetInstance | undefined;
+    for (const region of props.regions) {
+      const instance: CloudformationStackSetInstance = new CloudformationStackSetInstance(this, `instance-${region}`, {
+        ...provider,
+        stackSetName: set.name,
+        callAs: props.callAs,
+        region,
+        deploymentTargets: {
+          organizationalUnitIds: [...props.organizationalUnitIds],
+          accountFilterType: 'DIFFERENCE',
+          accounts: [...props.excludedAccountIds],
+        },
+        retainStack: false,
+        operationPreferences,
+        ...(previous ? { dependsOn: [previous] } : {}),
+      });
+      this.instances[region] = instance;
+      previous = instance;
+    }
+
+    // The hub's coverage sweep lists the accounts of the target OUs (and nested OUs) with this role.
+    const readRole = new IamRole(this, 'org-read-role', {
+      ...provider,
+      name: orgReadRoleName(p),
+      description: 'rootwatch: lets the hub notifier list the accounts of the stack set target OUs (coverage of accounts nobody listed)',
+      assumeRolePolicy: policyDocument([{
+        Sid: 'HubNotifierOnly',
+        Effect: 'Allow',
+        Principal: { AWS: `arn:${props.partition}:iam::${props.hubAccountId}:root` },
+        Action: 'sts:AssumeRole',
+        Condition: { ArnLike: { 'aws:PrincipalArn': `arn:${props.partition}:iam::${props.hubAccountId}:role/${rolePrefix(p, 'notifier')}*` } },
+      }]),
+    });
+    new IamRolePolicy(this, 'org-read-policy', {
+      ...provider,
+      name: 'list-target-ou-accounts',
+      role: readRole.id,
+      // Organizations list actions support no resource-level scoping for these calls beyond the parent;
+      // read-only, no write action.
+      policy: policyDocument([{
+        Sid: 'ListOuAccounts',
+        Effect: 'Allow',
+        Action: ['organizations:ListAccountsForParent', 'organizations:ListOrganizationalUnitsForParent', 'organizations:ListChildren'],
+        Resource: '*',
+      }]),
+    });
+    this.stackSetName = set.name;
+    this.orgReadRoleArn = readRole.arn;
+  }
+}
