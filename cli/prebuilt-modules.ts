@@ -24,7 +24,7 @@ const CATALOG_FILE = 'catalog.json';
 const INPUTS = ['build', 'cli', 'core', 'modules', 'stacks', 'lambda-bundles'];
 
 /** Hash of the compiled code and zips the modules are built from. */
-function modulesKey(): string {
+export function modulesKey(): string {
   const h = crypto.createHash('sha256');
   const walk = (dir: string): void => {
     let entries: fs.Dirent[];
@@ -44,7 +44,7 @@ function modulesKey(): string {
 }
 
 /** Build the module folders into `modulesDir` (cdktf in this process); returns their resource addresses. */
-function buildModules(modulesDir: string, code: LambdaCodeSet): ModuleCatalog {
+export function buildModules(modulesDir: string, code: LambdaCodeSet): ModuleCatalog {
   // Loaded here only: the module constructs are most of what a synth would otherwise load.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { buildModulesApp } = require('../stacks/module-stacks') as typeof import('../stacks/module-stacks');
