@@ -80,6 +80,11 @@ export abstract class RootwatchStack extends TerraformStack {
     return v;
   }
 
+  /** `var.hub_account_id` (one of the four documented root variables), defaulting to the config's hub. */
+  protected hubAccountIdVariable(description: string): string {
+    return this.variable('hub_account_id', { description, default: this.config.hub.accountId, validation: ACCOUNT_ID_VALIDATION('hub_account_id') }).stringValue;
+  }
+
   /** One module instance (`module.<id>`), its provider passed as the module's default `aws`. */
   protected module(id: string, name: ModuleName, provider: AwsProvider, inputs: Record<string, unknown>): TerraformHclModule {
     return new RootModule(this, id, {

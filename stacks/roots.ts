@@ -179,11 +179,7 @@ export class HubStack extends RootStack {
   constructor(scope: Construct, id: string, config: RootwatchConfig, catalog: ModuleCatalog) {
     super(scope, id, config);
     const hub = config.hub;
-    const hubAccountId = this.variable('hub_account_id', {
-      description: 'AWS account ID of the hub (security) account that receives every root event.',
-      default: hub.accountId,
-      validation: ACCOUNT_ID_VALIDATION('hub_account_id'),
-    }).stringValue;
+    const hubAccountId = this.hubAccountIdVariable('AWS account ID of the hub (security) account that receives every root event.');
     const auth = providerAuth(hubAccountId, assumeRoleVariables(this, 'hub_account', hub, 'hub account'));
     const regions = [...new Set([...hub.regions, hub.region])];
     const providers = this.regionProviders(regions, auth);
@@ -271,11 +267,7 @@ export class HubStack extends RootStack {
 export class SpokeStack extends RootStack {
   constructor(scope: Construct, id: string, config: RootwatchConfig, spoke: SpokeConfig, catalog: ModuleCatalog) {
     super(scope, id, config);
-    const hubAccountId = this.variable('hub_account_id', {
-      description: 'AWS account ID of the hub (security) account whose bus receives the root events.',
-      default: config.hub.accountId,
-      validation: ACCOUNT_ID_VALIDATION('hub_account_id'),
-    }).stringValue;
+    const hubAccountId = this.hubAccountIdVariable('AWS account ID of the hub (security) account whose bus receives the root events.');
     const spokeAccountId = this.variable('spoke_account_id', {
       description: 'AWS account ID of the monitored (spoke) account.',
       default: spoke.accountId,
@@ -472,11 +464,7 @@ export class GuardrailsStack extends RootStack {
       }
     }
     if (monitored) {
-      const hubAccountId = this.variable('hub_account_id', {
-        description: 'AWS account ID of the hub (security) account whose bus receives the root events.',
-        default: config.hub.accountId,
-        validation: ACCOUNT_ID_VALIDATION('hub_account_id'),
-      }).stringValue;
+      const hubAccountId = this.hubAccountIdVariable('AWS account ID of the hub (security) account whose bus receives the root events.');
       const partition = new DataAwsPartition(this, 'partition', { provider: providers.get(mgmt.region)! }).partition;
       const hubBusArn = `arn:${partition}:events:${config.hub.region}:${hubAccountId}:event-bus/${hubBusName(config.namePrefix)}`;
       const { account, regions } = monitorAccount(this, config, { accountId: managementAccountId, regions: config.hub.regions, providers, hubBusArn, forwardingOnly: true, manageAccountSettings: mgmt.manageAccountSettings }, catalog);

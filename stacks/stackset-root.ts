@@ -31,11 +31,7 @@ export function stackSetMonitorsManagement(config: RootwatchConfig): boolean {
 export class StackSetStack extends RootwatchStack {
   constructor(scope: Construct, id: string, config: RootwatchConfig, stackSet: StackSetConfig, monitor: Monitor) {
     super(scope, id, config);
-    const hubAccountId = this.variable('hub_account_id', {
-      description: 'AWS account ID of the hub (security) account whose bus receives the root events (excluded from the stack set).',
-      default: config.hub.accountId,
-      validation: ACCOUNT_ID_VALIDATION('hub_account_id'),
-    }).stringValue;
+    const hubAccountId = this.hubAccountIdVariable('AWS account ID of the hub (security) account whose bus receives the root events (excluded from the stack set).');
     const what = stackSet.callAs === 'SELF' ? 'management account' : 'delegated administrator';
     const deployerId = this.variable('stackset_account_id', {
       description: `AWS account ID of the ${what} that holds the stack set.`,
