@@ -36,6 +36,13 @@ async function optionalConfig(file: string | undefined) {
   return loadConfig(file ?? DEFAULT_CONFIG);
 }
 
+/** Print a command's result: a usage or credential error (exit 2) as one line on stderr, else its output. */
+function report(r: { exitCode: number; stdout: string; error?: string }, fallback: string): void {
+  if (r.exitCode === 2) process.stderr.write(`rootwatch: ${(r.error ?? fallback).trim()}\n`);
+  else process.stdout.write(r.stdout);
+  process.exitCode = r.exitCode;
+}
+
 function fail(err: unknown): never {
   const e = err as { message?: string; exitCode?: number; name?: string };
   const badInput = e?.name === 'ConfigError' || e?.name === 'UsageError' || e?.exitCode === 2;
@@ -169,9 +176,7 @@ async function main(argv: string[]): Promise<void> {
           ...(args.region ? { region: args.region } : {}),
           ...(args['scp-policy-name'] ? { scpPolicyName: args['scp-policy-name'] } : {}),
         });
-        if (r.exitCode === 2) process.stderr.write(`rootwatch: ${(r.error ?? r.stdout).trim()}\n`);
-        else process.stdout.write(r.stdout);
-        process.exitCode = r.exitCode;
+        report(r, r.stdout);
       },
     )
     .command(
@@ -193,9 +198,7 @@ async function main(argv: string[]): Promise<void> {
           ...(args.profile ? { profile: args.profile } : {}),
           ...(args.region ? { region: args.region } : {}),
         });
-        if (r.exitCode === 2) process.stderr.write(`rootwatch: ${r.error ?? 'coverage failed'}\n`);
-        else process.stdout.write(r.stdout);
-        process.exitCode = r.exitCode;
+        report(r, 'coverage failed');
       },
     )
     .command(
@@ -226,9 +229,7 @@ async function main(argv: string[]): Promise<void> {
           ...(profile !== undefined ? { profile } : {}),
           ...(hubProfile !== undefined ? { hubProfile } : {}),
         });
-        if (r.exitCode === 2) process.stderr.write(`rootwatch: ${r.error ?? 'redrive failed'}\n`);
-        else process.stdout.write(r.stdout);
-        process.exitCode = r.exitCode;
+        report(r, 'redrive failed');
       },
     )
     .demandCommand(1, 'name a command (see --help)')

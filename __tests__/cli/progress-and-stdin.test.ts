@@ -3,7 +3,7 @@
  * long synths show progress on stderr (a rewritten line on a terminal, one line in a log, nothing
  * under --quiet or in CI, nothing for small synths).
  */
-import { spawn, spawnSync } from 'child_process';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { manySpokes, minimalRaw, REPO, writeConfig } from '../helpers/configs';
@@ -20,18 +20,7 @@ afterAll(() => rmrf(tmp));
 
 const EVENT = path.join(REPO, 'examples', 'events', 'root-console-login-no-mfa.json');
 
-function withStdin(args: string[], input: string): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN_JS, ...args], { cwd: tmp, env: { ...process.env, CDKTF_OUTDIR: '' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
+const withStdin = (args: string[], input: string): Promise<CliResult> => runCli(args, { cwd: tmp, stdin: input });
 
 describe('simulate - (stdin) through the command line', () => {
   it('`cat event.json | rootwatch simulate - --json` prints the JSON object', async () => {

@@ -102,7 +102,8 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+/** Run the built CLI; `stdin`, when given, is written to its standard input and closed. */
+export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; stdin?: string } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [MAIN_JS, ...args], {
       cwd: opts.cwd ?? REPO,
@@ -114,6 +115,7 @@ export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.Proces
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
+    if (opts.stdin !== undefined) child.stdin.end(opts.stdin);
   });
 }
 
