@@ -147,6 +147,21 @@ abstract class RootStack extends RootwatchStack {
   addMoved(from: string, to: string): void {
     this.moved(from, to);
   }
+
+  /** The CIS alarm's outputs, when the account has one (on the given log group, else the hardened trail's). */
+  protected cisOutputs(cis: TerraformHclModule, cisLogGroupName: string | undefined): void {
+    if (!cisLogGroupName && !this.config.accountGuardrails.trail.enabled) return;
+    this.output('cis_alarm_arn', cis.get('cis_alarm_arn'), 'ARN of the CIS CloudWatch.1 root-usage alarm.');
+    this.output('cis_topic_arn', cis.get('cis_topic_arn'), 'SNS topic of the CIS alarm: subscribe someone (Security Hub CloudWatch.1 wants a subscriber).');
+  }
+}
+
+/** What monitorAccount takes from a hub or spoke entry: its CIS log group (and region) and whether it owns the account-wide settings. */
+function accountOptions(t: { cisLogGroupName?: string; cisLogGroupRegion?: string; manageAccountSettings?: boolean }): { cisLogGroupName?: string; cisLogGroupRegion?: string; manageAccountSettings?: boolean } {
+  return {
+    ...(t.cisLogGroupName ? { cisLogGroupName: t.cisLogGroupName, ...(t.cisLogGroupRegion ? { cisLogGroupRegion: t.cisLogGroupRegion } : {}) } : {}),
+    ...(t.manageAccountSettings === false ? { manageAccountSettings: false } : {}),
+  };
 }
 
 function optionalKey<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
@@ -236,15 +251,9 @@ export class HubStack extends RootStack {
     }
     const busArn = hubModule.get('bus_arn');
     const { account, regions: forwarders, cis } = monitorAccount(this, config, {
-      accountId: hubAccountId, regions: hub.regions, providers, hubBusArn: busArn,
-      ...(hub.cisLogGroupName ? { cisLogGroupName: hub.cisLogGroupName, ...(hub.cisLogGroupRegion ? { cisLogGroupRegion: hub.cisLogGroupRegion } : {}) } : {}),
-      ...(hub.manageAccountSettings === false ? { manageAccountSettings: false } : {}),
+      accountId: hubAccountId, regions: hub.regions, providers, hubBusArn: busArn, ...accountOptions(hub),
     }, catalog);
-    // The CIS alarm watches the given log group, else the hardened trail's.
-    if (hub.cisLogGroupName || config.accountGuardrails.trail.enabled) {
-      this.output('cis_alarm_arn', cis.get('cis_alarm_arn'), 'ARN of the CIS CloudWatch.1 root-usage alarm.');
-      this.output('cis_topic_arn', cis.get('cis_topic_arn'), 'SNS topic of the CIS alarm: subscribe someone (Security Hub CloudWatch.1 wants a subscriber).');
-    }
+    this.cisOutputs(cis, hub.cisLogGroupName);
     for (const [name, description] of [
       ['bus_arn', 'ARN of the hub event bus that spokes forward to.'],
       ['login_topic_arn', 'SNS topic of root sign-in alerts (subscribe custom integrations here).'],
@@ -289,14 +298,9 @@ export class SpokeStack extends RootStack {
     const partition = new DataAwsPartition(this, 'partition', { provider: providers.get(spoke.regions[0])! }).partition;
     const hubBusArn = `arn:${partition}:events:${config.hub.region}:${hubAccountId}:event-bus/${hubBusName(config.namePrefix)}`;
     const { account, regions, cis } = monitorAccount(this, config, {
-      accountId: spokeAccountId, regions: spoke.regions, providers, hubBusArn,
-      ...(spoke.cisLogGroupName ? { cisLogGroupName: spoke.cisLogGroupName, ...(spoke.cisLogGroupRegion ? { cisLogGroupRegion: spoke.cisLogGroupRegion } : {}) } : {}),
-      ...(spoke.manageAccountSettings === false ? { manageAccountSettings: false } : {}),
+      accountId: spokeAccountId, regions: spoke.regions, providers, hubBusArn, ...accountOptions(spoke),
     }, catalog);
-    if (spoke.cisLogGroupName || config.accountGuardrails.trail.enabled) {
-      this.output('cis_alarm_arn', cis.get('cis_alarm_arn'), 'ARN of the CIS CloudWatch.1 root-usage alarm.');
-      this.output('cis_topic_arn', cis.get('cis_topic_arn'), 'SNS topic of the CIS alarm: subscribe someone (Security Hub CloudWatch.1 wants a subscriber).');
-    }
+    this.cisOutputs(cis, spoke.cisLogGroupName);
     this.output('forwarder_role_arn', account.get('forwarder_role_arn'), 'ARN of the role EventBridge uses to forward root events to the hub.');
     this.output('rule_arns', Object.fromEntries([...regions].map(([r, m]) => [r, m.get('rule_arn')])), 'Region -> ARN of the root-event forwarding rule.');
     this.output('dead_letter_queue_arns', Object.fromEntries([...regions].map(([r, m]) => [r, m.get('dead_letter_queue_arn')])), 'Region -> ARN of the forwarding dead-letter queue.');
