@@ -35,6 +35,10 @@ function key(k: string): string {
   return IDENT.test(k) ? k : hclString(k);
 }
 
+const scalar = (x: unknown) => typeof x !== 'object' || x === null;
+/** An object whose values are scalars or lists of scalars. */
+const flatObject = (x: unknown) => typeof x === 'object' && x !== null && !Array.isArray(x) && Object.values(x).every((y) => scalar(y) || (Array.isArray(y) && y.every(scalar)));
+
 function hclValue(v: unknown, indent: string): string {
   if (v === null || v === undefined) return 'null';
   if (typeof v === 'string') return bareExpression(v) ?? hclString(v);
@@ -43,6 +47,8 @@ function hclValue(v: unknown, indent: string): string {
   if (Array.isArray(v)) {
     if (v.length === 0) return '[]';
     if (v.every((x) => typeof x !== 'object' || x === null)) return `[${v.map((x) => hclValue(x, inner)).join(', ')}]`;
+    // A list of flat objects (e.g. the coverage set's accounts): one object per line.
+    if (v.every(flatObject)) return `[\n${v.map((x) => `${inner}{ ${Object.entries(x as Record<string, unknown>).map(([k, y]) => `${key(k)} = ${hclValue(y, inner)}`).join(', ')} },`).join('\n')}\n${indent}]`;
     return `[\n${v.map((x) => `${inner}${hclValue(x, inner)},`).join('\n')}\n${indent}]`;
   }
   const entries = Object.entries(v as Record<string, unknown>).filter(([k]) => k !== '//');
@@ -88,7 +94,8 @@ export function toHcl(tf: Record<string, any>, header?: string): string {
       parts.push(`  required_providers {\n${Object.entries(t.required_providers).map(([n, p]) => `    ${n} = ${hclValue(p, '    ')}`).join('\n')}\n  }`);
     }
     for (const [type, cfg] of Object.entries<Record<string, unknown>>(t.backend ?? {})) {
-      parts.push(`  backend ${hclString(type)} {\n${body(cfg, '    ')}\n  }`);
+      const b = body(cfg, '    ');
+      parts.push(b === '' ? `  backend ${hclString(type)} {}` : `  backend ${hclString(type)} {\n${b}\n  }`);
     }
     out.push(`terraform {\n${parts.join('\n')}\n}`);
   }

@@ -2,8 +2,10 @@
  * Lays out what `synth` writes besides the deploy stacks:
  * - terraform-out/modules/<name>/: versions.tf.json, variables.tf.json, outputs.tf.json, main.tf.json,
  *   assets/ (hub), README.md (inputs/outputs, generated) and examples/basic/main.tf;
- * - terraform-out/plain-terraform/<stack>/main.tf: each deploy root written as HCL (same providers,
- *   backend, variables, module calls and moved blocks), for running without cdktf.
+ * - terraform-out/modules/spoke-<N>r-<hash>/: the composition module of each region set (stacks/spoke-module.ts);
+ * - terraform-out/plain-terraform/<stack>/main.tf: the hub, guardrails and stackset deploy roots as
+ *   HCL (same providers, backend, variables, module calls and moved blocks), and one root per spoke
+ *   shape with per-account tfvars/tfbackend files, for running without cdktf.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -11,7 +13,10 @@ import type { ModuleStack } from '../stacks/module-stack';
 import type { ModuleCatalog } from '../stacks/roots';
 import { MODULE_NAMES, ModuleName } from '../stacks/module-names';
 import { AWS_PROVIDER_RANGE, TERRAFORM_REQUIRED_VERSION } from '../stacks/versions';
-import { toHcl } from './hcl';
+import { hclString, toHcl } from './hcl';
+import type { RootwatchConfig, SpokeConfig } from '../core/config';
+import { spokeStackName } from '../stacks/roots';
+import { spokeModuleDescription, spokeModuleName, spokeModuleTf } from '../stacks/spoke-module';
 
 export function moduleCatalog(modules: Record<ModuleName, ModuleStack>): ModuleCatalog {
   return Object.fromEntries(MODULE_NAMES.map((n) => [n, modules[n].resourceAddresses()])) as unknown as ModuleCatalog;
@@ -95,7 +100,7 @@ function exampleRoot(name: ModuleName): string {
 }
 
 /** README.md of a module folder, from its variables and outputs (a test keeps it fresh). */
-export function moduleReadme(name: ModuleName, description: string, variables: Record<string, any>, outputs: Record<string, any>): string {
+export function moduleReadme(name: string, description: string, variables: Record<string, any>, outputs: Record<string, any>, composition = false): string {
   const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
   const inputs = Object.entries(variables).map(([n, v]) => {
     const required = v.default === undefined;
@@ -110,12 +115,16 @@ export function moduleReadme(name: ModuleName, description: string, variables: R
     '',
     description,
     '',
-    `Terraform ${TERRAFORM_REQUIRED_VERSION}, hashicorp/aws \`${AWS_PROVIDER_RANGE}\` (versions.tf.json). The module has no provider block: pass one with \`providers = { aws = aws.<alias> }\`.`,
+    composition
+      ? `Terraform ${TERRAFORM_REQUIRED_VERSION}, hashicorp/aws \`${AWS_PROVIDER_RANGE}\` (versions.tf.json). The module has no provider block: it declares one provider alias per region (configuration_aliases).`
+      : `Terraform ${TERRAFORM_REQUIRED_VERSION}, hashicorp/aws \`${AWS_PROVIDER_RANGE}\` (versions.tf.json). The module has no provider block: pass one with \`providers = { aws = aws.<alias> }\`.`,
     'Identity and routing inputs have no default: every value of your organization is given in the call.',
     '',
     '## Usage',
     '',
-    'See [`examples/basic/main.tf`](examples/basic/main.tf); the generated roots in `terraform-out/plain-terraform/` call it for your own config.',
+    composition
+      ? 'The generated roots call it: `terraform-out/stacks/<account>/` (cdktf) and `terraform-out/plain-terraform/<module name>/` (plain Terraform, one `accounts/<name>.tfvars` per account).'
+      : 'See [`examples/basic/main.tf`](examples/basic/main.tf); the generated roots in `terraform-out/plain-terraform/` call it for your own config.',
     '',
     '## Inputs',
     '',
@@ -133,6 +142,32 @@ export function moduleReadme(name: ModuleName, description: string, variables: R
 }
 
 const stringify = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
+
+/**
+ * The composition module of each distinct region list (stacks/spoke-module.ts) into `modulesDir`,
+ * beside the account and spoke-region modules whose variables it passes on. Returns the folder names.
+ */
+export function writeSpokeModules(modulesDir: string, regionLists: readonly (readonly string[])[]): string[] {
+  const read = (name: string, file: string) => JSON.parse(fs.readFileSync(path.join(modulesDir, name, file), 'utf8'));
+  const accountVariables = read('account', 'variables.tf.json').variable;
+  const regionVariables = read('spoke-region', 'variables.tf.json').variable;
+  const versions = read('account', 'versions.tf.json').terraform;
+  const written = new Set<string>();
+  for (const regions of regionLists) {
+    const name = spokeModuleName(regions);
+    if (written.has(name)) continue;
+    written.add(name);
+    const { terraform, variable, output, ...main } = spokeModuleTf(regions, accountVariables, regionVariables, versions);
+    const dir = path.join(modulesDir, name);
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'versions.tf.json'), stringify({ terraform }));
+    fs.writeFileSync(path.join(dir, 'variables.tf.json'), stringify({ variable }));
+    fs.writeFileSync(path.join(dir, 'outputs.tf.json'), stringify({ output }));
+    fs.writeFileSync(path.join(dir, 'main.tf.json'), stringify(main));
+    fs.writeFileSync(path.join(dir, 'README.md'), moduleReadme(name, spokeModuleDescription(regions), variable, output, true));
+  }
+  return [...written].sort();
+}
 
 /** cdktf's module stacks (in `built/stacks/<name>`) -> the module folders in `to`. */
 export function writeModules(built: string, to: string, modules: Record<ModuleName, ModuleStack>): void {
@@ -152,14 +187,103 @@ export function writeModules(built: string, to: string, modules: Record<ModuleNa
   }
 }
 
-/** Each deploy root (stacks/<name>/cdk.tf.json) as HCL in plain-terraform/<name>/main.tf. */
-export function writePlainRoots(stacksDir: string, to: string): void {
+const PLAIN_HEADER = (stack: string) => `rootwatch root "${stack}" for plain Terraform: the same providers, backend, variables, module calls and\nmoved blocks as terraform-out/stacks/${stack} (cdktf), so either can apply the same state.\nGenerated by rootwatch synth from your config; regenerate rather than edit.`;
+
+/**
+ * The plain-Terraform roots: the hub, guardrails and stackset roots as HCL of their deploy roots
+ * (plain-terraform/<stack>/main.tf), and ONE root per spoke shape (plain-terraform/<shape>/, the
+ * shape being the composition module of the spoke's region set: every other input is config-wide)
+ * with a `.tfvars` and a `.tfbackend` per account under `accounts/`, instead of one copy per account.
+ */
+export function writePlainRoots(stacksDir: string, to: string, config: RootwatchConfig): void {
+  const spokes = new Map(config.spokes.map((s) => [spokeStackName(s), s]));
+  const shapes = new Map<string, SpokeConfig[]>();
+  for (const s of config.spokes) {
+    const shape = spokeModuleName(s.regions);
+    shapes.set(shape, [...(shapes.get(shape) ?? []), s]);
+  }
   for (const stack of fs.readdirSync(stacksDir).sort()) {
+    if (spokes.has(stack)) continue;
     const tf = JSON.parse(fs.readFileSync(path.join(stacksDir, stack, 'cdk.tf.json'), 'utf8'));
     fs.mkdirSync(path.join(to, stack), { recursive: true });
-    fs.writeFileSync(
-      path.join(to, stack, 'main.tf'),
-      toHcl(tf, `rootwatch root "${stack}" for plain Terraform: the same providers, backend, variables, module calls and\nmoved blocks as terraform-out/stacks/${stack} (cdktf), so either can apply the same state.\nGenerated by rootwatch synth from your config; regenerate rather than edit.`),
-    );
+    fs.writeFileSync(path.join(to, stack, 'main.tf'), toHcl(tf, PLAIN_HEADER(stack)));
   }
+  for (const [shape, members] of shapes) {
+    const tf = JSON.parse(fs.readFileSync(path.join(stacksDir, spokeStackName(members[0]), 'cdk.tf.json'), 'utf8'));
+    const dir = path.join(to, shape);
+    fs.mkdirSync(path.join(dir, 'accounts'), { recursive: true });
+    // Moved blocks (migrateFrom) depend on an account's CIS log group and settings owner: the shape
+    // root carries every member's; a block whose old address is not in the state does nothing.
+    if (tf.moved) tf.moved = movedOf(members.map((m) => (m === members[0] ? tf : JSON.parse(fs.readFileSync(path.join(stacksDir, spokeStackName(m), 'cdk.tf.json'), 'utf8')))));
+    fs.writeFileSync(path.join(dir, 'main.tf'), toHcl(shapeRoot(tf), shapeHeader(shape, members)));
+    for (const s of members) {
+      fs.writeFileSync(path.join(dir, 'accounts', `${s.name}.tfvars`), accountTfvars(s));
+      fs.writeFileSync(path.join(dir, 'accounts', `${s.name}.tfbackend`), accountBackend(config, spokeStackName(s)));
+    }
+  }
+}
+
+/** The union of the roots' moved blocks, in first-seen order. */
+function movedOf(roots: ReadonlyArray<{ moved?: Array<{ from: string; to: string }> }>): Array<{ from: string; to: string }> {
+  const seen = new Map<string, { from: string; to: string }>();
+  for (const r of roots) for (const m of r.moved ?? []) if (!seen.has(m.from)) seen.set(m.from, m);
+  return [...seen.values()];
+}
+
+function shapeHeader(shape: string, members: readonly SpokeConfig[]): string {
+  const first = members[0].name;
+  return [
+    `rootwatch spoke root "${shape}" for plain Terraform: every monitored account in ${members[0].regions.join(', ')}`,
+    `(${members.length} account${members.length === 1 ? '' : 's'}; per account: accounts/<name>.tfvars and accounts/<name>.tfbackend).`,
+    'The same providers, variables, module call and moved blocks as terraform-out/stacks/spoke-<name> (cdktf),',
+    'and the same state file, so either can apply it. One account at a time:',
+    `  terraform init -reconfigure -backend-config=accounts/${first}.tfbackend`,
+    `  terraform plan -var-file=accounts/${first}.tfvars`,
+    'Generated by rootwatch synth from your config; regenerate rather than edit.',
+  ].join('\n');
+}
+
+/** Variables a shape root takes from accounts/<name>.tfvars besides the three documented spoke ones. */
+const ACCOUNT_VARIABLES: Record<string, Record<string, unknown>> = {
+  cis_log_group_name: { type: 'string', description: 'The account\'s CloudTrail log group for the CIS CloudWatch.1 filter and alarm (null: the hardened trail\'s, if any).', nullable: true, default: null },
+  cis_log_group_region: { type: 'string', description: 'Region of cis_log_group_name (null: the home region).', nullable: true, default: null },
+  manage_account_settings: { type: 'bool', description: 'Whether this root owns the account-wide settings (alternate contacts, password policy, S3 public access block).', nullable: false, default: true },
+};
+
+/** A spoke deploy root made account-neutral: per-account values become variables without defaults. */
+function shapeRoot(tf: Record<string, any>): Record<string, any> {
+  const variable = { ...tf.variable };
+  for (const name of ['spoke_account_id', 'spoke_account_assume_role_arn']) {
+    const { default: _d, ...rest } = variable[name];
+    variable[name] = rest;
+  }
+  variable.spoke_account_external_id = { ...variable.spoke_account_external_id, default: null };
+  Object.assign(variable, ACCOUNT_VARIABLES);
+  const spoke = { ...tf.module.spoke, cis_log_group_name: '${var.cis_log_group_name}', cis_log_group_region: '${var.cis_log_group_region}', manage_account_settings: '${var.manage_account_settings}' };
+  const output = {
+    ...tf.output,
+    cis_alarm_arn: { description: 'ARN of the CIS CloudWatch.1 root-usage alarm (null without one).', value: '${module.spoke.cis_alarm_arn}' },
+    cis_topic_arn: { description: 'SNS topic of the CIS alarm (null without one): subscribe someone.', value: '${module.spoke.cis_topic_arn}' },
+  };
+  const backend = Object.fromEntries(Object.entries<Record<string, unknown>>(tf.terraform.backend).map(([type, cfg]) => [type, type === 'local' ? {} : Object.fromEntries(Object.entries(cfg).filter(([k]) => k !== 'key'))]));
+  return { ...tf, terraform: { ...tf.terraform, backend }, variable, module: { ...tf.module, spoke }, output };
+}
+
+/** accounts/<name>.tfvars: what differs per account. */
+function accountTfvars(s: SpokeConfig): string {
+  const lines: Array<[string, unknown]> = [
+    ['spoke_account_id', s.accountId],
+    ['spoke_account_assume_role_arn', s.assumeRoleArn],
+    ...(s.externalId !== undefined ? [['spoke_account_external_id', s.externalId] as [string, unknown]] : []),
+    ...(s.cisLogGroupName !== undefined ? [['cis_log_group_name', s.cisLogGroupName] as [string, unknown]] : []),
+    ...(s.cisLogGroupName !== undefined && s.cisLogGroupRegion !== undefined && s.cisLogGroupRegion !== s.regions[0] ? [['cis_log_group_region', s.cisLogGroupRegion] as [string, unknown]] : []),
+    ...(s.manageAccountSettings === false ? [['manage_account_settings', false] as [string, unknown]] : []),
+  ];
+  return `${lines.map(([k, v]) => `${k} = ${v === null ? 'null' : typeof v === 'string' ? hclString(v) : String(v)}`).join('\n')}\n`;
+}
+
+/** accounts/<name>.tfbackend: the account's state, the very state of its deploy stack (terraform init -backend-config=...). */
+function accountBackend(config: RootwatchConfig, stack: string): string {
+  const b = config.backend;
+  return b.type === 's3' ? `key = ${hclString(`${b.keyPrefix}/${stack}.tfstate`)}\n` : `path = ${hclString(`../../../terraform.${stack}.tfstate`)}\n`;
 }

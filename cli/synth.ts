@@ -15,12 +15,13 @@ import { RootwatchConfig } from '../core/config';
 import { LAMBDA_BUNDLES } from '../core/lambda-contract';
 import { builtZips, REPO_ROOT } from '../build/paths';
 import { buildDeployApp, ModuleCatalog } from '../stacks/roots';
-import { writePlainRoots } from './module-output';
+import { writePlainRoots, writeSpokeModules } from './module-output';
 import { modulesInto } from './prebuilt-modules';
 import { LambdaCodeSet } from '../stacks/lambda-code';
 import { UsageError } from './errors';
 import { OutputLock, recover, makeStaging, swapIn } from './output-swap';
 import { onEachStack } from './synth-progress';
+import { reviewableJson } from '../stacks/reviewable-json';
 import { assertWithinLimits } from './check-limits';
 import type { SynthJob } from './synth-worker';
 import { writeRunbook } from './runbook';
@@ -103,6 +104,7 @@ async function synthesizeLocked(config: RootwatchConfig, out: string, lock: Outp
     // Spokes are split in contiguous slices: this process takes the first, workers the others.
     // The modules first: the roots' `moved` blocks need their resource addresses.
     const catalog = modulesInto(path.join(stage, 'modules'), code);
+    writeSpokeModules(path.join(stage, 'modules'), [config.hub.regions, ...config.spokes.map((s) => s.regions)]);
     const slices = spokeSlices(config.spokes.length, workerCount(config.spokes.length, options));
     const workers = slices.slice(1).map((slice, i) => startWorker(config, catalog, slice, path.join(stage, `.worker-${i + 1}`), lock, progress));
     try {
@@ -119,7 +121,10 @@ async function synthesizeLocked(config: RootwatchConfig, out: string, lock: Outp
       mergeWorkerOutput(w.outdir, stage);
     }
 
-    writePlainRoots(path.join(stage, 'stacks'), path.join(stage, 'plain-terraform'));
+    // cdktf's manifest, one line per stack (the same data; issue 10's output size).
+    const manifest = path.join(stage, 'manifest.json');
+    fs.writeFileSync(manifest, reviewableJson(JSON.parse(fs.readFileSync(manifest, 'utf8')), 2));
+    writePlainRoots(path.join(stage, 'stacks'), path.join(stage, 'plain-terraform'), config);
     writeRunbook(stage, config); // issue 14: terraform-out/RUNBOOK.md (cli/runbook.ts)
     progress?.done();
 

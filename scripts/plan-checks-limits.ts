@@ -5,6 +5,7 @@
  * topic ARN), so the validation lane also measures the synthesized configuration beside the plan
  * (`checkPlanLimits(plan, tfJson)`), where such values are references measured at their estimate.
  */
+import { flattenCompositions } from '../cli/check-limits';
 import { checkLimits, describeViolation, LimitViolation, resourcesOfRoot, resourcesOfTerraformJson, TfResource } from '../core/limits';
 import { Plan, plannedResources, providerRegionOf } from './plan-checks';
 
@@ -26,7 +27,7 @@ export function checkPlanLimits(plan: Plan, tfJson?: unknown, loadModule?: (sour
   if (tfJson !== undefined) {
     const seen = new Set(found.map((v) => v.limitId));
     // A root's module calls are measured with their inputs put in when the modules can be read.
-    const resources = loadModule ? resourcesOfRoot(tfJson, loadModule) : resourcesOfTerraformJson(tfJson);
+    const resources = loadModule ? resourcesOfRoot(flattenCompositions(tfJson, loadModule), loadModule) : resourcesOfTerraformJson(tfJson);
     found.push(...checkLimits(resources).filter((v) => !seen.has(v.limitId)));
   }
   return found.map((v) => `${v.field}: ${describeViolation(v)}`);

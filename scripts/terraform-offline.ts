@@ -99,9 +99,10 @@ export interface PlanOutcome {
 
 /**
  * init + validate + plan + show -json in `workDir` (a prepared copy). The caller decides what the
- * copy holds; this writes the override file into it.
+ * copy holds; this writes the override file into it. `varFile`: a plain-Terraform spoke shape root's
+ * accounts/<name>.tfvars (the backend is the override's local state, so no -backend-config).
  */
-export async function validateAndPlan(workDir: string, env: NodeJS.ProcessEnv): Promise<PlanOutcome> {
+export async function validateAndPlan(workDir: string, env: NodeJS.ProcessEnv, opts: { varFile?: string } = {}): Promise<PlanOutcome> {
   const { aliases, assumesRole, hasDefault } = providerSettings(workDir);
   fs.writeFileSync(path.join(workDir, 'zz_rootwatch_offline_override.tf.json'), offlineOverride(aliases, assumesRole, hasDefault));
   const fail = (step: PlanOutcome['step'], r: RunResult): PlanOutcome => ({
@@ -114,7 +115,7 @@ export async function validateAndPlan(workDir: string, env: NodeJS.ProcessEnv): 
   if (r.code !== 0) return fail('init', r);
   r = await run(['validate', '-no-color'], workDir, env);
   if (r.code !== 0) return fail('validate', r);
-  r = await run(['plan', '-input=false', '-lock=false', '-refresh=false', '-no-color', '-out=plan.bin'], workDir, env);
+  r = await run(['plan', '-input=false', '-lock=false', '-refresh=false', '-no-color', ...(opts.varFile ? [`-var-file=${opts.varFile}`] : []), '-out=plan.bin'], workDir, env);
   if (r.code !== 0) return fail('plan', r);
   r = await run(['show', '-json', 'plan.bin'], workDir, env);
   if (r.code !== 0) return fail('show', r);

@@ -1,7 +1,7 @@
 /**
  * npm run validate:terraform — real Terraform over everything rootwatch generates:
- * every deploy root in terraform-out/stacks/*, the same roots as HCL in terraform-out/plain-terraform/*
- * and every module's example root. For each: init (offline plugins), validate, plan (dummy credentials), show -json, then
+ * every deploy root in terraform-out/stacks/*, the plain-Terraform roots in terraform-out/plain-terraform/*
+ * (each spoke shape root once per account, with its accounts/<name>.tfvars) and every module's example root. For each: init (offline plugins), validate, plan (dummy credentials), show -json, then
  * the security checks of scripts/plan-checks.ts over the plan. Exit 1 on any failure.
  */
 import * as fs from 'fs';
@@ -32,7 +32,7 @@ import { checkBusForwardersOnly, checkHeartbeatPerRegion, checkOneStalePathAlarm
 import { checkStackSet } from './plan-checks-stackset';
 import { stackSetMonitorsManagement } from '../stacks/stackset-root';
 
-interface Target { name: string; prepare: (work: string) => string }
+interface Target { name: string; prepare: (work: string) => string; varFile?: string; account?: string }
 
 /**
  * Every root rootwatch generates: the deploy stacks (stacks/*), the same roots in HCL
@@ -47,20 +47,26 @@ function targets(outDir: string): Target[] {
     ...dirs('plain-terraform').map((s) => `plain-terraform/${s}`),
     ...dirs('modules').map((m) => `modules/${m}/examples/basic`).filter((rel) => fs.existsSync(path.join(outDir, rel))),
   ];
+  const prepare = (rel: string) => (work: string) => {
+    fs.cpSync(outDir, path.join(work, 'out'), { recursive: true, filter: (src) => !/[/\\]\.terraform([/\\]|$)|\.tfstate/.test(src) });
+    return path.join(work, 'out', rel);
+  };
   for (const rel of rels) {
-    list.push({
-      name: rel,
-      prepare: (work) => {
-        fs.cpSync(outDir, path.join(work, 'out'), { recursive: true, filter: (src) => !/[/\\]\.terraform([/\\]|$)|\.tfstate/.test(src) });
-        return path.join(work, 'out', rel);
-      },
-    });
+    // A spoke shape root (plain-terraform/spoke-<N>r-<hash>) is planned once per account, with its tfvars.
+    const accounts = path.join(outDir, rel, 'accounts');
+    const tfvars = fs.existsSync(accounts) ? fs.readdirSync(accounts).filter((f) => f.endsWith('.tfvars')).sort() : [];
+    if (tfvars.length === 0) list.push({ name: rel, prepare: prepare(rel) });
+    for (const f of tfvars) {
+      const account = f.slice(0, -'.tfvars'.length);
+      list.push({ name: `${rel} (accounts/${f})`, prepare: prepare(rel), varFile: `accounts/${f}`, account });
+    }
   }
   return list;
 }
 
 /** Regions a stack must watch for root events (its account's configured regions); undefined: no such duty. */
-function expectedRootRegions(target: string, config: RootwatchConfig): readonly string[] | undefined {
+function expectedRootRegions(target: string, config: RootwatchConfig, account?: string): readonly string[] | undefined {
+  if (account !== undefined) return config.spokes.find((s) => s.name === account)?.regions;
   const root = target.replace(/^(stacks|plain-terraform)\//, '');
   if (root === target) return undefined;
   if (root === 'hub') return config.hub.regions;
@@ -105,7 +111,7 @@ async function main(): Promise<void> {
       const started = Date.now();
       try {
         const dir = t.prepare(work);
-        const outcome = await validateAndPlan(dir, offlineEnv(work));
+        const outcome = await validateAndPlan(dir, offlineEnv(work), t.varFile ? { varFile: t.varFile } : {});
         const secs = ((Date.now() - started) / 1000).toFixed(1);
         if (!outcome.ok) {
           failed++;
@@ -114,7 +120,7 @@ async function main(): Promise<void> {
         }
         const plan = outcome.plan as Plan;
         const has = (type: string) => plannedResources(plan, type).length > 0;
-        const regions = expectedRootRegions(t.name, config);
+        const regions = expectedRootRegions(t.name, config, t.account);
         const example = t.name.startsWith('modules/'); // placeholder accounts, not the config's
         const problems = [
           ...checkNoWildcardActions(plan),

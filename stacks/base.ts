@@ -1,7 +1,10 @@
 import { Construct } from 'constructs';
-import { LocalBackend, S3Backend, TerraformHclModule, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
+import * as fs from 'fs';
+import * as path from 'path';
+import { ISynthesisSession, IStackSynthesizer, LocalBackend, S3Backend, TerraformHclModule, TerraformOutput, TerraformProvider, TerraformStack, TerraformVariable } from 'cdktf';
+import { reviewableJson } from './reviewable-json';
 import { stackToTerraform } from './quick-synth';
-import { AwsProvider, AwsProviderConfig } from '@cdktf/provider-aws/lib/provider';
+
 import { makeUniqueId } from 'cdktf/lib/private/unique';
 import { RootwatchConfig } from '../core/config';
 import { AWS_PROVIDER_RANGE, TERRAFORM_REQUIRED_VERSION } from './versions';
@@ -9,21 +12,55 @@ import type { ModuleName } from './module-stacks';
 import type { ModuleResourceAddress } from './module-stack';
 
 /** Where the roots find the modules: terraform-out/{stacks,plain-terraform}/<root>/ -> terraform-out/modules/<name>. */
-const MODULE_SOURCE = (name: ModuleName) => `../../modules/${name}`;
+const MODULE_SOURCE = (name: string) => `../../modules/${name}`;
 
 /** A `moved` block: from an address of the pre-module deploy stacks to the module resource that replaces it. */
 export interface Moved { readonly from: string; readonly to: string }
 
+/** The settings rootwatch gives a root's aws providers. */
+export interface RootProviderConfig {
+  readonly region: string;
+  readonly alias?: string;
+  readonly allowedAccountIds?: string[];
+  readonly assumeRole?: Array<{ readonly roleArn: string; readonly sessionName?: string; readonly externalId?: string }>;
+  readonly defaultTags?: Array<{ readonly tags: Record<string, string> }>;
+}
+
 /**
- * The aws provider of a root, synthesized as cdktf does, but only over the settings given: cdktf
- * converts every one of the provider's ~60 settings to snake case, set or not, and with 17 providers
- * per spoke root that was a sixth of a 1,000-account synth. Same output.
+ * The aws provider of a root: written straight from the few settings rootwatch gives (the same
+ * JSON cdktf writes for them). cdktf's AwsProvider sets and snake-cases each of its ~60 settings,
+ * set or not, and a 1,000-account synth builds 17,000 providers: its constructor and toTerraform
+ * were a sixth of that synth (node --cpu-prof).
  */
-export class RootProvider extends AwsProvider {
-  protected synthesizeAttributes(): { [name: string]: any } {
-    return Object.fromEntries(Object.entries(super.synthesizeAttributes()).filter(([, v]) => v !== undefined));
+export class RootProvider extends TerraformProvider {
+  private readonly settings: Record<string, unknown>;
+  private readonly providerAlias?: string;
+
+  constructor(scope: Construct, id: string, config: RootProviderConfig) {
+    super(scope, id, { terraformResourceType: 'aws', terraformGeneratorMetadata: { providerName: 'aws', providerVersion: AWS_PROVIDER_VERSION }, terraformProviderSource: 'aws' });
+    this.providerAlias = config.alias;
+    this.settings = {
+      region: config.region,
+      ...(config.allowedAccountIds ? { allowed_account_ids: config.allowedAccountIds } : {}),
+      ...(config.assumeRole ? { assume_role: config.assumeRole.map((r) => ({ role_arn: r.roleArn, ...(r.sessionName !== undefined ? { session_name: r.sessionName } : {}), ...(r.externalId !== undefined ? { external_id: r.externalId } : {}) })) } : {}),
+      ...(config.defaultTags ? { default_tags: config.defaultTags.map((d) => ({ tags: d.tags })) } : {}),
+    };
+  }
+
+  get alias(): string | undefined {
+    return this.providerAlias;
+  }
+
+  toTerraform(): any {
+    return {
+      terraform: { required_providers: { aws: { version: AWS_PROVIDER_VERSION, source: 'aws' } } },
+      provider: { aws: [{ ...this.settings, ...(this.providerAlias !== undefined ? { alias: this.providerAlias } : {}) }] },
+    };
   }
 }
+
+/** The provider version @cdktf/provider-aws binds (required_providers is rewritten to AWS_PROVIDER_RANGE in every root). */
+const AWS_PROVIDER_VERSION = '5.100.0';
 
 /*
  * A root's references to its variables and module outputs are written as the Terraform expressions
@@ -52,11 +89,12 @@ export abstract class RootwatchStack extends TerraformStack {
 
   protected constructor(scope: Construct, id: string, protected readonly config: RootwatchConfig) {
     super(scope, id);
+    this.synthesizer = new RootSynthesizer(this);
   }
 
   /** A provider per region, alias `<region with _>`; `aws` (no alias) is the first region. */
-  protected regionProviders(regions: readonly string[], base: Omit<AwsProviderConfig, 'region' | 'alias'>): Map<string, AwsProvider> {
-    const providers = new Map<string, AwsProvider>();
+  protected regionProviders(regions: readonly string[], base: Omit<RootProviderConfig, 'region' | 'alias'>): Map<string, RootProvider> {
+    const providers = new Map<string, RootProvider>();
     const withTags = Object.keys(this.config.tags).length > 0 ? { defaultTags: [{ tags: this.config.tags }] } : {};
     for (const region of regions) {
       const alias = region.replace(/-/g, '_');
@@ -68,10 +106,11 @@ export abstract class RootwatchStack extends TerraformStack {
 
   /** A variable users type by name: the logical id is exactly `name`. */
   protected variable(name: string, spec: { description: string; default?: string | null; nullable?: boolean; validation: { condition: string; errorMessage: string } }): TerraformVariable {
+    // Not nullable needs no `nullable = false`: every root variable's validation rejects null with its own message.
     const v = new RootVariable(this, `var-${name}`, {
       type: 'string',
       description: spec.description,
-      nullable: spec.nullable ?? false,
+      ...(spec.nullable ? { nullable: true } : {}),
       ...(typeof spec.default === 'string' ? { default: spec.default } : {}),
       validation: [spec.validation],
     });
@@ -86,11 +125,21 @@ export abstract class RootwatchStack extends TerraformStack {
   }
 
   /** One module instance (`module.<id>`), its provider passed as the module's default `aws`. */
-  protected module(id: string, name: ModuleName, provider: AwsProvider, inputs: Record<string, unknown>): TerraformHclModule {
+  protected module(id: string, name: ModuleName, provider: TerraformProvider, inputs: Record<string, unknown>): TerraformHclModule {
     return new RootModule(this, id, {
       source: MODULE_SOURCE(name),
       skipAssetCreationFromLocalModules: true,
       providers: [provider],
+      variables: inputs,
+    });
+  }
+
+  /** A call of a generated composition module (stacks/spoke-module.ts), one provider alias per region: `aws.<region id> = aws.<region id>`. */
+  protected aliasedModule(id: string, folder: string, providers: readonly TerraformProvider[], inputs: Record<string, unknown>): TerraformHclModule {
+    return new RootModule(this, id, {
+      source: MODULE_SOURCE(folder),
+      skipAssetCreationFromLocalModules: true,
+      providers: providers.map((provider) => ({ provider, moduleAlias: provider.alias! })),
       variables: inputs,
     });
   }
@@ -158,6 +207,7 @@ export abstract class RootwatchStack extends TerraformStack {
     tf.terraform.required_version = TERRAFORM_REQUIRED_VERSION;
     tf.terraform.required_providers = { aws: { source: 'hashicorp/aws', version: AWS_PROVIDER_RANGE } };
     keepProtoTag(tf, this.config.tags);
+    shareProviderSettings(tf);
     if (this.movedBlocks.length > 0) tf.moved = this.movedBlocks.map((m) => ({ ...m }));
     // Per-block cdktf metadata (construct paths) is for nobody here and was a fifth of a spoke root.
     for (const block of Object.values<any>(tf.module ?? {})) delete block['//'];
@@ -167,6 +217,53 @@ export abstract class RootwatchStack extends TerraformStack {
     for (const v of Object.values<any>(tf.variable ?? {})) delete v['//'];
     for (const o of Object.values<any>(tf.output ?? {})) delete o['//'];
     return tf;
+  }
+}
+
+/**
+ * Writes a deploy root as cdktf's StackSynthesizer does (validations, error annotations, the stack's
+ * folder), but its cdk.tf.json in the compact reviewable form (stacks/reviewable-json.ts). The roots
+ * hold no assets and use no aspects, so cdktf's passes for them are not run.
+ */
+class RootSynthesizer implements IStackSynthesizer {
+  constructor(private readonly stack: RootwatchStack) {}
+
+  synthesize(session: ISynthesisSession): void {
+    if (!session.skipValidation) this.stack.runAllValidations();
+    const stackManifest = session.manifest.forStack(this.stack);
+    const errors = this.stack.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === 'error').map((m) => `[${c.node.path}] ${String(m.data)}`));
+    if (errors.length > 0) throw new Error(`Encountered Annotations with level "ERROR":\n${errors.join('\n')}`);
+    const dir = path.join(session.outdir, stackManifest.workingDirectory);
+    if (!fs.existsSync(dir)) fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(session.outdir, stackManifest.synthesizedStackPath), reviewableJson(this.stack.toTerraform()));
+  }
+}
+
+/** Provider settings every region repeats, and the local each becomes (`local.<name>`). */
+const SHARED_PROVIDER_SETTINGS: ReadonlyArray<[string, (p: any) => { get(): unknown; set(v: string): void } | undefined]> = [
+  ['accounts', (p) => (p.allowed_account_ids ? { get: () => p.allowed_account_ids, set: (v) => (p.allowed_account_ids = v) } : undefined)],
+  ['role_arn', (p) => (p.assume_role?.[0]?.role_arn !== undefined ? { get: () => p.assume_role[0].role_arn, set: (v) => (p.assume_role[0].role_arn = v) } : undefined)],
+  ['external_id', (p) => (p.assume_role?.[0]?.external_id !== undefined ? { get: () => p.assume_role[0].external_id, set: (v) => (p.assume_role[0].external_id = v) } : undefined)],
+  ['tags', (p) => (p.default_tags?.[0]?.tags !== undefined ? { get: () => p.default_tags[0].tags, set: (v) => (p.default_tags[0].tags = v) } : undefined)],
+];
+
+/**
+ * A root's providers (one per region) repeat the same account, role, external ID and default tags;
+ * each setting that every provider of the root holds with the same value is written once, as a
+ * local, and referenced from each provider (valid Terraform: provider arguments may refer to locals;
+ * the validation lane validates and plans every root). A third of a 17-region spoke root's bytes.
+ */
+function shareProviderSettings(tf: { provider?: { aws?: any[] }; locals?: Record<string, unknown> }): void {
+  const providers = tf.provider?.aws ?? [];
+  if (providers.length < 2) return;
+  for (const [name, at] of SHARED_PROVIDER_SETTINGS) {
+    const slots = providers.map(at);
+    if (slots.some((s) => s === undefined)) continue;
+    const first = JSON.stringify(slots[0]!.get());
+    if (slots.some((s) => JSON.stringify(s!.get()) !== first)) continue;
+    const value = slots[0]!.get();
+    tf.locals = { ...tf.locals, [name]: value };
+    for (const s of slots) s!.set(`\${local.${name}}`);
   }
 }
 
@@ -191,7 +288,7 @@ function keepProtoTag(tf: { provider?: { aws?: Array<{ default_tags?: Array<{ ta
 export function providerAuth(
   accountId: string,
   target: { readonly assumeRoleArn?: string; readonly externalId?: string },
-): Pick<AwsProviderConfig, 'allowedAccountIds' | 'assumeRole'> {
+): Pick<RootProviderConfig, 'allowedAccountIds' | 'assumeRole'> {
   return {
     allowedAccountIds: [accountId],
     ...(target.assumeRoleArn

@@ -4,9 +4,10 @@
  * module calls, and nowhere in the modules. The same roots are written as HCL for plain Terraform
  * (stacks/plain-root.ts).
  */
+import { createHash } from 'crypto';
 import { Construct } from 'constructs';
 import { App, TerraformHclModule } from 'cdktf';
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import type { TerraformProvider } from 'cdktf';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { ConfigError, DEFAULT_SECURITY_HUB_STANDARDS, heartbeatScheduleProblem, OrgGuardrailsConfig, RootwatchConfig, SpokeConfig, AccountTarget } from '../core/config';
 import { checkLogGroupName, hubBusName } from '../core/patterns';
@@ -14,6 +15,7 @@ import { regionId } from '../core/regions';
 import { ACCOUNT_ID_VALIDATION, providerAuth, RootProvider, RootwatchStack } from './base';
 import type { ModuleResourceAddress } from './module-stack';
 import { ModuleName, REGION_KEY } from './module-names';
+import { spokeModuleName, spokeRegionKey } from './spoke-module';
 import { expectedAccounts } from '../core/coverage';
 import { makeUniqueId } from 'cdktf/lib/private/unique';
 import { STACKSET_STACK_NAME } from '../core/stackset-config';
@@ -44,9 +46,10 @@ export function buildDeployApp(outdir: string, config: RootwatchConfig, catalog:
   return app;
 }
 
+// An external ID is not a secret (AWS: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_common-scenarios_third-party.html).
 const EXTERNAL_ID_VALIDATION = (name: string) => ({
   // RE2 (Terraform's regex engine) caps repetition at 1000, so the length is checked apart.
-  condition: `\${var.${name} == null ? true : (length(var.${name}) >= 2 && length(var.${name}) <= 1224 && can(regex("^[A-Za-z0-9+=,.@:/-]+$", var.${name})))}`,
+  condition: `\${var.${name} == null ? true : length(var.${name}) <= 1224 && can(regex("^[A-Za-z0-9+=,.@:/-]{2,}$", var.${name}))}`,
   errorMessage: `${name} must be 2-1224 characters of [A-Za-z0-9+=,.@:/-].`,
 });
 const ROLE_ARN_VALIDATION = (name: string) => ({
@@ -54,56 +57,79 @@ const ROLE_ARN_VALIDATION = (name: string) => ({
   errorMessage: `${name} must be an IAM role ARN (arn:aws:iam::<12 digits>:role/<name>).`,
 });
 
-/** Inputs of the account module for one account. */
-function accountInputs(config: RootwatchConfig, accountId: string, hubBusArn: string, cisLogGroupName: string | undefined, manage: boolean): Record<string, unknown> {
+/** Inputs of the spoke composition module that come from the config as a whole (the same for every account). */
+function orgInputs(config: RootwatchConfig): Record<string, unknown> {
   const g = config.accountGuardrails;
-  // Account-wide singletons: only the stack that owns the account's settings manages them (one owner per account).
   return {
     name_prefix: config.namePrefix,
-    account_id: accountId,
-    hub_bus_arn: hubBusArn,
-    cis_log_group_name: cisLogGroupName ?? null,
-    alternate_contacts: manage ? Object.fromEntries(Object.entries(g.alternateContacts).filter(([, c]) => c).map(([t, c]) => [t, { name: c!.name, title: c!.title, email: c!.email, phone: c!.phone }])) : {},
-    password_policy: manage && g.passwordPolicy.enabled
+    alternate_contacts: Object.fromEntries(Object.entries(g.alternateContacts).filter(([, c]) => c).map(([t, c]) => [t, { name: c!.name, title: c!.title, email: c!.email, phone: c!.phone }])),
+    password_policy: g.passwordPolicy.enabled
       ? { minimum_length: g.passwordPolicy.minimumLength, reuse_prevention: g.passwordPolicy.reusePrevention, max_age_days: g.passwordPolicy.maxAgeDays }
       : null,
-    s3_public_access_block: manage && g.s3PublicAccessBlock,
+    s3_public_access_block: g.s3PublicAccessBlock,
     trail: g.trail.enabled
       ? { log_retention_days: g.trail.logRetentionDays, transition_to_glacier_days: g.trail.transitionToGlacierDays, object_lock_days: g.trail.objectLockDays ?? null }
       : null,
+    heartbeat_schedule: config.alerts.heartbeat.enabled ? config.alerts.heartbeat.scheduleExpression : null,
+    ...(config.alerts.deadLetterAlarms ? {} : { dead_letter_alarm: false }),
+  };
+}
+
+/** What monitorAccount needs of one account. */
+export interface MonitorAccountProps {
+  accountId: string;
+  regions: readonly string[];
+  providers: Map<string, TerraformProvider>;
+  hubBusArn: string;
+  cisLogGroupName?: string;
+  cisLogGroupRegion?: string;
+  manageAccountSettings?: boolean;
+  /** The management account: forwarding (and, with manageAccountSettings, its account-wide settings) only. */
+  forwardingOnly?: boolean;
+}
+
+/** Inputs of the spoke composition module call for one account (per-account values literal or, in plain roots, variables). */
+export function spokeModuleInputs(config: RootwatchConfig, props: Omit<MonitorAccountProps, 'providers' | 'regions'> & { home: string }): Record<string, unknown> {
+  const manage = props.manageAccountSettings ?? true;
+  const cisRegion = props.cisLogGroupRegion ?? props.home;
+  return {
+    ...orgInputs(config),
+    account_id: props.accountId,
+    hub_bus_arn: props.hubBusArn,
+    ...(props.cisLogGroupName !== undefined && !props.forwardingOnly ? { cis_log_group_name: props.cisLogGroupName } : {}),
+    ...(props.cisLogGroupName !== undefined && !props.forwardingOnly && cisRegion !== props.home ? { cis_log_group_region: cisRegion } : {}),
+    // the module's defaults (true) are not repeated in every account's call
+    ...(manage ? {} : { manage_account_settings: false }),
+    // forwarding only (the management account): its own trail is left alone
+    ...(props.forwardingOnly ? { trail: null } : {}),
   };
 }
 
 /**
- * A monitored account in one root: the account module in the home region (the first region,
- * us-east-1) and a spoke-region module per region. Addresses of today's stacks move along.
+ * A monitored account in one root: one call `module.spoke` of the generated composition module of
+ * its region set (stacks/spoke-module.ts), which calls the account module in the home region (the
+ * first region, us-east-1) and a spoke-region module per region. Addresses of 0.1.0 stacks move along.
  */
-function monitorAccount(
-  stack: RootStack,
-  config: RootwatchConfig,
-  props: { accountId: string; regions: readonly string[]; providers: Map<string, AwsProvider>; hubBusArn: string; cisLogGroupName?: string; cisLogGroupRegion?: string; manageAccountSettings?: boolean; forwardingOnly?: boolean },
-  catalog: ModuleCatalog,
-): { account: TerraformHclModule; regions: Map<string, TerraformHclModule>; cis: TerraformHclModule } {
+function monitorAccount(stack: RootStack, config: RootwatchConfig, props: MonitorAccountProps, catalog: ModuleCatalog): { spoke: TerraformHclModule } {
   // The modules check their inputs at plan time; values from the config are checked at synth as well.
   if (props.cisLogGroupName !== undefined) checkLogGroupName(props.cisLogGroupName);
   const heartbeat = config.alerts.heartbeat;
   const problem = heartbeat.enabled ? heartbeatScheduleProblem(heartbeat.scheduleExpression) : undefined;
   if (problem) throw new Error(`alerts.heartbeat.scheduleExpression (heartbeat): ${problem}`);
   const home = props.regions[0];
-  // The CIS filter and alarm sit beside the log group: in the account module (home region) or, for a
-  // log group in another of the account's regions, in that region's spoke-region module.
-  const cisRegion = props.cisLogGroupName === undefined ? home : props.cisLogGroupRegion ?? home;
-  const cisElsewhere = cisRegion !== home;
+  const key = spokeRegionKey(props.regions);
+  const spoke = stack.callComposition('spoke', spokeModuleName(props.regions), key.map((r) => props.providers.get(r)!), spokeModuleInputs(config, { ...props, home }));
+  if (!props.forwardingOnly) addAccountMoves(stack, config, props, catalog);
+  return { spoke };
+}
+
+/** `moved` blocks from the 0.1.0 addresses of an account's resources to module.spoke.module.{account,region_*}. */
+function addAccountMoves(stack: RootStack, config: RootwatchConfig, props: MonitorAccountProps, catalog: ModuleCatalog): void {
+  const home = props.regions[0];
+  const cisElsewhere = props.cisLogGroupName !== undefined && (props.cisLogGroupRegion ?? home) !== home;
   const manage = props.manageAccountSettings ?? true;
-  const inputs = { ...accountInputs(config, props.accountId, props.hubBusArn, cisElsewhere ? undefined : props.cisLogGroupName, manage), ...(cisElsewhere ? { cis_alarm: false } : {}) };
-  // forwarding only (the management account): its own settings are left alone
-  // (with manageAccountSettings, its account-wide settings too: the config made the guardrails stack their one owner)
-  const only = props.forwardingOnly
-    ? { ...(manage ? {} : { alternate_contacts: {}, password_policy: null, s3_public_access_block: false }), trail: null, cis_log_group_name: null }
-    : {};
-  const account = stack.callModule('account', 'account', props.providers.get(home)!, { ...inputs, ...only, heartbeat: config.alerts.heartbeat.enabled });
   const g = config.accountGuardrails;
-  if (!props.forwardingOnly) stack.addMoves('account', catalog.account, (a) => {
+  stack.addMoves('spoke.module.account', catalog.account, (a) => {
     const top = a.components[0];
     if (top === 'heartbeat') return false; // the 0.1.0 canary role is replaced by the heartbeat role
     if (top === 'cis') return props.cisLogGroupName !== undefined && !cisElsewhere;
@@ -117,31 +143,20 @@ function monitorAccount(
     }
     return true;
   });
-  const regions = new Map<string, TerraformHclModule>();
   for (const region of props.regions) {
-    const call = `region_${regionId(region)}`;
-    regions.set(region, stack.callModule(call, 'spoke-region', props.providers.get(region)!, {
-      name_prefix: config.namePrefix,
-      spoke_account_id: props.accountId,
-      hub_bus_arn: props.hubBusArn,
-      forwarder_role_arn: account.get('forwarder_role_arn'),
-      heartbeat_schedule: config.alerts.heartbeat.enabled ? config.alerts.heartbeat.scheduleExpression : null,
-      heartbeat_role_arn: config.alerts.heartbeat.enabled ? account.get('heartbeat_role_arn') : null,
-      dead_letter_alarm: config.alerts.deadLetterAlarms,
-      ...(cisElsewhere && region === cisRegion ? { cis_log_group_name: props.cisLogGroupName } : {}),
-    }));
-    if (props.forwardingOnly) continue;
     // Before modules only the home region had the heartbeat canary and the pipeline rule.
-    stack.addMoves(call, catalog['spoke-region'],
+    stack.addMoves(`spoke.module.region_${regionId(region)}`, catalog['spoke-region'],
       (a) => a.components[0] !== 'heartbeat' && a.components[0] !== 'cis' && !a.components.some((c) => c.startsWith(`dlq-${REGION_KEY}-not-empty`)) && (region === home || !a.components.some((c) => c.startsWith(`pipeline-${REGION_KEY}`))),
       (c) => c.replace(new RegExp(`(^|-)${REGION_KEY}(?=$|-)`), `$1${region}`));
   }
-  return { account, regions, cis: cisElsewhere ? regions.get(cisRegion)! : account };
 }
 
 abstract class RootStack extends RootwatchStack {
-  callModule(id: string, name: ModuleName, provider: AwsProvider, inputs: Record<string, unknown>): TerraformHclModule {
+  callModule(id: string, name: ModuleName, provider: TerraformProvider, inputs: Record<string, unknown>): TerraformHclModule {
     return this.module(id, name, provider, inputs);
+  }
+  callComposition(id: string, folder: string, providers: readonly TerraformProvider[], inputs: Record<string, unknown>): TerraformHclModule {
+    return this.aliasedModule(id, folder, providers, inputs);
   }
   addMoves: RootwatchStack['moves'] = (...args) => this.moves(...args);
   addMoved(from: string, to: string): void {
@@ -149,11 +164,28 @@ abstract class RootStack extends RootwatchStack {
   }
 
   /** The CIS alarm's outputs, when the account has one (on the given log group, else the hardened trail's). */
-  protected cisOutputs(cis: TerraformHclModule, cisLogGroupName: string | undefined): void {
+  protected cisOutputs(spoke: TerraformHclModule, cisLogGroupName: string | undefined): void {
     if (!cisLogGroupName && !this.config.accountGuardrails.trail.enabled) return;
-    this.output('cis_alarm_arn', cis.get('cis_alarm_arn'), 'ARN of the CIS CloudWatch.1 root-usage alarm.');
-    this.output('cis_topic_arn', cis.get('cis_topic_arn'), 'SNS topic of the CIS alarm: subscribe someone (Security Hub CloudWatch.1 wants a subscriber).');
+    this.output('cis_alarm_arn', spoke.get('cis_alarm_arn'), 'ARN of the CIS CloudWatch.1 root-usage alarm.');
+    this.output('cis_topic_arn', spoke.get('cis_topic_arn'), 'SNS topic of the CIS alarm (subscribe someone: Security Hub CloudWatch.1).');
   }
+}
+
+/**
+ * Region lists the coverage set repeats (every account of a region set lists the same regions):
+ * each list used twice or more becomes a local `regions_<hash of the list>` of the hub root,
+ * referenced by each entry, instead of 17 region names per account (issue 10's output size).
+ */
+function sharedLists(lists: readonly (readonly string[])[]): { locals: Array<[string, readonly string[]]>; ref(list: readonly string[]): unknown } {
+  const uses = new Map<string, number>();
+  for (const l of lists) uses.set(l.join(','), (uses.get(l.join(',')) ?? 0) + 1);
+  const name = (l: readonly string[]) => `regions_${createHash('sha256').update(l.join(',')).digest('hex').slice(0, 8)}`;
+  const seen = new Set<string>();
+  const shared = lists.filter((l) => (uses.get(l.join(',')) ?? 0) > 1 && !seen.has(l.join(',')) && Boolean(seen.add(l.join(','))));
+  return {
+    locals: shared.map((l) => [name(l), l]),
+    ref: (l) => ((uses.get(l.join(',')) ?? 0) > 1 ? `\${local.${name(l)}}` : l),
+  };
 }
 
 /** What monitorAccount takes from a hub or spoke entry: its CIS log group (and region) and whether it owns the account-wide settings. */
@@ -181,7 +213,7 @@ function assumeRoleVariables(stack: RootStack, prefix: string, target: AccountTa
     validation: ROLE_ARN_VALIDATION(`${prefix}_assume_role_arn`),
   }).stringValue;
   const externalId = stack['variable'](`${prefix}_external_id`, {
-    description: `External ID the ${what} role's trust policy requires (null: none). Not a secret (AWS: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_common-scenarios_third-party.html).`,
+    description: `External ID the ${what} role's trust policy requires (null: none); not a secret.`,
     default: target.externalId ?? null,
     nullable: true,
     validation: EXTERNAL_ID_VALIDATION(`${prefix}_external_id`),
@@ -199,12 +231,15 @@ export class HubStack extends RootStack {
     const regions = [...new Set([...hub.regions, hub.region])];
     const providers = this.regionProviders(regions, auth);
     const a = config.alerts;
+    const regionLists = sharedLists(expectedAccounts(config).map((e) => e.regions));
+    if (regionLists.locals.length > 0) for (const [name, list] of regionLists.locals) this.addOverride(`locals.${name}`, list);
     const hubModule = this.callModule('hub', 'hub', providers.get(hub.region)!, {
       name_prefix: config.namePrefix,
       hub_account_id: hubAccountId,
       hub_region: hub.region,
       organization_id: hub.organizationId ?? null,
-      admitted_account_ids: config.spokes.map((s) => s.accountId),
+      // the bus admits the organization when given (the list is then unused: not repeated per account)
+      admitted_account_ids: hub.organizationId ? [] : config.spokes.map((s) => s.accountId),
       login_emails: a.email.login,
       activity_emails: a.email.activity,
       slack_webhook_parameter_name: a.slack?.webhookParameterName ?? null,
@@ -213,7 +248,7 @@ export class HubStack extends RootStack {
       log_retention_days: a.logRetentionDays,
       heartbeat_schedule: a.heartbeat.enabled ? a.heartbeat.scheduleExpression : null,
       // the coverage set (hub, spokes, management account) with names: ledger items, not the Lambda environment
-      expected_accounts: expectedAccounts(config).map((e) => ({ account_id: e.account === hub.accountId ? hubAccountId : e.account, regions: e.regions, name: e.name ?? null })),
+      expected_accounts: expectedAccounts(config).map((e) => ({ account_id: e.account === hub.accountId ? hubAccountId : e.account, regions: regionLists.ref(e.regions), name: e.name ?? null })),
       assumed_root: config.detection.assumedRoot,
       avoidable_root_writes: config.detection.avoidableRootWrites,
       expected_use: config.detection.expectedUse.enabled,
@@ -250,10 +285,10 @@ export class HubStack extends RootStack {
       new RootProvider(this, 'aws', { ...auth, region: hub.region, ...(Object.keys(config.tags).length > 0 ? { defaultTags: [{ tags: config.tags }] } : {}) });
     }
     const busArn = hubModule.get('bus_arn');
-    const { account, regions: forwarders, cis } = monitorAccount(this, config, {
+    const { spoke } = monitorAccount(this, config, {
       accountId: hubAccountId, regions: hub.regions, providers, hubBusArn: busArn, ...accountOptions(hub),
     }, catalog);
-    this.cisOutputs(cis, hub.cisLogGroupName);
+    this.cisOutputs(spoke, hub.cisLogGroupName);
     for (const [name, description] of [
       ['bus_arn', 'ARN of the hub event bus that spokes forward to.'],
       ['login_topic_arn', 'SNS topic of root sign-in alerts (subscribe custom integrations here).'],
@@ -266,8 +301,8 @@ export class HubStack extends RootStack {
     ] as const) {
       this.output(name, hubModule.get(name), description);
     }
-    this.output('forwarder_role_arn', account.get('forwarder_role_arn'), 'ARN of the role forwarding the hub account\'s own root events.');
-    this.output('forward_rule_arns', Object.fromEntries([...forwarders].map(([r, m]) => [r, m.get('rule_arn')])), 'Region -> ARN of the hub account\'s own forwarding rules.');
+    this.output('forwarder_role_arn', spoke.get('forwarder_role_arn'), 'ARN of the role forwarding the hub account\'s own root events.');
+    this.output('forward_rule_arns', spoke.get('rule_arns'), 'Region -> ARN of the hub account\'s own forwarding rules.');
     this.backend(id);
   }
 }
@@ -283,27 +318,28 @@ export class SpokeStack extends RootStack {
       validation: ACCOUNT_ID_VALIDATION('spoke_account_id'),
     }).stringValue;
     const roleArn = this.variable('spoke_account_assume_role_arn', {
-      description: 'IAM role in the spoke account that Terraform assumes to create the forwarding rules.',
+      description: 'IAM role in the spoke account that Terraform assumes.',
       default: spoke.assumeRoleArn,
       validation: ROLE_ARN_VALIDATION('spoke_account_assume_role_arn'),
     }).stringValue;
     const externalId = this.variable('spoke_account_external_id', {
-      description: 'External ID the spoke role\'s trust policy requires (null: none). Not a secret (AWS: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_common-scenarios_third-party.html).',
+      description: 'External ID the spoke role\'s trust policy requires (null: none); not a secret.',
       default: spoke.externalId ?? null,
       nullable: true,
       validation: EXTERNAL_ID_VALIDATION('spoke_account_external_id'),
     }).stringValue;
     const providers = this.regionProviders(spoke.regions, providerAuth(spokeAccountId, { assumeRoleArn: roleArn, externalId }));
     // The hub bus in the hub's region, whatever region the rule is in (EventBridge forwards across regions).
-    const partition = new DataAwsPartition(this, 'partition', { provider: providers.get(spoke.regions[0])! }).partition;
-    const hubBusArn = `arn:${partition}:events:${config.hub.region}:${hubAccountId}:event-bus/${hubBusName(config.namePrefix)}`;
-    const { account, regions, cis } = monitorAccount(this, config, {
+    // The hub bus in the hub's partition: the spoke's (an organization spans one partition), read from
+    // its role ARN as the guardrails imports do, rather than a data source in every spoke root.
+    const hubBusArn = `arn:${partitionOfArn(spoke.assumeRoleArn)}:events:${config.hub.region}:${hubAccountId}:event-bus/${hubBusName(config.namePrefix)}`;
+    const call = monitorAccount(this, config, {
       accountId: spokeAccountId, regions: spoke.regions, providers, hubBusArn, ...accountOptions(spoke),
-    }, catalog);
-    this.cisOutputs(cis, spoke.cisLogGroupName);
-    this.output('forwarder_role_arn', account.get('forwarder_role_arn'), 'ARN of the role EventBridge uses to forward root events to the hub.');
-    this.output('rule_arns', Object.fromEntries([...regions].map(([r, m]) => [r, m.get('rule_arn')])), 'Region -> ARN of the root-event forwarding rule.');
-    this.output('dead_letter_queue_arns', Object.fromEntries([...regions].map(([r, m]) => [r, m.get('dead_letter_queue_arn')])), 'Region -> ARN of the forwarding dead-letter queue.');
+    }, catalog).spoke;
+    this.cisOutputs(call, spoke.cisLogGroupName);
+    this.output('forwarder_role_arn', call.get('forwarder_role_arn'), 'ARN of the role EventBridge uses to forward root events to the hub.');
+    this.output('rule_arns', call.get('rule_arns'), 'Region -> ARN of the root-event forwarding rule.');
+    this.output('dead_letter_queue_arns', call.get('dead_letter_queue_arns'), 'Region -> ARN of the forwarding dead-letter queue.');
     this.backend(id);
   }
 }
@@ -471,9 +507,9 @@ export class GuardrailsStack extends RootStack {
       const hubAccountId = this.hubAccountIdVariable('AWS account ID of the hub (security) account whose bus receives the root events.');
       const partition = new DataAwsPartition(this, 'partition', { provider: providers.get(mgmt.region)! }).partition;
       const hubBusArn = `arn:${partition}:events:${config.hub.region}:${hubAccountId}:event-bus/${hubBusName(config.namePrefix)}`;
-      const { account, regions } = monitorAccount(this, config, { accountId: managementAccountId, regions: config.hub.regions, providers, hubBusArn, forwardingOnly: true, manageAccountSettings: mgmt.manageAccountSettings }, catalog);
-      this.output('forwarder_role_arn', account.get('forwarder_role_arn'), "ARN of the role forwarding the management account's root events to the hub.");
-      this.output('forward_rule_arns', Object.fromEntries([...regions].map(([r, m]) => [r, m.get('rule_arn')])), "Region -> ARN of the management account's forwarding rules.");
+      const { spoke } = monitorAccount(this, config, { accountId: managementAccountId, regions: config.hub.regions, providers, hubBusArn, forwardingOnly: true, manageAccountSettings: mgmt.manageAccountSettings }, catalog);
+      this.output('forwarder_role_arn', spoke.get('forwarder_role_arn'), "ARN of the role forwarding the management account's root events to the hub.");
+      this.output('forward_rule_arns', spoke.get('rule_arns'), "Region -> ARN of the management account's forwarding rules.");
     }
     this.output('deny_root_policy_id', g.get('deny_root_policy_id'), 'ID of the SCP that denies the root user (AssumeRoot sessions exempt).');
     this.output('deny_root_access_keys_policy_id', g.get('deny_root_access_keys_policy_id'), 'ID of the SCP that denies root access-key creation.');

@@ -8,7 +8,7 @@
  */
 import { Construct } from 'constructs';
 import { TerraformHclModule } from 'cdktf';
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import type { TerraformProvider } from 'cdktf';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { RootwatchConfig } from '../core/config';
 import { hubBusName } from '../core/patterns';
@@ -18,8 +18,8 @@ import { ACCOUNT_ID_VALIDATION, providerAuth, RootwatchStack } from './base';
 import type { ModuleName } from './module-stacks';
 
 /** What roots.ts's monitorAccount takes (passed in: roots.ts builds this stack, so no import back). */
-export interface MonitorProps { accountId: string; regions: readonly string[]; providers: Map<string, AwsProvider>; hubBusArn: string; forwardingOnly?: boolean }
-export type Monitor = (stack: StackSetStack, props: MonitorProps) => { account: TerraformHclModule; regions: Map<string, TerraformHclModule> };
+export interface MonitorProps { accountId: string; regions: readonly string[]; providers: Map<string, TerraformProvider>; hubBusArn: string; forwardingOnly?: boolean }
+export type Monitor = (stack: StackSetStack, props: MonitorProps) => { spoke: TerraformHclModule };
 
 /** Does the stackset stack monitor the management account itself? (SELF, and no hub, spoke or guardrails stack does.) */
 export function stackSetMonitorsManagement(config: RootwatchConfig): boolean {
@@ -72,9 +72,9 @@ export class StackSetStack extends RootwatchStack {
     });
     if (monitorsManagement) {
       const hubBusArn = `arn:${partition}:events:${config.hub.region}:${hubAccountId}:event-bus/${hubBusName(config.namePrefix)}`;
-      const { account, regions: forwarders } = monitor(this, { accountId: deployerId, regions: config.hub.regions, providers, hubBusArn, forwardingOnly: true });
-      this.output('forwarder_role_arn', account.get('forwarder_role_arn'), "ARN of the role forwarding the management account's root events to the hub.");
-      this.output('forward_rule_arns', Object.fromEntries([...forwarders].map(([r, m]) => [r, m.get('rule_arn')])), "Region -> ARN of the management account's forwarding rules.");
+      const { spoke } = monitor(this, { accountId: deployerId, regions: config.hub.regions, providers, hubBusArn, forwardingOnly: true });
+      this.output('forwarder_role_arn', spoke.get('forwarder_role_arn'), "ARN of the role forwarding the management account's root events to the hub.");
+      this.output('forward_rule_arns', spoke.get('rule_arns'), "Region -> ARN of the management account's forwarding rules.");
     }
     this.output('stack_set_name', set.stackSetName, `Name of the spoke stack set (${stackSetName(config.namePrefix)}).`);
     this.output('org_read_role_arn', set.orgReadRoleArn, "Role the hub's coverage sweep assumes to list the target OUs' accounts.");
@@ -82,8 +82,11 @@ export class StackSetStack extends RootwatchStack {
   }
 
   /** What roots.ts's monitorAccount calls (the same as its own roots). */
-  callModule(id: string, name: ModuleName, provider: AwsProvider, inputs: Record<string, unknown>): TerraformHclModule {
+  callModule(id: string, name: ModuleName, provider: TerraformProvider, inputs: Record<string, unknown>): TerraformHclModule {
     return this.module(id, name, provider, inputs);
+  }
+  callComposition(id: string, folder: string, providers: readonly TerraformProvider[], inputs: Record<string, unknown>): TerraformHclModule {
+    return this.aliasedModule(id, folder, providers, inputs);
   }
   addMoves: RootwatchStack['moves'] = (...args) => this.moves(...args);
   addMoved(from: string, to: string): void {

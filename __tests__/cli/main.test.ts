@@ -119,7 +119,7 @@ describe('good input', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout.trim().split('\n')).toHaveLength(1);
-    expect(r.stdout).toMatch(/4 stacks \(guardrails, hub, spoke-prod, spoke-staging\) and modules account, guardrails, hub, spoke-region/);
+    expect(r.stdout).toMatch(/4 stacks \(guardrails, hub, spoke-prod, spoke-staging\) and modules account, guardrails, hub, spoke-2r-[0-9a-f]{8}, spoke-5r-[0-9a-f]{8}, spoke-region/);
     expect(fs.readdirSync(out).sort()).toEqual(['RUNBOOK.md', 'manifest.json', 'modules', 'plain-terraform', 'stacks']);
 
     const again = await runCli(['synth', '--config', path.join(FIXTURES, 'minimal.json'), '--out', out]);

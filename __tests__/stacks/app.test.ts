@@ -7,6 +7,7 @@ import * as path from 'path';
 import { Testing } from 'cdktf';
 import { buildDeployApp, buildModulesApp, GuardrailsStack, HubStack, SpokeStack } from '../../stacks/app';
 import { moduleCatalog, moduleReadme } from '../../cli/module-output';
+import { spokeModuleName, spokeModuleTf } from '../../stacks/spoke-module';
 import { checkConfig } from '../../cli/load-config';
 import { exampleRaw, FIXTURES, minimalRaw, readJson, REPO } from '../helpers/configs';
 import { fakeCode } from '../helpers/stacks';
@@ -102,18 +103,34 @@ describe('spoke roots', () => {
   const staging = example.spokes.find((s) => s.name === 'staging')!;
   const root = synth(new SpokeStack(Testing.app(), 'spoke-staging', example, staging, catalog));
 
-  it('declare no resource: an account module and one spoke-region module per region of that spoke, each with that region\'s provider', () => {
+  it('declare no resource: one call of the composition module of its region set, each region\'s provider behind its alias', () => {
     expect(root.resource).toBeUndefined();
-    expect(Object.keys(root.module).sort()).toEqual(['account', 'region_eu_west_1', 'region_us_east_1']);
+    expect(Object.keys(root.module)).toEqual(['spoke']);
+    const spoke = root.module.spoke;
+    expect(spoke.source).toBe(`../../modules/${spokeModuleName(['us-east-1', 'eu-west-1'])}`);
+    expect(spokeModuleName(['us-east-1', 'eu-west-1'])).toMatch(/^spoke-2r-[0-9a-f]{8}$/);
     const regionOf = Object.fromEntries(root.provider.aws.map((p: { alias: string; region: string }) => [`aws.${p.alias}`, p.region]));
-    expect(regionOf[root.module.region_eu_west_1.providers.aws]).toBe('eu-west-1');
-    expect(regionOf[root.module.region_us_east_1.providers.aws]).toBe('us-east-1');
-    expect(regionOf[root.module.account.providers.aws]).toBe('us-east-1');
-    for (const call of ['region_eu_west_1', 'region_us_east_1']) {
-      expect(root.module[call].source).toBe('../../modules/spoke-region');
-      expect(root.module[call].hub_bus_arn).toBe('arn:${data.aws_partition.partition.partition}:events:eu-west-1:${var.hub_account_id}:event-bus/rootwatch-root-events');
-      expect(root.module[call].forwarder_role_arn).toBe('${module.account.forwarder_role_arn}');
+    expect(Object.keys(spoke.providers).sort()).toEqual(['aws.eu_west_1', 'aws.us_east_1']);
+    for (const [alias, provider] of Object.entries<string>(spoke.providers)) expect(regionOf[provider]).toBe(alias.replace('aws.', '').replace(/_/g, '-'));
+    expect(spoke.hub_bus_arn).toBe('arn:aws:events:eu-west-1:${var.hub_account_id}:event-bus/rootwatch-root-events');
+    expect(spoke.account_id).toBe('${var.spoke_account_id}');
+  });
+
+  it('the composition module calls the account module once (home region) and spoke-region once per region', () => {
+    const vars = (m: string) => readJson(path.join(REPO, 'terraform-out', 'modules', m, 'variables.tf.json')).variable;
+    const versions = readJson(path.join(REPO, 'terraform-out', 'modules', 'account', 'versions.tf.json')).terraform;
+    const tf = spokeModuleTf(['us-east-1', 'eu-west-1', 'ap-south-1'], vars('account'), vars('spoke-region'), versions);
+    expect(Object.keys(tf.module).sort()).toEqual(['account', 'region_ap_south_1', 'region_eu_west_1', 'region_us_east_1']);
+    expect(tf.module.account).toMatchObject({ source: '../account', providers: { aws: 'aws.us_east_1' }, account_id: '${var.account_id}' });
+    for (const r of ['ap_south_1', 'eu_west_1', 'us_east_1']) {
+      expect(tf.module[`region_${r}`]).toMatchObject({ source: '../spoke-region', providers: { aws: `aws.${r}` }, forwarder_role_arn: '${module.account.forwarder_role_arn}', hub_bus_arn: '${var.hub_bus_arn}' });
     }
+    expect(tf.terraform.required_providers.aws.configuration_aliases).toEqual(['aws.us_east_1', 'aws.ap_south_1', 'aws.eu_west_1']);
+    // regions are structure, not input: no identity default
+    for (const v of ['account_id', 'hub_bus_arn', 'name_prefix']) expect(tf.variable[v].default).toBeUndefined();
+    // the same set in another order is the same module; another home region is another one
+    expect(spokeModuleName(['us-east-1', 'ap-south-1', 'eu-west-1'])).toBe(spokeModuleName(['us-east-1', 'eu-west-1', 'ap-south-1']));
+    expect(spokeModuleName(['eu-west-1', 'us-east-1', 'ap-south-1'])).not.toBe(spokeModuleName(['us-east-1', 'eu-west-1', 'ap-south-1']));
   });
 
   it('declare exactly the four documented variables, the config as defaults; the external ID is not sensitive', () => {
@@ -121,9 +138,12 @@ describe('spoke roots', () => {
     expect(root.variable.spoke_account_id.default).toBe('333333333333');
     expect(root.variable.spoke_account_external_id).toMatchObject({ default: null, nullable: true });
     expect(root.variable.spoke_account_external_id.sensitive).toBeUndefined();
+    // every provider refers to the settings they share, written once as locals
+    expect(root.locals).toMatchObject({ role_arn: '${var.spoke_account_assume_role_arn}', external_id: '${var.spoke_account_external_id}', accounts: ['${var.spoke_account_id}'] });
     for (const p of root.provider.aws) {
-      expect(p.assume_role[0]).toEqual({ role_arn: '${var.spoke_account_assume_role_arn}', external_id: '${var.spoke_account_external_id}', session_name: 'rootwatch' });
-      expect(p.allowed_account_ids).toEqual(['${var.spoke_account_id}']);
+      expect(p.assume_role[0]).toEqual({ role_arn: '${local.role_arn}', external_id: '${local.external_id}', session_name: 'rootwatch' });
+      expect(p.allowed_account_ids).toBe('${local.accounts}');
+      expect(p.default_tags[0].tags).toBe('${local.tags}');
     }
   });
 });
@@ -138,19 +158,22 @@ describe('hub root', () => {
     expect(hub).toMatchObject({
       hub_region: 'eu-west-1',
       organization_id: 'o-exampleorgid',
-      admitted_account_ids: ['222222222222', '333333333333'],
+      admitted_account_ids: [], // the organization is admitted: the list would be unused
       login_emails: ['security-oncall@example.com'],
       slack_webhook_parameter_name: '/rootwatch/slack/webhook-url',
     });
     // the coverage set with the names (ledger items, not the notifier environment): hub, spokes, management account
-    expect(hub.expected_accounts.map((e: { account_id: string; name: string | null; regions: string[] }) => [e.account_id, e.name, e.regions.length])).toEqual([
+    // a region list used twice or more is written once, as a local
+    const regions = (r: string | string[]) => (typeof r === 'string' ? root.locals[/^\$\{local\.(\w+)\}$/.exec(r)![1]] : r);
+    expect(hub.expected_accounts.map((e: { account_id: string; name: string | null; regions: string | string[] }) => [e.account_id, e.name, regions(e.regions).length])).toEqual([
       ['${var.hub_account_id}', 'security', 5],
       ['222222222222', 'prod', 5],
       ['333333333333', 'staging', 2],
       ['444444444444', null, 5],
     ]);
     expect(hub).not.toHaveProperty('account_names');
-    expect(root.module.region_us_east_1.hub_bus_arn).toBe('${module.hub.bus_arn}');
+    expect(typeof hub.expected_accounts[0].regions).toBe('string');
+    expect(root.module.spoke.hub_bus_arn).toBe('${module.hub.bus_arn}');
   });
 
   it('disables an alerter with null', () => {
@@ -162,38 +185,49 @@ describe('hub root', () => {
 });
 
 describe('account-wide singletons: one owner per account', () => {
-  it('a spoke that does not own its account settings passes none to the account module (the trail stays)', () => {
+  it('a spoke that does not own its account settings says so (the composition module then passes none to the account module; the trail stays)', () => {
     const raw = exampleRaw();
     raw.spokes[1].manageAccountSettings = false;
     const c = checkConfig(raw, FIXTURES);
-    const owned = synth(new SpokeStack(Testing.app(), 'spoke-prod', c, c.spokes[0], catalog)).module.account;
-    const notOwned = synth(new SpokeStack(Testing.app(), 'spoke-staging', c, c.spokes[1], catalog)).module.account;
+    const owned = synth(new SpokeStack(Testing.app(), 'spoke-prod', c, c.spokes[0], catalog)).module.spoke;
+    const notOwned = synth(new SpokeStack(Testing.app(), 'spoke-staging', c, c.spokes[1], catalog)).module.spoke;
     expect(Object.keys(owned.alternate_contacts)).toEqual(['billing', 'operations', 'security']);
     expect(owned.password_policy).not.toBeNull();
     expect(owned.s3_public_access_block).toBe(true); // the example opts in explicitly
-    expect(notOwned).toMatchObject({ alternate_contacts: {}, password_policy: null, s3_public_access_block: false });
+    expect(owned.manage_account_settings).toBeUndefined(); // the module's default: true
+    expect(notOwned.manage_account_settings).toBe(false);
     expect(notOwned.trail).not.toBeNull();
+    const vars = (m: string) => readJson(path.join(REPO, 'terraform-out', 'modules', m, 'variables.tf.json')).variable;
+    const account = spokeModuleTf(['us-east-1'], vars('account'), vars('spoke-region'), readJson(path.join(REPO, 'terraform-out', 'modules', 'account', 'versions.tf.json')).terraform).module.account;
+    expect(account).toMatchObject({
+      alternate_contacts: '${var.manage_account_settings ? var.alternate_contacts : {}}',
+      password_policy: '${var.manage_account_settings ? var.password_policy : null}',
+      s3_public_access_block: '${var.manage_account_settings && var.s3_public_access_block}',
+      trail: '${var.trail}',
+    });
   });
 
   it('the S3 account public access block is off unless the config opts in', () => {
     const raw = exampleRaw();
     delete raw.guardrails.s3PublicAccessBlock;
     const c = checkConfig(raw, FIXTURES);
-    expect(synth(new SpokeStack(Testing.app(), 'spoke-prod', c, c.spokes[0], catalog)).module.account.s3_public_access_block).toBe(false);
+    expect(synth(new SpokeStack(Testing.app(), 'spoke-prod', c, c.spokes[0], catalog)).module.spoke.s3_public_access_block).toBe(false);
   });
 
   it('the guardrails stack manages the management account\'s settings when the config makes it their owner, else leaves them alone', () => {
     const raw = exampleRaw();
     const off = checkConfig(raw, FIXTURES);
-    expect(synth(new GuardrailsStack(Testing.app(), 'guardrails', off, off.orgGuardrails!, catalog)).module.account)
-      .toMatchObject({ alternate_contacts: {}, password_policy: null, s3_public_access_block: false, trail: null });
+    expect(synth(new GuardrailsStack(Testing.app(), 'guardrails', off, off.orgGuardrails!, catalog)).module.spoke)
+      .toMatchObject({ manage_account_settings: false, trail: null });
     raw.guardrails.managementAccount.manageAccountSettings = true;
     const on = checkConfig(raw, FIXTURES);
-    const account = synth(new GuardrailsStack(Testing.app(), 'guardrails', on, on.orgGuardrails!, catalog)).module.account;
+    const account = synth(new GuardrailsStack(Testing.app(), 'guardrails', on, on.orgGuardrails!, catalog)).module.spoke;
     expect(Object.keys(account.alternate_contacts)).toEqual(['billing', 'operations', 'security']);
     expect(account.password_policy).toEqual({ minimum_length: 16, reuse_prevention: 24, max_age_days: 0 });
     expect(account.s3_public_access_block).toBe(true);
-    expect(account).toMatchObject({ trail: null, cis_log_group_name: null }); // forwarding and settings only
+    expect(account.manage_account_settings).toBeUndefined(); // the module's default: true
+    expect(account).toMatchObject({ trail: null }); // forwarding and settings only
+    expect(account.cis_log_group_name).toBeUndefined();
   });
 
   it('refuses it for a management account that is also a spoke (that entry\'s stack holds the account module)', () => {
@@ -220,8 +254,8 @@ describe('the CIS path', () => {
   it('a spoke with the trail and no log group outputs its CIS alarm', () => {
     const staging = example.spokes.find((x) => x.name === 'staging')!;
     const root = synth(new SpokeStack(Testing.app(), 'spoke-staging', example, staging, catalog));
-    expect(root.module.account.cis_log_group_name).toBeNull();
-    expect(root.module.account.trail).not.toBeNull();
+    expect(root.module.spoke.cis_log_group_name).toBeUndefined(); // the module's default: null
+    expect(root.module.spoke.trail).not.toBeNull();
     expect(Object.keys(root.output)).toEqual(expect.arrayContaining(['cis_alarm_arn', 'cis_topic_arn']));
   });
 });

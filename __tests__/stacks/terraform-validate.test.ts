@@ -18,6 +18,7 @@ import { EXAMPLE_CONFIG, FIXTURES, readJson } from '../helpers/configs';
 import { rmrf, tempDir } from '../helpers/tree';
 import { NAME_PREFIX_MAX_LENGTH, S3_BUCKET_NAME_MAX_LENGTH } from '../../core/limits';
 import { MAX_LISTED_SPOKES } from '../../core/config';
+import { spokeModuleName } from '../../stacks/spoke-module';
 
 const missing = !terraformAvailable() ? 'terraform is not on PATH' : !fs.existsSync(PLUGIN_DIR) ? `${PLUGIN_DIR} is missing` : undefined;
 if (missing) console.log(`terraform tests of the generated roots skipped: ${missing}`);
@@ -39,10 +40,12 @@ function copyOf(rel: string): string {
   return path.join(work, 'out', rel);
 }
 
-describe.each(['stacks/spoke-staging', 'plain-terraform/spoke-staging'])('%s (a spoke with its own regions)', (rel) => {
+// The plain-Terraform spoke root is one per region set (shape), planned with the account's tfvars.
+const STAGING_SHAPE = `plain-terraform/${spokeModuleName(['us-east-1', 'eu-west-1'])}`;
+describe.each([['stacks/spoke-staging', ''], [STAGING_SHAPE, 'accounts/staging.tfvars']])('%s %s (a spoke with its own regions)', (rel, varFile) => {
   maybe('plans root rules in exactly its regions, each targeting the hub bus in the hub region', async () => {
     const dir = copyOf(rel);
-    const outcome = await validateAndPlan(dir, offlineEnv(path.dirname(dir)));
+    const outcome = await validateAndPlan(dir, offlineEnv(path.dirname(dir)), varFile ? { varFile } : {});
     expect({ step: outcome.step, message: outcome.message }).toEqual({ step: 'done', message: 'ok' });
     const plan = outcome.plan as Plan;
     expect(rootRuleRegions(plan)).toEqual(['eu-west-1', 'us-east-1']);

@@ -19,10 +19,7 @@ provider "aws" {
   alias = "us_east_1"
   allowed_account_ids = [var.management_account_id]
   default_tags {
-    tags = {
-      managed-by = "rootwatch"
-      owner = "security"
-    }
+    tags = local.tags
   }
   region = "us-east-1"
 }
@@ -31,10 +28,7 @@ provider "aws" {
   alias = "us_east_2"
   allowed_account_ids = [var.management_account_id]
   default_tags {
-    tags = {
-      managed-by = "rootwatch"
-      owner = "security"
-    }
+    tags = local.tags
   }
   region = "us-east-2"
 }
@@ -43,10 +37,7 @@ provider "aws" {
   alias = "us_west_2"
   allowed_account_ids = [var.management_account_id]
   default_tags {
-    tags = {
-      managed-by = "rootwatch"
-      owner = "security"
-    }
+    tags = local.tags
   }
   region = "us-west-2"
 }
@@ -55,10 +46,7 @@ provider "aws" {
   alias = "eu_west_1"
   allowed_account_ids = [var.management_account_id]
   default_tags {
-    tags = {
-      managed-by = "rootwatch"
-      owner = "security"
-    }
+    tags = local.tags
   }
   region = "eu-west-1"
 }
@@ -67,10 +55,7 @@ provider "aws" {
   alias = "eu_central_1"
   allowed_account_ids = [var.management_account_id]
   default_tags {
-    tags = {
-      managed-by = "rootwatch"
-      owner = "security"
-    }
+    tags = local.tags
   }
   region = "eu-central-1"
 }
@@ -79,10 +64,7 @@ provider "aws" {
   alias = "delegated_admin_us_east_1"
   allowed_account_ids = ["111111111111"]
   default_tags {
-    tags = {
-      managed-by = "rootwatch"
-      owner = "security"
-    }
+    tags = local.tags
   }
   region = "us-east-1"
 }
@@ -91,10 +73,7 @@ provider "aws" {
   alias = "delegated_admin_us_east_2"
   allowed_account_ids = ["111111111111"]
   default_tags {
-    tags = {
-      managed-by = "rootwatch"
-      owner = "security"
-    }
+    tags = local.tags
   }
   region = "us-east-2"
 }
@@ -103,10 +82,7 @@ provider "aws" {
   alias = "delegated_admin_us_west_2"
   allowed_account_ids = ["111111111111"]
   default_tags {
-    tags = {
-      managed-by = "rootwatch"
-      owner = "security"
-    }
+    tags = local.tags
   }
   region = "us-west-2"
 }
@@ -115,10 +91,7 @@ provider "aws" {
   alias = "delegated_admin_eu_west_1"
   allowed_account_ids = ["111111111111"]
   default_tags {
-    tags = {
-      managed-by = "rootwatch"
-      owner = "security"
-    }
+    tags = local.tags
   }
   region = "eu-west-1"
 }
@@ -127,10 +100,7 @@ provider "aws" {
   alias = "delegated_admin_eu_central_1"
   allowed_account_ids = ["111111111111"]
   default_tags {
-    tags = {
-      managed-by = "rootwatch"
-      owner = "security"
-    }
+    tags = local.tags
   }
   region = "eu-central-1"
 }
@@ -138,7 +108,6 @@ provider "aws" {
 variable "hub_account_id" {
   default = "111111111111"
   description = "AWS account ID of the hub (security) account whose bus receives the root events."
-  nullable = false
   type = string
   validation {
     condition = can(regex("^[0-9]{12}$", var.hub_account_id))
@@ -149,7 +118,6 @@ variable "hub_account_id" {
 variable "management_account_id" {
   default = "444444444444"
   description = "AWS account ID of the organization management account."
-  nullable = false
   type = string
   validation {
     condition = can(regex("^[0-9]{12}$", var.management_account_id))
@@ -157,24 +125,15 @@ variable "management_account_id" {
   }
 }
 
-data "aws_partition" "partition" {
-  provider = aws.us_east_1
+locals {
+  tags = {
+    managed-by = "rootwatch"
+    owner = "security"
+  }
 }
 
-module "account" {
-  account_id = var.management_account_id
-  alternate_contacts = {}
-  cis_log_group_name = null
-  heartbeat = true
-  hub_bus_arn = "arn:${data.aws_partition.partition.partition}:events:eu-west-1:${var.hub_account_id}:event-bus/rootwatch-root-events"
-  name_prefix = "rootwatch"
-  password_policy = null
-  providers = {
-    aws = aws.us_east_1
-  }
-  s3_public_access_block = false
-  source = "../../modules/account"
-  trail = null
+data "aws_partition" "partition" {
+  provider = aws.us_east_1
 }
 
 module "guardrails" {
@@ -367,74 +326,47 @@ module "guardrails_us_west_2" {
   source = "../../modules/guardrails"
 }
 
-module "region_eu_central_1" {
-  dead_letter_alarm = true
-  forwarder_role_arn = module.account.forwarder_role_arn
-  heartbeat_role_arn = module.account.heartbeat_role_arn
+module "spoke" {
+  account_id = var.management_account_id
+  alternate_contacts = {
+    billing = {
+      email = "aws-billing@example.com"
+      name = "Finance Team"
+      phone = "+1-555-0100"
+      title = "Billing"
+    }
+    operations = {
+      email = "aws-ops@example.com"
+      name = "Platform On-call"
+      phone = "+1-555-0101"
+      title = "Operations"
+    }
+    security = {
+      email = "aws-security@example.com"
+      name = "Security On-call"
+      phone = "+1-555-0102"
+      title = "Security"
+    }
+  }
   heartbeat_schedule = "rate(6 hours)"
   hub_bus_arn = "arn:${data.aws_partition.partition.partition}:events:eu-west-1:${var.hub_account_id}:event-bus/rootwatch-root-events"
+  manage_account_settings = false
   name_prefix = "rootwatch"
-  providers = {
-    aws = aws.eu_central_1
+  password_policy = {
+    max_age_days = 0
+    minimum_length = 16
+    reuse_prevention = 24
   }
-  source = "../../modules/spoke-region"
-  spoke_account_id = var.management_account_id
-}
-
-module "region_eu_west_1" {
-  dead_letter_alarm = true
-  forwarder_role_arn = module.account.forwarder_role_arn
-  heartbeat_role_arn = module.account.heartbeat_role_arn
-  heartbeat_schedule = "rate(6 hours)"
-  hub_bus_arn = "arn:${data.aws_partition.partition.partition}:events:eu-west-1:${var.hub_account_id}:event-bus/rootwatch-root-events"
-  name_prefix = "rootwatch"
   providers = {
-    aws = aws.eu_west_1
+    aws.eu_central_1 = aws.eu_central_1
+    aws.eu_west_1 = aws.eu_west_1
+    aws.us_east_1 = aws.us_east_1
+    aws.us_east_2 = aws.us_east_2
+    aws.us_west_2 = aws.us_west_2
   }
-  source = "../../modules/spoke-region"
-  spoke_account_id = var.management_account_id
-}
-
-module "region_us_east_1" {
-  dead_letter_alarm = true
-  forwarder_role_arn = module.account.forwarder_role_arn
-  heartbeat_role_arn = module.account.heartbeat_role_arn
-  heartbeat_schedule = "rate(6 hours)"
-  hub_bus_arn = "arn:${data.aws_partition.partition.partition}:events:eu-west-1:${var.hub_account_id}:event-bus/rootwatch-root-events"
-  name_prefix = "rootwatch"
-  providers = {
-    aws = aws.us_east_1
-  }
-  source = "../../modules/spoke-region"
-  spoke_account_id = var.management_account_id
-}
-
-module "region_us_east_2" {
-  dead_letter_alarm = true
-  forwarder_role_arn = module.account.forwarder_role_arn
-  heartbeat_role_arn = module.account.heartbeat_role_arn
-  heartbeat_schedule = "rate(6 hours)"
-  hub_bus_arn = "arn:${data.aws_partition.partition.partition}:events:eu-west-1:${var.hub_account_id}:event-bus/rootwatch-root-events"
-  name_prefix = "rootwatch"
-  providers = {
-    aws = aws.us_east_2
-  }
-  source = "../../modules/spoke-region"
-  spoke_account_id = var.management_account_id
-}
-
-module "region_us_west_2" {
-  dead_letter_alarm = true
-  forwarder_role_arn = module.account.forwarder_role_arn
-  heartbeat_role_arn = module.account.heartbeat_role_arn
-  heartbeat_schedule = "rate(6 hours)"
-  hub_bus_arn = "arn:${data.aws_partition.partition.partition}:events:eu-west-1:${var.hub_account_id}:event-bus/rootwatch-root-events"
-  name_prefix = "rootwatch"
-  providers = {
-    aws = aws.us_west_2
-  }
-  source = "../../modules/spoke-region"
-  spoke_account_id = var.management_account_id
+  s3_public_access_block = true
+  source = "../../modules/spoke-5r-7dac510f"
+  trail = null
 }
 
 output "deny_root_access_keys_policy_id" {
@@ -449,18 +381,12 @@ output "deny_root_policy_id" {
 
 output "forward_rule_arns" {
   description = "Region -> ARN of the management account's forwarding rules."
-  value = {
-    eu-central-1 = module.region_eu_central_1.rule_arn
-    eu-west-1 = module.region_eu_west_1.rule_arn
-    us-east-1 = module.region_us_east_1.rule_arn
-    us-east-2 = module.region_us_east_2.rule_arn
-    us-west-2 = module.region_us_west_2.rule_arn
-  }
+  value = module.spoke.rule_arns
 }
 
 output "forwarder_role_arn" {
   description = "ARN of the role forwarding the management account's root events to the hub."
-  value = module.account.forwarder_role_arn
+  value = module.spoke.forwarder_role_arn
 }
 
 moved {

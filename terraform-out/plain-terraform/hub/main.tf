@@ -17,71 +17,53 @@ terraform {
 
 provider "aws" {
   alias = "us_east_1"
-  allowed_account_ids = [var.hub_account_id]
+  allowed_account_ids = local.accounts
   default_tags {
-    tags = {
-      managed-by = "rootwatch"
-      owner = "security"
-    }
+    tags = local.tags
   }
   region = "us-east-1"
 }
 
 provider "aws" {
   alias = "us_east_2"
-  allowed_account_ids = [var.hub_account_id]
+  allowed_account_ids = local.accounts
   default_tags {
-    tags = {
-      managed-by = "rootwatch"
-      owner = "security"
-    }
+    tags = local.tags
   }
   region = "us-east-2"
 }
 
 provider "aws" {
   alias = "us_west_2"
-  allowed_account_ids = [var.hub_account_id]
+  allowed_account_ids = local.accounts
   default_tags {
-    tags = {
-      managed-by = "rootwatch"
-      owner = "security"
-    }
+    tags = local.tags
   }
   region = "us-west-2"
 }
 
 provider "aws" {
   alias = "eu_west_1"
-  allowed_account_ids = [var.hub_account_id]
+  allowed_account_ids = local.accounts
   default_tags {
-    tags = {
-      managed-by = "rootwatch"
-      owner = "security"
-    }
+    tags = local.tags
   }
   region = "eu-west-1"
 }
 
 provider "aws" {
   alias = "eu_central_1"
-  allowed_account_ids = [var.hub_account_id]
+  allowed_account_ids = local.accounts
   default_tags {
-    tags = {
-      managed-by = "rootwatch"
-      owner = "security"
-    }
+    tags = local.tags
   }
   region = "eu-central-1"
 }
 
 provider "aws" {
-  allowed_account_ids = [var.hub_account_id]
+  allowed_account_ids = local.accounts
   default_tags {
-    tags = {
-      managed-by = "rootwatch"
-      owner = "security"
-    }
+    tags = local.tags
   }
   region = "eu-west-1"
 }
@@ -89,7 +71,6 @@ provider "aws" {
 variable "hub_account_id" {
   default = "111111111111"
   description = "AWS account ID of the hub (security) account that receives every root event."
-  nullable = false
   type = string
   validation {
     condition = can(regex("^[0-9]{12}$", var.hub_account_id))
@@ -97,7 +78,45 @@ variable "hub_account_id" {
   }
 }
 
-module "account" {
+locals {
+  accounts = [var.hub_account_id]
+  regions_ac9cce41 = ["us-east-1", "us-east-2", "us-west-2", "eu-west-1", "eu-central-1"]
+  tags = {
+    managed-by = "rootwatch"
+    owner = "security"
+  }
+}
+
+module "hub" {
+  activity_emails = ["security-team@example.com"]
+  admitted_account_ids = []
+  assumed_root = "alert"
+  avoidable_root_writes = "unchanged"
+  expected_accounts = [
+    { account_id = var.hub_account_id, name = "security", regions = local.regions_ac9cce41 },
+    { account_id = "222222222222", name = "prod", regions = local.regions_ac9cce41 },
+    { account_id = "333333333333", name = "staging", regions = ["us-east-1", "eu-west-1"] },
+    { account_id = "444444444444", name = null, regions = local.regions_ac9cce41 },
+  ]
+  expected_use = true
+  expected_use_severity = "one-lower"
+  fold_window_minutes = 15
+  heartbeat_schedule = "rate(6 hours)"
+  hub_account_id = var.hub_account_id
+  hub_region = "eu-west-1"
+  log_retention_days = 365
+  login_emails = ["security-oncall@example.com"]
+  name_prefix = "rootwatch"
+  organization_id = "o-exampleorgid"
+  pagerduty_routing_key_parameter_name = "/rootwatch/pagerduty/routing-key"
+  providers = {
+    aws = aws.eu_west_1
+  }
+  slack_webhook_parameter_name = "/rootwatch/slack/webhook-url"
+  source = "../../modules/hub"
+}
+
+module "spoke" {
   account_id = var.hub_account_id
   alternate_contacts = {
     billing = {
@@ -119,8 +138,7 @@ module "account" {
       title = "Security"
     }
   }
-  cis_log_group_name = null
-  heartbeat = true
+  heartbeat_schedule = "rate(6 hours)"
   hub_bus_arn = module.hub.bus_arn
   name_prefix = "rootwatch"
   password_policy = {
@@ -129,130 +147,19 @@ module "account" {
     reuse_prevention = 24
   }
   providers = {
-    aws = aws.us_east_1
+    aws.eu_central_1 = aws.eu_central_1
+    aws.eu_west_1 = aws.eu_west_1
+    aws.us_east_1 = aws.us_east_1
+    aws.us_east_2 = aws.us_east_2
+    aws.us_west_2 = aws.us_west_2
   }
   s3_public_access_block = true
-  source = "../../modules/account"
+  source = "../../modules/spoke-5r-7dac510f"
   trail = {
     log_retention_days = 365
     object_lock_days = 365
     transition_to_glacier_days = 90
   }
-}
-
-module "hub" {
-  activity_emails = ["security-team@example.com"]
-  admitted_account_ids = ["222222222222", "333333333333"]
-  assumed_root = "alert"
-  avoidable_root_writes = "unchanged"
-  expected_accounts = [
-    {
-      account_id = var.hub_account_id
-      name = "security"
-      regions = ["us-east-1", "us-east-2", "us-west-2", "eu-west-1", "eu-central-1"]
-    },
-    {
-      account_id = "222222222222"
-      name = "prod"
-      regions = ["us-east-1", "us-east-2", "us-west-2", "eu-west-1", "eu-central-1"]
-    },
-    {
-      account_id = "333333333333"
-      name = "staging"
-      regions = ["us-east-1", "eu-west-1"]
-    },
-    {
-      account_id = "444444444444"
-      name = null
-      regions = ["us-east-1", "us-east-2", "us-west-2", "eu-west-1", "eu-central-1"]
-    },
-  ]
-  expected_use = true
-  expected_use_severity = "one-lower"
-  fold_window_minutes = 15
-  heartbeat_schedule = "rate(6 hours)"
-  hub_account_id = var.hub_account_id
-  hub_region = "eu-west-1"
-  log_retention_days = 365
-  login_emails = ["security-oncall@example.com"]
-  name_prefix = "rootwatch"
-  organization_id = "o-exampleorgid"
-  pagerduty_routing_key_parameter_name = "/rootwatch/pagerduty/routing-key"
-  providers = {
-    aws = aws.eu_west_1
-  }
-  slack_webhook_parameter_name = "/rootwatch/slack/webhook-url"
-  source = "../../modules/hub"
-}
-
-module "region_eu_central_1" {
-  dead_letter_alarm = true
-  forwarder_role_arn = module.account.forwarder_role_arn
-  heartbeat_role_arn = module.account.heartbeat_role_arn
-  heartbeat_schedule = "rate(6 hours)"
-  hub_bus_arn = module.hub.bus_arn
-  name_prefix = "rootwatch"
-  providers = {
-    aws = aws.eu_central_1
-  }
-  source = "../../modules/spoke-region"
-  spoke_account_id = var.hub_account_id
-}
-
-module "region_eu_west_1" {
-  dead_letter_alarm = true
-  forwarder_role_arn = module.account.forwarder_role_arn
-  heartbeat_role_arn = module.account.heartbeat_role_arn
-  heartbeat_schedule = "rate(6 hours)"
-  hub_bus_arn = module.hub.bus_arn
-  name_prefix = "rootwatch"
-  providers = {
-    aws = aws.eu_west_1
-  }
-  source = "../../modules/spoke-region"
-  spoke_account_id = var.hub_account_id
-}
-
-module "region_us_east_1" {
-  dead_letter_alarm = true
-  forwarder_role_arn = module.account.forwarder_role_arn
-  heartbeat_role_arn = module.account.heartbeat_role_arn
-  heartbeat_schedule = "rate(6 hours)"
-  hub_bus_arn = module.hub.bus_arn
-  name_prefix = "rootwatch"
-  providers = {
-    aws = aws.us_east_1
-  }
-  source = "../../modules/spoke-region"
-  spoke_account_id = var.hub_account_id
-}
-
-module "region_us_east_2" {
-  dead_letter_alarm = true
-  forwarder_role_arn = module.account.forwarder_role_arn
-  heartbeat_role_arn = module.account.heartbeat_role_arn
-  heartbeat_schedule = "rate(6 hours)"
-  hub_bus_arn = module.hub.bus_arn
-  name_prefix = "rootwatch"
-  providers = {
-    aws = aws.us_east_2
-  }
-  source = "../../modules/spoke-region"
-  spoke_account_id = var.hub_account_id
-}
-
-module "region_us_west_2" {
-  dead_letter_alarm = true
-  forwarder_role_arn = module.account.forwarder_role_arn
-  heartbeat_role_arn = module.account.heartbeat_role_arn
-  heartbeat_schedule = "rate(6 hours)"
-  hub_bus_arn = module.hub.bus_arn
-  name_prefix = "rootwatch"
-  providers = {
-    aws = aws.us_west_2
-  }
-  source = "../../modules/spoke-region"
-  spoke_account_id = var.hub_account_id
 }
 
 output "activity_topic_arn" {
@@ -267,12 +174,12 @@ output "bus_arn" {
 
 output "cis_alarm_arn" {
   description = "ARN of the CIS CloudWatch.1 root-usage alarm."
-  value = module.account.cis_alarm_arn
+  value = module.spoke.cis_alarm_arn
 }
 
 output "cis_topic_arn" {
-  description = "SNS topic of the CIS alarm: subscribe someone (Security Hub CloudWatch.1 wants a subscriber)."
-  value = module.account.cis_topic_arn
+  description = "SNS topic of the CIS alarm (subscribe someone: Security Hub CloudWatch.1)."
+  value = module.spoke.cis_topic_arn
 }
 
 output "expected_use_declarer_role_arn" {
@@ -282,18 +189,12 @@ output "expected_use_declarer_role_arn" {
 
 output "forward_rule_arns" {
   description = "Region -> ARN of the hub account's own forwarding rules."
-  value = {
-    eu-central-1 = module.region_eu_central_1.rule_arn
-    eu-west-1 = module.region_eu_west_1.rule_arn
-    us-east-1 = module.region_us_east_1.rule_arn
-    us-east-2 = module.region_us_east_2.rule_arn
-    us-west-2 = module.region_us_west_2.rule_arn
-  }
+  value = module.spoke.rule_arns
 }
 
 output "forwarder_role_arn" {
   description = "ARN of the role forwarding the hub account's own root events."
-  value = module.account.forwarder_role_arn
+  value = module.spoke.forwarder_role_arn
 }
 
 output "kms_key_arn" {
@@ -628,217 +529,217 @@ moved {
 
 moved {
   from = aws_iam_role.forwarder_role_C00F6D49
-  to   = module.account.aws_iam_role.forwarder_role
+  to   = module.spoke.module.account.aws_iam_role.forwarder_role
 }
 
 moved {
   from = aws_iam_role_policy.forwarder_policy_515CC0A8
-  to   = module.account.aws_iam_role_policy.forwarder_policy
+  to   = module.spoke.module.account.aws_iam_role_policy.forwarder_policy
 }
 
 moved {
   from = aws_account_alternate_contact.guardrails_alternate-contact-billing_1116F400
-  to   = module.account.aws_account_alternate_contact.guardrails_alternate-contact-billing[0]
+  to   = module.spoke.module.account.aws_account_alternate_contact.guardrails_alternate-contact-billing[0]
 }
 
 moved {
   from = aws_account_alternate_contact.guardrails_alternate-contact-operations_68FBFD4C
-  to   = module.account.aws_account_alternate_contact.guardrails_alternate-contact-operations[0]
+  to   = module.spoke.module.account.aws_account_alternate_contact.guardrails_alternate-contact-operations[0]
 }
 
 moved {
   from = aws_account_alternate_contact.guardrails_alternate-contact-security_16C3ABBD
-  to   = module.account.aws_account_alternate_contact.guardrails_alternate-contact-security[0]
+  to   = module.spoke.module.account.aws_account_alternate_contact.guardrails_alternate-contact-security[0]
 }
 
 moved {
   from = aws_iam_account_password_policy.guardrails_password-policy_AE06FBE6
-  to   = module.account.aws_iam_account_password_policy.guardrails_password-policy[0]
+  to   = module.spoke.module.account.aws_iam_account_password_policy.guardrails_password-policy[0]
 }
 
 moved {
   from = aws_s3_account_public_access_block.guardrails_s3-public-access-block_6FB98462
-  to   = module.account.aws_s3_account_public_access_block.guardrails_s3-public-access-block[0]
+  to   = module.spoke.module.account.aws_s3_account_public_access_block.guardrails_s3-public-access-block[0]
 }
 
 moved {
   from = aws_kms_key.trail_key_A01A4161
-  to   = module.account.aws_kms_key.trail_key[0]
+  to   = module.spoke.module.account.aws_kms_key.trail_key[0]
 }
 
 moved {
   from = aws_kms_alias.trail_key-alias_657A70FF
-  to   = module.account.aws_kms_alias.trail_key-alias[0]
+  to   = module.spoke.module.account.aws_kms_alias.trail_key-alias[0]
 }
 
 moved {
   from = aws_s3_bucket.trail_bucket_AACC3202
-  to   = module.account.aws_s3_bucket.trail_bucket[0]
+  to   = module.spoke.module.account.aws_s3_bucket.trail_bucket[0]
 }
 
 moved {
   from = aws_s3_bucket_versioning.trail_bucket-versioning_A1D483F0
-  to   = module.account.aws_s3_bucket_versioning.trail_bucket-versioning[0]
+  to   = module.spoke.module.account.aws_s3_bucket_versioning.trail_bucket-versioning[0]
 }
 
 moved {
   from = aws_s3_bucket_server_side_encryption_configuration.trail_bucket-encryption_DF572AC9
-  to   = module.account.aws_s3_bucket_server_side_encryption_configuration.trail_bucket-encryption[0]
+  to   = module.spoke.module.account.aws_s3_bucket_server_side_encryption_configuration.trail_bucket-encryption[0]
 }
 
 moved {
   from = aws_s3_bucket_ownership_controls.trail_bucket-ownership_6E494871
-  to   = module.account.aws_s3_bucket_ownership_controls.trail_bucket-ownership[0]
+  to   = module.spoke.module.account.aws_s3_bucket_ownership_controls.trail_bucket-ownership[0]
 }
 
 moved {
   from = aws_s3_bucket_public_access_block.trail_bucket-public-access-block_468CD029
-  to   = module.account.aws_s3_bucket_public_access_block.trail_bucket-public-access-block[0]
+  to   = module.spoke.module.account.aws_s3_bucket_public_access_block.trail_bucket-public-access-block[0]
 }
 
 moved {
   from = aws_s3_bucket_policy.trail_bucket-policy_EA46B936
-  to   = module.account.aws_s3_bucket_policy.trail_bucket-policy[0]
+  to   = module.spoke.module.account.aws_s3_bucket_policy.trail_bucket-policy[0]
 }
 
 moved {
   from = aws_s3_bucket_object_lock_configuration.trail_bucket-object-lock_95246D49
-  to   = module.account.aws_s3_bucket_object_lock_configuration.trail_bucket-object-lock[0]
+  to   = module.spoke.module.account.aws_s3_bucket_object_lock_configuration.trail_bucket-object-lock[0]
 }
 
 moved {
   from = aws_s3_bucket_lifecycle_configuration.trail_bucket-lifecycle_E7037A25
-  to   = module.account.aws_s3_bucket_lifecycle_configuration.trail_bucket-lifecycle[0]
+  to   = module.spoke.module.account.aws_s3_bucket_lifecycle_configuration.trail_bucket-lifecycle[0]
 }
 
 moved {
   from = aws_cloudwatch_log_group.trail_log-group_2BDB0A37
-  to   = module.account.aws_cloudwatch_log_group.trail_log-group[0]
+  to   = module.spoke.module.account.aws_cloudwatch_log_group.trail_log-group[0]
 }
 
 moved {
   from = aws_iam_role.trail_cloudwatch-logs-role_1A2E3899
-  to   = module.account.aws_iam_role.trail_cloudwatch-logs-role[0]
+  to   = module.spoke.module.account.aws_iam_role.trail_cloudwatch-logs-role[0]
 }
 
 moved {
   from = aws_iam_role_policy.trail_cloudwatch-logs-policy_8E181223
-  to   = module.account.aws_iam_role_policy.trail_cloudwatch-logs-policy[0]
+  to   = module.spoke.module.account.aws_iam_role_policy.trail_cloudwatch-logs-policy[0]
 }
 
 moved {
   from = aws_cloudtrail.trail_3987B402
-  to   = module.account.aws_cloudtrail.trail_trail[0]
+  to   = module.spoke.module.account.aws_cloudtrail.trail_trail[0]
 }
 
 moved {
   from = aws_sqs_queue.forwarder_dlq-us-east-1_queue_D868B3DD
-  to   = module.region_us_east_1.aws_sqs_queue.forwarder_dlq-region_queue
+  to   = module.spoke.module.region_us_east_1.aws_sqs_queue.forwarder_dlq-region_queue
 }
 
 moved {
   from = aws_sqs_queue_policy.forwarder_dlq-us-east-1_policy_2AF0BE22
-  to   = module.region_us_east_1.aws_sqs_queue_policy.forwarder_dlq-region_policy
+  to   = module.spoke.module.region_us_east_1.aws_sqs_queue_policy.forwarder_dlq-region_policy
 }
 
 moved {
   from = aws_cloudwatch_event_rule.forwarder_root-us-east-1_546E390C
-  to   = module.region_us_east_1.aws_cloudwatch_event_rule.forwarder_root-region
+  to   = module.spoke.module.region_us_east_1.aws_cloudwatch_event_rule.forwarder_root-region
 }
 
 moved {
   from = aws_cloudwatch_event_target.forwarder_root-us-east-1-target_B8E6D58B
-  to   = module.region_us_east_1.aws_cloudwatch_event_target.forwarder_root-region-target
+  to   = module.spoke.module.region_us_east_1.aws_cloudwatch_event_target.forwarder_root-region-target
 }
 
 moved {
   from = aws_cloudwatch_event_rule.forwarder_pipeline-us-east-1_E84E2D3A
-  to   = module.region_us_east_1.aws_cloudwatch_event_rule.forwarder_pipeline-region
+  to   = module.spoke.module.region_us_east_1.aws_cloudwatch_event_rule.forwarder_pipeline-region
 }
 
 moved {
   from = aws_cloudwatch_event_target.forwarder_pipeline-us-east-1-target_5C35F436
-  to   = module.region_us_east_1.aws_cloudwatch_event_target.forwarder_pipeline-region-target
+  to   = module.spoke.module.region_us_east_1.aws_cloudwatch_event_target.forwarder_pipeline-region-target
 }
 
 moved {
   from = aws_sqs_queue.forwarder_dlq-us-east-2_queue_874E3567
-  to   = module.region_us_east_2.aws_sqs_queue.forwarder_dlq-region_queue
+  to   = module.spoke.module.region_us_east_2.aws_sqs_queue.forwarder_dlq-region_queue
 }
 
 moved {
   from = aws_sqs_queue_policy.forwarder_dlq-us-east-2_policy_40F0818C
-  to   = module.region_us_east_2.aws_sqs_queue_policy.forwarder_dlq-region_policy
+  to   = module.spoke.module.region_us_east_2.aws_sqs_queue_policy.forwarder_dlq-region_policy
 }
 
 moved {
   from = aws_cloudwatch_event_rule.forwarder_root-us-east-2_FBA86B29
-  to   = module.region_us_east_2.aws_cloudwatch_event_rule.forwarder_root-region
+  to   = module.spoke.module.region_us_east_2.aws_cloudwatch_event_rule.forwarder_root-region
 }
 
 moved {
   from = aws_cloudwatch_event_target.forwarder_root-us-east-2-target_31D57A70
-  to   = module.region_us_east_2.aws_cloudwatch_event_target.forwarder_root-region-target
+  to   = module.spoke.module.region_us_east_2.aws_cloudwatch_event_target.forwarder_root-region-target
 }
 
 moved {
   from = aws_sqs_queue.forwarder_dlq-us-west-2_queue_10CC7BD0
-  to   = module.region_us_west_2.aws_sqs_queue.forwarder_dlq-region_queue
+  to   = module.spoke.module.region_us_west_2.aws_sqs_queue.forwarder_dlq-region_queue
 }
 
 moved {
   from = aws_sqs_queue_policy.forwarder_dlq-us-west-2_policy_C5CA19DA
-  to   = module.region_us_west_2.aws_sqs_queue_policy.forwarder_dlq-region_policy
+  to   = module.spoke.module.region_us_west_2.aws_sqs_queue_policy.forwarder_dlq-region_policy
 }
 
 moved {
   from = aws_cloudwatch_event_rule.forwarder_root-us-west-2_F94470BC
-  to   = module.region_us_west_2.aws_cloudwatch_event_rule.forwarder_root-region
+  to   = module.spoke.module.region_us_west_2.aws_cloudwatch_event_rule.forwarder_root-region
 }
 
 moved {
   from = aws_cloudwatch_event_target.forwarder_root-us-west-2-target_E5CD2C87
-  to   = module.region_us_west_2.aws_cloudwatch_event_target.forwarder_root-region-target
+  to   = module.spoke.module.region_us_west_2.aws_cloudwatch_event_target.forwarder_root-region-target
 }
 
 moved {
   from = aws_sqs_queue.forwarder_dlq-eu-west-1_queue_0D05D764
-  to   = module.region_eu_west_1.aws_sqs_queue.forwarder_dlq-region_queue
+  to   = module.spoke.module.region_eu_west_1.aws_sqs_queue.forwarder_dlq-region_queue
 }
 
 moved {
   from = aws_sqs_queue_policy.forwarder_dlq-eu-west-1_policy_6C0F57B7
-  to   = module.region_eu_west_1.aws_sqs_queue_policy.forwarder_dlq-region_policy
+  to   = module.spoke.module.region_eu_west_1.aws_sqs_queue_policy.forwarder_dlq-region_policy
 }
 
 moved {
   from = aws_cloudwatch_event_rule.forwarder_root-eu-west-1_4D4EF574
-  to   = module.region_eu_west_1.aws_cloudwatch_event_rule.forwarder_root-region
+  to   = module.spoke.module.region_eu_west_1.aws_cloudwatch_event_rule.forwarder_root-region
 }
 
 moved {
   from = aws_cloudwatch_event_target.forwarder_root-eu-west-1-target_E0EABF60
-  to   = module.region_eu_west_1.aws_cloudwatch_event_target.forwarder_root-region-target
+  to   = module.spoke.module.region_eu_west_1.aws_cloudwatch_event_target.forwarder_root-region-target
 }
 
 moved {
   from = aws_sqs_queue.forwarder_dlq-eu-central-1_queue_99EC82D0
-  to   = module.region_eu_central_1.aws_sqs_queue.forwarder_dlq-region_queue
+  to   = module.spoke.module.region_eu_central_1.aws_sqs_queue.forwarder_dlq-region_queue
 }
 
 moved {
   from = aws_sqs_queue_policy.forwarder_dlq-eu-central-1_policy_279EC69B
-  to   = module.region_eu_central_1.aws_sqs_queue_policy.forwarder_dlq-region_policy
+  to   = module.spoke.module.region_eu_central_1.aws_sqs_queue_policy.forwarder_dlq-region_policy
 }
 
 moved {
   from = aws_cloudwatch_event_rule.forwarder_root-eu-central-1_9EE88568
-  to   = module.region_eu_central_1.aws_cloudwatch_event_rule.forwarder_root-region
+  to   = module.spoke.module.region_eu_central_1.aws_cloudwatch_event_rule.forwarder_root-region
 }
 
 moved {
   from = aws_cloudwatch_event_target.forwarder_root-eu-central-1-target_22BCC8CA
-  to   = module.region_eu_central_1.aws_cloudwatch_event_target.forwarder_root-region-target
+  to   = module.spoke.module.region_eu_central_1.aws_cloudwatch_event_target.forwarder_root-region-target
 }
 
 removed {

@@ -28,20 +28,8 @@ module "hub" {
   pagerduty_routing_key_parameter_name = null
   heartbeat_schedule = "rate(6 hours)"
   expected_accounts = [
-    {
-      account_id = "111111111111"
-      regions = ["us-east-1", "eu-west-1"]
-      name = "security"
-    },
-    {
-      account_id = "222222222222"
-      regions = ["us-east-1", "us-west-2"]
-      name = "prod"
-    },
-    {
-      account_id = "333333333333"
-      regions = ["us-east-1"]
-      name = null
-    },
+    { account_id = "111111111111", regions = ["us-east-1", "eu-west-1"], name = "security" },
+    { account_id = "222222222222", regions = ["us-east-1", "us-west-2"], name = "prod" },
+    { account_id = "333333333333", regions = ["us-east-1"], name = null },
   ]
 }
