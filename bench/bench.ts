@@ -13,7 +13,6 @@ import { accountsConfig } from './accounts-config';
 import { ChildRun, childJson, describeRssMethod, detectRssMethod, InterruptedError, RssMethod, runNode } from './measure';
 import { BenchOptions, parseArgs, USAGE, UsageError } from './options';
 import { fillSections } from '../scripts/docs';
-import { PARALLEL_FROM } from '../cli/synth';
 import { BenchResult, evaluateChecks, Measurement, MetricRow, renderMarkdown, toJson, Unit } from './report';
 import { summarize } from './stats';
 import type { EventChildResult } from './event-child';
@@ -151,18 +150,6 @@ class Bench {
       if (n === BYTES_AT) {
         this.add(`terraform_out_accounts_${n}_per_account_bytes`, `terraform-out/ of ${n} accounts x 17 regions, file bytes per account`, 'bytes',
           bytes === undefined ? { kind: 'error', message: 'the synth did not run' } : { kind: 'value', value: Math.round(bytes / n) });
-      }
-      if (n >= PARALLEL_FROM) {
-        // From PARALLEL_FROM spokes on, synth uses worker processes; also measure it in one process:
-        // its wall time shows the per-account cost, its peak RSS the whole job's memory.
-        const one = { ROOTWATCH_SYNTH_WORKERS: '1' };
-        this.attempt(
-          [
-            [`synth_accounts_${n}_sequential_ms`, `the same synth in one process (ROOTWATCH_SYNTH_WORKERS=1)`, 'ms'],
-            [`synth_accounts_${n}_sequential_rss_mb`, `peak RSS of that synth`, 'MB'],
-          ],
-          () => Bench.wallAndRss(this.repeat(`synth ${n} accounts, one process`, runs, false, () => this.synthOnce(config, undefined, one), Bench.show)),
-        );
       }
       fs.rmSync(config, { force: true });
     }

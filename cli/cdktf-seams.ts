@@ -10,8 +10,8 @@
  *    543 ms without (median of 9 interleaved runs); about 36 ms of a ~340 ms synth on an idle one.
  *    If cdktf stops needing archiver, or the package cannot be found, this does nothing.
  * 2. No token stack traces while synthesizing (`withoutTokenStackTraces`).
- * 3. cdktf's manifest format (`stableStringify`), so merged worker manifests match cdktf's bytes
- *    without loading cdktf's undeclared json-stable-stringify dependency.
+ * (3. `stableStringify`, cdktf's manifest format for merging worker manifests, went with the worker
+ *    processes in issue 10.)
  */
 import Module = require('module');
 
@@ -64,27 +64,4 @@ export function withoutTokenStackTraces<T>(fn: () => T): T {
   } finally {
     if (saved) Object.defineProperty(Error, 'stackTraceLimit', saved);
   }
-}
-
-/**
- * JSON as cdktf writes manifest.json (json-stable-stringify with two spaces): keys sorted as
- * strings, every object and array broken over lines, empty ones too (`[\n  ]`); undefined and
- * functions dropped from objects and null in arrays, as JSON.stringify does.
- */
-export function stableStringify(value: unknown, indent = ''): string {
-  const inner = `${indent}  `;
-  const json = value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function' ? (value as { toJSON(): unknown }).toJSON() : value;
-  if (Array.isArray(json)) {
-    const items = json.map((v) => `${inner}${v === undefined || typeof v === 'function' ? 'null' : stableStringify(v, inner)}`);
-    return `[\n${items.map((i) => `${i},\n`).join('').replace(/,\n$/, '\n')}${indent}]`;
-  }
-  if (json !== null && typeof json === 'object') {
-    const rec = json as Record<string, unknown>;
-    const entries = Object.keys(rec)
-      .sort()
-      .filter((k) => rec[k] !== undefined && typeof rec[k] !== 'function')
-      .map((k) => `${inner}${JSON.stringify(k)}: ${stableStringify(rec[k], inner)}`);
-    return `{\n${entries.map((e) => `${e},\n`).join('').replace(/,\n$/, '\n')}${indent}}`;
-  }
-  return JSON.stringify(json) ?? 'null';
 }

@@ -186,7 +186,8 @@ export function carryUserFiles(oldOut: string, newOut: string): void {
     for (const e of entries) {
       if (isUserFile(e.name)) {
         if (!fs.existsSync(path.join(to, e.name))) fs.renameSync(path.join(from, e.name), path.join(to, e.name));
-      } else if (e.isDirectory()) {
+      } else if (e.isDirectory() && !(e.name === 'accounts' && rel.startsWith('plain-terraform'))) {
+        // (a spoke shape root's accounts/ is generated as a whole: a removed account's tfvars must go)
         walk(path.join(rel, e.name));
       }
     }

@@ -6,15 +6,13 @@
  * the next rootwatch command restores or completes (cli/output-swap.ts).
  */
 // First: keep cdktf from loading `archiver` it will not use (see the module).
-import { stableStringify, withoutTokenStackTraces } from './cdktf-seams';
+import { withoutTokenStackTraces } from './cdktf-seams';
 import * as fs from 'fs';
-import * as os from 'os';
-import { spawn } from 'child_process';
 import * as path from 'path';
 import { RootwatchConfig } from '../core/config';
 import { LAMBDA_BUNDLES } from '../core/lambda-contract';
-import { builtZips, REPO_ROOT } from '../build/paths';
-import { buildDeployApp, ModuleCatalog } from '../stacks/roots';
+import { builtZips } from '../build/paths';
+import { buildDeployApp } from '../stacks/roots';
 import { writePlainRoots, writeSpokeModules } from './module-output';
 import { modulesInto } from './prebuilt-modules';
 import { LambdaCodeSet } from '../stacks/lambda-code';
@@ -23,10 +21,7 @@ import { OutputLock, recover, makeStaging, swapIn } from './output-swap';
 import { onEachStack } from './synth-progress';
 import { reviewableJson } from '../stacks/reviewable-json';
 import { assertWithinLimits } from './check-limits';
-import type { SynthJob } from './synth-worker';
 import { writeRunbook } from './runbook';
-
-const WORKER_JS = path.join(REPO_ROOT, 'dist', 'cli', 'synth-worker.js');
 
 export interface SynthResult {
   readonly outDir: string;
@@ -35,11 +30,6 @@ export interface SynthResult {
 }
 
 export interface SynthOptions {
-  /**
-   * Processes that synthesize spoke stacks. @default 1 below PARALLEL_FROM spokes, else up to the
-   * number of cores (at most MAX_WORKERS); ROOTWATCH_SYNTH_WORKERS overrides.
-   */
-  readonly workers?: number;
   /** How long to wait for another synth writing the same folder. @default ROOTWATCH_LOCK_WAIT_SECONDS, else 60 s */
   readonly lockWaitMs?: number;
   /** Progress reporting for `total` stacks (the CLI's progress line). @default none */
@@ -54,10 +44,6 @@ export interface Progress {
   /** the stacks are written (also called on failure) */
   done(): void;
 }
-
-/** From this many spokes on, spoke stacks are synthesized in parallel worker processes. */
-export const PARALLEL_FROM = 200;
-const MAX_WORKERS = 4;
 
 export async function synthesize(config: RootwatchConfig, outDir: string, options: SynthOptions = {}): Promise<SynthResult> {
   // `cdktf synth --hcl` sets this: the roots stay JSON for cdktf, and HCL already exists beside them.
@@ -75,7 +61,7 @@ export async function synthesize(config: RootwatchConfig, outDir: string, option
     const recovered = recover(out);
     if (recovered) options.onNotice?.(recovered);
     checkReplaceable(out);
-    await synthesizeLocked(config, out, lock, options);
+    await synthesizeLocked(config, out, options);
   } finally {
     lock.release();
   }
@@ -92,7 +78,7 @@ function lockWaitMs(): number {
   return Number.isFinite(s) && s >= 0 && process.env.ROOTWATCH_LOCK_WAIT_SECONDS !== '' ? s * 1000 : 60_000;
 }
 
-async function synthesizeLocked(config: RootwatchConfig, out: string, lock: OutputLock, options: SynthOptions): Promise<void> {
+async function synthesizeLocked(config: RootwatchConfig, out: string, options: SynthOptions): Promise<void> {
   const stage = makeStaging(out);
   const total = 1 + config.spokes.length + (config.orgGuardrails ? 1 : 0) + (config.stackSet ? 1 : 0);
   const progress = options.progress?.(total);
@@ -101,25 +87,16 @@ async function synthesizeLocked(config: RootwatchConfig, out: string, lock: Outp
     const code = Object.fromEntries(LAMBDA_BUNDLES.map((name) => [name, zips[name]])) as unknown as LambdaCodeSet;
     for (const name of LAMBDA_BUNDLES) if (!code[name]) throw new Error(`Lambda zip ${name} is missing: run \`npm run build\``);
 
-    // Spokes are split in contiguous slices: this process takes the first, workers the others.
-    // The modules first: the roots' `moved` blocks need their resource addresses.
+    // The modules first: the roots' `moved` blocks need their resource addresses. Every stack in
+    // this process: worker processes (one per core from 200 spokes on) were removed in issue 10, when
+    // a 1,000-account synth took ~4 s of wall time either way and ~20% more CPU with two workers.
     const catalog = modulesInto(path.join(stage, 'modules'), code);
     writeSpokeModules(path.join(stage, 'modules'), [config.hub.regions, ...config.spokes.map((s) => s.regions)]);
-    const slices = spokeSlices(config.spokes.length, workerCount(config.spokes.length, options));
-    const workers = slices.slice(1).map((slice, i) => startWorker(config, catalog, slice, path.join(stage, `.worker-${i + 1}`), lock, progress));
-    try {
-      withoutTokenStackTraces(() => {
-        const app = buildDeployApp(stage, config, catalog, { hub: true, spokes: config.spokes.slice(...slices[0]), guardrails: true });
-        if (progress) onEachStack(app, () => progress.tick());
-        app.synth();
-      });
-    } finally {
-      await Promise.allSettled(workers.map((w) => w.done));
-    }
-    for (const w of workers) {
-      await w.done; // rethrows the first worker failure
-      mergeWorkerOutput(w.outdir, stage);
-    }
+    withoutTokenStackTraces(() => {
+      const app = buildDeployApp(stage, config, catalog);
+      if (progress) onEachStack(app, () => progress.tick());
+      app.synth();
+    });
 
     // cdktf's manifest, one line per stack (the same data; issue 10's output size).
     const manifest = path.join(stage, 'manifest.json');
@@ -136,61 +113,6 @@ async function synthesizeLocked(config: RootwatchConfig, out: string, lock: Outp
     fs.rmSync(stage, { recursive: true, force: true });
     throw err;
   }
-}
-
-function workerCount(spokes: number, options: SynthOptions): number {
-  const env = Number(process.env.ROOTWATCH_SYNTH_WORKERS);
-  const wanted = options.workers ?? (Number.isInteger(env) && env > 0 ? env : spokes >= PARALLEL_FROM ? Math.min(os.cpus().length, MAX_WORKERS) : 1);
-  return Math.max(1, Math.min(wanted, spokes));
-}
-
-/** `n` contiguous [from, to) slices of `count` spokes (one empty slice when there are none). */
-export function spokeSlices(count: number, n: number): Array<[number, number]> {
-  const size = Math.ceil(count / Math.max(n, 1));
-  const slices: Array<[number, number]> = [];
-  for (let from = 0; from < count; from += size) slices.push([from, Math.min(from + size, count)]);
-  return slices.length > 0 ? slices : [[0, 0]];
-}
-
-interface Worker { outdir: string; done: Promise<void> }
-
-/**
- * A worker process synthesizing spokes [from, to) into `outdir` (built JS: dist/cli/synth-worker.js).
- * It writes one byte to stdout per stack written (progress) and stops itself when this process dies.
- */
-function startWorker(config: RootwatchConfig, catalog: ModuleCatalog, [from, to]: [number, number], outdir: string, lock: OutputLock, progress: Progress | undefined): Worker {
-  fs.mkdirSync(outdir, { recursive: true });
-  const job: SynthJob = { config, catalog, from, to, outdir };
-  const jobFile = `${outdir}.job.json`;
-  fs.writeFileSync(jobFile, JSON.stringify(job));
-  const child = spawn(process.execPath, [WORKER_JS, jobFile], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ROOTWATCH_SYNTH_PARENT: String(process.pid) } });
-  lock.addWorker(child.pid);
-  const done = new Promise<void>((resolve, reject) => {
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      if (progress) for (let i = 0; i < d.length; i++) progress.tick();
-    });
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (status) => {
-      fs.rmSync(jobFile, { force: true });
-      if (status === 0) resolve();
-      else reject(new Error(`synth worker for spokes ${from}-${to - 1} failed: ${stderr.trim().split('\n')[0] || `exit ${status}`}`));
-    });
-  });
-  return { outdir, done };
-}
-
-/** Move a worker's stacks into the stage and add them to the manifest (written as cdktf writes it). */
-function mergeWorkerOutput(workerOut: string, stage: string): void {
-  for (const stack of fs.readdirSync(path.join(workerOut, 'stacks'))) {
-    fs.renameSync(path.join(workerOut, 'stacks', stack), path.join(stage, 'stacks', stack));
-  }
-  const read = (dir: string) => JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { stacks: Record<string, unknown> };
-  const manifest = read(stage);
-  Object.assign(manifest.stacks, read(workerOut).stacks);
-  fs.writeFileSync(path.join(stage, 'manifest.json'), stableStringify(manifest));
-  fs.rmSync(workerOut, { recursive: true, force: true });
 }
 
 /**

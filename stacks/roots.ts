@@ -29,20 +29,13 @@ export function spokeStackName(spoke: SpokeConfig): string {
   return `spoke-${spoke.name}`;
 }
 
-/** Which deploy stacks one app holds; stacks never refer to each other, so apps can split them. */
-export interface DeployPart {
-  readonly hub: boolean;
-  readonly spokes: readonly SpokeConfig[];
-  readonly guardrails: boolean;
-}
-
-export function buildDeployApp(outdir: string, config: RootwatchConfig, catalog: ModuleCatalog, part?: DeployPart): App {
-  const { hub, spokes, guardrails } = part ?? { hub: true, spokes: config.spokes, guardrails: true };
+/** Every deploy stack of the config in one app (stacks never refer to each other). */
+export function buildDeployApp(outdir: string, config: RootwatchConfig, catalog: ModuleCatalog): App {
   const app = new App({ outdir });
-  if (hub) new HubStack(app, 'hub', config, catalog);
-  for (const spoke of spokes) new SpokeStack(app, spokeStackName(spoke), config, spoke, catalog);
-  if (guardrails && config.orgGuardrails) new GuardrailsStack(app, 'guardrails', config, config.orgGuardrails, catalog);
-  if (guardrails && config.stackSet) new StackSetStack(app, STACKSET_STACK_NAME, config, config.stackSet, (stack, props) => monitorAccount(stack as unknown as RootStack, config, props, catalog)); // issue 15
+  new HubStack(app, 'hub', config, catalog);
+  for (const spoke of config.spokes) new SpokeStack(app, spokeStackName(spoke), config, spoke, catalog);
+  if (config.orgGuardrails) new GuardrailsStack(app, 'guardrails', config, config.orgGuardrails, catalog);
+  if (config.stackSet) new StackSetStack(app, STACKSET_STACK_NAME, config, config.stackSet, (stack, props) => monitorAccount(stack as unknown as RootStack, config, props, catalog)); // issue 15
   return app;
 }
 
@@ -89,7 +82,7 @@ export interface MonitorAccountProps {
 }
 
 /** Inputs of the spoke composition module call for one account (per-account values literal or, in plain roots, variables). */
-export function spokeModuleInputs(config: RootwatchConfig, props: Omit<MonitorAccountProps, 'providers' | 'regions'> & { home: string }): Record<string, unknown> {
+function spokeModuleInputs(config: RootwatchConfig, props: Omit<MonitorAccountProps, 'providers' | 'regions'> & { home: string }): Record<string, unknown> {
   const manage = props.manageAccountSettings ?? true;
   const cisRegion = props.cisLogGroupRegion ?? props.home;
   return {

@@ -102,10 +102,8 @@ function fullMetrics(overrides: Partial<Record<string, number>> = {}): MetricRow
     baseline_root_import_ms: 4000,
     synth_default_ms: 400,
     synth_accounts_100_ms: 3000,
-    synth_accounts_1000_ms: 25000,
-    synth_accounts_1000_rss_mb: 600,
-    synth_accounts_1000_sequential_ms: 7000,
-    synth_accounts_1000_sequential_rss_mb: 900,
+    synth_accounts_1000_ms: 7000,
+    synth_accounts_1000_rss_mb: 900,
     lambda_notifier_load_ms: 20,
     classify_format_us_per_event: 30,
     coverage_sweep_17000_ms: 20,
@@ -133,8 +131,8 @@ describe('checks', () => {
   it('derives the ratios from medians', () => {
     const r = deriveRatios(fullMetrics());
     expect(r.synth_default_vs_root_import_ratio).toBeCloseTo(0.1);
-    expect(r.synth_accounts_1000_sequential_vs_root_import_ratio).toBeCloseTo(1.75);
-    expect(r.synth_accounts_1000_vs_100_ratio).toBeCloseTo(25000 / 3000);
+    expect(r.synth_accounts_1000_vs_root_import_ratio).toBeCloseTo(1.75);
+    expect(r.synth_accounts_1000_vs_100_ratio).toBeCloseTo(7000 / 3000);
   });
 
   it('passes when every figure is within its limit', () => {
@@ -150,9 +148,9 @@ describe('checks', () => {
   });
 
   it('issue 10: fails one process over 2 x the root import and an output over 10 KB per account', () => {
-    const checks = evaluateChecks(fullMetrics({ synth_accounts_1000_sequential_ms: 8001, terraform_out_accounts_1000_per_account_bytes: 10 * 1024 + 1 }));
-    expect(checks.filter((c) => c.status === 'FAIL').map((c) => c.key)).toEqual(['synth_accounts_1000_sequential_vs_root_import_ratio', 'terraform_out_accounts_1000_per_account_bytes']);
-    const atLimit = evaluateChecks(fullMetrics({ synth_accounts_1000_sequential_ms: 8000, terraform_out_accounts_1000_per_account_bytes: 10 * 1024 }));
+    const checks = evaluateChecks(fullMetrics({ synth_accounts_1000_ms: 8001, terraform_out_accounts_1000_per_account_bytes: 10 * 1024 + 1 }));
+    expect(checks.filter((c) => c.status === 'FAIL').map((c) => c.key)).toEqual(['synth_accounts_1000_vs_root_import_ratio', 'terraform_out_accounts_1000_per_account_bytes']);
+    const atLimit = evaluateChecks(fullMetrics({ synth_accounts_1000_ms: 8000, terraform_out_accounts_1000_per_account_bytes: 10 * 1024 }));
     expect(atLimit.filter((c) => c.status !== 'PASS')).toEqual([]);
   });
 
@@ -200,7 +198,7 @@ describe('renderMarkdown', () => {
   it('shows the machine, one row per figure and every check with its result', () => {
     const md = renderMarkdown(result(fullMetrics({ lambda_notifier_load_ms: 45 })));
     expect(md).toContain('Test CPU 3000, 2 cores, 8 GB memory, Node v20.0.0');
-    expect(md).toMatch(/\| `synth_accounts_1000_ms` \| 25,000\.0 ms \| 22,500\.0 \| 30,000\.0 \| 3 \|/);
+    expect(md).toMatch(/\| `synth_accounts_1000_ms` \| 7,000\.0 ms \| 6,300\.0 \| 8,400\.0 \| 3 \|/);
     expect(md).toMatch(/\| notifier bundle load <= 30 ms \| 45 \| 30 \| FAIL \|/);
     expect(md.match(/\| (PASS|FAIL|SKIP)/g)).toHaveLength(CHECKS.length);
     expect(md).toContain('1 check(s) FAILED.');

@@ -1,12 +1,12 @@
 /**
  * The cdktf seams (cli/cdktf-seams.ts). cdktf loads `archiver` eagerly; rootwatch defers it until
  * called: loading cdktf after the seams must not load archiver, and archiver must still work when
- * something does call it. Merged manifests are written byte for byte as cdktf writes its own.
+ * something does call it.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { stableStringify, withoutTokenStackTraces } from '../../cli/cdktf-seams';
+import { withoutTokenStackTraces } from '../../cli/cdktf-seams';
 import { ensureDist } from '../helpers/cli';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -38,18 +38,6 @@ describe('deferred archiver', () => {
        const zip = archiver('zip'); console.log(typeof zip.append + ' ' + ${ARCHIVER_LOADED});`,
     );
     expect(out).toBe('function true');
-  });
-});
-
-describe('stableStringify', () => {
-  it('writes the committed manifest.json (written by cdktf) byte for byte', () => {
-    const file = fs.readFileSync(path.join(root, 'terraform-out', 'manifest.json'), 'utf8');
-    expect(stableStringify(JSON.parse(file))).toBe(file);
-  });
-  it('sorts keys as strings, breaks empty objects and arrays, drops undefined like JSON', () => {
-    expect(stableStringify({ b: {}, a: [], '10': 1, '2': [undefined, 'x'], u: undefined })).toBe(
-      '{\n  "10": 1,\n  "2": [\n    null,\n    "x"\n  ],\n  "a": [\n  ],\n  "b": {\n  }\n}',
-    );
   });
 });
 

@@ -91,13 +91,6 @@ describe('progress of long synths', () => {
     expect(r.stdout).not.toContain('synthesizing 61 stacks…'); // not the log form
   });
 
-  it('counts the stacks written by worker processes too', () => {
-    const cmd = `"${process.execPath}" "${MAIN_JS}" synth --config "${big}" --out "${path.join(tmp, 'tty-workers')}"`;
-    const r = spawnSync('script', ['-qec', cmd, '/dev/null'], { cwd: tmp, env: { ...process.env, CI: '', CDKTF_OUTDIR: '', ROOTWATCH_SYNTH_WORKERS: '2' }, encoding: 'utf8' });
-    expect(r.status).toBe(0);
-    expect(r.stdout).toContain('synthesizing 61 stacks: 61/61');
-  });
-
   it('redraws at most every 100 ms, and always the last count', () => {
     const lines: string[] = [];
     let t = 0;

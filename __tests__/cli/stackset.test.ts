@@ -110,8 +110,10 @@ describe('rootwatch synth: the stackset example', () => {
   });
 
   it('monitors the management account with Terraform (stack sets never deploy there) and grants the hub an org-read role', () => {
-    expect(Object.keys(tf.module).sort()).toEqual(['account', 'region_eu_west_1', 'region_us_east_1', 'region_us_east_2']);
-    expect(tf.provider.aws[0].allowed_account_ids).toEqual(['${var.stackset_account_id}']);
+    expect(Object.keys(tf.module)).toEqual(['spoke']);
+    expect(Object.keys(tf.module.spoke.providers).sort()).toEqual(['aws.eu_west_1', 'aws.us_east_1', 'aws.us_east_2']);
+    expect(tf.provider.aws[0].allowed_account_ids).toBe('${local.accounts}');
+    expect(tf.locals.accounts).toEqual(['${var.stackset_account_id}']);
     const role = Object.values<Json>(tf.resource.aws_iam_role)[0];
     expect(role.name).toBe('rootwatch-org-read');
     expect(JSON.parse(role.assume_role_policy).Statement[0].Condition.ArnLike['aws:PrincipalArn']).toMatch(/:role\/rootwatch-notifier-\*$/);

@@ -64,18 +64,20 @@ describe('a log group outside the home region', () => {
     plan = outcome.plan as Plan;
   }, 300_000);
 
-  it('is wired to that region\'s module call; the account module makes no CIS alarm (not even from the trail)', () => {
-    expect(root.module.region_eu_west_1.cis_log_group_name).toBe('org-trail-logs');
-    expect(root.module.region_us_east_1.cis_log_group_name).toBeUndefined();
-    expect(root.module.account).toMatchObject({ cis_alarm: false, cis_log_group_name: null });
-    expect(root.output.cis_alarm_arn.value).toBe('${module.region_eu_west_1.cis_alarm_arn}');
+  it('is passed with its region to the spoke module, which wires it to that region\'s call; the account module makes no CIS alarm (not even from the trail)', () => {
+    expect(root.module.spoke).toMatchObject({ cis_log_group_name: 'org-trail-logs', cis_log_group_region: 'eu-west-1' });
+    expect(root.output.cis_alarm_arn.value).toBe('${module.spoke.cis_alarm_arn}');
+    const composition = JSON.parse(fs.readFileSync(path.join(tmp, 'out', 'modules', String(root.module.spoke.source).replace('../../modules/', ''), 'main.tf.json'), 'utf8'));
+    expect(composition.module.region_eu_west_1.cis_log_group_name).toBe('${var.cis_log_group_region == "eu-west-1" ? var.cis_log_group_name : null}');
+    expect(composition.module.region_us_east_1.cis_log_group_name).toBeUndefined();
+    expect(composition.module.account).toMatchObject({ cis_alarm: '${local.cis_home}', cis_log_group_name: '${local.cis_home ? var.cis_log_group_name : null}' });
   });
 
   maybe('plans the filter, alarm and topic in eu-west-1 only, on that log group', () => {
     const regionOf = providerRegionOf(plan);
     const filters = plannedResources(plan, 'aws_cloudwatch_log_metric_filter');
     expect(filters.map((f) => [f.address, regionOf(f.address), f.values.log_group_name])).toEqual([
-      ['module.region_eu_west_1.aws_cloudwatch_log_metric_filter.cis_filter[0]', 'eu-west-1', 'org-trail-logs'],
+      ['module.spoke.module.region_eu_west_1.aws_cloudwatch_log_metric_filter.cis_filter[0]', 'eu-west-1', 'org-trail-logs'],
     ]);
     const cisAlarms = plannedResources(plan, 'aws_cloudwatch_metric_alarm').filter((a) => /\.cis_/.test(a.address));
     expect(cisAlarms.map((a) => regionOf(a.address))).toEqual(['eu-west-1']);
