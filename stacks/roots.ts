@@ -6,8 +6,7 @@
  */
 import { createHash } from 'crypto';
 import { Construct } from 'constructs';
-import { App, TerraformHclModule } from 'cdktf';
-import type { TerraformProvider } from 'cdktf';
+import { App, TerraformHclModule, TerraformProvider } from 'cdktf';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { ConfigError, DEFAULT_SECURITY_HUB_STANDARDS, heartbeatScheduleProblem, OrgGuardrailsConfig, RootwatchConfig, SpokeConfig, AccountTarget } from '../core/config';
 import { checkLogGroupName, hubBusName } from '../core/patterns';

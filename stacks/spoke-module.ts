@@ -44,7 +44,7 @@ function compositionVariables(account: Record<string, VariableBlock>, region: Re
   return {
     account_id: from(account, 'account_id', { description: 'AWS account ID of the monitored account.' }),
     alternate_contacts: from(account, 'alternate_contacts', { default: {} }),
-    cis_log_group_name: from(account, 'cis_log_group_name', { default: null }),
+    cis_log_group_name: from(account, 'cis_log_group_name', { default: null, description: 'Existing CloudTrail log group of the account, in cis_log_group_region: adds the CIS CloudWatch.1 root-usage alarm there. null: the hardened trail\'s log group when trail is set, else no alarm.' }),
     cis_log_group_region: {
       type: 'string',
       description: `Region of cis_log_group_name, one of this module's regions (null: the home region ${key[0]}). The CIS filter and alarm are created there.`,

@@ -7,8 +7,7 @@
  * managed stack sets never deploy to the management account).
  */
 import { Construct } from 'constructs';
-import { TerraformHclModule } from 'cdktf';
-import type { TerraformProvider } from 'cdktf';
+import { TerraformHclModule, TerraformProvider } from 'cdktf';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { RootwatchConfig } from '../core/config';
 import { hubBusName } from '../core/patterns';
