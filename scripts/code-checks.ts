@@ -35,9 +35,6 @@ const MAX_FUNCTION_LINES = 60;
 const LONG_FUNCTION_DEBT: ReadonlyArray<readonly [string, string, number]> = [
   ['modules/hardened-trail.ts', 'HardenedTrail constructor', 245],
   ['modules/rootwatch-hub.ts', 'RootwatchHub constructor', 218],
-  ['main.ts', 'main', 202],
-  ['core/config.ts', 'resolveConfig', 194],
-  ['cli/runbook.ts', 'renderRunbook', 164],
   ['stacks/module-stacks.ts', 'HubModule constructor', 160],
   ['modules/org-guardrails.ts', 'OrgRootGuardrails constructor', 159],
   ['core/spoke-template.ts', 'spokeTemplate', 134],
