@@ -37,7 +37,6 @@ const LONG_FUNCTION_DEBT: ReadonlyArray<readonly [string, string, number]> = [
   ['modules/rootwatch-hub.ts', 'RootwatchHub constructor', 218],
   ['stacks/module-stacks.ts', 'HubModule constructor', 160],
   ['modules/org-guardrails.ts', 'OrgRootGuardrails constructor', 159],
-  ['core/spoke-template.ts', 'spokeTemplate', 134],
   ['scripts/plan-checks-dashboard.ts', 'checkDashboardReferences', 104],
   ['stacks/roots.ts', 'GuardrailsStack constructor', 102],
   ['stacks/module-stacks.ts', 'GuardrailsModule constructor', 92],
