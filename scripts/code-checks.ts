@@ -42,22 +42,14 @@ const LONG_FUNCTION_DEBT: ReadonlyArray<readonly [string, string, number]> = [
   ['stacks/roots.ts', 'HubStack constructor', 89],
   ['scripts/validate-terraform.ts', 'main', 84],
   ['stacks/module-stacks.ts', 'AccountModule constructor', 83],
-  ['lambdas/deliver.ts', 'postJson', 82],
   ['modules/spoke-stack-set.ts', 'SpokeStackSet constructor', 82],
-  ['core/limits.ts', 'checkLimits', 80],
   ['modules/alert-function.ts', 'AlertFunction constructor', 80],
   ['modules/pipeline-dashboard.ts', 'PipelineDashboard constructor', 78],
   ['modules/expected-use-table.ts', 'ExpectedUseTable constructor', 76],
   ['modules/account-guardrails.ts', 'AccountRootGuardrails constructor', 71],
   ['modules/root-event-forwarder.ts', 'RootEventForwarder constructor', 69],
-  ['cli/diagram.ts', 'renderDiagram', 67],
-  ['lambdas/notifier-config.ts', 'readNotifierConfig', 67],
   ['modules/cis-root-alarm.ts', 'CisRootAlarm constructor', 67],
-  ['cli/simulate.ts', 'explain', 66],
   ['modules/alert-topics.ts', 'AlertTopics constructor', 64],
-  ['cli/coverage.ts', 'runCoverage', 62],
-  ['lambdas/format/index.ts', 'asRootwatchAlert', 62],
-  ['lambdas/alerter.ts', 'deliverSnsEvent', 61],
 ];
 
 function listTs(root: string, rel: string): string[] {
