@@ -36,10 +36,16 @@ async function optionalConfig(file: string | undefined) {
   return loadConfig(file ?? DEFAULT_CONFIG);
 }
 
+/** Print a command's output and take its exit code. */
+function print(r: { exitCode: number; stdout: string }): void {
+  process.stdout.write(r.stdout);
+  process.exitCode = r.exitCode;
+}
+
 /** Print a command's result: a usage or credential error (exit 2) as one line on stderr, else its output. */
 function report(r: { exitCode: number; stdout: string; error?: string }, fallback: string): void {
-  if (r.exitCode === 2) process.stderr.write(`rootwatch: ${(r.error ?? fallback).trim()}\n`);
-  else process.stdout.write(r.stdout);
+  if (r.exitCode !== 2) return print(r);
+  process.stderr.write(`rootwatch: ${(r.error ?? fallback).trim()}\n`);
   process.exitCode = r.exitCode;
 }
 
@@ -60,9 +66,7 @@ function givenStrings<K extends string>(args: { readonly [P in K]?: unknown }, k
 
 /** `synth`: stacks and modules into the output folder (bad config fails before cdktf is loaded). */
 function synthCommand(cli: Argv): Argv {
-  return cli.command(
-    'synth',
-    'Synthesize deploy stacks and reusable modules into the output folder',
+  return cli.command('synth', 'Synthesize deploy stacks and reusable modules into the output folder',
     (y) =>
       y
         .option('config', { requiresArg: true, alias: 'c', type: 'string', default: DEFAULT_CONFIG, describe: 'rootwatch config file (default: $ROOTWATCH_CONFIG, else rootwatch.config.json)' })
@@ -91,9 +95,7 @@ function synthCommand(cli: Argv): Argv {
 
 /** `simulate <event>`: would the rules match this event, and what alert would it give. */
 function simulateCommand(cli: Argv, argv: readonly string[]): Argv {
-  return cli.command(
-    'simulate <event>',
-    'Would the generated rules match this EventBridge event, and what alert would it give?',
+  return cli.command('simulate <event>', 'Would the generated rules match this EventBridge event, and what alert would it give?',
     (y) =>
       y
         .positional('event', { type: 'string', demandOption: true, describe: 'JSON file with one EventBridge event, or - for stdin' })
@@ -109,18 +111,14 @@ function simulateCommand(cli: Argv, argv: readonly string[]): Argv {
       const config = ouExport === undefined ? loaded : (await import('./cli/simulate-ou')).withOuExport(loaded, ouExport);
       // yargs turns a lone `-` positional into "": give stdin its documented name back.
       const event = args.event === '' && argv.includes('-') ? '-' : single('event', args.event) ?? '';
-      const r = await runSimulate({ input: event, json: args.json, ...(config ? { config } : {}), ...(args.render ? { render: args.render } : {}) });
-      process.stdout.write(r.stdout);
-      process.exitCode = r.exitCode;
+      print(await runSimulate({ input: event, json: args.json, ...(config ? { config } : {}), ...(args.render ? { render: args.render } : {}) }));
     },
   );
 }
 
 /** `expect`: declare, list or cancel expected root use. */
 function expectCommand(cli: Argv): Argv {
-  return cli.command(
-    'expect',
-    'Declare (--account --for --reason), list (--list) or cancel (--cancel) expected root use; the hub marks root events in the window',
+  return cli.command('expect', 'Declare (--account --for --reason), list (--list) or cancel (--cancel) expected root use; the hub marks root events in the window',
     (y) =>
       y
         .option('account', { requiresArg: true, type: 'string', describe: '12-digit account where root will be used' })
@@ -135,18 +133,14 @@ function expectCommand(cli: Argv): Argv {
       const { loadConfig } = await import('./cli/load-config');
       const config = loadConfig(args.config);
       const { runExpect } = await import('./cli/expect');
-      const r = await runExpect({ list: args.list, ...givenStrings(args, ['account', 'for', 'reason', 'cancel', 'profile', 'region']) }, config);
-      process.stdout.write(r.stdout);
-      process.exitCode = r.exitCode;
+      print(await runExpect({ list: args.list, ...givenStrings(args, ['account', 'for', 'reason', 'cancel', 'profile', 'region']) }, config));
     },
   );
 }
 
 /** `diagram`: a Mermaid diagram of the config. */
 function diagramCommand(cli: Argv): Argv {
-  return cli.command(
-    'diagram',
-    'Print a Mermaid diagram of what the config generates',
+  return cli.command('diagram', 'Print a Mermaid diagram of what the config generates',
     (y) => y.option('config', { requiresArg: true, alias: 'c', type: 'string', default: DEFAULT_CONFIG, describe: 'rootwatch config file (default: $ROOTWATCH_CONFIG, else rootwatch.config.json)' }),
     async (args) => {
       await recoverDefaultOutput();
@@ -159,9 +153,7 @@ function diagramCommand(cli: Argv): Argv {
 
 /** `audit`: read-only root posture of one account. */
 function auditCommand(cli: Argv): Argv {
-  return cli.command(
-    'audit',
-    'Read-only root-user posture check of one AWS account (credentials from the usual chain)',
+  return cli.command('audit', 'Read-only root-user posture check of one AWS account (credentials from the usual chain)',
     (y) =>
       y
         .option('profile', { requiresArg: true, type: 'string', describe: 'AWS profile to use' })
@@ -193,9 +185,7 @@ function auditCommand(cli: Argv): Argv {
 
 /** `coverage`: the hub's coverage ledger. */
 function coverageCommand(cli: Argv): Argv {
-  return cli.command(
-    'coverage',
-    "Read the hub's coverage ledger: every account x region with its last heartbeat, last root event and status",
+  return cli.command('coverage', "Read the hub's coverage ledger: every account x region with its last heartbeat, last root event and status",
     (y) =>
       y
         .option('config', { requiresArg: true, alias: 'c', type: 'string', describe: `rootwatch config file (default: ${DEFAULT_CONFIG} when present)` })
@@ -219,9 +209,7 @@ function coverageCommand(cli: Argv): Argv {
 
 /** `redrive`: replay one path's forwarding dead-letter queue into the notifier. */
 function redriveCommand(cli: Argv): Argv {
-  return cli.command(
-    'redrive',
-    "Hand the events waiting in one path's forwarding dead-letter queue to the hub's notifier; delete each once accepted",
+  return cli.command('redrive', "Hand the events waiting in one path's forwarding dead-letter queue to the hub's notifier; delete each once accepted",
     (y) =>
       y
         .option('account', { requiresArg: true, type: 'string', demandOption: true, describe: 'the monitored account of the path (12 digits)' })
