@@ -169,10 +169,10 @@ describe('account-wide singletons: one owner per account', () => {
     const owned = synth(new SpokeStack(Testing.app(), 'spoke-prod', c, c.spokes[0], catalog)).module.account;
     const notOwned = synth(new SpokeStack(Testing.app(), 'spoke-staging', c, c.spokes[1], catalog)).module.account;
     expect(Object.keys(owned.alternate_contacts)).toEqual(['billing', 'operations', 'security']);
-    expect(owned.password_policy).not.toBeNull();
+    expect(owned.password_policy).toEqual({ minimum_length: 16, reuse_prevention: 24, max_age_days: 0 }); // the example sets 16
     expect(owned.s3_public_access_block).toBe(true); // the example opts in explicitly
     expect(notOwned).toMatchObject({ alternate_contacts: {}, password_policy: null, s3_public_access_block: false });
-    expect(notOwned.trail).not.toBeNull();
+    expect(notOwned.trail).toEqual({ log_retention_days: 365, object_lock_days: 365, transition_to_glacier_days: 90 });
   });
 
   it('the S3 account public access block is off unless the config opts in', () => {
@@ -221,7 +221,7 @@ describe('the CIS path', () => {
     const staging = example.spokes.find((x) => x.name === 'staging')!;
     const root = synth(new SpokeStack(Testing.app(), 'spoke-staging', example, staging, catalog));
     expect(root.module.account.cis_log_group_name).toBeNull();
-    expect(root.module.account.trail).not.toBeNull();
+    expect(root.module.account.trail).toEqual({ log_retention_days: 365, object_lock_days: 365, transition_to_glacier_days: 90 });
     expect(Object.keys(root.output)).toEqual(expect.arrayContaining(['cis_alarm_arn', 'cis_topic_arn']));
   });
 });
