@@ -25,6 +25,11 @@ export function policyDocument(statements: PolicyStatement[]): string {
   return JSON.stringify({ Version: '2012-10-17', Statement: statements });
 }
 
+/** Deny `action` on `resource` to everyone over plain HTTP (aws:SecureTransport false). */
+export function denyInsecureTransport(sid: string, action: string, resource: string | string[]): PolicyStatement {
+  return { Sid: sid, Effect: 'Deny', Principal: '*', Action: action, Resource: resource, Condition: { Bool: { 'aws:SecureTransport': 'false' } } };
+}
+
 /** Trust policy for an AWS service, pinned to one source account (confused-deputy guard). */
 export function serviceTrustPolicy(service: string, sourceAccount: string): string {
   return policyDocument([

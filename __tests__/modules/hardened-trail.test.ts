@@ -261,19 +261,20 @@ describe('HardenedTrail: outputs', () => {
 
 describe('HardenedTrail: validation', () => {
   it.each<[string, Partial<HardenedTrailProps>, RegExp]>([
-    ['an upper-case prefix', { namePrefix: 'RW' }, /^namePrefix:/],
-    ['a prefix with a dot', { namePrefix: 'rw.x' }, /^namePrefix:/],
+    ['an upper-case prefix', { namePrefix: 'RW' }, /^HardenedTrail\.namePrefix:/],
+    ['a prefix with a dot', { namePrefix: 'rw.x' }, /^HardenedTrail\.namePrefix:/],
     // 64 = 30 + "-trail-" (7) + 12 + "-" + "ap-southeast-4" (14)
-    ['a prefix too long for the bucket name', { namePrefix: 'a'.repeat(30), region: 'ap-southeast-4' }, /^namePrefix: too long for the bucket name/],
-    // 39 = 32 + "-trail-" (7) > the 38 characters IAM allows for name_prefix
-    ['a prefix too long for the role name prefix', { namePrefix: 'a'.repeat(32) }, /^namePrefix: too long for the role name prefix/],
-    ['a short account id', { accountId: '1234' }, /^accountId:/],
-    ['a bad region', { region: 'Europe' }, /^region:/],
-    ['an unsupported retention', { logRetentionDays: 42 }, /^logRetentionDays:/],
-    ['zero object lock days', { objectLockDays: 0 }, /^objectLockDays:/],
-    ['an unknown lock mode', { objectLockDays: 1, objectLockMode: 'LEGAL' as 'GOVERNANCE' }, /^objectLockMode:/],
-    ['negative Glacier days', { transitionToGlacierDays: -1 }, /^transitionToGlacierDays:/],
-    ['a short KMS deletion window', { kmsDeletionWindowDays: 5 }, /^kmsDeletionWindowDays:/],
+    ['a prefix too long for the bucket name', { namePrefix: 'a'.repeat(30), region: 'ap-southeast-4' }, /^HardenedTrail\.namePrefix: too long for the bucket name/],
+    // rootwatch's prefix holds at most 31 characters: "<prefix>-trail-" always fits IAM's 38 for name_prefix
+    ['a prefix longer than rootwatch prefixes may be', { namePrefix: 'a'.repeat(32) }, /^HardenedTrail\.namePrefix: must be a lowercase letter/],
+    ['a prefix starting with a digit', { namePrefix: '1rw' }, /^HardenedTrail\.namePrefix: must be/],
+    ['a short account id', { accountId: '1234' }, /^HardenedTrail\.accountId:/],
+    ['a bad region', { region: 'Europe' }, /^HardenedTrail\.region:/],
+    ['an unsupported retention', { logRetentionDays: 42 }, /^HardenedTrail\.logRetentionDays:/],
+    ['zero object lock days', { objectLockDays: 0 }, /^HardenedTrail\.objectLockDays:/],
+    ['an unknown lock mode', { objectLockDays: 1, objectLockMode: 'LEGAL' as 'GOVERNANCE' }, /^HardenedTrail\.objectLockMode:/],
+    ['negative Glacier days', { transitionToGlacierDays: -1 }, /^HardenedTrail\.transitionToGlacierDays:/],
+    ['a short KMS deletion window', { kmsDeletionWindowDays: 5 }, /^HardenedTrail\.kmsDeletionWindowDays:/],
   ])('rejects %s', (_label, overrides, message) => {
     expect(() => synth({ ...base, ...overrides })).toThrow(message);
   });
@@ -283,7 +284,7 @@ describe('HardenedTrail: validation', () => {
       const region = new TerraformVariable(scope, 'region', { type: 'string' });
       new HardenedTrail(scope, 'trail', { ...base, namePrefix, region: region.stringValue });
     });
-    expect(withTokenRegion('a'.repeat(30))).toThrow(/^namePrefix: too long for the bucket name/);
+    expect(withTokenRegion('a'.repeat(30))).toThrow(/^HardenedTrail\.namePrefix: too long for the bucket name/);
     expect(withTokenRegion('a'.repeat(29))).not.toThrow();
   });
 
