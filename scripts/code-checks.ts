@@ -33,7 +33,6 @@ const MAX_FUNCTION_LINES = 60;
  * function and for one of these that got longer. Remove a row when its function is split.
  */
 const LONG_FUNCTION_DEBT: ReadonlyArray<readonly [string, string, number]> = [
-  ['modules/rootwatch-hub.ts', 'RootwatchHub constructor', 218],
   ['main.ts', 'main', 202],
   ['core/config.ts', 'resolveConfig', 194],
   ['cli/runbook.ts', 'renderRunbook', 164],
