@@ -37,7 +37,6 @@ const LONG_FUNCTION_DEBT: ReadonlyArray<readonly [string, string, number]> = [
   ['core/config.ts', 'resolveConfig', 194],
   ['cli/runbook.ts', 'renderRunbook', 164],
   ['stacks/module-stacks.ts', 'HubModule constructor', 160],
-  ['modules/org-guardrails.ts', 'OrgRootGuardrails constructor', 159],
   ['core/spoke-template.ts', 'spokeTemplate', 134],
   ['scripts/plan-checks-dashboard.ts', 'checkDashboardReferences', 104],
   ['stacks/roots.ts', 'GuardrailsStack constructor', 102],
