@@ -41,47 +41,7 @@ export class CisRootAlarm extends Construct {
       pattern: CIS_ROOT_USAGE_FILTER,
       metricTransformation: { name: metricName, namespace, value: '1', defaultValue: '0' },
     });
-    const key = new KmsKey(this, 'key', {
-      ...provider,
-      description: `${props.namePrefix}: encrypts the CIS root-usage alarm topic`,
-      enableKeyRotation: true,
-      deletionWindowInDays: 30,
-      policy: policyDocument([
-        { Sid: 'AccountAdministers', Effect: 'Allow', Principal: { AWS: `arn:${props.partition}:iam::${props.accountId}:root` }, Action: 'kms:*', Resource: '*' },
-        {
-          Sid: 'AlarmsPublish',
-          Effect: 'Allow',
-          Principal: { Service: 'cloudwatch.amazonaws.com' },
-          Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
-          Resource: '*',
-          Condition: { StringEquals: { 'aws:SourceAccount': props.accountId } },
-        },
-      ]),
-    });
-    const topicName = `${props.namePrefix}-cis-root-usage`;
-    const topicArn = arnOf({ partition: props.partition, region: props.region, accountId: props.accountId }, 'sns', topicName);
-    const topic = new SnsTopic(this, 'topic', { ...provider, name: topicName, kmsMasterKeyId: key.arn });
-    new SnsTopicPolicy(this, 'topic-policy', {
-      ...provider,
-      arn: topic.arn,
-      policy: policyDocument([
-        {
-          Sid: 'AlarmsPublish',
-          Effect: 'Allow',
-          Principal: { Service: 'cloudwatch.amazonaws.com' },
-          Action: 'sns:Publish',
-          Resource: topicArn,
-          Condition: { StringEquals: { 'aws:SourceAccount': props.accountId } },
-        },
-        {
-          Sid: 'OwnerAccount',
-          Effect: 'Allow',
-          Principal: { AWS: `arn:${props.partition}:iam::${props.accountId}:root` },
-          Action: ['sns:Subscribe', 'sns:GetTopicAttributes', 'sns:ListSubscriptionsByTopic'],
-          Resource: topicArn,
-        },
-      ]),
-    });
+    const topic = this.topic(props);
     const alarm = pipelineAlarm(this, 'alarm', {
       ...provider,
       alarmName: cisAlarmName(props.namePrefix),
@@ -95,7 +55,39 @@ export class CisRootAlarm extends Construct {
     this.alarmArn = alarm.arn;
     this.topicArn = topic.arn;
   }
-}
 
-/** Throws unless `name` is a CloudWatch Logs log group name (roots check config values with it too). */
-{ checkLogGroupName };
+  /** The alarm's topic (the subscriber CloudWatch.1 requires), encrypted with its own CMK. */
+  private topic(props: CisRootAlarmProps): SnsTopic {
+    const provider = props.provider ? { provider: props.provider } : {};
+    const accountRoot = `arn:${props.partition}:iam::${props.accountId}:root`;
+    const alarmsPublish = { StringEquals: { 'aws:SourceAccount': props.accountId } };
+    const key = new KmsKey(this, 'key', {
+      ...provider,
+      description: `${props.namePrefix}: encrypts the CIS root-usage alarm topic`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      policy: policyDocument([
+        { Sid: 'AccountAdministers', Effect: 'Allow', Principal: { AWS: accountRoot }, Action: 'kms:*', Resource: '*' },
+        { Sid: 'AlarmsPublish', Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:GenerateDataKey*', 'kms:Decrypt'], Resource: '*', Condition: alarmsPublish },
+      ]),
+    });
+    const topicName = `${props.namePrefix}-cis-root-usage`;
+    const topicArn = arnOf({ partition: props.partition, region: props.region, accountId: props.accountId }, 'sns', topicName);
+    const topic = new SnsTopic(this, 'topic', { ...provider, name: topicName, kmsMasterKeyId: key.arn });
+    new SnsTopicPolicy(this, 'topic-policy', {
+      ...provider,
+      arn: topic.arn,
+      policy: policyDocument([
+        { Sid: 'AlarmsPublish', Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish', Resource: topicArn, Condition: alarmsPublish },
+        {
+          Sid: 'OwnerAccount',
+          Effect: 'Allow',
+          Principal: { AWS: accountRoot },
+          Action: ['sns:Subscribe', 'sns:GetTopicAttributes', 'sns:ListSubscriptionsByTopic'],
+          Resource: topicArn,
+        },
+      ]),
+    });
+    return topic;
+  }
+}
