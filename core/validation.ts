@@ -54,7 +54,7 @@ export interface PropChecks {
   /** Absent, or a string that is not blank. */
   nonEmpty(prop: string, v: string | undefined): void;
   /** No value is listed twice (each value once, literal or not). */
-  unique<T>(prop: string, values: readonly T[], what: string): void;
+  unique<T>(prop: string, values: readonly T[]): void;
   accountId(prop: string, v: unknown): void;
   region(prop: string, v: unknown): void;
   namePrefix(prop: string, v: unknown): void;
@@ -77,9 +77,9 @@ export function propChecks(owner: string, isToken: IsToken = () => false): PropC
     nonEmpty: (prop, v) => {
       if (v !== undefined && !isToken(v) && v.trim() === '') throw error(prop, 'must not be empty');
     },
-    unique: (prop, values, what) => {
+    unique: (prop, values) => {
       const twice = values.find((v, i) => !isToken(v) && values.indexOf(v) !== i);
-      if (twice !== undefined) throw error(prop, `${what} ${String(twice)} is listed twice`);
+      if (twice !== undefined) throw error(prop, `${String(twice)} is listed twice`);
     },
     accountId: (prop, v) => pattern(prop, v, ACCOUNT_ID_PATTERN, 'a 12-digit account ID'),
     region: (prop, v) => pattern(prop, v, REGION_PATTERN, 'a region code such as us-east-1'),

@@ -252,7 +252,7 @@ function orgSettings(props: OrgRootGuardrailsProps): OrgSettings {
   check.namePrefix('namePrefix', props.namePrefix);
   checkTargets('denyRootScp', settings.denyRoot);
   checkTargets('denyRootAccessKeysScp', settings.denyKeys);
-  check.unique('regions', regions.map((r) => r.region), 'region');
+  check.unique('regions', regions.map((r) => r.region));
   if (settings.guardDuty) checkGuardDuty(settings.guardDuty, settings.adminProviders);
   if (settings.securityHub) checkSecurityHub(settings.securityHub);
   const detector = props.organizationConfiguration?.guardDutyDetectorId;
@@ -276,7 +276,7 @@ function checkGuardDuty(guardDuty: GuardDutyProps, adminProviders: ReadonlyMap<s
 function checkSecurityHub(securityHub: SecurityHubProps): void {
   if (securityHub.delegatedAdminAccountId !== undefined) check.accountId('securityHub.delegatedAdminAccountId', securityHub.delegatedAdminAccountId);
   (securityHub.standards ?? DEFAULT_STANDARDS).forEach((std, i) => check.oneOf(`securityHub.standards[${i}]`, std, SECURITY_HUB_STANDARD_IDS));
-  check.unique('securityHub.standards', securityHub.standards ?? [], 'standard');
+  check.unique('securityHub.standards', securityHub.standards ?? []);
 }
 
 /** Regional resources: the first region keeps the plain construct ids, the others carry the region. */

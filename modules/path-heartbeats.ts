@@ -1,12 +1,12 @@
 import { Construct } from 'constructs';
 import { TerraformProvider, Token } from 'cdktf';
 import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { policyDocument, serviceTrustPolicy } from './iam';
+import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { serviceRole } from './iam';
 import { HEARTBEAT_CALL, HEARTBEAT_TAG, heartbeatRolePrefix } from '../core/patterns';
 import { DEFAULT_HEARTBEAT_SCHEDULE, heartbeatScheduleProblem } from '../core/config';
 import { forwardDlqName } from '../core/coverage';
+import { propChecks } from '../core/validation';
 
 export interface HeartbeatPath {
   readonly region: string;
@@ -56,27 +56,22 @@ export function heartbeatRole(
   scope: Construct,
   props: { readonly namePrefix: string; readonly accountId: string; readonly partition: string; readonly provider?: TerraformProvider },
 ): IamRole {
-  const provider = props.provider ? { provider: props.provider } : {};
-  const role = new IamRole(scope, 'role', {
-    ...provider,
+  return serviceRole(scope, {
+    ...(props.provider ? { provider: props.provider } : {}),
     namePrefix: heartbeatRolePrefix(props.namePrefix),
     description: 'rootwatch: lets EventBridge Scheduler tag the forwarding dead-letter queues (each call is a heartbeat CloudTrail records)',
-    assumeRolePolicy: serviceTrustPolicy('scheduler.amazonaws.com', props.accountId),
-  });
-  new IamRolePolicy(scope, 'policy', {
-    ...provider,
-    name: 'tag-forward-dlq',
-    role: role.id,
-    policy: policyDocument([
+    service: 'scheduler.amazonaws.com',
+    sourceAccount: props.accountId,
+    policyName: 'tag-forward-dlq',
+    statements: [
       {
         Sid: 'TagOwnDeadLetterQueues',
         Effect: 'Allow',
         Action: `sqs:${HEARTBEAT_CALL.eventName}`,
         Resource: `arn:${props.partition}:sqs:*:${props.accountId}:${forwardDlqName(props.namePrefix)}`,
       },
-    ]),
+    ],
   });
-  return role;
 }
 
 /** The heartbeat schedule of one region (a construct-free helper: the schedule keeps the caller's id). */
@@ -101,6 +96,8 @@ export function regionHeartbeat(
   });
 }
 
+const check = propChecks('PathHeartbeats');
+
 export class PathHeartbeats extends Construct {
   public readonly roleArn: string;
   /** region -> schedule ARN */
@@ -108,10 +105,10 @@ export class PathHeartbeats extends Construct {
 
   constructor(scope: Construct, id: string, props: PathHeartbeatsProps) {
     super(scope, id);
-    if (props.paths.length === 0) throw new Error('PathHeartbeats.paths: at least one region');
+    if (props.paths.length === 0) throw check.error('paths', 'at least one region');
     const schedule = props.scheduleExpression ?? DEFAULT_HEARTBEAT_SCHEDULE;
     const problem = Token.isUnresolved(schedule) ? undefined : heartbeatScheduleProblem(schedule);
-    if (problem) throw new Error(`PathHeartbeats.scheduleExpression: ${problem}`);
+    if (problem) throw check.error('scheduleExpression', problem);
     const role = heartbeatRole(this, { namePrefix: props.namePrefix, accountId: props.accountId, partition: props.partition, provider: props.paths[0].provider });
     for (const path of props.paths) {
       const s = regionHeartbeat(this, `schedule-${path.region}`, {
