@@ -24,7 +24,7 @@ export const LOG_RETENTION_DAYS: readonly number[] = [
 ];
 
 /** An error in the one style: `Owner.prop: message` (owner omitted when empty). */
-export function propError(owner: string, prop: string, message: string): Error {
+function propError(owner: string, prop: string, message: string): Error {
   return new Error(`${owner ? `${owner}.` : ''}${prop}: ${message}`);
 }
 
@@ -32,7 +32,7 @@ export function propError(owner: string, prop: string, message: string): Error {
  * Throws unless `v` is an integer in [min, max]. `isToken` tells a value only known to Terraform
  * (a module variable: its own validation block checks it) and skips the check.
  */
-export function checkInt(owner: string, prop: string, v: number, min: number, max: number, opts: { extra?: string; isToken?: (v: unknown) => boolean } = {}): void {
+function checkInt(owner: string, prop: string, v: number, min: number, max: number, opts: { extra?: string; isToken?: (v: unknown) => boolean } = {}): void {
   if (opts.isToken?.(v)) return;
   if (!Number.isInteger(v) || v < min || v > max) throw propError(owner, prop, `must be an integer from ${min} to ${max}${opts.extra ?? ''}, not ${v}`);
 }
