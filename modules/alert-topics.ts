@@ -3,7 +3,7 @@ import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
-import { ArnScope, arnOf, denyInsecureTransport, policyDocument } from './iam';
+import { alarmsPublish, ArnScope, arnOf, denyInsecureTransport, policyDocument } from './iam';
 
 export interface AlertTopicsProps {
   readonly namePrefix: string;
@@ -82,14 +82,7 @@ export class AlertTopics extends Construct {
           Action: ['sns:Publish', 'sns:Subscribe', 'sns:GetTopicAttributes', 'sns:ListSubscriptionsByTopic'],
           Resource: topicArn,
         },
-        {
-          Sid: 'AlarmsPublish',
-          Effect: 'Allow',
-          Principal: { Service: 'cloudwatch.amazonaws.com' },
-          Action: 'sns:Publish',
-          Resource: topicArn,
-          Condition: { StringEquals: { 'aws:SourceAccount': accountId } },
-        },
+        alarmsPublish(topicArn, accountId),
         denyInsecureTransport('TlsOnly', 'sns:Publish', topicArn),
       ]),
     });

@@ -5,7 +5,7 @@ import { pipelineAlarm } from './pipeline-alarm';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
-import { arnOf, policyDocument } from './iam';
+import { alarmsPublish, arnOf, policyDocument } from './iam';
 import { checkLogGroupName, CIS_ROOT_USAGE_FILTER, cisAlarmName } from '../core/patterns';
 
 export interface CisRootAlarmProps {
@@ -60,7 +60,6 @@ export class CisRootAlarm extends Construct {
   private topic(props: CisRootAlarmProps): SnsTopic {
     const provider = props.provider ? { provider: props.provider } : {};
     const accountRoot = `arn:${props.partition}:iam::${props.accountId}:root`;
-    const alarmsPublish = { StringEquals: { 'aws:SourceAccount': props.accountId } };
     const key = new KmsKey(this, 'key', {
       ...provider,
       description: `${props.namePrefix}: encrypts the CIS root-usage alarm topic`,
@@ -68,7 +67,7 @@ export class CisRootAlarm extends Construct {
       deletionWindowInDays: 30,
       policy: policyDocument([
         { Sid: 'AccountAdministers', Effect: 'Allow', Principal: { AWS: accountRoot }, Action: 'kms:*', Resource: '*' },
-        { Sid: 'AlarmsPublish', Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:GenerateDataKey*', 'kms:Decrypt'], Resource: '*', Condition: alarmsPublish },
+        { Sid: 'AlarmsPublish', Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:GenerateDataKey*', 'kms:Decrypt'], Resource: '*', Condition: { StringEquals: { 'aws:SourceAccount': props.accountId } } },
       ]),
     });
     const topicName = `${props.namePrefix}-cis-root-usage`;
@@ -78,7 +77,7 @@ export class CisRootAlarm extends Construct {
       ...provider,
       arn: topic.arn,
       policy: policyDocument([
-        { Sid: 'AlarmsPublish', Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish', Resource: topicArn, Condition: alarmsPublish },
+        alarmsPublish(topicArn, props.accountId),
         {
           Sid: 'OwnerAccount',
           Effect: 'Allow',

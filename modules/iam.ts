@@ -35,6 +35,18 @@ export function denyInsecureTransport(sid: string, action: string, resource: str
   return { Sid: sid, Effect: 'Deny', Principal: '*', Action: action, Resource: resource, Condition: { Bool: { 'aws:SecureTransport': 'false' } } };
 }
 
+/** CloudWatch alarms of `sourceAccount` may publish to the topic (the alarm topics' policies). */
+export function alarmsPublish(topicArn: string, sourceAccount: string): PolicyStatement {
+  return {
+    Sid: 'AlarmsPublish',
+    Effect: 'Allow',
+    Principal: { Service: 'cloudwatch.amazonaws.com' },
+    Action: 'sns:Publish',
+    Resource: topicArn,
+    Condition: { StringEquals: { 'aws:SourceAccount': sourceAccount } },
+  };
+}
+
 /** Trust policy for an AWS service, pinned to one source account (confused-deputy guard). */
 export function serviceTrustPolicy(service: string, sourceAccount: string): string {
   return policyDocument([

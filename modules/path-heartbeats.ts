@@ -28,26 +28,6 @@ export interface PathHeartbeatsProps {
 }
 
 /**
- * A heartbeat per monitored region that is itself a CloudTrail management event: an EventBridge
- * Scheduler schedule in that region whose universal target
- * (`arn:<partition>:scheduler:::aws-sdk:sqs:tagQueue`) tags the path's own forwarding dead-letter
- * queue with the value Terraform already sets (idempotent, no drift), using a dedicated heartbeat
- * role. CloudTrail records the call in that region; the region's root-forwarding rule matches it
- * (core/patterns.ts) and carries it to the hub like a root event, where the notifier stamps the
- * path's last heartbeat in the coverage ledger.
- *
- * AWS facts this rests on:
- * - universal targets call `arn:aws:scheduler:::aws-sdk:<service>:<apiAction>` with the schedule's
- *   role and refuse read-only actions (get, describe, list, ...):
- *   https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-targets-universal.html
- * - SQS logs queue-management operations (TagQueue among them) as CloudTrail management events:
- *   https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-logging-using-cloudtrail.html
- * - EventBridge receives "AWS API Call via CloudTrail" events of its own region only while a trail
- *   is logging: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html
- * - the deny-root SCP matches only `arn:*:iam::*:root` principals, so the heartbeat role is not
- *   denied (evaluated with iam-simulate in __tests__/modules/policy-simulation.test.ts).
- */
-/**
  * The heartbeat role of one account (children `role` and `policy` of `scope`): EventBridge Scheduler
  * of this account may assume it, and it may only tag the account's forwarding dead-letter queues.
  * Its name prefix is what the root-forwarding rule recognises (core/patterns.ts).
@@ -98,6 +78,26 @@ export function regionHeartbeat(
 
 const check = propChecks('PathHeartbeats');
 
+/**
+ * A heartbeat per monitored region that is itself a CloudTrail management event: an EventBridge
+ * Scheduler schedule in that region whose universal target
+ * (`arn:<partition>:scheduler:::aws-sdk:sqs:tagQueue`) tags the path's own forwarding dead-letter
+ * queue with the value Terraform already sets (idempotent, no drift), using a dedicated heartbeat
+ * role. CloudTrail records the call in that region; the region's root-forwarding rule matches it
+ * (core/patterns.ts) and carries it to the hub like a root event, where the notifier stamps the
+ * path's last heartbeat in the coverage ledger.
+ *
+ * AWS facts this rests on:
+ * - universal targets call `arn:aws:scheduler:::aws-sdk:<service>:<apiAction>` with the schedule's
+ *   role and refuse read-only actions (get, describe, list, ...):
+ *   https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-targets-universal.html
+ * - SQS logs queue-management operations (TagQueue among them) as CloudTrail management events:
+ *   https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-logging-using-cloudtrail.html
+ * - EventBridge receives "AWS API Call via CloudTrail" events of its own region only while a trail
+ *   is logging: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html
+ * - the deny-root SCP matches only `arn:*:iam::*:root` principals, so the heartbeat role is not
+ *   denied (evaluated with iam-simulate in __tests__/modules/policy-simulation.test.ts).
+ */
 export class PathHeartbeats extends Construct {
   public readonly roleArn: string;
   /** region -> schedule ARN */
