@@ -120,12 +120,19 @@ export const NAME_LIMITS: Readonly<Record<string, readonly NameLimit[]>> = {
 };
 
 /**
- * Longest `namePrefix`: the hardened trail's role takes the name prefix `<prefix>-trail-`, the longest
- * fixed part after the prefix of any name_prefix rootwatch sets, and IAM allows 38 characters there
- * (64 minus the 26 Terraform appends). The config schema and every module's `name_prefix`
- * validation use this number.
+ * The fixed parts rootwatch appends to the name prefix in an IAM role's `name_prefix` (forwarder,
+ * heartbeat, trail, notifier, alerters, expected-use declarer). IAM allows 38 characters there (64
+ * minus the 26 Terraform appends), so the longest of them decides the longest `namePrefix`.
+ * __tests__/core/limits.test.ts reads every role `name_prefix` of the generated modules back and
+ * fails on a suffix missing here.
  */
-export const NAME_PREFIX_MAX_LENGTH = NAME_LIMITS.aws_iam_role.find((l) => l.attribute === 'name_prefix')!.max - '-trail-'.length;
+export const ROLE_NAME_PREFIX_SUFFIXES = ['-forward-', '-heartbeat-', '-trail-', '-notifier-', '-slack-', '-pagerduty-', '-expect-declarer-'] as const;
+
+/**
+ * Longest `namePrefix` (21): what every role `name_prefix` above still fits. The config schema and
+ * every module's `name_prefix` validation use this number.
+ */
+export const NAME_PREFIX_MAX_LENGTH = NAME_LIMITS.aws_iam_role.find((l) => l.attribute === 'name_prefix')!.max - Math.max(...ROLE_NAME_PREFIX_SUFFIXES.map((s) => s.length));
 
 /** S3 bucket names (the trail bucket `<prefix>-trail-<account>-<region>`). */
 export const S3_BUCKET_NAME_MAX_LENGTH = NAME_LIMITS.aws_s3_bucket[0].max;

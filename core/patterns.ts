@@ -23,9 +23,9 @@ export const HEARTBEAT_CALL = { service: 'sqs', eventSource: 'sqs.amazonaws.com'
 /** The tag the heartbeat writes (the same value Terraform sets, so plans show no drift). */
 export const HEARTBEAT_TAG = { key: 'rootwatch-heartbeat', value: 'path' } as const;
 
-/** IAM role name prefix of the heartbeat role (Terraform's name_prefix: max 38 characters). */
+/** IAM role name prefix of the heartbeat role (fits Terraform's 38-character name_prefix: core/limits.ts NAME_PREFIX_MAX_LENGTH). */
 export function heartbeatRolePrefix(namePrefix: string): string {
-  return `${namePrefix}-heartbeat-`.slice(0, 38);
+  return `${namePrefix}-heartbeat-`;
 }
 
 /** A JSON event pattern (the subset of EventBridge's language rootwatch uses). */

@@ -13,7 +13,7 @@ export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$/;
  * most NAME_PREFIX_MAX_LENGTH (core/limits.ts: the longest prefix every generated name still fits;
  * a literal here so the Lambda bundles do not carry the limits table; the schema-owners test ties them).
  */
-export const NAME_PREFIX_PATTERN = /^[a-z][a-z0-9-]{0,30}$/;
+export const NAME_PREFIX_PATTERN = /^[a-z][a-z0-9-]{0,20}$/;
 
 /**
  * The retention values CloudWatch Logs accepts, 0 meaning never expire (Terraform's

@@ -2,7 +2,9 @@
  * core/limits.ts: every limit of the table is crossed by a resource built to cross it, and kept by
  * one just inside it (so no check is a test that cannot fail).
  */
-import { checkLimits, estimatedLength, LIMITS, NAME_LIMITS, NAME_PREFIX_MAX_LENGTH, resourcesOfTerraformJson, TfResource } from '../../core/limits';
+import { checkLimits, estimatedLength, LIMITS, NAME_LIMITS, NAME_PREFIX_MAX_LENGTH, resourcesOfTerraformJson, ROLE_NAME_PREFIX_SUFFIXES, TfResource } from '../../core/limits';
+import * as fs from 'fs';
+import * as path from 'path';
 import schema from '../../rootwatch.schema.json';
 
 const res = (type: string, values: Record<string, unknown>, extra: Partial<TfResource> = {}): TfResource => ({ address: `${type}.x`, type, values, ...extra });
@@ -23,11 +25,29 @@ describe('every documented limit has a number and a source', () => {
 });
 
 describe('the longest name prefix', () => {
-  it('is what IAM leaves for <prefix>-trail- (38-character role name_prefix), in the config schema too', () => {
-    expect(NAME_PREFIX_MAX_LENGTH).toBe(38 - '-trail-'.length);
+  it('is what IAM leaves for the longest role name_prefix suffix (38 characters), in the config schema too', () => {
+    expect(NAME_PREFIX_MAX_LENGTH).toBe(38 - '-expect-declarer-'.length);
     const re = new RegExp((schema as { properties: { namePrefix: { pattern: string } } }).properties.namePrefix.pattern);
     expect(re.test('a'.repeat(NAME_PREFIX_MAX_LENGTH))).toBe(true);
     expect(re.test('a'.repeat(NAME_PREFIX_MAX_LENGTH + 1))).toBe(false);
+  });
+
+  it('leaves every role name_prefix of the generated modules within 38 characters (each suffix is listed)', () => {
+    const modules = path.join(__dirname, '..', '..', 'terraform-out', 'modules');
+    const suffixes: string[] = [];
+    for (const m of fs.readdirSync(modules)) {
+      const main = path.join(modules, m, 'main.tf.json');
+      if (!fs.existsSync(main)) continue;
+      const roles = (JSON.parse(fs.readFileSync(main, 'utf8')).resource?.aws_iam_role ?? {}) as Record<string, { name_prefix?: string }>;
+      for (const r of Object.values(roles)) {
+        if (r.name_prefix === undefined) continue;
+        expect(r.name_prefix.startsWith('${var.name_prefix}')).toBe(true);
+        suffixes.push(r.name_prefix.slice('${var.name_prefix}'.length));
+      }
+    }
+    expect(suffixes.length).toBeGreaterThanOrEqual(7);
+    expect([...new Set(suffixes)].sort()).toEqual([...ROLE_NAME_PREFIX_SUFFIXES].sort());
+    for (const s of suffixes) expect(NAME_PREFIX_MAX_LENGTH + s.length).toBeLessThanOrEqual(38);
   });
 });
 

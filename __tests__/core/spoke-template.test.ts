@@ -12,6 +12,7 @@ import { SpokeRegionModule } from '../../stacks/module-stacks';
 import { spokeTemplate, stackSetRoleNames } from '../../core/spoke-template';
 import { checkTemplate } from '../../scripts/cfn-template-check';
 import { rulePatterns } from '../../core/patterns';
+import { NAME_PREFIX_MAX_LENGTH } from '../../core/limits';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -83,7 +84,7 @@ describe('spoke template = Terraform spoke', () => {
     const roles = stackSetRoleNames('rootwatch');
     expect(roles).toEqual({ forwarder: 'rootwatch-forward-${AWS::Region}', heartbeat: 'rootwatch-heartbeat-${AWS::Region}' });
     // the hub bus admits arn:...:role/<substr("<prefix>-forward-", 0, 38)>*
-    const long = 'a'.repeat(31);
+    const long = 'a'.repeat(NAME_PREFIX_MAX_LENGTH);
     const { forwarder, heartbeat } = stackSetRoleNames(long);
     const region = 'ap-southeast-5';
     expect(forwarder.replace('${AWS::Region}', region).startsWith(`${long}-forward-`.slice(0, 38))).toBe(true);

@@ -82,7 +82,7 @@ maybe('a bad module input fails with the variable\'s validation message', async 
   const r = await planRoot('spoke-region', bad);
   expect(r.code).toBe(1);
   expect(r.text).toContain('spoke_account_id must be a 12-digit AWS account ID.');
-  expect(r.text).toContain('name_prefix must be 1-31 lowercase letters');
+  expect(r.text).toContain(`name_prefix must be 1-${NAME_PREFIX_MAX_LENGTH} lowercase letters`);
 }, 300_000);
 
 maybe('module inputs that would cross an AWS quota fail plan with the limit\'s message (core/limits.ts numbers)', async () => {
@@ -105,6 +105,28 @@ maybe('module inputs that would cross an AWS quota fail plan with the limit\'s m
   const t = await planRoot('account', longBucket);
   expect(t.code).toBe(1);
   expect(t.text).toContain(`is longer than S3's ${S3_BUCKET_NAME_MAX_LENGTH} characters`);
+}, 300_000);
+
+maybe('the longest name prefix the config admits plans in every module that derives a name_prefix from it (heartbeat role: <prefix>-heartbeat-)', async () => {
+  const longest = 'a'.repeat(NAME_PREFIX_MAX_LENGTH);
+  const account = fs.readFileSync(path.join(out, 'modules', 'account', 'examples', 'basic', 'main.tf'), 'utf8');
+  const withLongest = account.replace('name_prefix = "rootwatch"', `name_prefix = "${longest}"`)
+    .replace('trail = null', 'trail = { log_retention_days = 365, transition_to_glacier_days = 90, object_lock_days = null }');
+  expect(withLongest).toContain(longest);
+  const r = await planRoot('account', withLongest);
+  expect(r.text).not.toMatch(/Error: /);
+  expect(r.code).toBe(0);
+
+  // the hub's roles: notifier, both alerters and the expected-use declarer (the longest suffix)
+  const hub = fs.readFileSync(path.join(out, 'modules', 'hub', 'examples', 'basic', 'main.tf'), 'utf8');
+  const hubLongest = hub.replace('name_prefix = "rootwatch"', `name_prefix = "${longest}"\n  expected_use = true`)
+    .replace('slack_webhook_parameter_name = null', 'slack_webhook_parameter_name = "/rootwatch/slack"')
+    .replace('pagerduty_routing_key_parameter_name = null', 'pagerduty_routing_key_parameter_name = "/rootwatch/pagerduty"');
+  expect(hubLongest).toContain('"/rootwatch/pagerduty"');
+  const h = await planRoot('hub', hubLongest);
+  expect(h.text).not.toMatch(/Error: /);
+  expect(h.text).toMatch(/name_prefix += "a+-expect-declarer-"/);
+  expect(h.code).toBe(0);
 }, 300_000);
 
 const REPLACED_BY_COVERAGE = /^aws_cloudwatch_metric_alarm\.hub_heartbeat-|^aws_(iam_role|iam_role_policy|scheduler_schedule)\.heartbeat_/;
