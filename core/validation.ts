@@ -37,6 +37,11 @@ function checkInt(owner: string, prop: string, v: number, min: number, max: numb
   if (!Number.isInteger(v) || v < min || v > max) throw propError(owner, prop, `must be an integer from ${min} to ${max}${opts.extra ?? ''}, not ${v}`);
 }
 
+/** The longest prefix NAME_PREFIX_PATTERN admits (its first letter and `{0,n}`), for messages; equals core/limits.ts NAME_PREFIX_MAX_LENGTH. */
+function namePrefixMaxLength(): number {
+  return Number(/\{0,(\d+)\}/.exec(NAME_PREFIX_PATTERN.source)![1]) + 1;
+}
+
 /** Tells a value only known to Terraform (cdktf's `Token.isUnresolved`; core never imports cdktf). */
 type IsToken = (v: unknown) => boolean;
 
@@ -83,7 +88,7 @@ export function propChecks(owner: string, isToken: IsToken = () => false): PropC
     },
     accountId: (prop, v) => pattern(prop, v, ACCOUNT_ID_PATTERN, 'a 12-digit account ID'),
     region: (prop, v) => pattern(prop, v, REGION_PATTERN, 'a region code such as us-east-1'),
-    namePrefix: (prop, v) => pattern(prop, v, NAME_PREFIX_PATTERN, 'a lowercase letter, then up to 30 lowercase letters, digits or \'-\''),
+    namePrefix: (prop, v) => pattern(prop, v, NAME_PREFIX_PATTERN, `1-${namePrefixMaxLength()} lowercase letters, digits and dashes, starting with a letter`),
     logRetention: (prop, v) => {
       if (!isToken(v) && !LOG_RETENTION_DAYS.includes(v)) throw error(prop, `must be one of ${LOG_RETENTION_DAYS.join(', ')}, not ${v}`);
     },

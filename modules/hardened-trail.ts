@@ -110,8 +110,9 @@ function trailSettings(props: HardenedTrailProps): TrailSettings {
 }
 
 /**
- * The prefix, account and region, and the bucket name they make (at most 63 characters). The role's
- * `<prefix>-trail-` always fits IAM's 38 for name_prefix: rootwatch's prefix holds at most 31.
+ * The prefix, account and region, and the bucket name they make (at most 63 characters: a region
+ * code REGION_PATTERN admits may be longer than any today). The role's `<prefix>-trail-` always fits
+ * IAM's 38 for name_prefix (core/limits.ts NAME_PREFIX_MAX_LENGTH).
  */
 function checkNames({ namePrefix, accountId, region }: HardenedTrailProps): void {
   check.namePrefix('namePrefix', namePrefix);

@@ -21,6 +21,7 @@ import { RootwatchHub } from '../../modules/rootwatch-hub';
 import { SpokeStackSet } from '../../modules/spoke-stack-set';
 import { rulePatterns } from '../../core/patterns';
 import { LOG_RETENTION_DAYS } from '../../core/validation';
+import { NAME_PREFIX_MAX_LENGTH } from '../../core/limits';
 import { fakeCode, synthScope } from '../helpers/stacks';
 import { rmrf, tempDir } from '../helpers/tree';
 
@@ -46,7 +47,9 @@ const cases: Array<[string, (s: Construct) => void, string]> = [
   ['AccountRootGuardrails', (s) => new AccountRootGuardrails(s, 'g', { namePrefix: 'rw', passwordPolicy: { minimumLength: 8 } }),
     'AccountRootGuardrails.passwordPolicy.minimumLength: must be an integer from 14 to 128, not 8'],
   ['AccountRootGuardrails', (s) => new AccountRootGuardrails(s, 'g', { namePrefix: 'Rw' }),
-    'AccountRootGuardrails.namePrefix: must be a lowercase letter, then up to 30 lowercase letters, digits or \'-\', not "Rw"'],
+    `AccountRootGuardrails.namePrefix: must be 1-${NAME_PREFIX_MAX_LENGTH} lowercase letters, digits and dashes, starting with a letter, not "Rw"`],
+  ['HardenedTrail', (s) => new HardenedTrail(s, 't', { namePrefix: 'a'.repeat(NAME_PREFIX_MAX_LENGTH + 1), accountId: at.accountId, region: 'eu-west-1', partition: 'aws' }),
+    `HardenedTrail.namePrefix: must be 1-${NAME_PREFIX_MAX_LENGTH} lowercase letters, digits and dashes, starting with a letter, not "${'a'.repeat(NAME_PREFIX_MAX_LENGTH + 1)}"`],
   ['AlertFunction', (s) => new AlertFunction(s, 'f', { namePrefix: 'rw', purpose: 'notifier', code: code.notifier, scope: at, statements: [], environment: {}, alarmTopicArn: topic, logRetentionDays: 2 }),
     `AlertFunction.logRetentionDays: must be one of ${RETENTIONS}, not 2`],
   ['AlertFunction', (s) => new AlertFunction(s, 'f', { namePrefix: 'rw', purpose: 'Notifier', code: code.notifier, scope: at, statements: [], environment: {}, alarmTopicArn: topic }),
