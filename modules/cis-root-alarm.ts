@@ -31,11 +31,11 @@ export class CisRootAlarm extends Construct {
   constructor(scope: Construct, id: string, props: CisRootAlarmProps) {
     super(scope, id);
     if (!Token.isUnresolved(props.logGroupName)) checkLogGroupName(props.logGroupName);
-    const provider = props.provider ? { provider: props.provider } : {};
+    const { provider } = props;
     const namespace = `${props.namePrefix}/CIS`;
     const metricName = 'RootAccountUsage';
     new CloudwatchLogMetricFilter(this, 'filter', {
-      ...provider,
+      provider,
       name: `${props.namePrefix}-cis-root-usage`,
       logGroupName: props.logGroupName,
       pattern: CIS_ROOT_USAGE_FILTER,
@@ -43,7 +43,7 @@ export class CisRootAlarm extends Construct {
     });
     const topic = this.topic(props);
     const alarm = pipelineAlarm(this, 'alarm', {
-      ...provider,
+      provider,
       alarmName: cisAlarmName(props.namePrefix),
       description: 'CIS CloudWatch.1: the root user was used (secondary path; rootwatch alerts within seconds via EventBridge)',
       namespace,
@@ -58,10 +58,10 @@ export class CisRootAlarm extends Construct {
 
   /** The alarm's topic (the subscriber CloudWatch.1 requires), encrypted with its own CMK. */
   private topic(props: CisRootAlarmProps): SnsTopic {
-    const provider = props.provider ? { provider: props.provider } : {};
+    const { provider } = props;
     const accountRoot = `arn:${props.partition}:iam::${props.accountId}:root`;
     const key = new KmsKey(this, 'key', {
-      ...provider,
+      provider,
       description: `${props.namePrefix}: encrypts the CIS root-usage alarm topic`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
@@ -72,9 +72,9 @@ export class CisRootAlarm extends Construct {
     });
     const topicName = `${props.namePrefix}-cis-root-usage`;
     const topicArn = arnOf({ partition: props.partition, region: props.region, accountId: props.accountId }, 'sns', topicName);
-    const topic = new SnsTopic(this, 'topic', { ...provider, name: topicName, kmsMasterKeyId: key.arn });
+    const topic = new SnsTopic(this, 'topic', { provider, name: topicName, kmsMasterKeyId: key.arn });
     new SnsTopicPolicy(this, 'topic-policy', {
-      ...provider,
+      provider,
       arn: topic.arn,
       policy: policyDocument([
         alarmsPublish(topicArn, props.accountId),

@@ -34,16 +34,16 @@ export class EventsDeadLetterQueue extends Construct {
   constructor(scope: Construct, id: string, props: EventsDeadLetterQueueProps) {
     super(scope, id);
     if (props.sourceRuleArns.length === 0) throw check.error('sourceRuleArns', 'name at least one rule');
-    const provider = props.provider ? { provider: props.provider } : {};
+    const { provider } = props;
     const queue = new SqsQueue(this, 'queue', {
-      ...provider,
+      provider,
       name: props.name,
       sqsManagedSseEnabled: true,
       messageRetentionSeconds: 1209600,
       ...(props.tags ? { tags: props.tags } : {}),
     });
     new SqsQueuePolicy(this, 'policy', {
-      ...provider,
+      provider,
       queueUrl: queue.url,
       policy: policyDocument([
         {
@@ -58,7 +58,7 @@ export class EventsDeadLetterQueue extends Construct {
     });
     if (props.alarmTopicArn) {
       queueNotEmptyAlarm(this, 'not-empty', {
-        ...provider,
+        provider,
         alarmName: `${props.name}-not-empty`,
         description: `rootwatch: events could not be delivered and wait in ${props.name}`,
         queueName: queue.name,

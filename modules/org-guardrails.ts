@@ -246,7 +246,7 @@ function orgSettings(props: OrgRootGuardrailsProps): OrgSettings {
     denyKeys: { enabled: props.denyRootAccessKeysScp?.enabled ?? false, targetIds: props.denyRootAccessKeysScp?.targetIds ?? [] },
     ...(props.guardDuty?.enabled ? { guardDuty: props.guardDuty } : {}),
     ...(props.securityHub?.enabled ? { securityHub: props.securityHub } : {}),
-    where: regions.length > 0 ? regions : [{ ...optional('region', props.region), ...optional('provider', props.provider) }],
+    where: regions.length > 0 ? regions : [{ ...optional('region', props.region), provider: props.provider }],
     adminProviders: new Map((props.delegatedAdminProviders ?? []).map((r) => [r.region, r.provider])),
   };
   check.namePrefix('namePrefix', props.namePrefix);
@@ -349,7 +349,7 @@ export class OrgRootGuardrails extends Construct {
   /** A detector in every region, and the delegated administrator with its organization configuration. */
   private guardDuty(guardDuty: GuardDutyProps, settings: OrgSettings): void {
     settings.where.forEach((at, i) => {
-      const detector = new GuarddutyDetector(this, idIn('guardduty', i, at.region), { ...optional('provider', at.provider), enable: true });
+      const detector = new GuarddutyDetector(this, idIn('guardduty', i, at.region), { provider: at.provider, enable: true });
       this.singletons.guardDutyDetectors[at.region ?? ''] = detector;
       const admin = this.delegatedAdmin(GuarddutyOrganizationAdminAccount, 'guardduty-admin', i, at, guardDuty, detector);
       if (!admin) return;
@@ -402,7 +402,7 @@ export class OrgRootGuardrails extends Construct {
     // (imported) hub does not report it: ignoring it keeps an import from planning a replacement,
     // which would disable Security Hub.
     const account = new SecurityhubAccount(this, idIn('securityhub', i, at.region), {
-      ...optional('provider', at.provider),
+      provider: at.provider,
       enableDefaultStandards: false,
       lifecycle: { ignoreChanges: ['enable_default_standards'] },
     });
@@ -410,7 +410,7 @@ export class OrgRootGuardrails extends Construct {
     const subs: Partial<Record<SecurityHubStandardId, SecurityhubStandardsSubscription>> = {};
     for (const std of standards) {
       subs[std] = new SecurityhubStandardsSubscription(this, idIn(standardConstructId(std), i, at.region), {
-        ...optional('provider', at.provider),
+        provider: at.provider,
         standardsArn: standardArn(partition, region, std),
         dependsOn: [account],
       });
@@ -423,7 +423,7 @@ export class OrgRootGuardrails extends Construct {
   private delegatedAdmin<T>(cls: AdminAccountClass<T>, base: string, i: number, at: Where, service: DelegatedServiceProps, enabled: ITerraformDependable): T | undefined {
     if (service.delegatedAdminAccountId === undefined) return undefined;
     return new cls(this, idIn(base, i, at.region), {
-      ...optional('provider', at.provider),
+      provider: at.provider,
       adminAccountId: service.delegatedAdminAccountId,
       dependsOn: [enabled],
     });

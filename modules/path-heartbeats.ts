@@ -37,7 +37,7 @@ export function heartbeatRole(
   props: { readonly namePrefix: string; readonly accountId: string; readonly partition: string; readonly provider?: TerraformProvider },
 ): IamRole {
   return serviceRole(scope, {
-    ...(props.provider ? { provider: props.provider } : {}),
+    provider: props.provider,
     namePrefix: heartbeatRolePrefix(props.namePrefix),
     description: 'rootwatch: lets EventBridge Scheduler tag the forwarding dead-letter queues (each call is a heartbeat CloudTrail records)',
     service: 'scheduler.amazonaws.com',
@@ -61,7 +61,7 @@ export function regionHeartbeat(
   props: { readonly namePrefix: string; readonly partition: string; readonly region: string; readonly queueUrl: string; readonly roleArn: string; readonly scheduleExpression: string; readonly provider?: TerraformProvider },
 ): SchedulerSchedule {
   return new SchedulerSchedule(scope, id, {
-    ...(props.provider ? { provider: props.provider } : {}),
+    provider: props.provider,
     name: `${props.namePrefix}-heartbeat`,
     description: `rootwatch heartbeat of ${props.region}: tags the forwarding dead-letter queue; CloudTrail records it, the root-forwarding rule carries it to the hub (not a root event)`,
     scheduleExpression: props.scheduleExpression,

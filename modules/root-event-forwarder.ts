@@ -53,7 +53,7 @@ export function forwarderRole(
   props: { readonly namePrefix: string; readonly accountId: string; readonly hubBusArn: string; readonly provider?: TerraformProvider },
 ): IamRole {
   return serviceRole(scope, {
-    ...(props.provider ? { provider: props.provider } : {}),
+    provider: props.provider,
     namePrefix: rolePrefix(props.namePrefix, 'forward'),
     description: 'rootwatch: lets EventBridge forward root events to the hub bus',
     service: 'events.amazonaws.com',
@@ -83,7 +83,7 @@ export class RootEventForwarder extends Construct {
     check.unique('regions', props.regions.map((r) => r.region));
     const home = props.regions[0];
     const roleArn = props.roleArn
-      ?? forwarderRole(this, { namePrefix: props.namePrefix, accountId: props.accountId, hubBusArn: props.hubBusArn, ...(home.provider ? { provider: home.provider } : {}) }).arn;
+      ?? forwarderRole(this, { namePrefix: props.namePrefix, accountId: props.accountId, hubBusArn: props.hubBusArn, provider: home.provider }).arn;
     for (const region of props.regions) this.forwardRegion(props, region, roleArn);
     this.roleArn = roleArn;
   }

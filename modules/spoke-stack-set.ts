@@ -75,7 +75,7 @@ export class SpokeStackSet extends Construct {
       ...(props.heartbeatSchedule !== undefined ? { heartbeatSchedule: props.heartbeatSchedule } : {}),
     });
     return new CloudformationStackSet(this, 'set', {
-      ...providerOf(props),
+      provider: props.provider,
       name: stackSetName(props.namePrefix),
       description: 'rootwatch spokes: forward root CloudTrail events of every account of the target OUs, in every configured region, to the hub bus',
       permissionModel: 'SERVICE_MANAGED',
@@ -96,7 +96,7 @@ export class SpokeStackSet extends Construct {
     let previous: CloudformationStackSetInstance | undefined;
     for (const region of props.regions) {
       const instance: CloudformationStackSetInstance = new CloudformationStackSetInstance(this, `instance-${region}`, {
-        ...providerOf(props),
+        provider: props.provider,
         stackSetName: set.name,
         callAs: props.callAs,
         region,
@@ -118,7 +118,7 @@ export class SpokeStackSet extends Construct {
   private orgReadRole(props: SpokeStackSetProps): IamRole {
     const { partition, hubAccountId } = props;
     const readRole = new IamRole(this, 'org-read-role', {
-      ...providerOf(props),
+      provider: props.provider,
       name: orgReadRoleName(props.namePrefix),
       description: 'rootwatch: lets the hub notifier list the accounts of the stack set target OUs (coverage of accounts nobody listed)',
       assumeRolePolicy: policyDocument([{
@@ -130,7 +130,7 @@ export class SpokeStackSet extends Construct {
       }]),
     });
     new IamRolePolicy(this, 'org-read-policy', {
-      ...providerOf(props),
+      provider: props.provider,
       name: 'list-target-ou-accounts',
       role: readRole.id,
       // Organizations list actions support no resource-level scoping for these calls beyond the parent;
@@ -147,8 +147,6 @@ export class SpokeStackSet extends Construct {
 }
 
 const check = propChecks('SpokeStackSet');
-
-const providerOf = (props: SpokeStackSetProps): { provider?: TerraformProvider } => (props.provider ? { provider: props.provider } : {});
 
 function operationPreferences(props: SpokeStackSetProps) {
   const op = props.operationPreferences;
