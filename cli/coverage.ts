@@ -54,24 +54,41 @@ const iso = (t: number | undefined) => (t === undefined ? null : new Date(t).toI
 export async function runCoverage(opts: CoverageOptions): Promise<CoverageOutcome> {
   if (opts.profile !== undefined && opts.profile.trim() === '') return usage('--profile must not be empty');
   if (opts.region !== undefined && !REGION_PATTERN.test(opts.region)) return usage(`--region '${opts.region}' is not a region name (e.g. eu-west-1)`);
-  const namePrefix = opts.config?.namePrefix ?? 'rootwatch';
-  const table = coverageTableName(namePrefix);
+  const table = coverageTableName(opts.config?.namePrefix ?? 'rootwatch');
   const region = opts.region ?? opts.config?.hub.region;
   const settings: CoverageSettings = {
     intervalSeconds: scheduleSeconds(opts.config?.alerts.heartbeat.scheduleExpression ?? DEFAULT_HEARTBEAT_SCHEDULE),
     graceSeconds: DEFAULT_GRACE_SECONDS,
   };
+  const scanned = await scanLedger(opts.profile, table, region);
+  if ('exitCode' in scanned) return scanned;
+  const notes: string[] = [];
+  const accounts = parseExpectedChunks(scanned.expected, (e) => notes.push(String(e.problem)));
+  const result = sweepAccounts(accounts, scanned.rows, opts.now ?? Date.now(), settings, (e) => notes.push(String(e.problem)), true);
+  const paths = pathsJson(result.decisions, new Map(accounts.map((a) => [a.account, a.name ?? null])));
+  const exitCode = accounts.length === 0 || result.stale > 0 ? 1 : 0;
+  if (opts.json) {
+    const out = { table, region: region ?? null, expected: paths.length, fresh: result.fresh, pending: result.pending, stale: result.stale, skippedItems: result.skipped, paths };
+    return { stdout: `${JSON.stringify(out)}\n`, exitCode };
+  }
+  const lines = [`Coverage ledger ${table}${region ? ` (${region})` : ''}: ${paths.length} expected paths, ${result.fresh} fresh, ${result.pending} pending, ${result.stale} stale`];
+  if (accounts.length === 0) lines.push('No expected paths in the ledger: is the hub deployed with this config?');
+  lines.push(...pathTable(paths));
+  if (result.skipped > 0) lines.push(`${result.skipped} ledger item(s) of the wrong shape skipped`);
+  return { stdout: `${lines.join('\n')}\n`, exitCode };
+}
 
-  let scanned: { expected: unknown[]; rows: unknown[] };
+/** The ledger's expected set and rows, or the outcome that says (in one line) why they cannot be read. */
+async function scanLedger(profile: string | undefined, table: string, region: string | undefined): Promise<{ expected: unknown[]; rows: unknown[] } | CoverageOutcome> {
   try {
     const [ddb, { DynamoCoverageStore }] = await Promise.all([import('@aws-sdk/client-dynamodb'), import('../lambdas/coverage-store')]);
-    const credentials = opts.profile ? (await import('@aws-sdk/credential-providers')).fromIni({ profile: opts.profile }) : undefined;
+    const credentials = profile ? (await import('@aws-sdk/credential-providers')).fromIni({ profile }) : undefined;
     const client = new ddb.DynamoDBClient({
       maxAttempts: 5,
       ...(region ? { region } : {}),
-      ...(opts.profile ? { profile: opts.profile, credentials } : {}),
+      ...(profile ? { profile, credentials } : {}),
     });
-    scanned = await new DynamoCoverageStore(client, table).scan();
+    return await new DynamoCoverageStore(client, table).scan();
   } catch (err) {
     const kind = classifyError(err);
     const code = errorCode(err);
@@ -81,13 +98,11 @@ export async function runCoverage(opts: CoverageOptions): Promise<CoverageOutcom
     if (code === 'ResourceNotFoundException') return usage(`table ${table} not found${region ? ` in ${region}` : ''}: deploy the hub, or pass --region/--config of the hub`);
     return { stdout: '', exitCode: 2, error: `coverage: cannot read table ${table}: ${errorMessage(err)}` };
   }
+}
 
-  const notes: string[] = [];
-  const accounts = parseExpectedChunks(scanned.expected, (e) => notes.push(String(e.problem)));
-  const names = new Map(accounts.map((a) => [a.account, a.name ?? null]));
-  const now = opts.now ?? Date.now();
-  const result = sweepAccounts(accounts, scanned.rows, now, settings, (e) => notes.push(String(e.problem)), true);
-  const paths: CoveragePathJson[] = result.decisions
+/** Every expected path (not the removed ones), by account and region. */
+function pathsJson(decisions: readonly PathDecision[], names: ReadonlyMap<string, string | null>): CoveragePathJson[] {
+  return decisions
     .filter((d): d is PathDecision & { status: CoveragePathJson['status'] } => d.status !== 'removed')
     .map((d) => ({
       account: d.account,
@@ -99,19 +114,14 @@ export async function runCoverage(opts: CoverageOptions): Promise<CoverageOutcom
       lastRootEvent: iso(d.lastRootEvent),
     }))
     .sort((a, b) => a.account.localeCompare(b.account) || a.region.localeCompare(b.region));
-  const exitCode = accounts.length === 0 || result.stale > 0 ? 1 : 0;
-  if (opts.json) {
-    const out = { table, region: region ?? null, expected: paths.length, fresh: result.fresh, pending: result.pending, stale: result.stale, skippedItems: result.skipped, paths };
-    return { stdout: `${JSON.stringify(out)}\n`, exitCode };
-  }
-  const lines = [`Coverage ledger ${table}${region ? ` (${region})` : ''}: ${paths.length} expected paths, ${result.fresh} fresh, ${result.pending} pending, ${result.stale} stale`];
-  if (accounts.length === 0) lines.push('No expected paths in the ledger: is the hub deployed with this config?');
+}
+
+/** The paths as an aligned text table with a header line. */
+function pathTable(paths: readonly CoveragePathJson[]): string[] {
   const header = ['ACCOUNT', 'NAME', 'REGION', 'LAST HEARTBEAT', 'LAST ROOT EVENT', 'STATUS'];
   const rows = paths.map((p) => [p.account, p.name ?? '-', p.region, p.lastHeartbeat ?? 'never', p.lastRootEvent ?? '-', p.status.toUpperCase()]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  for (const r of [header, ...rows]) lines.push(r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd());
-  if (result.skipped > 0) lines.push(`${result.skipped} ledger item(s) of the wrong shape skipped`);
-  return { stdout: `${lines.join('\n')}\n`, exitCode };
+  return [header, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd());
 }
 
 function usage(message: string): CoverageOutcome {

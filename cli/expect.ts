@@ -103,71 +103,90 @@ const iso = (s: number) => new Date(s * 1000).toISOString().replace('.000Z', 'Z'
 
 export async function runExpect(args: ExpectArgs, config: RootwatchConfig, deps: ExpectDeps = {}): Promise<ExpectResult> {
   const action = expectAction(args, config); // bad input stops here: no SDK loaded, nothing written
-  const table = expectedUseTableName(config.namePrefix);
   const now = Math.floor((deps.now ?? Date.now)() / 1000);
   const { dynamodb, sts } = await (deps.clients ?? (() => realClients(config, args)))();
-  const ddb = await import('@aws-sdk/client-dynamodb');
-
-  if (action.kind === 'list') {
-    const windows = await readWindowPages<Record<string, import('@aws-sdk/client-dynamodb').AttributeValue>>(
-      (start) =>
-        dynamodb.send(
-          new ddb.ScanCommand({
-            TableName: table,
-            FilterExpression: action.account ? 'endsAt > :now AND #a = :a' : 'endsAt > :now',
-            ExpressionAttributeValues: { ':now': { N: String(now) }, ...(action.account ? { ':a': { S: action.account } } : {}) },
-            ...(action.account ? { ExpressionAttributeNames: { '#a': 'account' } } : {}),
-            ...(start ? { ExclusiveStartKey: start } : {}),
-          }),
-        ),
-      20,
-    );
-    windows.sort((a, b) => a.startsAt - b.startsAt || a.windowId.localeCompare(b.windowId));
-    if (windows.length === 0) return { stdout: 'No current or future expected-use windows.\n', exitCode: 0 };
-    const lines = windows.map((w) => {
-      const state = w.cancelledAt !== undefined ? `cancelled ${iso(w.cancelledAt)}` : w.startsAt > now ? 'future' : 'active';
-      return `${w.windowId}  ${w.account}  ${iso(w.startsAt)} -> ${iso(w.endsAt)}  ${state}  by ${declarerLabel(w)}: ${w.reason}`;
-    });
-    return { stdout: `${lines.join('\n')}\n`, exitCode: 0 };
-  }
-
+  const table: Table = { dynamodb, ddb: await import('@aws-sdk/client-dynamodb'), name: expectedUseTableName(config.namePrefix) };
+  if (action.kind === 'list') return listWindows(table, now, action.account);
   const who = await sts.send(new (await import('@aws-sdk/client-sts')).GetCallerIdentityCommand({}));
   if (!who.UserId) throw new Error('sts:GetCallerIdentity returned no UserId');
+  const caller = { userId: who.UserId, ...(who.Arn ? { arn: who.Arn } : {}) };
+  if (action.kind === 'cancel') return cancelWindow(table, now, caller, action.windowId);
+  return declareWindow(table, now, caller, { ...action, windowId: `${now}-${(deps.randomId ?? defaultRandomId)()}` });
+}
 
-  if (action.kind === 'cancel') {
-    try {
-      await dynamodb.send(
-        new ddb.UpdateItemCommand({
-          TableName: table,
-          Key: { declaredBy: { S: who.UserId }, windowId: { S: action.windowId } },
-          UpdateExpression: 'SET cancelledAt = :now',
-          ConditionExpression: 'attribute_exists(windowId) AND attribute_not_exists(cancelledAt)',
-          ExpressionAttributeValues: { ':now': { N: String(now) } },
+/** The expected-use table and the SDK module its commands come from. */
+interface Table {
+  dynamodb: DynamoDBClient;
+  ddb: typeof import('@aws-sdk/client-dynamodb');
+  name: string;
+}
+
+/** Who runs the command (sts:GetCallerIdentity): the table binds each window to `userId`. */
+interface Caller {
+  userId: string;
+  arn?: string;
+}
+
+/** Current and future windows (of one account, or all), oldest first. */
+async function listWindows(table: Table, now: number, account: string | undefined): Promise<ExpectResult> {
+  const windows = await readWindowPages<Record<string, import('@aws-sdk/client-dynamodb').AttributeValue>>(
+    (start) =>
+      table.dynamodb.send(
+        new table.ddb.ScanCommand({
+          TableName: table.name,
+          FilterExpression: account ? 'endsAt > :now AND #a = :a' : 'endsAt > :now',
+          ExpressionAttributeValues: { ':now': { N: String(now) }, ...(account ? { ':a': { S: account } } : {}) },
+          ...(account ? { ExpressionAttributeNames: { '#a': 'account' } } : {}),
+          ...(start ? { ExclusiveStartKey: start } : {}),
         }),
-      );
-    } catch (e) {
-      if ((e as { name?: string })?.name === 'ConditionalCheckFailedException') {
-        throw new UsageError(`--cancel: no open window ${action.windowId} declared by you (${who.Arn ?? who.UserId}); see --list`);
-      }
-      throw e;
-    }
-    return { stdout: `Cancelled expected-use window ${action.windowId}; the hub announces the cancellation on the activity topic.\n`, exitCode: 0 };
-  }
+      ),
+    20,
+  );
+  windows.sort((a, b) => a.startsAt - b.startsAt || a.windowId.localeCompare(b.windowId));
+  if (windows.length === 0) return { stdout: 'No current or future expected-use windows.\n', exitCode: 0 };
+  const lines = windows.map((w) => {
+    const state = w.cancelledAt !== undefined ? `cancelled ${iso(w.cancelledAt)}` : w.startsAt > now ? 'future' : 'active';
+    return `${w.windowId}  ${w.account}  ${iso(w.startsAt)} -> ${iso(w.endsAt)}  ${state}  by ${declarerLabel(w)}: ${w.reason}`;
+  });
+  return { stdout: `${lines.join('\n')}\n`, exitCode: 0 };
+}
 
-  const windowId = `${now}-${(deps.randomId ?? defaultRandomId)()}`;
+/** Cancel one of the caller's own open windows (the key holds the caller, so nobody cancels another's). */
+async function cancelWindow(table: Table, now: number, caller: Caller, windowId: string): Promise<ExpectResult> {
+  try {
+    await table.dynamodb.send(
+      new table.ddb.UpdateItemCommand({
+        TableName: table.name,
+        Key: { declaredBy: { S: caller.userId }, windowId: { S: windowId } },
+        UpdateExpression: 'SET cancelledAt = :now',
+        ConditionExpression: 'attribute_exists(windowId) AND attribute_not_exists(cancelledAt)',
+        ExpressionAttributeValues: { ':now': { N: String(now) } },
+      }),
+    );
+  } catch (e) {
+    if ((e as { name?: string })?.name === 'ConditionalCheckFailedException') {
+      throw new UsageError(`--cancel: no open window ${windowId} declared by you (${caller.arn ?? caller.userId}); see --list`);
+    }
+    throw e;
+  }
+  return { stdout: `Cancelled expected-use window ${windowId}; the hub announces the cancellation on the activity topic.\n`, exitCode: 0 };
+}
+
+/** Write a new window starting now, bound to the caller. */
+async function declareWindow(table: Table, now: number, caller: Caller, declare: { account: string; seconds: number; reason: string; windowId: string }): Promise<ExpectResult> {
   const w: ExpectedUseWindow = {
-    declaredBy: who.UserId,
-    windowId,
-    account: action.account,
-    reason: action.reason,
-    ...(who.Arn ? { declaredByArn: who.Arn } : {}),
+    declaredBy: caller.userId,
+    windowId: declare.windowId,
+    account: declare.account,
+    reason: declare.reason,
+    ...(caller.arn ? { declaredByArn: caller.arn } : {}),
     startsAt: now,
-    endsAt: now + action.seconds,
-    expiresAt: now + action.seconds + EXPECTED_USE_TTL_AFTER_END_SECONDS,
+    endsAt: now + declare.seconds,
+    expiresAt: now + declare.seconds + EXPECTED_USE_TTL_AFTER_END_SECONDS,
   };
-  await dynamodb.send(
-    new ddb.PutItemCommand({
-      TableName: table,
+  await table.dynamodb.send(
+    new table.ddb.PutItemCommand({
+      TableName: table.name,
       Item: {
         declaredBy: { S: w.declaredBy },
         windowId: { S: w.windowId },

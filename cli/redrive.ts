@@ -77,46 +77,59 @@ type LambdaModule = typeof import('@aws-sdk/client-lambda');
 class Abort extends Error {}
 
 export async function runRedrive(opts: RedriveOptions): Promise<RedriveOutcome> {
-  if (!ACCOUNT.test(opts.account)) return usage(`--account '${opts.account}' must be a 12-digit account id`);
-  if (!REGION.test(opts.region)) return usage(`--region '${opts.region}' is not a region name (e.g. eu-west-1)`);
-  if (opts.profile !== undefined && opts.profile.trim() === '') return usage('--profile must not be empty');
-  if (opts.hubProfile !== undefined && opts.hubProfile.trim() === '') return usage('--hub-profile must not be empty');
-  const monitored = expectedAccounts(opts.config).find((a) => a.account === opts.account);
-  if (!monitored) return usage(`--account ${opts.account} is not monitored by this config (not the hub, a spoke or the management account)`);
-  if (!monitored.regions.includes(opts.region)) {
-    return usage(`--region ${opts.region} is not monitored for ${opts.account} (its regions: ${monitored.regions.join(', ')})`);
-  }
+  const problem = optionsProblem(opts);
+  if (problem) return usage(problem);
   const prefix = opts.config.namePrefix;
   const queueUrl = forwardDlqUrl(prefix, opts.account, opts.region);
   const functionName = notifierFunctionName(prefix);
-  const hubRegion = opts.config.hub.region;
   const max = opts.max ?? DEFAULT_MAX;
+  const clients = await redriveClients(opts, queueUrl, functionName);
+  let reports: RedriveMessageReport[];
+  try {
+    reports = await drainQueue(opts, clients, max);
+  } catch (err) {
+    if (err instanceof Abort) return usage(err.message);
+    throw err;
+  }
+  return summary(opts, reports, { queueUrl, functionName, max });
+}
 
+/** Why the flags cannot name a monitored path (one line), or undefined. */
+function optionsProblem(opts: RedriveOptions): string | undefined {
+  if (!ACCOUNT.test(opts.account)) return `--account '${opts.account}' must be a 12-digit account id`;
+  if (!REGION.test(opts.region)) return `--region '${opts.region}' is not a region name (e.g. eu-west-1)`;
+  if (opts.profile !== undefined && opts.profile.trim() === '') return '--profile must not be empty';
+  if (opts.hubProfile !== undefined && opts.hubProfile.trim() === '') return '--hub-profile must not be empty';
+  const monitored = expectedAccounts(opts.config).find((a) => a.account === opts.account);
+  if (!monitored) return `--account ${opts.account} is not monitored by this config (not the hub, a spoke or the management account)`;
+  if (!monitored.regions.includes(opts.region)) {
+    return `--region ${opts.region} is not monitored for ${opts.account} (its regions: ${monitored.regions.join(', ')})`;
+  }
+  return undefined;
+}
+
+/** SQS in the path's account and region; Lambda in the hub's region (none for a dry run). */
+async function redriveClients(opts: RedriveOptions, queueUrl: string, functionName: string): Promise<Clients> {
   const [sqsSdk, lambdaSdk] = await Promise.all([import('@aws-sdk/client-sqs'), opts.dryRun ? Promise.resolve(undefined) : import('@aws-sdk/client-lambda')]);
   // the queue URL only names the queue: the endpoint is the region's (partition, FIPS and
   // AWS_ENDPOINT_URL_SQS respected), not the URL's host
   const sqs = new sqsSdk.SQSClient({ region: opts.region, maxAttempts: 5, useQueueUrlAsEndpoint: false, ...(await credentialsOf(opts.profile)) });
-  const lambda = lambdaSdk ? new lambdaSdk.LambdaClient({ region: hubRegion, maxAttempts: 3, ...(await credentialsOf(opts.hubProfile)) }) : undefined;
+  const lambda = lambdaSdk ? new lambdaSdk.LambdaClient({ region: opts.config.hub.region, maxAttempts: 3, ...(await credentialsOf(opts.hubProfile)) }) : undefined;
+  return { sqs, sqsSdk, lambda, lambdaSdk, queueUrl, functionName };
+}
 
+/**
+ * Receive and hand over messages until the queue is empty, a message comes round again or `max`
+ * is reached. Whatever was not redriven is made visible again at the end, also on an abort.
+ */
+async function drainQueue(opts: RedriveOptions, c: Clients, max: number): Promise<RedriveMessageReport[]> {
   const reports: RedriveMessageReport[] = [];
   const toRelease = new Set<string>();
   const seen = new Set<string>();
   try {
     for (;;) {
       if (reports.length >= max) break;
-      const batch = await call(`reading ${forwardDlqName(prefix)} in ${opts.account} ${opts.region}`, '--profile', () =>
-        sqs.send(
-          new sqsSdk.ReceiveMessageCommand({
-            QueueUrl: queueUrl,
-            MaxNumberOfMessages: Math.min(10, max - reports.length),
-            // long polling asks every SQS server: an empty answer means the queue is empty
-            WaitTimeSeconds: 1,
-            VisibilityTimeout: VISIBILITY_SECONDS,
-            MessageAttributeNames: ['All'],
-          }),
-        ),
-      );
-      const received = (batch.Messages ?? []).filter((m) => m.MessageId && m.ReceiptHandle);
+      const received = await receiveBatch(opts, c, Math.min(10, max - reports.length));
       // a message seen before (kept, then visible again) ends the run; its new receipt is released too
       for (const m of received) if (seen.has(m.MessageId!)) toRelease.add(m.ReceiptHandle!);
       const messages = received.filter((m) => !seen.has(m.MessageId!));
@@ -125,21 +138,40 @@ export async function runRedrive(opts: RedriveOptions): Promise<RedriveOutcome> 
       for (const m of messages) toRelease.add(m.ReceiptHandle!);
       for (const m of messages) {
         seen.add(m.MessageId!);
-        const report = await handOver(m, opts, { sqs, sqsSdk, lambda, lambdaSdk, queueUrl, functionName });
+        const report = await handOver(m, opts, c);
         reports.push(report);
         if (report.result === 'redriven') toRelease.delete(m.ReceiptHandle!);
       }
     }
-  } catch (err) {
-    if (err instanceof Abort) return usage(err.message);
-    throw err;
   } finally {
     // kept (and dry-run) messages become visible again now, not in VISIBILITY_SECONDS
     for (const handle of toRelease) {
-      await sqs.send(new sqsSdk.ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: handle, VisibilityTimeout: 0 })).catch(() => undefined);
+      await c.sqs.send(new c.sqsSdk.ChangeMessageVisibilityCommand({ QueueUrl: c.queueUrl, ReceiptHandle: handle, VisibilityTimeout: 0 })).catch(() => undefined);
     }
   }
+  return reports;
+}
 
+async function receiveBatch(opts: RedriveOptions, c: Clients, most: number): Promise<SqsMessage[]> {
+  const batch = await call(`reading ${forwardDlqName(opts.config.namePrefix)} in ${opts.account} ${opts.region}`, '--profile', () =>
+    c.sqs.send(
+      new c.sqsSdk.ReceiveMessageCommand({
+        QueueUrl: c.queueUrl,
+        MaxNumberOfMessages: most,
+        // long polling asks every SQS server: an empty answer means the queue is empty
+        WaitTimeSeconds: 1,
+        VisibilityTimeout: VISIBILITY_SECONDS,
+        MessageAttributeNames: ['All'],
+      }),
+    ),
+  );
+  return (batch.Messages ?? []).filter((m) => m.MessageId && m.ReceiptHandle);
+}
+
+/** The command's output (text or one JSON object) and exit code: 1 when a message stays in the queue. */
+function summary(opts: RedriveOptions, reports: RedriveMessageReport[], run: { queueUrl: string; functionName: string; max: number }): RedriveOutcome {
+  const { queueUrl, functionName, max } = run;
+  const hubRegion = opts.config.hub.region;
   const count = (r: RedriveMessageReport['result']) => reports.filter((x) => x.result === r).length;
   const kept = count('kept');
   const exitCode = kept > 0 ? 1 : 0;

@@ -232,63 +232,79 @@ function explain(
   policy: AssumedRootPolicy,
   config?: RootwatchConfig,
 ): string {
-  const names = ruleNames(namePrefix);
   const account = clean(event.account, 64);
   const region = clean(event.region, 32);
-  const hubRegion = config?.hub.region ?? '<hub region>';
-  const hubAccount = config?.hub.accountId ?? '<hub account>';
-  const lines: string[] = [];
-  lines.push(`Event: ${describeValue(event['detail-type'])} from ${describeValue(event.source)} in account ${account} (${region})`);
-
+  const lines = [`Event: ${describeValue(event['detail-type'])} from ${describeValue(event.source)} in account ${account} (${region})`];
   if (!c.matched) {
     lines.push('Result: NOT MATCHED: the rootwatch rules would not deliver this event to the notifier; no alert.');
     lines.push(...whyNot(event, m, namePrefix).map((l) => `  - ${l}`));
     return `${lines.join('\n')}\n`;
   }
-
+  const where: EventPath = {
+    account,
+    region,
+    hubRegion: config?.hub.region ?? '<hub region>',
+    hubAccount: config?.hub.accountId ?? '<hub account>',
+    names: ruleNames(namePrefix),
+  };
   const cov = coverageOf(config, account, region);
   const notCovered = cov.covered === false ? `NOT COVERED: ${cov.why} (the event would be matched if a rule saw it). ` : '';
-  if (c.kind === 'heartbeat') {
-    lines.push(`Result: ${notCovered}HEARTBEAT: this is rootwatch's heartbeat for ${account} in ${region}, not an alert.`);
-    lines.push(`Summary: ${c.summary ?? ''}`);
-    lines.push('Path:');
-    lines.push(`  1. CloudTrail records the heartbeat role's ${HEARTBEAT_CALL.eventName} on the path's dead-letter queue in ${region}`);
-    lines.push(`  2. -> spoke rule ${names.spokeForwardRoot} in ${region} on the default event bus of ${account} (the rule root events use)`);
-    lines.push(`  3. -> hub event bus in ${hubRegion} (account ${hubAccount})`);
-    lines.push(`  4. -> hub rule ${names.hubPipeline}`);
-    lines.push(`  5. -> notifier: stamps the last heartbeat of (${account}, ${region}) in the coverage ledger; sends nothing. The coverage sweep alerts when a path goes stale.`);
-    return `${lines.join('\n')}\n`;
-  }
+  if (c.kind === 'heartbeat') lines.push(...heartbeatLines(c, where, notCovered));
+  else lines.push(resultLine(c, notCovered, policy), ...alertLines(c, where, config));
+  return `${lines.join('\n')}\n`;
+}
 
-  const spokeRule =
-    c.kind === 'cis-alarm' || c.kind === 'dlq-alarm'
-      ? `spoke rule ${names.spokeForwardPipeline} (alarms) in ${region} on the default event bus of ${account}`
-      : `spoke rule ${names.spokeForwardRoot} in ${region} on the default event bus of ${account} (state ${RULE_STATE_ALL_MANAGEMENT_EVENTS})`;
-  const hubRule = c.kind === 'cis-alarm' || c.kind === 'dlq-alarm' ? names.hubPipeline : c.alertType === 'login' ? names.hubLogin : names.hubActivity;
+/** Where a matched event travels: its account and region, the hub, the rule names. */
+interface EventPath {
+  account: string;
+  region: string;
+  hubRegion: string;
+  hubAccount: string;
+  names: ReturnType<typeof ruleNames>;
+}
+
+function heartbeatLines(c: Classification, w: EventPath, notCovered: string): string[] {
+  return [
+    `Result: ${notCovered}HEARTBEAT: this is rootwatch's heartbeat for ${w.account} in ${w.region}, not an alert.`,
+    `Summary: ${c.summary ?? ''}`,
+    'Path:',
+    `  1. CloudTrail records the heartbeat role's ${HEARTBEAT_CALL.eventName} on the path's dead-letter queue in ${w.region}`,
+    `  2. -> spoke rule ${w.names.spokeForwardRoot} in ${w.region} on the default event bus of ${w.account} (the rule root events use)`,
+    `  3. -> hub event bus in ${w.hubRegion} (account ${w.hubAccount})`,
+    `  4. -> hub rule ${w.names.hubPipeline}`,
+    `  5. -> notifier: stamps the last heartbeat of (${w.account}, ${w.region}) in the coverage ledger; sends nothing. The coverage sweep alerts when a path goes stale.`,
+  ];
+}
+
+function resultLine(c: Classification, notCovered: string, policy: AssumedRootPolicy): string {
+  if (notCovered) return `Result: ${notCovered}No alert.`;
+  if (c.kind === 'none') return 'Result: MATCHED by the rules, but the notifier sends no alert.';
+  if (c.muted) return `Result: MATCHED, but MUTED: detection.assumedRoot is "${policy}", so this AssumeRoot session event is recorded and not sent.`;
+  return `Result: MATCHED: ${c.alertType} alert, severity ${c.severity}${c.assumedRoot ? ', AssumeRoot session' : ''}${c.kind === 'cis-alarm' ? ' (CIS alarm path)' : ''}`;
+}
+
+/** What the alert says and the path it takes: spoke rule, hub bus and rule, notifier, topic. */
+function alertLines(c: Classification, w: EventPath, config: RootwatchConfig | undefined): string[] {
+  const alarm = c.kind === 'cis-alarm' || c.kind === 'dlq-alarm';
+  const spokeRule = alarm
+    ? `spoke rule ${w.names.spokeForwardPipeline} (alarms) in ${w.region} on the default event bus of ${w.account}`
+    : `spoke rule ${w.names.spokeForwardRoot} in ${w.region} on the default event bus of ${w.account} (state ${RULE_STATE_ALL_MANAGEMENT_EVENTS})`;
+  const hubRule = alarm ? w.names.hubPipeline : c.alertType === 'login' ? w.names.hubLogin : w.names.hubActivity;
   const topic = c.alertType === 'login' ? 'login' : 'activity';
-
-  if (notCovered) {
-    lines.push(`Result: ${notCovered}No alert.`);
-  } else if (c.kind === 'none') {
-    lines.push('Result: MATCHED by the rules, but the notifier sends no alert.');
-  } else if (c.muted) {
-    lines.push(`Result: MATCHED, but MUTED: detection.assumedRoot is "${policy}", so this AssumeRoot session event is recorded and not sent.`);
-  } else {
-    lines.push(`Result: MATCHED: ${c.alertType} alert, severity ${c.severity}${c.assumedRoot ? ', AssumeRoot session' : ''}${c.kind === 'cis-alarm' ? ' (CIS alarm path)' : ''}`);
-  }
+  const lines: string[] = [];
   if (c.summary) lines.push(`Summary: ${c.summary}`);
   if (c.reason) lines.push(`Reason: ${c.reason}`);
   if (c.rootTask) lines.push(`Root task: ${verdictLine(c.rootTask)} [${c.rootTask.reason}]`);
-  lines.push('Path:');
-  lines.push(`  1. ${spokeRule}`);
-  lines.push(`  2. -> hub event bus in ${hubRegion} (account ${hubAccount})`);
-  lines.push(`  3. -> hub rule ${hubRule}`);
-  lines.push(`  4. -> notifier (session key ${c.facts?.sessionKey ?? '-'}; later events of the session fold into a digest)`);
-  if (c.kind !== 'none' && !c.muted) {
-    lines.push(`  5. -> SNS ${topic} topic -> ${subscribers(topic, config)}`);
-  }
+  lines.push(
+    'Path:',
+    `  1. ${spokeRule}`,
+    `  2. -> hub event bus in ${w.hubRegion} (account ${w.hubAccount})`,
+    `  3. -> hub rule ${hubRule}`,
+    `  4. -> notifier (session key ${c.facts?.sessionKey ?? '-'}; later events of the session fold into a digest)`,
+  );
+  if (c.kind !== 'none' && !c.muted) lines.push(`  5. -> SNS ${topic} topic -> ${subscribers(topic, config)}`);
   if (c.facts?.consoleUrl) lines.push(`Console: ${c.facts.consoleUrl}`);
-  return `${lines.join('\n')}\n`;
+  return lines;
 }
 
 function subscribers(topic: 'login' | 'activity', config?: RootwatchConfig): string {

@@ -282,43 +282,100 @@ export function heartbeatScheduleProblem(expression: string): string | undefined
 /**
  * Apply defaults and cross-field rules to a schema-valid raw config.
  * `ouAccounts[i]` are the accounts of `organizationalUnits[i]` (read by the caller).
+ * The checks run in this order, so the first problem of a config is always the one reported.
  */
 export function resolveConfig(raw: RawConfig, ouAccounts: OrgAccount[][] = []): RootwatchConfig {
-  const namePrefix = raw.namePrefix ?? 'rootwatch';
-  for (const key of Object.keys(raw.tags ?? {})) {
+  checkTagKeys(raw.tags ?? {});
+  checkBackendBucket(raw.backend);
+  const regions = withSigninRegion(raw.regions ?? DEFAULT_REGIONS);
+  const hub = resolveHub(raw.hub, regions);
+  const spokeList = new SpokeList(hub.accountId);
+  addListedSpokes(spokeList, raw.spokes ?? [], regions, raw.hub.region);
+  addOuSpokes(spokeList, raw.organizationalUnits ?? [], ouAccounts, regions);
+  const stackSet = resolveStackSetDeployer(raw, hub.organizationId);
+  const { spokes, accountNames, settingsOwner } = spokeList;
+  accountNames[hub.accountId] ??= hub.name;
+  checkSpokeCount(hub.organizationId, spokes.length);
+  const g = raw.guardrails ?? {};
+  const orgGuardrails = resolveOrgGuardrails(g, regions);
+  if (orgGuardrails) checkOrgGuardrails(orgGuardrails, hub, settingsOwner);
+  else checkNoOrgGuardrails(g);
+  checkHeartbeatSchedule(raw.alerts?.heartbeat?.scheduleExpression);
+
+  return {
+    namePrefix: raw.namePrefix ?? 'rootwatch',
+    tags: raw.tags ?? {},
+    hub,
+    spokes,
+    spokeDelivery: raw.spokeDelivery ?? 'stacks',
+    ...optional('stackSet', stackSet),
+    backend: raw.backend?.type === 's3' ? { keyPrefix: 'rootwatch', ...raw.backend } : { type: 'local' },
+    ...(raw.migrateFrom ? { migrateFrom: raw.migrateFrom } : {}),
+    detection: resolveDetection(raw.detection ?? {}),
+    alerts: resolveAlerts(raw.alerts ?? {}),
+    accountGuardrails: resolveAccountGuardrails(g),
+    ...optional('orgGuardrails', orgGuardrails),
+    accountNames,
+  };
+}
+
+type ResolvedHub = RootwatchConfig['hub'];
+/** account -> the entry that decides whether its stack owns the account-wide settings */
+type SettingsOwners = Map<string, { field: string; manage: boolean }>;
+
+function checkTagKeys(tags: Record<string, string>): void {
+  for (const key of Object.keys(tags)) {
     const problem = tagKeyProblem(key);
     if (problem) throw new ConfigError(/^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(key) ? `tags.${key}` : `tags[${JSON.stringify(key)}]`, problem);
   }
-  if (raw.backend?.type === 's3') {
-    const problem = bucketNameProblem(raw.backend.bucket);
-    if (problem) throw new ConfigError('backend.bucket', `${problem} (got ${JSON.stringify(raw.backend.bucket)})`);
-  }
-  const regions = withSigninRegion(raw.regions ?? DEFAULT_REGIONS);
-  const hub = { name: raw.hub.name ?? 'hub', ...raw.hub, regions };
-  checkRoleAccount('hub.assumeRoleArn', hub.assumeRoleArn, hub.accountId);
-  const hubCisRegion = cisRegion('hub', raw.hub, regions, raw.hub.region);
-  if (hubCisRegion) hub.cisLogGroupRegion = hubCisRegion;
+}
 
-  const spokes: SpokeConfig[] = [];
-  const seenAccounts = new Map<string, string>();
-  const seenNames = new Map<string, string>();
-  const accountNames: Record<string, string> = {};
-  /** account -> the entry that decides whether its stack owns the account-wide settings */
-  const settingsOwner = new Map<string, { field: string; manage: boolean }>();
-  const addSpoke = (field: string, spoke: SpokeConfig) => {
-    if (spoke.accountId === hub.accountId) {
+function checkBackendBucket(backend: RawConfig['backend']): void {
+  if (backend?.type !== 's3') return;
+  const problem = bucketNameProblem(backend.bucket);
+  if (problem) throw new ConfigError('backend.bucket', `${problem} (got ${JSON.stringify(backend.bucket)})`);
+}
+
+function resolveHub(raw: RawConfig['hub'], regions: string[]): ResolvedHub {
+  const hub: ResolvedHub = { name: raw.name ?? 'hub', ...raw, regions };
+  checkRoleAccount('hub.assumeRoleArn', hub.assumeRoleArn, hub.accountId);
+  const hubCisRegion = cisRegion('hub', raw, regions, raw.region);
+  if (hubCisRegion) hub.cisLogGroupRegion = hubCisRegion;
+  return hub;
+}
+
+/** The spokes as they are added: one per account and name, never the hub account. */
+class SpokeList {
+  readonly spokes: SpokeConfig[] = [];
+  readonly accountNames: Record<string, string> = {};
+  readonly settingsOwner: SettingsOwners = new Map();
+  private readonly seenAccounts = new Map<string, string>();
+  private readonly seenNames = new Map<string, string>();
+
+  constructor(readonly hubAccountId: string) {}
+
+  has(accountId: string): boolean {
+    return this.seenAccounts.has(accountId);
+  }
+
+  add(field: string, spoke: SpokeConfig): void {
+    if (spoke.accountId === this.hubAccountId) {
       throw new ConfigError(`${field}.accountId`, 'is the hub account, which the hub stack already monitors');
     }
-    const dupAccount = seenAccounts.get(spoke.accountId);
+    const dupAccount = this.seenAccounts.get(spoke.accountId);
     if (dupAccount) throw new ConfigError(`${field}.accountId`, `duplicates ${dupAccount}.accountId (${spoke.accountId})`);
-    const dupName = seenNames.get(spoke.name);
+    const dupName = this.seenNames.get(spoke.name);
     if (dupName) throw new ConfigError(`${field}.name`, `duplicates ${dupName}.name (${spoke.name})`);
     checkRoleAccount(`${field}.assumeRoleArn`, spoke.assumeRoleArn, spoke.accountId);
-    seenAccounts.set(spoke.accountId, field);
-    seenNames.set(spoke.name, field);
-    spokes.push(spoke);
-  };
-  (raw.spokes ?? []).forEach((s, i) => {
+    this.seenAccounts.set(spoke.accountId, field);
+    this.seenNames.set(spoke.name, field);
+    this.spokes.push(spoke);
+  }
+}
+
+/** `spokes[]`: each entry as written, regions defaulting to the global list. */
+function addListedSpokes(list: SpokeList, raw: NonNullable<RawConfig['spokes']>, regions: string[], hubRegion: string): void {
+  raw.forEach((s, i) => {
     const spoke: SpokeConfig = {
       name: s.name ?? s.accountId,
       accountId: s.accountId,
@@ -327,27 +384,30 @@ export function resolveConfig(raw: RawConfig, ouAccounts: OrgAccount[][] = []): 
     };
     if (s.externalId !== undefined) spoke.externalId = s.externalId;
     if (s.cisLogGroupName !== undefined) spoke.cisLogGroupName = s.cisLogGroupName;
-    const spokeCisRegion = cisRegion(`spokes[${i}]`, s, spoke.regions, raw.hub.region);
+    const spokeCisRegion = cisRegion(`spokes[${i}]`, s, spoke.regions, hubRegion);
     if (spokeCisRegion) spoke.cisLogGroupRegion = spokeCisRegion;
     if (s.manageAccountSettings !== undefined) spoke.manageAccountSettings = s.manageAccountSettings;
-    settingsOwner.set(s.accountId, { field: `spokes[${i}]`, manage: s.manageAccountSettings ?? DEFAULT_MANAGE_ACCOUNT_SETTINGS });
-    if (s.name) accountNames[s.accountId] = s.name;
-    addSpoke(`spokes[${i}]`, spoke);
+    list.settingsOwner.set(s.accountId, { field: `spokes[${i}]`, manage: s.manageAccountSettings ?? DEFAULT_MANAGE_ACCOUNT_SETTINGS });
+    if (s.name) list.accountNames[s.accountId] = s.name;
+    list.add(`spokes[${i}]`, spoke);
   });
-  (raw.organizationalUnits ?? []).forEach((ou, i) => {
+}
+
+/** `organizationalUnits[]`: every ACTIVE account of each OU export, unless listed explicitly (the explicit entry wins). */
+function addOuSpokes(list: SpokeList, ous: NonNullable<RawConfig['organizationalUnits']>, ouAccounts: OrgAccount[][], regions: string[]): void {
+  ous.forEach((ou, i) => {
     (ouAccounts[i] ?? []).forEach((acct, j) => {
       const state = acct.State ?? acct.Status;
       if (state !== undefined && state !== 'ACTIVE') return; // only ACTIVE accounts are monitored
-      if (acct.Id === hub.accountId) return; // the hub stack monitors the hub account
-      const field = `organizationalUnits[${i}].accountsFile: Accounts[${j}]`;
+      if (acct.Id === list.hubAccountId) return; // the hub stack monitors the hub account
       const manage = ou.manageAccountSettings ?? DEFAULT_MANAGE_ACCOUNT_SETTINGS;
-      const owner = settingsOwner.get(acct.Id);
+      const owner = list.settingsOwner.get(acct.Id);
       if (owner && owner.manage !== manage) {
         // The same account through two entries that disagree on who owns its singletons.
         throw new ConfigError(`organizationalUnits[${i}].manageAccountSettings`, `account ${acct.Id} is also listed by ${owner.field}, which says manageAccountSettings ${owner.manage}: one account has one owner of its account-wide settings`);
       }
-      settingsOwner.set(acct.Id, { field: `organizationalUnits[${i}]`, manage });
-      if (seenAccounts.has(acct.Id)) return; // listed explicitly: the explicit entry wins
+      list.settingsOwner.set(acct.Id, { field: `organizationalUnits[${i}]`, manage });
+      if (list.has(acct.Id)) return; // listed explicitly: the explicit entry wins
       const spoke: SpokeConfig = {
         name: acct.Id,
         accountId: acct.Id,
@@ -356,12 +416,16 @@ export function resolveConfig(raw: RawConfig, ouAccounts: OrgAccount[][] = []): 
       };
       if (ou.externalId !== undefined) spoke.externalId = ou.externalId;
       if (ou.manageAccountSettings !== undefined) spoke.manageAccountSettings = ou.manageAccountSettings;
-      if (acct.Name) accountNames[acct.Id] = acct.Name;
-      addSpoke(field, spoke);
+      if (acct.Name) list.accountNames[acct.Id] = acct.Name;
+      list.add(`organizationalUnits[${i}].accountsFile: Accounts[${j}]`, spoke);
     });
   });
+}
+
+/** The stack set of `spokeDelivery: "stackset"`, its deployer role checked against its account. */
+function resolveStackSetDeployer(raw: RawConfig, organizationId: string | undefined): StackSetConfig | undefined {
   const stackSet = resolveStackSet(raw.spokeDelivery ?? 'stacks', raw.stackSet, {
-    ...optional('organizationId', hub.organizationId),
+    ...optional('organizationId', organizationId),
     ...optional('managementFallback', raw.guardrails?.managementAccount),
     problem: (field, problem) => new ConfigError(field, problem),
   });
@@ -369,112 +433,129 @@ export function resolveConfig(raw: RawConfig, ouAccounts: OrgAccount[][] = []): 
     const field = raw.stackSet?.delegatedAdmin ? 'stackSet.delegatedAdmin.assumeRoleArn' : raw.stackSet?.managementAccount ? 'stackSet.managementAccount.assumeRoleArn' : 'guardrails.managementAccount.assumeRoleArn';
     checkRoleAccount(field, stackSet.deployer.assumeRoleArn, stackSet.deployer.accountId);
   }
-  accountNames[hub.accountId] ??= hub.name;
-  if (!hub.organizationId && spokes.length === 0) {
+  return stackSet;
+}
+
+/** The hub bus admits the organization or a listed set of accounts, which must be neither empty nor over the policy size. */
+function checkSpokeCount(organizationId: string | undefined, spokes: number): void {
+  if (!organizationId && spokes === 0) {
     throw new ConfigError('spokes', 'list at least one spoke (or organizationalUnits) or set hub.organizationId: the hub bus would admit no account');
   }
-  if (!hub.organizationId && spokes.length > MAX_LISTED_SPOKES) {
-    throw new ConfigError('hub.organizationId', `must be set for more than ${MAX_LISTED_SPOKES} spokes (${spokes.length}): the hub bus policy cannot list them (10 KB limit)`);
+  if (!organizationId && spokes > MAX_LISTED_SPOKES) {
+    throw new ConfigError('hub.organizationId', `must be set for more than ${MAX_LISTED_SPOKES} spokes (${spokes}): the hub bus policy cannot list them (10 KB limit)`);
   }
+}
 
-  const a = raw.alerts ?? {};
-  const g = raw.guardrails ?? {};
-  const orgGuardrails: OrgGuardrailsConfig | undefined = g.managementAccount
-    ? {
-        managementAccount: { region: 'us-east-1', ...g.managementAccount, manageAccountSettings: g.managementAccount.manageAccountSettings ?? false },
-        regions: [...new Set([g.managementAccount.region ?? 'us-east-1', ...regions])],
-        ...optional('delegatedAdmin', g.delegatedAdmin),
-        denyRootScp: { enabled: g.denyRootScp?.enabled ?? true, targetIds: g.denyRootScp?.targetIds ?? [] },
-        denyRootAccessKeysScp: {
-          enabled: g.denyRootAccessKeysScp?.enabled ?? false,
-          targetIds: g.denyRootAccessKeysScp?.targetIds ?? [],
-        },
-        centralizedRootAccess: g.centralizedRootAccess?.enabled ?? true,
-        guardDuty: {
-          enabled: g.guardDuty?.enabled ?? false,
-          ...optional('delegatedAdminAccountId', g.guardDuty?.delegatedAdminAccountId),
-          existingDetectorIds: g.guardDuty?.existingDetectorIds ?? {},
-          existingDelegatedAdmin: g.guardDuty?.existingDelegatedAdmin ?? false,
-          delegatedAdminDetectorIds: g.guardDuty?.delegatedAdminDetectorIds ?? {},
-          autoEnable: g.guardDuty?.autoEnable ?? 'ALL',
-        },
-        securityHub: {
-          enabled: g.securityHub?.enabled ?? false,
-          ...optional('delegatedAdminAccountId', g.securityHub?.delegatedAdminAccountId),
-          standards: g.securityHub?.standards ?? DEFAULT_SECURITY_HUB_STANDARDS,
-          adoptExisting: g.securityHub?.adoptExisting ?? false,
-          existingStandards: g.securityHub?.existingStandards ?? [],
-          existingDelegatedAdmin: g.securityHub?.existingDelegatedAdmin ?? false,
-          autoEnable: g.securityHub?.autoEnable ?? true,
-          autoEnableStandards: g.securityHub?.autoEnableStandards ?? 'DEFAULT',
-        },
-      }
-    : undefined;
-  if (orgGuardrails) {
-    checkRoleAccount('guardrails.managementAccount.assumeRoleArn', orgGuardrails.managementAccount.assumeRoleArn, orgGuardrails.managementAccount.accountId);
-    for (const key of ['denyRootScp', 'denyRootAccessKeysScp'] as const) {
-      if (orgGuardrails[key].enabled && orgGuardrails[key].targetIds.length === 0) {
-        throw new ConfigError(`guardrails.${key}.targetIds`, 'must name at least one organization root, OU or account when enabled');
-      }
-    }
-    checkDelegatedServices(orgGuardrails);
-    checkManagementAccountSettings(orgGuardrails, hub, settingsOwner);
-  } else {
-    // Present and on, explicitly or by default (denyRootScp and centralizedRootAccess default to on).
-    const onByDefault = { denyRootScp: true, denyRootAccessKeysScp: false, centralizedRootAccess: true, guardDuty: false, securityHub: false };
-    for (const key of ['denyRootScp', 'denyRootAccessKeysScp', 'centralizedRootAccess', 'guardDuty', 'securityHub'] as const) {
-      if (g[key] !== undefined && (g[key]?.enabled ?? onByDefault[key])) throw new ConfigError(`guardrails.${key}`, 'needs guardrails.managementAccount');
-    }
-  }
-  const heartbeatProblem = a.heartbeat?.scheduleExpression === undefined ? undefined : heartbeatScheduleProblem(a.heartbeat.scheduleExpression);
-  if (heartbeatProblem) throw new ConfigError('alerts.heartbeat.scheduleExpression', heartbeatProblem);
+type RawGuardrails = NonNullable<RawConfig['guardrails']>;
 
+/** Organization guardrails with their defaults; undefined without a management account. */
+function resolveOrgGuardrails(g: RawGuardrails, regions: string[]): OrgGuardrailsConfig | undefined {
+  if (!g.managementAccount) return undefined;
   return {
-    namePrefix,
-    tags: raw.tags ?? {},
-    hub,
-    spokes,
-    spokeDelivery: raw.spokeDelivery ?? 'stacks',
-    ...optional('stackSet', stackSet),
-    backend: raw.backend?.type === 's3' ? { keyPrefix: 'rootwatch', ...raw.backend } : { type: 'local' },
-    ...(raw.migrateFrom ? { migrateFrom: raw.migrateFrom } : {}),
-    detection: {
-      assumedRoot: raw.detection?.assumedRoot ?? 'alert',
-      avoidableRootWrites: raw.detection?.avoidableRootWrites ?? 'unchanged',
-      expectedUse: {
-        enabled: raw.detection?.expectedUse?.enabled ?? true,
-        maxHours: raw.detection?.expectedUse?.maxHours ?? EXPECTED_USE_DEFAULT_MAX_HOURS,
-        severity: raw.detection?.expectedUse?.severity ?? 'one-lower',
-      },
+    managementAccount: { region: 'us-east-1', ...g.managementAccount, manageAccountSettings: g.managementAccount.manageAccountSettings ?? false },
+    regions: [...new Set([g.managementAccount.region ?? 'us-east-1', ...regions])],
+    ...optional('delegatedAdmin', g.delegatedAdmin),
+    denyRootScp: { enabled: g.denyRootScp?.enabled ?? true, targetIds: g.denyRootScp?.targetIds ?? [] },
+    denyRootAccessKeysScp: {
+      enabled: g.denyRootAccessKeysScp?.enabled ?? false,
+      targetIds: g.denyRootAccessKeysScp?.targetIds ?? [],
     },
-    alerts: {
-      email: { login: a.email?.login ?? [], activity: a.email?.activity ?? [] },
-      ...optional('slack', a.slack),
-      ...optional('pagerduty', a.pagerduty),
-      foldWindowMinutes: a.foldWindowMinutes ?? 15,
-      heartbeat: { enabled: a.heartbeat?.enabled ?? true, scheduleExpression: a.heartbeat?.scheduleExpression ?? DEFAULT_HEARTBEAT_SCHEDULE },
-      deadLetterAlarms: a.deadLetterAlarms ?? true,
-      logRetentionDays: a.logRetentionDays ?? 365,
+    centralizedRootAccess: g.centralizedRootAccess?.enabled ?? true,
+    guardDuty: resolveGuardDuty(g.guardDuty ?? {}),
+    securityHub: resolveSecurityHub(g.securityHub ?? {}),
+  };
+}
+
+function resolveGuardDuty(gd: NonNullable<RawGuardrails['guardDuty']>): OrgGuardrailsConfig['guardDuty'] {
+  return {
+    enabled: gd.enabled ?? false,
+    ...optional('delegatedAdminAccountId', gd.delegatedAdminAccountId),
+    existingDetectorIds: gd.existingDetectorIds ?? {},
+    existingDelegatedAdmin: gd.existingDelegatedAdmin ?? false,
+    delegatedAdminDetectorIds: gd.delegatedAdminDetectorIds ?? {},
+    autoEnable: gd.autoEnable ?? 'ALL',
+  };
+}
+
+function resolveSecurityHub(sh: NonNullable<RawGuardrails['securityHub']>): OrgGuardrailsConfig['securityHub'] {
+  return {
+    enabled: sh.enabled ?? false,
+    ...optional('delegatedAdminAccountId', sh.delegatedAdminAccountId),
+    standards: sh.standards ?? DEFAULT_SECURITY_HUB_STANDARDS,
+    adoptExisting: sh.adoptExisting ?? false,
+    existingStandards: sh.existingStandards ?? [],
+    existingDelegatedAdmin: sh.existingDelegatedAdmin ?? false,
+    autoEnable: sh.autoEnable ?? true,
+    autoEnableStandards: sh.autoEnableStandards ?? 'DEFAULT',
+  };
+}
+
+function checkOrgGuardrails(org: OrgGuardrailsConfig, hub: ResolvedHub, settingsOwner: SettingsOwners): void {
+  checkRoleAccount('guardrails.managementAccount.assumeRoleArn', org.managementAccount.assumeRoleArn, org.managementAccount.accountId);
+  for (const key of ['denyRootScp', 'denyRootAccessKeysScp'] as const) {
+    if (org[key].enabled && org[key].targetIds.length === 0) {
+      throw new ConfigError(`guardrails.${key}.targetIds`, 'must name at least one organization root, OU or account when enabled');
+    }
+  }
+  checkDelegatedServices(org);
+  checkManagementAccountSettings(org, hub, settingsOwner);
+}
+
+/** Without a management account, no organization guardrail may be on. */
+function checkNoOrgGuardrails(g: RawGuardrails): void {
+  // Present and on, explicitly or by default (denyRootScp and centralizedRootAccess default to on).
+  const onByDefault = { denyRootScp: true, denyRootAccessKeysScp: false, centralizedRootAccess: true, guardDuty: false, securityHub: false };
+  for (const key of ['denyRootScp', 'denyRootAccessKeysScp', 'centralizedRootAccess', 'guardDuty', 'securityHub'] as const) {
+    if (g[key] !== undefined && (g[key]?.enabled ?? onByDefault[key])) throw new ConfigError(`guardrails.${key}`, 'needs guardrails.managementAccount');
+  }
+}
+
+function checkHeartbeatSchedule(expression: string | undefined): void {
+  const problem = expression === undefined ? undefined : heartbeatScheduleProblem(expression);
+  if (problem) throw new ConfigError('alerts.heartbeat.scheduleExpression', problem);
+}
+
+function resolveDetection(d: NonNullable<RawConfig['detection']>): RootwatchConfig['detection'] {
+  return {
+    assumedRoot: d.assumedRoot ?? 'alert',
+    avoidableRootWrites: d.avoidableRootWrites ?? 'unchanged',
+    expectedUse: {
+      enabled: d.expectedUse?.enabled ?? true,
+      maxHours: d.expectedUse?.maxHours ?? EXPECTED_USE_DEFAULT_MAX_HOURS,
+      severity: d.expectedUse?.severity ?? 'one-lower',
     },
-    accountGuardrails: {
-      alternateContacts: g.alternateContacts ?? {},
-      passwordPolicy: {
-        enabled: g.passwordPolicy?.enabled ?? true,
-        minimumLength: g.passwordPolicy?.minimumLength ?? 14,
-        reusePrevention: g.passwordPolicy?.reusePrevention ?? 24,
-        maxAgeDays: g.passwordPolicy?.maxAgeDays ?? 0,
-      },
-      // Opt-in: the account-level block overrides every bucket and breaks intentionally public ones.
-      s3PublicAccessBlock: g.s3PublicAccessBlock?.enabled ?? false,
-      trail: {
-        enabled: g.trail?.enabled ?? false,
-        ...optional('objectLockDays', g.trail?.objectLockDays),
-        logRetentionDays: g.trail?.logRetentionDays ?? 365,
-        transitionToGlacierDays: g.trail?.transitionToGlacierDays ?? 90,
-      },
+  };
+}
+
+function resolveAlerts(a: NonNullable<RawConfig['alerts']>): RootwatchConfig['alerts'] {
+  return {
+    email: { login: a.email?.login ?? [], activity: a.email?.activity ?? [] },
+    ...optional('slack', a.slack),
+    ...optional('pagerduty', a.pagerduty),
+    foldWindowMinutes: a.foldWindowMinutes ?? 15,
+    heartbeat: { enabled: a.heartbeat?.enabled ?? true, scheduleExpression: a.heartbeat?.scheduleExpression ?? DEFAULT_HEARTBEAT_SCHEDULE },
+    deadLetterAlarms: a.deadLetterAlarms ?? true,
+    logRetentionDays: a.logRetentionDays ?? 365,
+  };
+}
+
+function resolveAccountGuardrails(g: RawGuardrails): AccountGuardrailsConfig {
+  return {
+    alternateContacts: g.alternateContacts ?? {},
+    passwordPolicy: {
+      enabled: g.passwordPolicy?.enabled ?? true,
+      minimumLength: g.passwordPolicy?.minimumLength ?? 14,
+      reusePrevention: g.passwordPolicy?.reusePrevention ?? 24,
+      maxAgeDays: g.passwordPolicy?.maxAgeDays ?? 0,
     },
-    ...optional('orgGuardrails', orgGuardrails),
-    accountNames,
+    // Opt-in: the account-level block overrides every bucket and breaks intentionally public ones.
+    s3PublicAccessBlock: g.s3PublicAccessBlock?.enabled ?? false,
+    trail: {
+      enabled: g.trail?.enabled ?? false,
+      ...optional('objectLockDays', g.trail?.objectLockDays),
+      logRetentionDays: g.trail?.logRetentionDays ?? 365,
+      transitionToGlacierDays: g.trail?.transitionToGlacierDays ?? 90,
+    },
   };
 }
 

@@ -80,11 +80,26 @@ export function staleAfterMs(s: CoverageSettings): number {
   return (2 * s.intervalSeconds + (s.marginSeconds ?? DEFAULT_MARGIN_SECONDS)) * 1000;
 }
 
+/** How long a path may stay silent: after a heartbeat (`staleMs`), or never heard from (`graceMs`). */
+interface SilenceLimits {
+  readonly staleMs: number;
+  readonly graceMs: number;
+}
+
+function silenceLimits(s: CoverageSettings): SilenceLimits {
+  return { staleMs: staleAfterMs(s), graceMs: (s.graceSeconds ?? DEFAULT_GRACE_SECONDS) * 1000 };
+}
+
 /** The status of one expected path now. */
 export function pathStatus(row: LedgerRow | undefined, now: number, s: CoverageSettings): PathStatus {
-  if (row?.lastHeartbeat !== undefined) return now - row.lastHeartbeat <= staleAfterMs(s) ? 'fresh' : 'stale';
-  if (row?.expectedSince === undefined) return 'pending';
-  return now - row.expectedSince <= (s.graceSeconds ?? DEFAULT_GRACE_SECONDS) * 1000 ? 'pending' : 'stale';
+  return statusWithin(row, now, silenceLimits(s));
+}
+
+function statusWithin(row: LedgerRow | undefined, now: number, limits: SilenceLimits): PathStatus {
+  if (row === undefined) return 'pending';
+  if (row.lastHeartbeat !== undefined) return now - row.lastHeartbeat <= limits.staleMs ? 'fresh' : 'stale';
+  if (row.expectedSince === undefined) return 'pending';
+  return now - row.expectedSince <= limits.graceMs ? 'pending' : 'stale';
 }
 
 /** The sweep's decision for one path (`expected` false: the config no longer lists it). */
@@ -122,14 +137,7 @@ export interface SweepResult {
  * action are returned unless `keepAll` (the CLI shows every path; the sweep needs the changes).
  * Takes the expected paths one by one; `sweepAccounts` takes them as stored (per account).
  */
-export function sweepLedger(
-  expected: readonly ExpectedPath[],
-  rows: readonly unknown[],
-  now: number,
-  s: CoverageSettings,
-  log: (entry: Record<string, unknown>) => void = () => undefined,
-  keepAll = false,
-): SweepResult {
+export function sweepLedger(expected: readonly ExpectedPath[], ...inputs: SweepInputs): SweepResult {
   // consecutive paths of one account form one group (the order of the decisions stays the paths' order)
   const groups: Array<{ account: string; regions: string[] }> = [];
   for (const p of expected) {
@@ -137,8 +145,11 @@ export function sweepLedger(
     if (last && last.account === p.account) last.regions.push(p.region);
     else groups.push({ account: p.account, regions: [p.region] });
   }
-  return sweepAccounts(groups, rows, now, s, log, keepAll);
+  return sweepAccounts(groups, ...inputs);
 }
+
+/** What a sweep decides from besides the expected paths (see `sweepAccounts`). */
+type SweepInputs = Parameters<typeof sweepAccounts> extends [unknown, ...infer Rest] ? Rest : never;
 
 /**
  * `sweepLedger` over the expected set as stored (accounts with their regions): what the notifier's
@@ -155,8 +166,40 @@ export function sweepAccounts(
   log: (entry: Record<string, unknown>) => void = () => undefined,
   keepAll = false,
 ): SweepResult {
-  // account -> its rows (one per region; a later duplicate replaces the earlier one); a row taken
-  // by an expected path becomes undefined, so what is left afterwards is no longer expected
+  const { byAccount, skipped } = rowsByAccount(rows, log);
+  const run: SweepRun = { now, s, limits: silenceLimits(s), keepAll, decisions: [], stale: 0, pending: 0, fresh: 0 };
+  // regions already decided per account: only consulted when an account is listed twice
+  const done = new Map<string, readonly string[]>();
+  for (let a = 0; a < accounts.length; a++) {
+    const account = accounts[a].account;
+    const regions = accounts[a].regions;
+    const before = done.get(account);
+    decideAccountPaths(run, account, regions, byAccount.get(account), before);
+    done.set(account, before === undefined ? regions : [...before, ...regions]);
+  }
+  for (const list of byAccount.values()) {
+    for (const row of list) if (row !== undefined) run.decisions.push(decidePath(row, row, false, now, s));
+  }
+  return { decisions: run.decisions, stale: run.stale, pending: run.pending, fresh: run.fresh, skipped };
+}
+
+/** One sweep: its settings, and the decisions and counts so far. */
+interface SweepRun {
+  readonly now: number;
+  readonly s: CoverageSettings;
+  readonly limits: SilenceLimits;
+  readonly keepAll: boolean;
+  readonly decisions: PathDecision[];
+  stale: number;
+  pending: number;
+  fresh: number;
+}
+
+/**
+ * account -> its rows (one per region; a later duplicate replaces the earlier one); a row taken
+ * by an expected path becomes undefined, so what is left afterwards is no longer expected.
+ */
+function rowsByAccount(rows: readonly unknown[], log: (entry: Record<string, unknown>) => void): { byAccount: Map<string, Array<LedgerRow | undefined>>; skipped: number } {
   const byAccount = new Map<string, Array<LedgerRow | undefined>>();
   let skipped = 0;
   for (let i = 0; i < rows.length; i++) {
@@ -175,62 +218,45 @@ export function sweepAccounts(
     while (k < list.length && list[k]!.region !== parsed.region) k++;
     list[k] = parsed;
   }
-  const staleMs = staleAfterMs(s);
-  const graceMs = (s.graceSeconds ?? DEFAULT_GRACE_SECONDS) * 1000;
-  const decisions: PathDecision[] = [];
-  let stale = 0;
-  let pending = 0;
-  let fresh = 0;
-  // regions already decided per account: only consulted when an account is listed twice
-  const done = new Map<string, readonly string[]>();
-  for (let a = 0; a < accounts.length; a++) {
-    const account = accounts[a].account;
-    const regions = accounts[a].regions;
-    const list = byAccount.get(account);
-    const before = done.get(account);
-    for (let j = 0; j < regions.length; j++) {
-      const region = regions[j];
-      if (before !== undefined && before.includes(region)) continue;
-      let dup = false;
-      for (let i = 0; i < j && !dup; i++) dup = regions[i] === region;
-      if (dup) continue;
-      let row: LedgerRow | undefined;
-      if (list !== undefined) {
-        for (let k = 0; k < list.length; k++) {
-          const r = list[k];
-          if (r !== undefined && r.region === region) {
-            row = r;
-            list[k] = undefined;
-            break;
-          }
-        }
-      }
-      // pathStatus, inline
-      let status: PathStatus;
-      if (row === undefined) status = 'pending';
-      else if (row.lastHeartbeat !== undefined) status = now - row.lastHeartbeat <= staleMs ? 'fresh' : 'stale';
-      else if (row.expectedSince === undefined) status = 'pending';
-      else status = now - row.expectedSince <= graceMs ? 'pending' : 'stale';
-      if (status === 'fresh') fresh++;
-      else if (status === 'stale') stale++;
-      else pending++;
-      // most paths are fresh and unchanged: build a decision only where something may happen
-      const changes =
-        row === undefined ||
-        (row.expectedSince === undefined && row.lastHeartbeat === undefined) ||
-        (status === 'stale' && row.alerted !== 'stale') ||
-        (status === 'fresh' && row.alerted === 'stale');
-      if (keepAll || changes) {
-        const d = decidePath({ account, region }, row, true, now, s);
-        if (keepAll || d.action !== 'none') decisions.push(d);
-      }
+  return { byAccount, skipped };
+}
+
+/** Decide the expected paths of one account (`before`: its regions decided already, when it is listed twice). */
+function decideAccountPaths(run: SweepRun, account: string, regions: readonly string[], list: Array<LedgerRow | undefined> | undefined, before: readonly string[] | undefined): void {
+  for (let j = 0; j < regions.length; j++) {
+    const region = regions[j];
+    if (before !== undefined && before.includes(region)) continue;
+    let dup = false;
+    for (let i = 0; i < j && !dup; i++) dup = regions[i] === region;
+    if (dup) continue;
+    const row = list === undefined ? undefined : takeRow(list, region);
+    const status = statusWithin(row, run.now, run.limits);
+    if (status === 'fresh') run.fresh++;
+    else if (status === 'stale') run.stale++;
+    else run.pending++;
+    // most paths are fresh and unchanged: build a decision only where something may happen
+    const changes =
+      row === undefined ||
+      (row.expectedSince === undefined && row.lastHeartbeat === undefined) ||
+      (status === 'stale' && row.alerted !== 'stale') ||
+      (status === 'fresh' && row.alerted === 'stale');
+    if (run.keepAll || changes) {
+      const d = decidePath({ account, region }, row, true, run.now, run.s);
+      if (run.keepAll || d.action !== 'none') run.decisions.push(d);
     }
-    done.set(account, before === undefined ? regions : [...before, ...regions]);
   }
-  for (const list of byAccount.values()) {
-    for (const row of list) if (row !== undefined) decisions.push(decidePath(row, row, false, now, s));
+}
+
+/** The account's row of `region`, marked taken (undefined in the list), or undefined. */
+function takeRow(list: Array<LedgerRow | undefined>, region: string): LedgerRow | undefined {
+  for (let k = 0; k < list.length; k++) {
+    const r = list[k];
+    if (r !== undefined && r.region === region) {
+      list[k] = undefined;
+      return r;
+    }
   }
-  return { decisions, stale, pending, fresh, skipped };
+  return undefined;
 }
 
 const ACCOUNT = ACCOUNT_ID_PATTERN;

@@ -222,83 +222,93 @@ function sizeCheck(out: LimitViolation[], limit: AwsLimit, address: string, actu
 /** Every limit of the table over a set of resources (one stack, module or plan). */
 export function checkLimits(resources: readonly TfResource[]): LimitViolation[] {
   const out: LimitViolation[] = [];
-  const inlineByRole = new Map<string, { addresses: string[]; size: number }>();
-  const targetsByRule = new Map<string, string[]>();
-  const rulesByBus = new Map<string, string[]>();
-
+  const groups: Groups = { inlineByRole: new Map(), targetsByRule: new Map(), rulesByBus: new Map() };
   for (const r of resources) {
-    const v = r.values;
-    for (const n of NAME_LIMITS[r.type] ?? []) {
-      const name = text(v[n.attribute]);
-      if (name === undefined) continue;
-      const length = estimatedLength(name);
-      if (length > n.max) {
-        out.push({ limitId: `name:${r.type}.${n.attribute}`, what: `${r.type} ${n.attribute}`, max: n.max, unit: 'characters', actual: length, address: r.address, field: 'namePrefix', source: n.source });
-      }
-    }
+    nameChecks(out, r);
     const tags = tagCount(r);
     if (tags !== undefined) sizeCheck(out, LIMITS.tagsPerResource, r.address, tags);
+    const own = ownSize(r);
+    if (own) sizeCheck(out, own.limit, r.address, own.size);
+    addToGroups(groups, r);
+  }
+  groupChecks(out, groups);
+  return out;
+}
 
-    switch (r.type) {
-      case 'aws_lambda_function':
-        sizeCheck(out, LIMITS.lambdaEnvironment, r.address, lambdaEnvironmentSize(r));
-        break;
-      case 'aws_cloudwatch_event_bus_policy':
-        sizeCheck(out, LIMITS.eventBusPolicy, r.address, measured(v.policy));
-        break;
-      case 'aws_cloudwatch_event_rule': {
-        sizeCheck(out, LIMITS.eventPattern, r.address, measured(v.event_pattern));
-        const bus = `${r.region ?? '?'}/${text(v.event_bus_name) ?? 'default'}`;
-        rulesByBus.set(bus, [...(rulesByBus.get(bus) ?? []), r.address]);
-        break;
-      }
-      case 'aws_cloudwatch_event_target': {
-        const rule = `${r.region ?? '?'}/${text(v.event_bus_name) ?? 'default'}/${text(v.rule) ?? r.address}`;
-        targetsByRule.set(rule, [...(targetsByRule.get(rule) ?? []), r.address]);
-        break;
-      }
-      case 'aws_organizations_policy':
-        if ((v.type ?? 'SERVICE_CONTROL_POLICY') === 'SERVICE_CONTROL_POLICY') sizeCheck(out, LIMITS.scpSize, r.address, measured(v.content));
-        break;
-      case 'aws_iam_role':
-        sizeCheck(out, LIMITS.roleTrustPolicy, r.address, measured(v.assume_role_policy, withoutWhiteSpace));
-        break;
-      case 'aws_iam_role_policy': {
-        const size = measured(v.policy, withoutWhiteSpace);
-        if (size === undefined) break;
-        const role = text(v.role) ?? r.address;
-        const entry = inlineByRole.get(role) ?? { addresses: [], size: 0 };
-        entry.addresses.push(r.address);
-        entry.size += size;
-        inlineByRole.set(role, entry);
-        break;
-      }
-      case 'aws_iam_policy':
-        sizeCheck(out, LIMITS.managedPolicy, r.address, measured(v.policy, withoutWhiteSpace));
-        break;
-      case 'aws_kms_key':
-        sizeCheck(out, LIMITS.kmsKeyPolicy, r.address, measured(v.policy, bytes));
-        break;
-      case 'aws_s3_bucket_policy':
-        sizeCheck(out, LIMITS.s3BucketPolicy, r.address, measured(v.policy, bytes));
-        break;
-      case 'aws_cloudwatch_metric_alarm': {
-        const dims = first(v.dimensions);
-        if (dims && typeof dims === 'object') sizeCheck(out, LIMITS.alarmDimensions, r.address, Object.keys(dims).length);
-        break;
-      }
-      default:
-        break;
+/** Limits over several resources together: inline policies of a role, targets of a rule, rules of a bus. */
+interface Groups {
+  inlineByRole: Map<string, { addresses: string[]; size: number }>;
+  targetsByRule: Map<string, string[]>;
+  rulesByBus: Map<string, string[]>;
+}
+
+function nameChecks(out: LimitViolation[], r: TfResource): void {
+  for (const n of NAME_LIMITS[r.type] ?? []) {
+    const name = text(r.values[n.attribute]);
+    if (name === undefined) continue;
+    const length = estimatedLength(name);
+    if (length > n.max) {
+      out.push({ limitId: `name:${r.type}.${n.attribute}`, what: `${r.type} ${n.attribute}`, max: n.max, unit: 'characters', actual: length, address: r.address, field: 'namePrefix', source: n.source });
     }
   }
-  for (const { addresses, size } of inlineByRole.values()) sizeCheck(out, LIMITS.roleInlinePolicies, addresses.join(', '), size);
-  for (const addresses of targetsByRule.values()) sizeCheck(out, LIMITS.targetsPerRule, addresses.join(', '), addresses.length);
-  for (const [bus, addresses] of rulesByBus) {
+}
+
+/** The resource's own limited size (policy, pattern, environment, dimensions), if its type has one. */
+function ownSize(r: TfResource): { limit: AwsLimit; size: number | undefined } | undefined {
+  const v = r.values;
+  switch (r.type) {
+    case 'aws_lambda_function':
+      return { limit: LIMITS.lambdaEnvironment, size: lambdaEnvironmentSize(r) };
+    case 'aws_cloudwatch_event_bus_policy':
+      return { limit: LIMITS.eventBusPolicy, size: measured(v.policy) };
+    case 'aws_cloudwatch_event_rule':
+      return { limit: LIMITS.eventPattern, size: measured(v.event_pattern) };
+    case 'aws_organizations_policy':
+      return (v.type ?? 'SERVICE_CONTROL_POLICY') === 'SERVICE_CONTROL_POLICY' ? { limit: LIMITS.scpSize, size: measured(v.content) } : undefined;
+    case 'aws_iam_role':
+      return { limit: LIMITS.roleTrustPolicy, size: measured(v.assume_role_policy, withoutWhiteSpace) };
+    case 'aws_iam_policy':
+      return { limit: LIMITS.managedPolicy, size: measured(v.policy, withoutWhiteSpace) };
+    case 'aws_kms_key':
+      return { limit: LIMITS.kmsKeyPolicy, size: measured(v.policy, bytes) };
+    case 'aws_s3_bucket_policy':
+      return { limit: LIMITS.s3BucketPolicy, size: measured(v.policy, bytes) };
+    case 'aws_cloudwatch_metric_alarm': {
+      const dims = first(v.dimensions);
+      return dims && typeof dims === 'object' ? { limit: LIMITS.alarmDimensions, size: Object.keys(dims).length } : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function addToGroups(groups: Groups, r: TfResource): void {
+  const v = r.values;
+  if (r.type === 'aws_cloudwatch_event_rule') {
+    const bus = `${r.region ?? '?'}/${text(v.event_bus_name) ?? 'default'}`;
+    groups.rulesByBus.set(bus, [...(groups.rulesByBus.get(bus) ?? []), r.address]);
+  } else if (r.type === 'aws_cloudwatch_event_target') {
+    const rule = `${r.region ?? '?'}/${text(v.event_bus_name) ?? 'default'}/${text(v.rule) ?? r.address}`;
+    groups.targetsByRule.set(rule, [...(groups.targetsByRule.get(rule) ?? []), r.address]);
+  } else if (r.type === 'aws_iam_role_policy') {
+    const size = measured(v.policy, withoutWhiteSpace);
+    if (size === undefined) return;
+    const role = text(v.role) ?? r.address;
+    const entry = groups.inlineByRole.get(role) ?? { addresses: [], size: 0 };
+    entry.addresses.push(r.address);
+    entry.size += size;
+    groups.inlineByRole.set(role, entry);
+  }
+}
+
+function groupChecks(out: LimitViolation[], groups: Groups): void {
+  for (const { addresses, size } of groups.inlineByRole.values()) sizeCheck(out, LIMITS.roleInlinePolicies, addresses.join(', '), size);
+  for (const addresses of groups.targetsByRule.values()) sizeCheck(out, LIMITS.targetsPerRule, addresses.join(', '), addresses.length);
+  for (const [bus, addresses] of groups.rulesByBus) {
     const region = bus.split('/')[0];
     const max = region === 'af-south-1' || region === 'eu-south-1' ? 100 : LIMITS.rulesPerBus.max;
     if (addresses.length > max) out.push({ ...violation(LIMITS.rulesPerBus, `${bus}: ${addresses.length} rules`, addresses.length), max });
   }
-  return out;
 }
 
 function measured(v: unknown, measure?: (s: string) => number): number | undefined {

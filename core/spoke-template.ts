@@ -66,12 +66,91 @@ export function spokeTemplate(props: SpokeTemplateProps): Json {
   const p = props.namePrefix;
   const longest = heartbeatRolePrefix(p).length + LONGEST_REGION;
   if (longest > MAX_ROLE_NAME) throw new Error(`spokeTemplate: name prefix ${p} makes role names of ${longest} characters (IAM allows ${MAX_ROLE_NAME})`);
+  const resources: Record<string, Json> = forwardingResources(p, props.hubRegion);
+  if (props.deadLetterAlarm) resources.DeadLetterAlarm = deadLetterAlarm(p);
+  if (props.heartbeatSchedule !== undefined) Object.assign(resources, heartbeatResources(p, props.heartbeatSchedule));
+  return {
+    AWSTemplateFormatVersion: '2010-09-09',
+    Description: `rootwatch spoke (${p}): forwards root CloudTrail events of this account and region to the hub bus in ${props.hubRegion}, with retries, a dead-letter queue and a heartbeat. Delivered by the service-managed StackSet ${p}-spokes; do not edit by hand.`,
+    Parameters: {
+      [HUB_ACCOUNT_PARAMETER]: { Type: 'String', AllowedPattern: '^[0-9]{12}$', Description: 'AWS account ID of the hub (security) account whose bus receives the root events.' },
+    },
+    Resources: resources,
+    Outputs: {
+      RootRuleArn: { Description: 'ARN of the root-event forwarding rule.', Value: arnOf('RootRule') },
+      DeadLetterQueueArn: { Description: 'ARN of the forwarding dead-letter queue.', Value: arnOf('DeadLetterQueue') },
+      ForwarderRoleArn: { Description: 'ARN of the role EventBridge forwards with.', Value: arnOf('ForwarderRole') },
+    },
+  };
+}
+
+/** The forwarding path: role, dead-letter queue and its policy, the root and pipeline rules. */
+function forwardingResources(p: string, hubRegion: string): Record<string, Json> {
   const names = ruleNames(p);
   const patterns = rulePatterns(p);
-  const roles = stackSetRoleNames(p);
-  const hubBus = sub(`arn:\${AWS::Partition}:events:${props.hubRegion}:\${${HUB_ACCOUNT_PARAMETER}}:event-bus/${hubBusName(p)}`);
+  const hubBus = sub(`arn:\${AWS::Partition}:events:${hubRegion}:\${${HUB_ACCOUNT_PARAMETER}}:event-bus/${hubBusName(p)}`);
+  return {
+    ForwarderRole: forwarderRole(stackSetRoleNames(p).forwarder, hubBus),
+    DeadLetterQueue: deadLetterQueue(p),
+    DeadLetterQueuePolicy: deadLetterQueuePolicy([names.spokeForwardRoot, names.spokeForwardPipeline]),
+    RootRule: forwardRule(hubBus, names.spokeForwardRoot, 'rootwatch: forwards root CloudTrail events and the heartbeat to the hub', patterns.spokeRoot, RULE_STATE_ALL_MANAGEMENT_EVENTS),
+    PipelineRule: forwardRule(hubBus, names.spokeForwardPipeline, 'rootwatch: forwards the CIS and dead-letter alarms to the hub', patterns.spokePipeline, 'ENABLED'),
+  };
+}
+
+function forwarderRole(roleName: string, hubBus: Json): Json {
+  return {
+    Type: 'AWS::IAM::Role',
+    Properties: {
+      RoleName: sub(roleName),
+      Description: 'rootwatch: lets EventBridge forward root events to the hub bus',
+      AssumeRolePolicyDocument: trust('events.amazonaws.com'),
+      Policies: [{
+        PolicyName: 'put-events-to-hub',
+        PolicyDocument: { Version: '2012-10-17', Statement: [{ Sid: 'HubBusOnly', Effect: 'Allow', Action: 'events:PutEvents', Resource: hubBus }] },
+      }],
+    },
+  };
+}
+
+function deadLetterQueue(p: string): Json {
+  return {
+    Type: 'AWS::SQS::Queue',
+    Properties: {
+      QueueName: forwardDlqName(p),
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 1209600,
+      // the heartbeat writes this very tag back (TagQueue): same value, no drift
+      Tags: [{ Key: HEARTBEAT_TAG.key, Value: HEARTBEAT_TAG.value }],
+    },
+  };
+}
+
+/** Only this instance's forwarding rules may dead-letter into the queue. */
+function deadLetterQueuePolicy(ruleNamesOfInstance: readonly string[]): Json {
   const ruleArn = (name: string) => sub(`arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/${name}`);
-  const rule = (name: string, description: string, pattern: EventPattern, state: string): Json => ({
+  return {
+    Type: 'AWS::SQS::QueuePolicy',
+    Properties: {
+      Queues: [ref('DeadLetterQueue')],
+      PolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [{
+          Sid: 'RulesDeadLetters',
+          Effect: 'Allow',
+          Principal: { Service: 'events.amazonaws.com' },
+          Action: 'sqs:SendMessage',
+          Resource: arnOf('DeadLetterQueue'),
+          Condition: { ArnEquals: { 'aws:SourceArn': ruleNamesOfInstance.map(ruleArn) } },
+        }],
+      },
+    },
+  };
+}
+
+/** A default-bus rule forwarding to the hub bus, with the Terraform spoke's retries and dead-letter queue. */
+function forwardRule(hubBus: Json, name: string, description: string, pattern: EventPattern, state: string): Json {
+  return {
     Type: 'AWS::Events::Rule',
     Properties: {
       Name: name,
@@ -87,73 +166,35 @@ export function spokeTemplate(props: SpokeTemplateProps): Json {
         DeadLetterConfig: { Arn: arnOf('DeadLetterQueue') },
       }],
     },
-  });
-  const resources: Record<string, Json> = {
-    ForwarderRole: {
-      Type: 'AWS::IAM::Role',
-      Properties: {
-        RoleName: sub(roles.forwarder),
-        Description: 'rootwatch: lets EventBridge forward root events to the hub bus',
-        AssumeRolePolicyDocument: trust('events.amazonaws.com'),
-        Policies: [{
-          PolicyName: 'put-events-to-hub',
-          PolicyDocument: { Version: '2012-10-17', Statement: [{ Sid: 'HubBusOnly', Effect: 'Allow', Action: 'events:PutEvents', Resource: hubBus }] },
-        }],
-      },
-    },
-    DeadLetterQueue: {
-      Type: 'AWS::SQS::Queue',
-      Properties: {
-        QueueName: forwardDlqName(p),
-        SqsManagedSseEnabled: true,
-        MessageRetentionPeriod: 1209600,
-        // the heartbeat writes this very tag back (TagQueue): same value, no drift
-        Tags: [{ Key: HEARTBEAT_TAG.key, Value: HEARTBEAT_TAG.value }],
-      },
-    },
-    DeadLetterQueuePolicy: {
-      Type: 'AWS::SQS::QueuePolicy',
-      Properties: {
-        Queues: [ref('DeadLetterQueue')],
-        PolicyDocument: {
-          Version: '2012-10-17',
-          Statement: [{
-            Sid: 'RulesDeadLetters',
-            Effect: 'Allow',
-            Principal: { Service: 'events.amazonaws.com' },
-            Action: 'sqs:SendMessage',
-            Resource: arnOf('DeadLetterQueue'),
-            Condition: { ArnEquals: { 'aws:SourceArn': [ruleArn(names.spokeForwardRoot), ruleArn(names.spokeForwardPipeline)] } },
-          }],
-        },
-      },
-    },
-    RootRule: rule(names.spokeForwardRoot, 'rootwatch: forwards root CloudTrail events and the heartbeat to the hub', patterns.spokeRoot, RULE_STATE_ALL_MANAGEMENT_EVENTS),
-    PipelineRule: rule(names.spokeForwardPipeline, 'rootwatch: forwards the CIS and dead-letter alarms to the hub', patterns.spokePipeline, 'ENABLED'),
   };
-  if (props.deadLetterAlarm) {
-    resources.DeadLetterAlarm = {
-      Type: 'AWS::CloudWatch::Alarm',
-      Properties: {
-        AlarmName: forwardDlqAlarmName(p),
-        AlarmDescription: sub(`rootwatch: root events wait in ${forwardDlqName(p)} (\${AWS::Region}): EventBridge could not deliver them to the hub bus`),
-        Namespace: 'AWS/SQS',
-        MetricName: 'ApproximateNumberOfMessagesVisible',
-        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['DeadLetterQueue', 'QueueName'] } }],
-        Statistic: 'Maximum',
-        Period: 300,
-        EvaluationPeriods: 1,
-        Threshold: 0,
-        ComparisonOperator: 'GreaterThanThreshold',
-        TreatMissingData: 'notBreaching',
-      },
-    };
-  }
-  if (props.heartbeatSchedule !== undefined) {
-    resources.HeartbeatRole = {
+}
+
+function deadLetterAlarm(p: string): Json {
+  return {
+    Type: 'AWS::CloudWatch::Alarm',
+    Properties: {
+      AlarmName: forwardDlqAlarmName(p),
+      AlarmDescription: sub(`rootwatch: root events wait in ${forwardDlqName(p)} (\${AWS::Region}): EventBridge could not deliver them to the hub bus`),
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['DeadLetterQueue', 'QueueName'] } }],
+      Statistic: 'Maximum',
+      Period: 300,
+      EvaluationPeriods: 1,
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+    },
+  };
+}
+
+/** The heartbeat: a schedule tagging the dead-letter queue, and the role it does it with. */
+function heartbeatResources(p: string, schedule: string): Record<string, Json> {
+  return {
+    HeartbeatRole: {
       Type: 'AWS::IAM::Role',
       Properties: {
-        RoleName: sub(roles.heartbeat),
+        RoleName: sub(stackSetRoleNames(p).heartbeat),
         Description: 'rootwatch: lets EventBridge Scheduler tag the forwarding dead-letter queue (each call is a heartbeat CloudTrail records)',
         AssumeRolePolicyDocument: trust('scheduler.amazonaws.com'),
         Policies: [{
@@ -164,13 +205,13 @@ export function spokeTemplate(props: SpokeTemplateProps): Json {
           },
         }],
       },
-    };
-    resources.Heartbeat = {
+    },
+    Heartbeat: {
       Type: 'AWS::Scheduler::Schedule',
       Properties: {
         Name: `${p}-heartbeat`,
         Description: sub('rootwatch heartbeat of ${AWS::Region}: tags the forwarding dead-letter queue; CloudTrail records it, the root-forwarding rule carries it to the hub (not a root event)'),
-        ScheduleExpression: props.heartbeatSchedule,
+        ScheduleExpression: schedule,
         FlexibleTimeWindow: { Mode: 'OFF' },
         Target: {
           Arn: sub(`arn:\${AWS::Partition}:scheduler:::aws-sdk:${HEARTBEAT_CALL.service}:${HEARTBEAT_CALL.apiAction}`),
@@ -180,19 +221,6 @@ export function spokeTemplate(props: SpokeTemplateProps): Json {
           RetryPolicy: { ...HEARTBEAT_RETRY },
         },
       },
-    };
-  }
-  return {
-    AWSTemplateFormatVersion: '2010-09-09',
-    Description: `rootwatch spoke (${p}): forwards root CloudTrail events of this account and region to the hub bus in ${props.hubRegion}, with retries, a dead-letter queue and a heartbeat. Delivered by the service-managed StackSet ${p}-spokes; do not edit by hand.`,
-    Parameters: {
-      [HUB_ACCOUNT_PARAMETER]: { Type: 'String', AllowedPattern: '^[0-9]{12}$', Description: 'AWS account ID of the hub (security) account whose bus receives the root events.' },
-    },
-    Resources: resources,
-    Outputs: {
-      RootRuleArn: { Description: 'ARN of the root-event forwarding rule.', Value: arnOf('RootRule') },
-      DeadLetterQueueArn: { Description: 'ARN of the forwarding dead-letter queue.', Value: arnOf('DeadLetterQueue') },
-      ForwarderRoleArn: { Description: 'ARN of the role EventBridge forwards with.', Value: arnOf('ForwarderRole') },
     },
   };
 }

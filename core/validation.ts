@@ -32,7 +32,65 @@ function propError(owner: string, prop: string, message: string): Error {
  * Throws unless `v` is an integer in [min, max]. `isToken` tells a value only known to Terraform
  * (a module variable: its own validation block checks it) and skips the check.
  */
-export function checkInt(owner: string, prop: string, v: number, min: number, max: number, opts: { extra?: string; isToken?: (v: unknown) => boolean } = {}): void {
+function checkInt(owner: string, prop: string, v: number, min: number, max: number, opts: { extra?: string; isToken?: (v: unknown) => boolean } = {}): void {
   if (opts.isToken?.(v)) return;
   if (!Number.isInteger(v) || v < min || v > max) throw propError(owner, prop, `must be an integer from ${min} to ${max}${opts.extra ?? ''}, not ${v}`);
+}
+
+/** The longest prefix NAME_PREFIX_PATTERN admits (its first letter and `{0,n}`), for messages; equals core/limits.ts NAME_PREFIX_MAX_LENGTH. */
+function namePrefixMaxLength(): number {
+  return Number(/\{0,(\d+)\}/.exec(NAME_PREFIX_PATTERN.source)![1]) + 1;
+}
+
+/** Tells a value only known to Terraform (cdktf's `Token.isUnresolved`; core never imports cdktf). */
+type IsToken = (v: unknown) => boolean;
+
+/**
+ * The checks of one owner (a construct), in the one error style `Owner.prop: message`. Values the
+ * owner's `isToken` recognises (module variables) are left to their own validation blocks.
+ */
+export interface PropChecks {
+  /** The error `Owner.prop: message`, for checks no helper here states. */
+  error(prop: string, message: string): Error;
+  int(prop: string, v: number, min: number, max: number, extra?: string): void;
+  /** A string matching `pattern`; `what` completes "must be …". */
+  pattern(prop: string, v: unknown, pattern: RegExp, what: string): void;
+  oneOf<T>(prop: string, v: T, allowed: readonly T[]): void;
+  /** Absent, or a string that is not blank. */
+  nonEmpty(prop: string, v: string | undefined): void;
+  /** No value is listed twice (each value once, literal or not). */
+  unique<T>(prop: string, values: readonly T[]): void;
+  accountId(prop: string, v: unknown): void;
+  region(prop: string, v: unknown): void;
+  namePrefix(prop: string, v: unknown): void;
+  logRetention(prop: string, v: number): void;
+}
+
+export function propChecks(owner: string, isToken: IsToken = () => false): PropChecks {
+  const error = (prop: string, message: string): Error => propError(owner, prop, message);
+  const pattern = (prop: string, v: unknown, re: RegExp, what: string): void => {
+    if (isToken(v)) return;
+    if (typeof v !== 'string' || !re.test(v)) throw error(prop, `must be ${what}, not ${JSON.stringify(v)}`);
+  };
+  return {
+    error,
+    int: (prop, v, min, max, extra) => checkInt(owner, prop, v, min, max, { isToken, ...(extra ? { extra } : {}) }),
+    pattern,
+    oneOf: (prop, v, allowed) => {
+      if (!isToken(v) && !allowed.includes(v)) throw error(prop, `must be one of ${allowed.join(', ')}, not ${String(v)}`);
+    },
+    nonEmpty: (prop, v) => {
+      if (v !== undefined && !isToken(v) && v.trim() === '') throw error(prop, 'must not be empty');
+    },
+    unique: (prop, values) => {
+      const twice = values.find((v, i) => !isToken(v) && values.indexOf(v) !== i);
+      if (twice !== undefined) throw error(prop, `${String(twice)} is listed twice`);
+    },
+    accountId: (prop, v) => pattern(prop, v, ACCOUNT_ID_PATTERN, 'a 12-digit account ID'),
+    region: (prop, v) => pattern(prop, v, REGION_PATTERN, 'a region code such as us-east-1'),
+    namePrefix: (prop, v) => pattern(prop, v, NAME_PREFIX_PATTERN, `1-${namePrefixMaxLength()} lowercase letters, digits and dashes, starting with a letter`),
+    logRetention: (prop, v) => {
+      if (!isToken(v) && !LOG_RETENTION_DAYS.includes(v)) throw error(prop, `must be one of ${LOG_RETENTION_DAYS.join(', ')}, not ${v}`);
+    },
+  };
 }

@@ -8,7 +8,7 @@
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { ENV } from '../core/lambda-contract';
 import { Deadline, DeadlineError } from './deadline';
-import { DEFAULT_TIMEOUT_MS, DEFAULT_TOTAL_BUDGET_MS, DeliveryError, PostJsonOptions, postJson, redact } from './deliver';
+import { DEFAULT_TIMEOUT_MS, DEFAULT_TOTAL_BUDGET_MS, DeliveryError, PostJsonOptions, PostJsonResult, postJson, redact } from './deliver';
 import { Notification, parseNotification, renderPagerDutyNotification, renderSlackNotification } from './format/index';
 import { log as defaultLog } from './log';
 import { SecretReader, createSecretReader } from './secrets';
@@ -116,62 +116,102 @@ export async function deliverSnsEvent(event: unknown, channel: Channel, deps: Al
   const log = deps.log ?? defaultLog;
   const records = (event as Partial<SnsEvent> | null)?.Records;
   if (!Array.isArray(records) || records.length === 0) throw new Error(`${channel.name}: input is not an SNS event`);
-  const override = deps.env[ENV.ENDPOINT_URL]?.trim() || null;
-  const parameterName = deps.env[channel.parameterEnv]?.trim() ?? '';
-
-  const deadline = deps.deadline ?? Deadline.fromContext(undefined, ALERTER_FALLBACK_MS, ALERTER_FALLBACK_MS, 0);
+  const run: DeliveryRun = {
+    channel,
+    deps,
+    log,
+    override: deps.env[ENV.ENDPOINT_URL]?.trim() || null,
+    parameterName: deps.env[channel.parameterEnv]?.trim() ?? '',
+    deadline: deps.deadline ?? Deadline.fromContext(undefined, ALERTER_FALLBACK_MS, ALERTER_FALLBACK_MS, 0),
+    secrets: [],
+  };
   let delivered = 0;
   const errors: unknown[] = [];
-  const secrets: string[] = [];
   for (const record of records) {
     const messageId = typeof record?.Sns?.MessageId === 'string' ? record.Sns.MessageId.slice(0, 128) : null;
     try {
-      const message = record?.Sns?.Message;
-      const notification = parseNotification(typeof message === 'string' ? message : '');
-      let secret: string | null = null;
-      if (channel.needsSecret(override)) {
-        if (!parameterName) throw new Error(`${channel.parameterEnv} is not set`);
-        if (deadline.remaining() < MIN_DELIVERY_MS) throw new DeadlineError(`${channel.name}: no time left before the function timeout`);
-        secret = await deps.secrets.get(parameterName, deadline.remaining() - MIN_DELIVERY_MS);
-        secrets.push(secret);
-      }
-      const req = channel.request(notification, secret, override);
-      const budget = Math.min(deps.http?.totalBudgetMs ?? DEFAULT_TOTAL_BUDGET_MS, deadline.remaining());
-      if (budget < MIN_DELIVERY_MS) throw new DeadlineError(`${channel.name}: no time left before the function timeout`);
-      try {
-        const res = await postJson(req.url, req.body, {
-          timeoutMs: timeoutFrom(deps.env),
-          label: channel.name,
-          redact: req.redact,
-          onRetry: (info) => log({ level: 'warn', msg: `${channel.name}: retrying`, messageId, ...info, error: info.error === null ? null : redact(info.error, req.redact) }),
-          ...deps.http,
-          totalBudgetMs: budget,
-        });
-        delivered++;
-        const odd = channel.oddAnswer?.(res.status, res.bodyError ? 'ok' : res.body);
-        if (odd) log({ level: 'warn', msg: `${channel.name}: accepted, but the answer is unusual; check the channel`, messageId, answer: redact(odd, req.redact) });
-        log({
-          msg: `${channel.name}: delivered`,
-          messageId,
-          status: res.status,
-          attempts: res.attempts,
-          ...(res.bodyError ? { note: `accepted (HTTP ${res.status}); the response body could not be read: ${res.bodyError}` } : {}),
-          ...describe(notification),
-        });
-      } catch (err) {
-        // a rejected secret (revoked webhook, wrong key) is re-read next time
-        if (err instanceof DeliveryError && !err.retryable && parameterName) deps.secrets.invalidate(parameterName);
-        throw err;
-      }
+      const sent = await deliverRecord(run, record, messageId);
+      delivered++;
+      logDelivered(run, sent, messageId);
     } catch (err) {
       errors.push(err);
       const text = err instanceof Error ? err.message : String(err);
-      log({ level: 'error', msg: `${channel.name}: not delivered`, messageId, error: redact(text, secrets) });
+      log({ level: 'error', msg: `${channel.name}: not delivered`, messageId, error: redact(text, run.secrets) });
     }
   }
   if (errors.length === 1) throw errors[0];
   if (errors.length > 1) throw new AggregateError(errors, `${channel.name}: ${errors.length} of ${records.length} messages not delivered`);
   return { delivered };
+}
+
+/** One invocation's delivery settings; `secrets` collects the secrets read, to scrub from error logs. */
+interface DeliveryRun {
+  readonly channel: Channel;
+  readonly deps: AlerterDeps;
+  readonly log: NonNullable<AlerterDeps['log']>;
+  readonly override: string | null;
+  readonly parameterName: string;
+  readonly deadline: Deadline;
+  readonly secrets: string[];
+}
+
+/** What one delivery sent and got back. */
+interface Sent {
+  readonly notification: Notification;
+  readonly redact: readonly string[];
+  readonly res: PostJsonResult;
+}
+
+/** Deliver one SNS record to the channel; throws when it is not delivered. */
+async function deliverRecord(run: DeliveryRun, record: SnsEvent['Records'][number] | undefined, messageId: string | null): Promise<Sent> {
+  const { channel, deps, log, deadline } = run;
+  const message = record?.Sns?.Message;
+  const notification = parseNotification(typeof message === 'string' ? message : '');
+  const secret = await channelSecret(run);
+  const req = channel.request(notification, secret, run.override);
+  const budget = Math.min(deps.http?.totalBudgetMs ?? DEFAULT_TOTAL_BUDGET_MS, deadline.remaining());
+  if (budget < MIN_DELIVERY_MS) throw new DeadlineError(`${channel.name}: no time left before the function timeout`);
+  try {
+    const res = await postJson(req.url, req.body, {
+      timeoutMs: timeoutFrom(deps.env),
+      label: channel.name,
+      redact: req.redact,
+      onRetry: (info) => log({ level: 'warn', msg: `${channel.name}: retrying`, messageId, ...info, error: info.error === null ? null : redact(info.error, req.redact) }),
+      ...deps.http,
+      totalBudgetMs: budget,
+    });
+    return { notification, redact: req.redact, res };
+  } catch (err) {
+    // a rejected secret (revoked webhook, wrong key) is re-read next time
+    if (err instanceof DeliveryError && !err.retryable && run.parameterName) deps.secrets.invalidate(run.parameterName);
+    throw err;
+  }
+}
+
+/** Log an accepted delivery, with a warning when the channel's answer is unusual. */
+function logDelivered(run: DeliveryRun, sent: Sent, messageId: string | null): void {
+  const { channel, log } = run;
+  const { res } = sent;
+  const odd = channel.oddAnswer?.(res.status, res.bodyError ? 'ok' : res.body);
+  if (odd) log({ level: 'warn', msg: `${channel.name}: accepted, but the answer is unusual; check the channel`, messageId, answer: redact(odd, sent.redact) });
+  log({
+    msg: `${channel.name}: delivered`,
+    messageId,
+    status: res.status,
+    attempts: res.attempts,
+    ...(res.bodyError ? { note: `accepted (HTTP ${res.status}); the response body could not be read: ${res.bodyError}` } : {}),
+    ...describe(sent.notification),
+  });
+}
+
+/** The channel's secret (webhook URL, routing key) from SSM, or null when the channel needs none. */
+async function channelSecret(run: DeliveryRun): Promise<string | null> {
+  if (!run.channel.needsSecret(run.override)) return null;
+  if (!run.parameterName) throw new Error(`${run.channel.parameterEnv} is not set`);
+  if (run.deadline.remaining() < MIN_DELIVERY_MS) throw new DeadlineError(`${run.channel.name}: no time left before the function timeout`);
+  const secret = await run.deps.secrets.get(run.parameterName, run.deadline.remaining() - MIN_DELIVERY_MS);
+  run.secrets.push(secret);
+  return secret;
 }
 
 export interface AlerterHandlerOptions {

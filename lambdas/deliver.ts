@@ -168,84 +168,118 @@ async function readCapped(res: Response, max: number): Promise<string> {
 }
 
 export async function postJson(url: string, body: unknown, opts: PostJsonOptions = {}): Promise<PostJsonResult> {
-  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const maxAttempts = Math.max(1, opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS);
-  const budgetMs = opts.totalBudgetMs ?? DEFAULT_TOTAL_BUDGET_MS;
-  const baseDelay = opts.baseDelayMs ?? 300;
-  const maxDelay = opts.maxDelayMs ?? 4000;
-  const maxRetryAfter = opts.maxRetryAfterMs ?? 10_000;
-  const sleep = opts.sleep ?? defaultSleep;
-  const now = opts.now ?? Date.now;
-  const random = opts.random ?? Math.random;
-  const doFetch = opts.fetchImpl ?? fetch;
+  const policy = retryPolicy(opts);
   const label = opts.label ?? 'endpoint';
-  const secrets = opts.redact ?? [];
   const payload = JSON.stringify(body);
-  const started = now();
-
-  let last = '';
-  let lastStatus: number | null = null;
+  const started = policy.now();
+  let failure: AttemptFailure = { status: null, retryAfterMs: null, last: '' };
   let attempt = 0;
   for (;;) {
     attempt++;
-    const remaining = budgetMs - (now() - started);
-    const attemptTimeout = Math.max(1, Math.min(timeoutMs, remaining));
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, attemptTimeout);
-    let status: number | null = null;
-    let retryAfterMs: number | null = null;
-    try {
-      const res = await doFetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...opts.headers },
-        body: payload,
-        signal: controller.signal,
-      });
-      status = res.status;
-      let text = '';
-      let bodyError: string | undefined;
-      try {
-        text = await readCapped(res, RESPONSE_BODY_MAX_BYTES);
-      } catch (err) {
-        bodyError = describeError(err, timedOut, attemptTimeout);
-      }
-      if (res.ok) {
-        const result: PostJsonResult = { status, attempts: attempt, body: redact(text.slice(0, 2000), secrets) };
-        if (bodyError) result.bodyError = bodyError;
-        return result;
-      }
-      retryAfterMs = status === 429 ? parseRetryAfter(res.headers.get('retry-after'), now()) : null;
-      const excerpt = bodyError ? ` (body unreadable: ${bodyError})` : text ? `: ${redact(text.slice(0, 200), secrets).replace(/\s+/g, ' ')}` : '';
-      last = `HTTP ${status}${excerpt}`;
-    } catch (err) {
-      last = describeError(err, timedOut, attemptTimeout);
-    } finally {
-      clearTimeout(timer);
-    }
-    lastStatus = status;
-
-    const retryable = status === null || isRetryableStatus(status);
-    if (!retryable) {
+    const outcome = await attemptPost(url, payload, opts, policy, attempt, policy.budgetMs - (policy.now() - started));
+    if ('result' in outcome) return outcome.result;
+    failure = outcome;
+    const { status, last } = failure;
+    if (status !== null && !isRetryableStatus(status)) {
       throw new DeliveryError(`${label}: delivery rejected (${last}); not retried`, status, attempt, false);
     }
-    if (attempt >= maxAttempts) break;
-    const backoff = Math.min(maxDelay, baseDelay * 2 ** (attempt - 1)) * (0.5 + random() / 2);
-    const delayMs = Math.round(retryAfterMs !== null ? Math.min(retryAfterMs, maxRetryAfter) : backoff);
+    if (attempt >= policy.maxAttempts) break;
+    const delayMs = retryDelay(policy, attempt, failure.retryAfterMs);
     // give up when the wait plus a minimal next attempt would not fit in the budget
-    const left = budgetMs - (now() - started);
-    if (delayMs + Math.min(timeoutMs, 1000) > left) break;
+    const left = policy.budgetMs - (policy.now() - started);
+    if (delayMs + Math.min(policy.timeoutMs, 1000) > left) break;
     opts.onRetry?.({ attempt, status, error: status === null ? last : null, delayMs });
-    await sleep(delayMs);
+    await policy.sleep(delayMs);
   }
-  const elapsed = now() - started;
+  const elapsed = policy.now() - started;
   throw new DeliveryError(
-    `${label}: delivery failed after ${attempt} ${attempt === 1 ? 'attempt' : 'attempts'} (${last}; ${elapsed} ms)`,
-    lastStatus,
+    `${label}: delivery failed after ${attempt} ${attempt === 1 ? 'attempt' : 'attempts'} (${failure.last}; ${elapsed} ms)`,
+    failure.status,
     attempt,
     true,
   );
+}
+
+/** The options with their defaults: limits, backoff and the injectable clock, randomness and fetch. */
+interface RetryPolicy {
+  readonly timeoutMs: number;
+  readonly maxAttempts: number;
+  readonly budgetMs: number;
+  readonly baseDelay: number;
+  readonly maxDelay: number;
+  readonly maxRetryAfter: number;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly now: () => number;
+  readonly random: () => number;
+  readonly fetch: typeof fetch;
+}
+
+function retryPolicy(opts: PostJsonOptions): RetryPolicy {
+  return {
+    timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    maxAttempts: Math.max(1, opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS),
+    budgetMs: opts.totalBudgetMs ?? DEFAULT_TOTAL_BUDGET_MS,
+    baseDelay: opts.baseDelayMs ?? 300,
+    maxDelay: opts.maxDelayMs ?? 4000,
+    maxRetryAfter: opts.maxRetryAfterMs ?? 10_000,
+    sleep: opts.sleep ?? defaultSleep,
+    now: opts.now ?? Date.now,
+    random: opts.random ?? Math.random,
+    fetch: opts.fetchImpl ?? fetch,
+  };
+}
+
+/** A failed attempt: the HTTP status (null: no answer), a 429's Retry-After, and what went wrong. */
+interface AttemptFailure {
+  status: number | null;
+  retryAfterMs: number | null;
+  last: string;
+}
+
+/** One POST within `remaining` ms of the budget: the result on a 2xx, else why it failed. */
+async function attemptPost(url: string, payload: string, opts: PostJsonOptions, policy: RetryPolicy, attempt: number, remaining: number): Promise<{ result: PostJsonResult } | AttemptFailure> {
+  const secrets = opts.redact ?? [];
+  const attemptTimeout = Math.max(1, Math.min(policy.timeoutMs, remaining));
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, attemptTimeout);
+  let status: number | null = null;
+  try {
+    const doFetch = policy.fetch; // called unbound, as the global fetch expects
+    const res = await doFetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...opts.headers },
+      body: payload,
+      signal: controller.signal,
+    });
+    status = res.status;
+    let text = '';
+    let bodyError: string | undefined;
+    try {
+      text = await readCapped(res, RESPONSE_BODY_MAX_BYTES);
+    } catch (err) {
+      bodyError = describeError(err, timedOut, attemptTimeout);
+    }
+    if (res.ok) {
+      const result: PostJsonResult = { status, attempts: attempt, body: redact(text.slice(0, 2000), secrets) };
+      if (bodyError) result.bodyError = bodyError;
+      return { result };
+    }
+    const retryAfterMs = status === 429 ? parseRetryAfter(res.headers.get('retry-after'), policy.now()) : null;
+    const excerpt = bodyError ? ` (body unreadable: ${bodyError})` : text ? `: ${redact(text.slice(0, 200), secrets).replace(/\s+/g, ' ')}` : '';
+    return { status, retryAfterMs, last: `HTTP ${status}${excerpt}` };
+  } catch (err) {
+    return { status, retryAfterMs: null, last: describeError(err, timedOut, attemptTimeout) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Exponential backoff with equal jitter, or a 429's Retry-After (capped). */
+function retryDelay(policy: RetryPolicy, attempt: number, retryAfterMs: number | null): number {
+  const backoff = Math.min(policy.maxDelay, policy.baseDelay * 2 ** (attempt - 1)) * (0.5 + policy.random() / 2);
+  return Math.round(retryAfterMs !== null ? Math.min(retryAfterMs, policy.maxRetryAfter) : backoff);
 }

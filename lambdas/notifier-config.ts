@@ -43,15 +43,34 @@ const DEFAULT_COVERAGE_GRACE_SECONDS = 48 * 3600;
 
 const POLICIES: readonly AssumedRootPolicy[] = ['alert', 'low', 'mute'];
 
+type Env = Readonly<Record<string, string | undefined>>;
+type Warn = (message: string) => void;
+
 /**
  * Read the configuration. Missing topic ARNs throw (nothing could be published). Odd optional
  * values fall back to safe defaults with a warning: a typo must not silence alerts. A fold window
  * without a state table disables folding (every event publishes).
  */
-export function readNotifierConfig(
-  env: Readonly<Record<string, string | undefined>>,
-  warn: (message: string) => void = () => undefined,
-): NotifierConfig {
+export function readNotifierConfig(env: Env, warn: Warn = () => undefined): NotifierConfig {
+  const { loginTopicArn, activityTopicArn } = topicArns(env);
+  const stateTable = env[ENV.STATE_TABLE]?.trim() || null;
+  const windowSeconds = foldWindowSeconds(env, stateTable, warn);
+  return {
+    loginTopicArn,
+    activityTopicArn,
+    windowSeconds: stateTable ? windowSeconds : 0,
+    namePrefix: env[ENV.NAME_PREFIX]?.trim() || 'rootwatch',
+    assumedRoot: oneOf(env, warn, ENV.ASSUMED_ROOT_POLICY, POLICIES, 'alert'),
+    accountNames: accountNames(env, warn),
+    stateTable,
+    ...triageConfig(env, warn),
+    coverageTable: env[ENV.COVERAGE_TABLE]?.trim() || null,
+    heartbeatIntervalSeconds: wholeSeconds(env, warn, ENV.HEARTBEAT_INTERVAL_SECONDS, DEFAULT_HEARTBEAT_INTERVAL_SECONDS, 3600),
+    coverageGraceSeconds: wholeSeconds(env, warn, ENV.COVERAGE_GRACE_SECONDS, DEFAULT_COVERAGE_GRACE_SECONDS, 0),
+  };
+}
+
+function topicArns(env: Env): { loginTopicArn: string; activityTopicArn: string } {
   const loginTopicArn = env[ENV.LOGIN_TOPIC_ARN]?.trim() ?? '';
   const activityTopicArn = env[ENV.ACTIVITY_TOPIC_ARN]?.trim() ?? '';
   const missing = [
@@ -59,7 +78,11 @@ export function readNotifierConfig(
     activityTopicArn ? null : ENV.ACTIVITY_TOPIC_ARN,
   ].filter((v) => v !== null);
   if (missing.length > 0) throw new NotifierConfigError(`missing environment variable(s): ${missing.join(', ')}`);
+  return { loginTopicArn, activityTopicArn };
+}
 
+/** The fold window in seconds; 0 (no folding) when it is not a number or there is no state table. */
+function foldWindowSeconds(env: Env, stateTable: string | null, warn: Warn): number {
   let windowSeconds = 0;
   const rawWindow = env[ENV.FOLD_WINDOW_SECONDS]?.trim();
   if (rawWindow) {
@@ -67,68 +90,48 @@ export function readNotifierConfig(
     if (Number.isFinite(n) && n >= 0) windowSeconds = Math.floor(n);
     else warn(`${ENV.FOLD_WINDOW_SECONDS}=${JSON.stringify(rawWindow)} is not a number of seconds; folding disabled`);
   }
-  const stateTable = env[ENV.STATE_TABLE]?.trim() || null;
   if (windowSeconds > 0 && !stateTable) {
     warn(`${ENV.FOLD_WINDOW_SECONDS} is set but ${ENV.STATE_TABLE} is not; folding disabled`);
     windowSeconds = 0;
   }
+  return windowSeconds;
+}
 
-  let assumedRoot: AssumedRootPolicy = 'alert';
-  const rawPolicy = env[ENV.ASSUMED_ROOT_POLICY]?.trim();
-  if (rawPolicy) {
-    if ((POLICIES as readonly string[]).includes(rawPolicy)) assumedRoot = rawPolicy as AssumedRootPolicy;
-    else warn(`${ENV.ASSUMED_ROOT_POLICY}=${JSON.stringify(rawPolicy)} is not one of ${POLICIES.join(', ')}; using 'alert'`);
-  }
+/** One of `allowed`, else `fallback` (with a warning when the variable holds something else). */
+function oneOf<T extends string>(env: Env, warn: Warn, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  if ((allowed as readonly string[]).includes(raw)) return raw as T;
+  warn(`${name}=${JSON.stringify(raw)} is not one of ${allowed.join(', ')}; using '${fallback}'`);
+  return fallback;
+}
 
-  const accountNames: Record<string, string> = {};
+function accountNames(env: Env, warn: Warn): Record<string, string> {
+  const names: Record<string, string> = {};
   const rawNames = env[ENV.ACCOUNT_NAMES]?.trim();
-  if (rawNames) {
-    try {
-      const parsed: unknown = JSON.parse(rawNames);
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
-      for (const [id, name] of Object.entries(parsed)) if (typeof name === 'string') accountNames[id] = name;
-    } catch {
-      warn(`${ENV.ACCOUNT_NAMES} is not a JSON object of account id -> name; account names not shown`);
-    }
+  if (!rawNames) return names;
+  try {
+    const parsed: unknown = JSON.parse(rawNames);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+    for (const [id, name] of Object.entries(parsed)) if (typeof name === 'string') names[id] = name;
+  } catch {
+    warn(`${ENV.ACCOUNT_NAMES} is not a JSON object of account id -> name; account names not shown`);
   }
+  return names;
+}
 
-  const seconds = (name: string, fallback: number, min: number): number => {
-    const raw = env[name]?.trim();
-    if (!raw) return fallback;
-    const n = Number(raw);
-    if (Number.isInteger(n) && n >= min) return n;
-    warn(`${name}=${JSON.stringify(raw)} is not a whole number of seconds >= ${min}; using ${fallback}`);
-    return fallback;
-  };
-
-  return {
-    loginTopicArn,
-    activityTopicArn,
-    windowSeconds: stateTable ? windowSeconds : 0,
-    namePrefix: env[ENV.NAME_PREFIX]?.trim() || 'rootwatch',
-    assumedRoot,
-    accountNames,
-    stateTable,
-    ...triageConfig(env, warn),
-    coverageTable: env[ENV.COVERAGE_TABLE]?.trim() || null,
-    heartbeatIntervalSeconds: seconds(ENV.HEARTBEAT_INTERVAL_SECONDS, DEFAULT_HEARTBEAT_INTERVAL_SECONDS, 3600),
-    coverageGraceSeconds: seconds(ENV.COVERAGE_GRACE_SECONDS, DEFAULT_COVERAGE_GRACE_SECONDS, 0),
-  };
+function wholeSeconds(env: Env, warn: Warn, name: string, fallback: number, min: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const n = Number(raw);
+  if (Number.isInteger(n) && n >= min) return n;
+  warn(`${name}=${JSON.stringify(raw)} is not a whole number of seconds >= ${min}; using ${fallback}`);
+  return fallback;
 }
 
 /** The issue-14 settings (root-only verdict severity, expected-use windows); odd values fall back with a warning. */
-function triageConfig(env: Readonly<Record<string, string | undefined>>, warn: (message: string) => void) {
-  let avoidableRootWrites: AvoidableRootWritesPolicy = 'unchanged';
-  const rawAvoidable = env[ENV.AVOIDABLE_ROOT_WRITES]?.trim();
-  if (rawAvoidable) {
-    if (rawAvoidable === 'unchanged' || rawAvoidable === 'high' || rawAvoidable === 'critical') avoidableRootWrites = rawAvoidable;
-    else warn(`${ENV.AVOIDABLE_ROOT_WRITES}=${JSON.stringify(rawAvoidable)} is not one of unchanged, high, critical; using 'unchanged'`);
-  }
-  let expectedUseSeverity: ExpectedUseSeverityPolicy = 'one-lower';
-  const rawSeverity = env[ENV.EXPECTED_USE_SEVERITY]?.trim();
-  if (rawSeverity) {
-    if (rawSeverity === 'one-lower' || rawSeverity === 'unchanged') expectedUseSeverity = rawSeverity;
-    else warn(`${ENV.EXPECTED_USE_SEVERITY}=${JSON.stringify(rawSeverity)} is not one of one-lower, unchanged; using 'one-lower'`);
-  }
+function triageConfig(env: Env, warn: Warn) {
+  const avoidableRootWrites = oneOf<AvoidableRootWritesPolicy>(env, warn, ENV.AVOIDABLE_ROOT_WRITES, ['unchanged', 'high', 'critical'], 'unchanged');
+  const expectedUseSeverity = oneOf<ExpectedUseSeverityPolicy>(env, warn, ENV.EXPECTED_USE_SEVERITY, ['one-lower', 'unchanged'], 'one-lower');
   return { avoidableRootWrites, expectedUseTable: env[ENV.EXPECTED_USE_TABLE]?.trim() || null, expectedUseSeverity };
 }

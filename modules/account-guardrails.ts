@@ -9,7 +9,7 @@ import { AccountAlternateContact } from '@cdktf/provider-aws/lib/account-alterna
 import { IamAccountPasswordPolicy } from '@cdktf/provider-aws/lib/iam-account-password-policy';
 import { S3AccountPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-account-public-access-block';
 import type { ContactConfig } from '../core/config';
-import { checkInt as checkIntIn } from '../core/validation';
+import { propChecks } from '../core/validation';
 
 export type AlternateContactType = 'billing' | 'operations' | 'security';
 const CONTACT_TYPES: readonly AlternateContactType[] = ['billing', 'operations', 'security'];
@@ -28,7 +28,7 @@ export interface PasswordPolicyProps {
 }
 
 export interface AccountRootGuardrailsProps {
-  /** Prefix of rootwatch names (the parts here are account singletons and carry no name). */
+  /** rootwatch's name prefix (core/validation.ts NAME_PREFIX_PATTERN; the parts here are account singletons and carry no name). */
   readonly namePrefix: string;
   /** Provider reaching the monitored account. @default the stack's default aws provider */
   readonly provider?: TerraformProvider;
@@ -43,10 +43,13 @@ export interface AccountRootGuardrailsProps {
   readonly s3PublicAccessBlock?: boolean;
 }
 
-const NAME_PREFIX = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
 // Patterns and limits of the Account Management API (PutAlternateContact).
 const EMAIL = /^[\s]*[\w+=.#|!&-]+@[\w.-]+\.[\w]+[\s]*$/;
 const PHONE = /^[\s0-9()+-]+$/;
+
+const check = propChecks('AccountRootGuardrails', (v) => Token.isUnresolved(v));
+
+type PasswordSettings = Required<PasswordPolicyProps>;
 
 export class AccountRootGuardrails extends Construct {
   /** IDs of the managed alternate contacts, by type. */
@@ -59,35 +62,25 @@ export class AccountRootGuardrails extends Construct {
   constructor(scope: Construct, id: string, props: AccountRootGuardrailsProps) {
     super(scope, id);
     const contacts = props.alternateContacts ?? {};
-    const pw = {
-      enabled: props.passwordPolicy?.enabled ?? true,
-      minimumLength: props.passwordPolicy?.minimumLength ?? 14,
-      reusePrevention: props.passwordPolicy?.reusePrevention ?? 24,
-      maxAgeDays: props.passwordPolicy?.maxAgeDays ?? 0,
-      allowUsersToChangePassword: props.passwordPolicy?.allowUsersToChangePassword ?? true,
-    };
+    const pw = passwordSettings(props.passwordPolicy);
+    check.namePrefix('namePrefix', props.namePrefix);
+    checkContacts(contacts);
+    if (pw.enabled) checkPasswordPolicy(pw);
 
-    // --- validate ---
-    if (typeof props.namePrefix !== 'string' || (!Token.isUnresolved(props.namePrefix) && !NAME_PREFIX.test(props.namePrefix))) {
-      throw new Error(`namePrefix: must start with a letter or digit and hold only letters, digits, '-' and '_', not ${JSON.stringify(props.namePrefix)}`);
+    this.alternateContactIds = this.alternateContacts(contacts, props.provider);
+    if (pw.enabled) this.passwordPolicyId = this.passwordPolicy(pw, props.provider).id;
+    if (props.s3PublicAccessBlock ?? true) {
+      this.s3PublicAccessBlockId = new S3AccountPublicAccessBlock(this, 's3-public-access-block', {
+        provider: props.provider,
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+      }).id;
     }
-    for (const key of Object.keys(contacts)) {
-      if (!CONTACT_TYPES.includes(key as AlternateContactType)) {
-        throw new Error(`alternateContacts.${key}: unknown contact type (use ${CONTACT_TYPES.join(', ')})`);
-      }
-    }
-    for (const type of CONTACT_TYPES) {
-      const c = contacts[type];
-      if (c) validateContact(`alternateContacts.${type}`, c);
-    }
-    if (pw.enabled) {
-      checkInt('passwordPolicy.minimumLength', pw.minimumLength, 14, 128);
-      checkInt('passwordPolicy.reusePrevention', pw.reusePrevention, 1, 24);
-      if (pw.maxAgeDays !== 0) checkInt('passwordPolicy.maxAgeDays', pw.maxAgeDays, 1, 1095, ' (or 0 for no expiry)');
-    }
+  }
 
-    // --- build ---
-    const provider = props.provider;
+  private alternateContacts(contacts: NonNullable<AccountRootGuardrailsProps['alternateContacts']>, provider: TerraformProvider | undefined): { [K in AlternateContactType]?: string } {
     const ids: { [K in AlternateContactType]?: string } = {};
     for (const type of CONTACT_TYPES) {
       const c = contacts[type];
@@ -101,49 +94,63 @@ export class AccountRootGuardrails extends Construct {
         phoneNumber: c.phone,
       }).id;
     }
-    this.alternateContactIds = ids;
+    return ids;
+  }
 
-    if (pw.enabled) {
-      this.passwordPolicyId = new IamAccountPasswordPolicy(this, 'password-policy', {
-        provider,
-        minimumPasswordLength: pw.minimumLength,
-        passwordReusePrevention: pw.reusePrevention,
-        requireLowercaseCharacters: true,
-        requireUppercaseCharacters: true,
-        requireNumbers: true,
-        requireSymbols: true,
-        allowUsersToChangePassword: pw.allowUsersToChangePassword,
-        ...(pw.maxAgeDays > 0 ? { maxPasswordAge: pw.maxAgeDays } : {}),
-      }).id;
-    }
-
-    if (props.s3PublicAccessBlock ?? true) {
-      this.s3PublicAccessBlockId = new S3AccountPublicAccessBlock(this, 's3-public-access-block', {
-        provider,
-        blockPublicAcls: true,
-        blockPublicPolicy: true,
-        ignorePublicAcls: true,
-        restrictPublicBuckets: true,
-      }).id;
-    }
+  /** Lowercase, uppercase, numbers and symbols always required. */
+  private passwordPolicy(pw: PasswordSettings, provider: TerraformProvider | undefined): IamAccountPasswordPolicy {
+    return new IamAccountPasswordPolicy(this, 'password-policy', {
+      provider,
+      minimumPasswordLength: pw.minimumLength,
+      passwordReusePrevention: pw.reusePrevention,
+      requireLowercaseCharacters: true,
+      requireUppercaseCharacters: true,
+      requireNumbers: true,
+      requireSymbols: true,
+      allowUsersToChangePassword: pw.allowUsersToChangePassword,
+      ...(pw.maxAgeDays > 0 ? { maxPasswordAge: pw.maxAgeDays } : {}),
+    });
   }
 }
 
-function validateContact(prop: string, c: ContactConfig): void {
+function passwordSettings(pw: PasswordPolicyProps | undefined): PasswordSettings {
+  return {
+    enabled: pw?.enabled ?? true,
+    minimumLength: pw?.minimumLength ?? 14,
+    reusePrevention: pw?.reusePrevention ?? 24,
+    maxAgeDays: pw?.maxAgeDays ?? 0,
+    allowUsersToChangePassword: pw?.allowUsersToChangePassword ?? true,
+  };
+}
+
+function checkPasswordPolicy(pw: PasswordSettings): void {
+  check.int('passwordPolicy.minimumLength', pw.minimumLength, 14, 128);
+  check.int('passwordPolicy.reusePrevention', pw.reusePrevention, 1, 24);
+  if (pw.maxAgeDays !== 0) check.int('passwordPolicy.maxAgeDays', pw.maxAgeDays, 1, 1095, ' (or 0 for no expiry)');
+}
+
+function checkContacts(contacts: NonNullable<AccountRootGuardrailsProps['alternateContacts']>): void {
+  for (const key of Object.keys(contacts)) {
+    if (!CONTACT_TYPES.includes(key as AlternateContactType)) {
+      throw check.error(`alternateContacts.${key}`, `unknown contact type (use ${CONTACT_TYPES.join(', ')})`);
+    }
+  }
+  for (const type of CONTACT_TYPES) {
+    const c = contacts[type];
+    if (c) checkContact(`alternateContacts.${type}`, c);
+  }
+}
+
+function checkContact(prop: string, c: ContactConfig): void {
   const field = (name: keyof ContactConfig, max: number, pattern?: RegExp) => {
     const v = c[name];
     if (typeof v === 'string' && Token.isUnresolved(v)) return; // a module variable
-    if (typeof v !== 'string' || v.trim() === '') throw new Error(`${prop}.${name}: must not be empty`);
-    if (v.length > max) throw new Error(`${prop}.${name}: at most ${max} characters, not ${v.length}`);
-    if (pattern && !pattern.test(v)) throw new Error(`${prop}.${name}: ${JSON.stringify(v)} is not a valid ${name}`);
+    if (typeof v !== 'string' || v.trim() === '') throw check.error(`${prop}.${name}`, 'must not be empty');
+    if (v.length > max) throw check.error(`${prop}.${name}`, `at most ${max} characters, not ${v.length}`);
+    if (pattern && !pattern.test(v)) throw check.error(`${prop}.${name}`, `${JSON.stringify(v)} is not a valid ${name}`);
   };
   field('name', 64);
   field('title', 50);
   field('email', 254, EMAIL);
   field('phone', 25, PHONE);
-}
-
-/** A module variable (a token) is checked by its own validation block. */
-function checkInt(prop: string, v: number, min: number, max: number, extra = ''): void {
-  checkIntIn('', prop, v, min, max, { extra, isToken: (x) => Token.isUnresolved(x) });
 }

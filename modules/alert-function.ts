@@ -9,7 +9,7 @@ import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { pipelineAlarm, queueNotEmptyAlarm } from './pipeline-alarm';
 import { LAMBDA_IMPLICIT_ACTIONS } from '../core/lambda-contract';
 import { ArnScope, actionsOf, arnOf, PolicyStatement, policyDocument, rolePrefix, serviceTrustPolicy } from './iam';
-import { LOG_RETENTION_DAYS } from '../core/validation';
+import { propChecks } from '../core/validation';
 
 /** A deterministic Lambda zip (see build/lambda-zip.ts). */
 export interface LambdaCode {
@@ -59,13 +59,11 @@ export class AlertFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: AlertFunctionProps) {
     super(scope, id);
-    if (!/^[a-z][a-z0-9-]*$/.test(props.purpose)) throw new Error(`AlertFunction.purpose: must be lowercase words with dashes (got "${props.purpose}")`);
+    check.pattern('purpose', props.purpose, PURPOSE, 'lowercase words with dashes');
     const timeout = props.timeoutSeconds ?? 30;
-    if (timeout < 1 || timeout > 900) throw new Error('AlertFunction.timeoutSeconds: must be 1-900');
+    check.int('timeoutSeconds', timeout, 1, 900);
     const retention = props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS;
-    if (!Token.isUnresolved(retention) && !LOG_RETENTION_DAYS.includes(retention)) {
-      throw new Error(`AlertFunction.logRetentionDays: must be one of ${LOG_RETENTION_DAYS.join(', ')}, not ${retention}`);
-    }
+    check.logRetention('logRetentionDays', retention);
     const name = `${props.namePrefix}-${props.purpose}`;
 
     const logGroup = new CloudwatchLogGroup(this, 'logs', {
@@ -77,6 +75,25 @@ export class AlertFunction extends Construct {
       sqsManagedSseEnabled: true,
       messageRetentionSeconds: 1209600,
     });
+    const role = this.role(props, name);
+    const fn = this.lambda(props, name, role, logGroup, timeout);
+    new LambdaFunctionEventInvokeConfig(this, 'async', {
+      functionName: fn.functionName,
+      maximumRetryAttempts: props.maxRetryAttempts ?? 2,
+      maximumEventAgeInSeconds: 21600,
+      destinationConfig: { onFailure: { destination: failures.arn } },
+    });
+    this.alarms(props, name, fn, failures);
+
+    this.functionName = fn.functionName;
+    this.functionArn = fn.arn;
+    this.roleArn = role.arn;
+    this.failureQueueArn = failures.arn;
+    this.logGroupName = logGroup.name;
+  }
+
+  /** The least-privilege role: own logs, own failure queue, and the caller's statements. */
+  private role(props: AlertFunctionProps, name: string): IamRole {
     const role = new IamRole(this, 'role', {
       namePrefix: rolePrefix(props.namePrefix, props.purpose),
       assumeRolePolicy: serviceTrustPolicy('lambda.amazonaws.com', props.scope.accountId),
@@ -90,7 +107,11 @@ export class AlertFunction extends Construct {
         ...props.statements,
       ]),
     });
-    const fn = new LambdaFunction(this, 'function', {
+    return role;
+  }
+
+  private lambda(props: AlertFunctionProps, name: string, role: IamRole, logGroup: CloudwatchLogGroup, timeout: number): LambdaFunction {
+    return new LambdaFunction(this, 'function', {
       functionName: name,
       role: role.arn,
       runtime: 'nodejs22.x',
@@ -108,12 +129,10 @@ export class AlertFunction extends Construct {
       loggingConfig: { logFormat: 'JSON', logGroup: logGroup.name },
       dependsOn: [logGroup],
     });
-    new LambdaFunctionEventInvokeConfig(this, 'async', {
-      functionName: fn.functionName,
-      maximumRetryAttempts: props.maxRetryAttempts ?? 2,
-      maximumEventAgeInSeconds: 21600,
-      destinationConfig: { onFailure: { destination: failures.arn } },
-    });
+  }
+
+  /** Alarms on the function's errors and on anything waiting in its failure queue. */
+  private alarms(props: AlertFunctionProps, name: string, fn: LambdaFunction, failures: SqsQueue): void {
     pipelineAlarm(this, 'errors', {
       alarmName: `${name}-errors`,
       description: `rootwatch: ${name} failed; root alerts may be delayed or lost`,
@@ -130,14 +149,11 @@ export class AlertFunction extends Construct {
       queueName: failures.name,
       alarmTopicArn: props.alarmTopicArn,
     });
-
-    this.functionName = fn.functionName;
-    this.functionArn = fn.arn;
-    this.roleArn = role.arn;
-    this.failureQueueArn = failures.arn;
-    this.logGroupName = logGroup.name;
   }
 }
+
+const check = propChecks('AlertFunction', (v) => Token.isUnresolved(v));
+const PURPOSE = /^[a-z][a-z0-9-]*$/;
 
 /** `${path.module}/<asset>`: resolves from the module's folder in a plain-Terraform module and in a root stack alike. */
 function lambdaFilename(asset: TerraformAsset): string {

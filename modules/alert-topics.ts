@@ -3,7 +3,7 @@ import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
-import { ArnScope, arnOf, policyDocument } from './iam';
+import { alarmsPublish, ArnScope, arnOf, denyInsecureTransport, policyDocument } from './iam';
 
 export interface AlertTopicsProps {
   readonly namePrefix: string;
@@ -33,14 +33,21 @@ export class AlertTopics extends Construct {
 
   constructor(scope: Construct, id: string, props: AlertTopicsProps) {
     super(scope, id);
+    const key = this.key(props);
+    this.keyArn = key.arn;
+    this.loginTopicArn = this.topic(props, key, 'login').arn;
+    this.activityTopicArn = this.topic(props, key, 'activity').arn;
+  }
+
+  /** The topics' CMK: the account administers it, alarms and EventBridge of the account use it. */
+  private key(props: AlertTopicsProps): KmsKey {
     const { accountId, partition } = props.scope;
-    const accountRoot = `arn:${partition}:iam::${accountId}:root`;
     const key = new KmsKey(this, 'key', {
       description: `${props.namePrefix}: encrypts root-alert topics and their queues`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
       policy: policyDocument([
-        { Sid: 'AccountAdministers', Effect: 'Allow', Principal: { AWS: accountRoot }, Action: 'kms:*', Resource: '*' },
+        { Sid: 'AccountAdministers', Effect: 'Allow', Principal: { AWS: `arn:${partition}:iam::${accountId}:root` }, Action: 'kms:*', Resource: '*' },
         {
           Sid: 'AlarmsAndEventsPublish',
           Effect: 'Allow',
@@ -52,47 +59,33 @@ export class AlertTopics extends Construct {
       ]),
     });
     new KmsAlias(this, 'alias', { name: alertKeyAlias(props.namePrefix), targetKeyId: key.keyId });
+    return key;
+  }
 
-    const topic = (kind: 'login' | 'activity') => {
-      const name = alertTopicName(props.namePrefix, kind);
-      const topicArn = arnOf(props.scope, 'sns', name);
-      const t = new SnsTopic(this, kind, {
-        name,
-        displayName: `rootwatch root ${kind}`,
-        kmsMasterKeyId: key.arn,
-      });
-      new SnsTopicPolicy(this, `${kind}-policy`, {
-        arn: t.arn,
-        policy: policyDocument([
-          {
-            Sid: 'OwnerAccount',
-            Effect: 'Allow',
-            Principal: { AWS: accountRoot },
-            Action: ['sns:Publish', 'sns:Subscribe', 'sns:GetTopicAttributes', 'sns:ListSubscriptionsByTopic'],
-            Resource: topicArn,
-          },
-          {
-            Sid: 'AlarmsPublish',
-            Effect: 'Allow',
-            Principal: { Service: 'cloudwatch.amazonaws.com' },
-            Action: 'sns:Publish',
-            Resource: topicArn,
-            Condition: { StringEquals: { 'aws:SourceAccount': accountId } },
-          },
-          {
-            Sid: 'TlsOnly',
-            Effect: 'Deny',
-            Principal: '*',
-            Action: 'sns:Publish',
-            Resource: topicArn,
-            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-          },
-        ]),
-      });
-      return t;
-    };
-    this.keyArn = key.arn;
-    this.loginTopicArn = topic('login').arn;
-    this.activityTopicArn = topic('activity').arn;
+  /** One topic and its policy: the account and its alarms publish, over TLS only. */
+  private topic(props: AlertTopicsProps, key: KmsKey, kind: 'login' | 'activity'): SnsTopic {
+    const { accountId, partition } = props.scope;
+    const name = alertTopicName(props.namePrefix, kind);
+    const topicArn = arnOf(props.scope, 'sns', name);
+    const t = new SnsTopic(this, kind, {
+      name,
+      displayName: `rootwatch root ${kind}`,
+      kmsMasterKeyId: key.arn,
+    });
+    new SnsTopicPolicy(this, `${kind}-policy`, {
+      arn: t.arn,
+      policy: policyDocument([
+        {
+          Sid: 'OwnerAccount',
+          Effect: 'Allow',
+          Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
+          Action: ['sns:Publish', 'sns:Subscribe', 'sns:GetTopicAttributes', 'sns:ListSubscriptionsByTopic'],
+          Resource: topicArn,
+        },
+        alarmsPublish(topicArn, accountId),
+        denyInsecureTransport('TlsOnly', 'sns:Publish', topicArn),
+      ]),
+    });
+    return t;
   }
 }

@@ -5,7 +5,7 @@ import { pipelineAlarm } from './pipeline-alarm';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
-import { arnOf, policyDocument } from './iam';
+import { alarmsPublish, arnOf, policyDocument } from './iam';
 import { checkLogGroupName, CIS_ROOT_USAGE_FILTER, cisAlarmName } from '../core/patterns';
 
 export interface CisRootAlarmProps {
@@ -31,59 +31,19 @@ export class CisRootAlarm extends Construct {
   constructor(scope: Construct, id: string, props: CisRootAlarmProps) {
     super(scope, id);
     if (!Token.isUnresolved(props.logGroupName)) checkLogGroupName(props.logGroupName);
-    const provider = props.provider ? { provider: props.provider } : {};
+    const { provider } = props;
     const namespace = `${props.namePrefix}/CIS`;
     const metricName = 'RootAccountUsage';
     new CloudwatchLogMetricFilter(this, 'filter', {
-      ...provider,
+      provider,
       name: `${props.namePrefix}-cis-root-usage`,
       logGroupName: props.logGroupName,
       pattern: CIS_ROOT_USAGE_FILTER,
       metricTransformation: { name: metricName, namespace, value: '1', defaultValue: '0' },
     });
-    const key = new KmsKey(this, 'key', {
-      ...provider,
-      description: `${props.namePrefix}: encrypts the CIS root-usage alarm topic`,
-      enableKeyRotation: true,
-      deletionWindowInDays: 30,
-      policy: policyDocument([
-        { Sid: 'AccountAdministers', Effect: 'Allow', Principal: { AWS: `arn:${props.partition}:iam::${props.accountId}:root` }, Action: 'kms:*', Resource: '*' },
-        {
-          Sid: 'AlarmsPublish',
-          Effect: 'Allow',
-          Principal: { Service: 'cloudwatch.amazonaws.com' },
-          Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
-          Resource: '*',
-          Condition: { StringEquals: { 'aws:SourceAccount': props.accountId } },
-        },
-      ]),
-    });
-    const topicName = `${props.namePrefix}-cis-root-usage`;
-    const topicArn = arnOf({ partition: props.partition, region: props.region, accountId: props.accountId }, 'sns', topicName);
-    const topic = new SnsTopic(this, 'topic', { ...provider, name: topicName, kmsMasterKeyId: key.arn });
-    new SnsTopicPolicy(this, 'topic-policy', {
-      ...provider,
-      arn: topic.arn,
-      policy: policyDocument([
-        {
-          Sid: 'AlarmsPublish',
-          Effect: 'Allow',
-          Principal: { Service: 'cloudwatch.amazonaws.com' },
-          Action: 'sns:Publish',
-          Resource: topicArn,
-          Condition: { StringEquals: { 'aws:SourceAccount': props.accountId } },
-        },
-        {
-          Sid: 'OwnerAccount',
-          Effect: 'Allow',
-          Principal: { AWS: `arn:${props.partition}:iam::${props.accountId}:root` },
-          Action: ['sns:Subscribe', 'sns:GetTopicAttributes', 'sns:ListSubscriptionsByTopic'],
-          Resource: topicArn,
-        },
-      ]),
-    });
+    const topic = this.topic(props);
     const alarm = pipelineAlarm(this, 'alarm', {
-      ...provider,
+      provider,
       alarmName: cisAlarmName(props.namePrefix),
       description: 'CIS CloudWatch.1: the root user was used (secondary path; rootwatch alerts within seconds via EventBridge)',
       namespace,
@@ -95,7 +55,38 @@ export class CisRootAlarm extends Construct {
     this.alarmArn = alarm.arn;
     this.topicArn = topic.arn;
   }
-}
 
-/** Throws unless `name` is a CloudWatch Logs log group name (roots check config values with it too). */
-{ checkLogGroupName };
+  /** The alarm's topic (the subscriber CloudWatch.1 requires), encrypted with its own CMK. */
+  private topic(props: CisRootAlarmProps): SnsTopic {
+    const { provider } = props;
+    const accountRoot = `arn:${props.partition}:iam::${props.accountId}:root`;
+    const key = new KmsKey(this, 'key', {
+      provider,
+      description: `${props.namePrefix}: encrypts the CIS root-usage alarm topic`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      policy: policyDocument([
+        { Sid: 'AccountAdministers', Effect: 'Allow', Principal: { AWS: accountRoot }, Action: 'kms:*', Resource: '*' },
+        { Sid: 'AlarmsPublish', Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:GenerateDataKey*', 'kms:Decrypt'], Resource: '*', Condition: { StringEquals: { 'aws:SourceAccount': props.accountId } } },
+      ]),
+    });
+    const topicName = `${props.namePrefix}-cis-root-usage`;
+    const topicArn = arnOf({ partition: props.partition, region: props.region, accountId: props.accountId }, 'sns', topicName);
+    const topic = new SnsTopic(this, 'topic', { provider, name: topicName, kmsMasterKeyId: key.arn });
+    new SnsTopicPolicy(this, 'topic-policy', {
+      provider,
+      arn: topic.arn,
+      policy: policyDocument([
+        alarmsPublish(topicArn, props.accountId),
+        {
+          Sid: 'OwnerAccount',
+          Effect: 'Allow',
+          Principal: { AWS: accountRoot },
+          Action: ['sns:Subscribe', 'sns:GetTopicAttributes', 'sns:ListSubscriptionsByTopic'],
+          Resource: topicArn,
+        },
+      ]),
+    });
+    return topic;
+  }
+}

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
+import { propChecks } from '../core/validation';
 
 export interface EmailAlerterProps {
   readonly loginTopicArn: string;
@@ -11,6 +12,8 @@ export interface EmailAlerterProps {
 }
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
+const check = propChecks('EmailAlerter');
 
 /**
  * Email alerts: SNS email subscriptions. The notifier publishes with a per-protocol message, so
@@ -25,7 +28,7 @@ export class EmailAlerter extends Construct {
     const lists = { login: props.loginAddresses ?? [], activity: props.activityAddresses ?? [] };
     for (const [kind, addresses] of Object.entries(lists)) {
       addresses.forEach((address, i) => {
-        if (!EMAIL.test(address)) throw new Error(`EmailAlerter.${kind}Addresses[${i}]: must be an email address`);
+        check.pattern(`${kind}Addresses[${i}]`, address, EMAIL, 'an email address');
       });
     }
     let count = 0;

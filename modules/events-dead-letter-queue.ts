@@ -4,6 +4,7 @@ import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { ArnScope, arnOf, policyDocument } from './iam';
 import { queueNotEmptyAlarm } from './pipeline-alarm';
+import { propChecks } from '../core/validation';
 
 export interface EventsDeadLetterQueueProps {
   /** Queue name (regional: the same name may exist in every region). */
@@ -19,6 +20,8 @@ export interface EventsDeadLetterQueueProps {
   readonly provider?: TerraformProvider;
 }
 
+const check = propChecks('EventsDeadLetterQueue');
+
 /**
  * Where EventBridge puts events it could not deliver after its retries: an encrypted SQS queue
  * that only the named rules may write to, kept 14 days, optionally with a not-empty alarm.
@@ -30,17 +33,17 @@ export class EventsDeadLetterQueue extends Construct {
 
   constructor(scope: Construct, id: string, props: EventsDeadLetterQueueProps) {
     super(scope, id);
-    if (props.sourceRuleArns.length === 0) throw new Error('EventsDeadLetterQueue.sourceRuleArns: name at least one rule');
-    const provider = props.provider ? { provider: props.provider } : {};
+    if (props.sourceRuleArns.length === 0) throw check.error('sourceRuleArns', 'name at least one rule');
+    const { provider } = props;
     const queue = new SqsQueue(this, 'queue', {
-      ...provider,
+      provider,
       name: props.name,
       sqsManagedSseEnabled: true,
       messageRetentionSeconds: 1209600,
       ...(props.tags ? { tags: props.tags } : {}),
     });
     new SqsQueuePolicy(this, 'policy', {
-      ...provider,
+      provider,
       queueUrl: queue.url,
       policy: policyDocument([
         {
@@ -55,7 +58,7 @@ export class EventsDeadLetterQueue extends Construct {
     });
     if (props.alarmTopicArn) {
       queueNotEmptyAlarm(this, 'not-empty', {
-        ...provider,
+        provider,
         alarmName: `${props.name}-not-empty`,
         description: `rootwatch: events could not be delivered and wait in ${props.name}`,
         queueName: queue.name,

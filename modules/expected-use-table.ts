@@ -38,12 +38,7 @@ export class ExpectedUseTable extends Construct {
   constructor(scope: Construct, id: string, props: ExpectedUseTableProps) {
     super(scope, id);
     const name = expectedUseTableName(props.namePrefix);
-    const roleName = expectedUseDeclarerRoleName(props.namePrefix);
-    const at = props.scope;
-    const tableArn = arnOf(at, 'dynamodb', `table/${name}`);
-    // the role's name is <prefix><random suffix>: the resource policy admits that pattern only
-    const roleArnPattern = `arn:${at.partition}:iam::${at.accountId}:role/${roleName}*`;
-
+    const tableArn = arnOf(props.scope, 'dynamodb', `table/${name}`);
     const table = rootwatchTable(this, 'table', {
       name,
       hashKey: 'declaredBy',
@@ -59,9 +54,18 @@ export class ExpectedUseTable extends Construct {
       streamEnabled: true,
       streamViewType: 'NEW_AND_OLD_IMAGES',
     });
+    const role = this.declarer(props, tableArn);
+    this.onlyTheDeclarerWrites(props, table.arn, tableArn);
+    this.announce(props, table.streamArn);
+    this.tableName = table.name;
+    this.declarerRoleArn = role.arn;
+  }
 
+  /** The only role that may declare windows: its own (LeadingKeys = aws:userid), and list them all. */
+  private declarer(props: ExpectedUseTableProps, tableArn: string): IamRole {
+    const at = props.scope;
     const role = new IamRole(this, 'declarer', {
-      namePrefix: roleName,
+      namePrefix: expectedUseDeclarerRoleName(props.namePrefix),
       description: 'rootwatch: the only role that may declare expected root use (rootwatch expect)',
       maxSessionDuration: 3600,
       assumeRolePolicy: policyDocument([
@@ -83,8 +87,16 @@ export class ExpectedUseTable extends Construct {
         { Sid: 'ListWindows', Effect: 'Allow', Action: ['dynamodb:Scan', 'dynamodb:Query'], Resource: [tableArn, `${tableArn}/index/${EXPECTED_USE_ACCOUNT_INDEX}`] },
       ]),
     });
+    return role;
+  }
+
+  /** The table's resource policy: item writes denied to every principal but the declarer role. */
+  private onlyTheDeclarerWrites(props: ExpectedUseTableProps, resourceArn: string, tableArn: string): void {
+    const at = props.scope;
+    // the role's name is <prefix><random suffix>: the resource policy admits that pattern only
+    const roleArnPattern = `arn:${at.partition}:iam::${at.accountId}:role/${expectedUseDeclarerRoleName(props.namePrefix)}*`;
     new DynamodbResourcePolicy(this, 'resource-policy', {
-      resourceArn: table.arn,
+      resourceArn,
       policy: policyDocument([
         {
           Sid: 'OnlyTheDeclarerRoleWrites',
@@ -96,8 +108,12 @@ export class ExpectedUseTable extends Construct {
         },
       ]),
     });
+  }
+
+  /** The stream feeds the notifier (retries, bisecting, on-failure queue): the announcement is server-side. */
+  private announce(props: ExpectedUseTableProps, streamArn: string): void {
     new LambdaEventSourceMapping(this, 'announce', {
-      eventSourceArn: table.streamArn,
+      eventSourceArn: streamArn,
       functionName: props.notifierFunctionName,
       startingPosition: 'LATEST',
       batchSize: 10,
@@ -107,9 +123,6 @@ export class ExpectedUseTable extends Construct {
       filterCriteria: { filter: [{ pattern: JSON.stringify({ eventName: ['INSERT', 'MODIFY'] }) }] },
       destinationConfig: { onFailure: { destinationArn: props.failureQueueArn } },
     });
-
-    this.tableName = table.name;
-    this.declarerRoleArn = role.arn;
   }
 }
 

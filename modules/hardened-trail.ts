@@ -27,13 +27,13 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
-import { policyDocument } from './iam';
-import { ACCOUNT_ID_PATTERN, LOG_RETENTION_DAYS, REGION_PATTERN, checkInt as checkIntIn } from '../core/validation';
+import { denyInsecureTransport, policyDocument } from './iam';
+import { propChecks } from '../core/validation';
 
 export type ObjectLockMode = 'GOVERNANCE' | 'COMPLIANCE';
 
 export interface HardenedTrailProps {
-  /** Prefix of every name; lowercase letters, digits and '-' (it is part of the bucket name). */
+  /** rootwatch's name prefix (core/validation.ts NAME_PREFIX_PATTERN; part of the bucket name). */
   readonly namePrefix: string;
   /** Provider reaching the account, in its home region. @default the stack's default aws provider */
   readonly provider?: TerraformProvider;
@@ -57,17 +57,74 @@ export interface HardenedTrailProps {
   readonly kmsDeletionWindowDays?: number;
 }
 
-/** Retention values CloudWatch Logs accepts (0 = never expire). */
 /** The defaults the config schema states too (__tests__/core/schema-owners.test.ts proves them equal). */
 export const TRAIL_DEFAULTS = { logRetentionDays: 365, transitionToGlacierDays: 90 } as const;
-const BUCKET_PREFIX = /^[a-z0-9][a-z0-9-]*$/;
-const ACCOUNT_ID = ACCOUNT_ID_PATTERN;
-const REGION = REGION_PATTERN;
 /** Longest region code assumed when the region is a token (e.g. ap-southeast-4). */
 const MAX_REGION_LENGTH = 14;
-/** IAM name_prefix limit. */
-const MAX_ROLE_NAME_PREFIX = 38;
 
+const check = propChecks('HardenedTrail', (v) => Token.isUnresolved(v));
+
+/** The props with their defaults, validated. */
+interface TrailSettings {
+  readonly retention: number;
+  readonly lockMode: ObjectLockMode;
+  readonly glacierDays: number;
+  readonly noncurrentDays: number;
+  readonly deletionWindow: number;
+}
+
+/** Names and ARNs of the trail's parts, written from strings known at plan time. */
+interface TrailNames {
+  readonly provider?: TerraformProvider;
+  readonly namePrefix: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly partition: string;
+  readonly trailName: string;
+  readonly trailArn: string;
+  /** bucket and log group: `<prefix>-trail-<account>-<region>` */
+  readonly baseName: string;
+  readonly bucketArn: string;
+  readonly logGroupArn: string;
+  /** `aws:SourceArn` and `aws:SourceAccount` of the trail (confused-deputy guard). */
+  readonly trailSource: Record<string, string>;
+}
+
+function trailSettings(props: HardenedTrailProps): TrailSettings {
+  const settings: TrailSettings = {
+    retention: props.logRetentionDays ?? TRAIL_DEFAULTS.logRetentionDays,
+    lockMode: props.objectLockMode ?? 'GOVERNANCE',
+    glacierDays: props.transitionToGlacierDays ?? TRAIL_DEFAULTS.transitionToGlacierDays,
+    noncurrentDays: props.noncurrentVersionExpirationDays ?? 365,
+    deletionWindow: props.kmsDeletionWindowDays ?? 30,
+  };
+  checkNames(props);
+  check.nonEmpty('partition', props.partition);
+  check.logRetention('logRetentionDays', settings.retention);
+  if (props.objectLockDays !== undefined) check.int('objectLockDays', props.objectLockDays, 1, 36500);
+  check.oneOf('objectLockMode', settings.lockMode, ['GOVERNANCE', 'COMPLIANCE']);
+  check.int('transitionToGlacierDays', settings.glacierDays, 0, 36500);
+  check.int('noncurrentVersionExpirationDays', settings.noncurrentDays, 0, 36500);
+  check.int('kmsDeletionWindowDays', settings.deletionWindow, 7, 30);
+  return settings;
+}
+
+/**
+ * The prefix, account and region, and the bucket name they make (at most 63 characters: a region
+ * code REGION_PATTERN admits may be longer than any today). The role's `<prefix>-trail-` always fits
+ * IAM's 38 for name_prefix (core/limits.ts NAME_PREFIX_MAX_LENGTH).
+ */
+function checkNames({ namePrefix, accountId, region }: HardenedTrailProps): void {
+  check.namePrefix('namePrefix', namePrefix);
+  check.accountId('accountId', accountId);
+  check.region('region', region);
+  if (Token.isUnresolved(namePrefix)) return;
+  const regionLength = Token.isUnresolved(region) ? MAX_REGION_LENGTH : region.length;
+  const bucketLength = `${namePrefix}-trail-`.length + 12 + 1 + regionLength;
+  if (bucketLength > 63) {
+    throw check.error('namePrefix', `too long for the bucket name ${namePrefix}-trail-<account>-<region> (${bucketLength} > 63 characters)`);
+  }
+}
 
 export class HardenedTrail extends Construct {
   public readonly trailArn: string;
@@ -83,60 +140,67 @@ export class HardenedTrail extends Construct {
 
   constructor(scope: Construct, id: string, props: HardenedTrailProps) {
     super(scope, id);
-    const retention = props.logRetentionDays ?? TRAIL_DEFAULTS.logRetentionDays;
-    const lockMode = props.objectLockMode ?? 'GOVERNANCE';
-    const glacierDays = props.transitionToGlacierDays ?? TRAIL_DEFAULTS.transitionToGlacierDays;
-    const noncurrentDays = props.noncurrentVersionExpirationDays ?? 365;
-    const deletionWindow = props.kmsDeletionWindowDays ?? 30;
+    const settings = trailSettings(props);
+    const names = this.names(props);
+    const key = this.key(names, settings);
+    const bucket = this.bucket(names, key, props.objectLockDays !== undefined);
+    const bucketPolicy = this.bucketPolicy(names, bucket);
+    this.bucketLifecycle(names, bucket, settings, props.objectLockDays);
+    const logs = this.logDelivery(names, key, settings);
 
-    // --- validate ---
-    const { namePrefix, accountId, region } = props;
-    const prefixIsToken = typeof namePrefix === 'string' && Token.isUnresolved(namePrefix);
-    if (typeof namePrefix !== 'string' || (!prefixIsToken && !BUCKET_PREFIX.test(namePrefix))) {
-      throw new Error(`namePrefix: must be lowercase letters, digits and '-' (it is part of an S3 bucket name), not ${JSON.stringify(namePrefix)}`);
-    }
-    if (typeof accountId !== 'string' || (!Token.isUnresolved(accountId) && !ACCOUNT_ID.test(accountId))) {
-      throw new Error(`accountId: must be a 12-digit account ID or a token, not ${JSON.stringify(accountId)}`);
-    }
-    if (typeof region !== 'string' || (!Token.isUnresolved(region) && !REGION.test(region))) {
-      throw new Error(`region: must be a region code such as us-east-1 or a token, not ${JSON.stringify(region)}`);
-    }
-    const regionLength = Token.isUnresolved(region) ? MAX_REGION_LENGTH : region.length;
-    const bucketLength = `${namePrefix}-trail-`.length + 12 + 1 + regionLength;
-    if (!prefixIsToken && bucketLength > 63) {
-      throw new Error(`namePrefix: too long for the bucket name ${namePrefix}-trail-<account>-<region> (${bucketLength} > 63 characters)`);
-    }
-    if (!prefixIsToken && `${namePrefix}-trail-`.length > MAX_ROLE_NAME_PREFIX) {
-      throw new Error(`namePrefix: too long for the role name prefix ${namePrefix}-trail- (max ${MAX_ROLE_NAME_PREFIX} characters)`);
-    }
-    if (props.partition !== undefined && props.partition.trim() === '') throw new Error('partition: must not be empty');
-    if (!Token.isUnresolved(retention) && !LOG_RETENTION_DAYS.includes(retention)) {
-      throw new Error(`logRetentionDays: must be one of ${LOG_RETENTION_DAYS.join(', ')}, not ${retention}`);
-    }
-    if (props.objectLockDays !== undefined) checkInt('objectLockDays', props.objectLockDays, 1, 36500);
-    if (lockMode !== 'GOVERNANCE' && lockMode !== 'COMPLIANCE') {
-      throw new Error(`objectLockMode: must be GOVERNANCE or COMPLIANCE, not ${String(lockMode)}`);
-    }
-    checkInt('transitionToGlacierDays', glacierDays, 0, 36500);
-    checkInt('noncurrentVersionExpirationDays', noncurrentDays, 0, 36500);
-    checkInt('kmsDeletionWindowDays', deletionWindow, 7, 30);
+    const trail = new Cloudtrail(this, 'trail', {
+      provider: names.provider,
+      name: names.trailName,
+      s3BucketName: bucket.bucket.bucket,
+      kmsKeyId: key.arn,
+      isMultiRegionTrail: true,
+      includeGlobalServiceEvents: true,
+      enableLogFileValidation: true,
+      enableLogging: true,
+      cloudWatchLogsGroupArn: `${logs.logGroup.arn}:*`,
+      cloudWatchLogsRoleArn: logs.role.arn,
+      dependsOn: [bucketPolicy, logs.rolePolicy],
+    });
 
-    // --- build ---
-    const provider = props.provider;
+    this.trailArn = trail.arn;
+    this.trailName = names.trailName;
+    this.bucketName = bucket.bucket.bucket;
+    this.bucketArn = bucket.bucket.arn;
+    this.logGroupName = logs.logGroup.name;
+    this.logGroupArn = logs.logGroup.arn;
+    this.kmsKeyArn = key.arn;
+    this.cloudWatchLogsRoleArn = logs.role.arn;
+  }
+
+  private names(props: HardenedTrailProps): TrailNames {
+    const { provider, namePrefix, accountId, region } = props;
     const partition = props.partition ?? new DataAwsPartition(this, 'partition', { provider }).partition;
     const baseName = `${namePrefix}-trail-${accountId}-${region}`;
     const trailName = `${namePrefix}-trail`;
     const trailArn = `arn:${partition}:cloudtrail:${region}:${accountId}:trail/${trailName}`;
-    const bucketArn = `arn:${partition}:s3:::${baseName}`;
-    const logGroupName = baseName;
-    const logGroupArn = `arn:${partition}:logs:${region}:${accountId}:log-group:${logGroupName}`;
-    const trailSource = { 'aws:SourceArn': trailArn, 'aws:SourceAccount': accountId };
+    return {
+      provider,
+      namePrefix,
+      accountId,
+      region,
+      partition,
+      trailName,
+      trailArn,
+      baseName,
+      bucketArn: `arn:${partition}:s3:::${baseName}`,
+      logGroupArn: `arn:${partition}:logs:${region}:${accountId}:log-group:${baseName}`,
+      trailSource: { 'aws:SourceArn': trailArn, 'aws:SourceAccount': accountId },
+    };
+  }
 
+  /** The CMK of the trail and its log group, with its alias. */
+  private key(n: TrailNames, settings: TrailSettings): KmsKey {
+    const { provider, partition, accountId, trailSource } = n;
     const key = new KmsKey(this, 'key', {
       provider,
-      description: `rootwatch: encrypts CloudTrail trail ${trailName} and its log group`,
+      description: `rootwatch: encrypts CloudTrail trail ${n.trailName} and its log group`,
       enableKeyRotation: true,
-      deletionWindowInDays: deletionWindow,
+      deletionWindowInDays: settings.deletionWindow,
       policy: policyDocument([
         {
           Sid: 'AccountRootAdministers',
@@ -167,20 +231,25 @@ export class HardenedTrail extends Construct {
         {
           Sid: 'CloudWatchLogsEncryptsLogGroup',
           Effect: 'Allow',
-          Principal: { Service: `logs.${region}.amazonaws.com` },
+          Principal: { Service: `logs.${n.region}.amazonaws.com` },
           Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
           Resource: '*',
-          Condition: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': logGroupArn } },
+          Condition: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': n.logGroupArn } },
         },
       ]),
     });
-    new KmsAlias(this, 'key-alias', { provider, name: `alias/${namePrefix}-trail`, targetKeyId: key.keyId });
+    new KmsAlias(this, 'key-alias', { provider, name: `alias/${n.namePrefix}-trail`, targetKeyId: key.keyId });
+    return key;
+  }
 
+  /** The bucket: versioned, SSE-KMS, bucket-owner-enforced, public access blocked. */
+  private bucket(n: TrailNames, key: KmsKey, objectLock: boolean): TrailBucket {
+    const provider = n.provider;
     const bucket = new S3Bucket(this, 'bucket', {
       provider,
-      bucket: baseName,
+      bucket: n.baseName,
       forceDestroy: false,
-      ...(props.objectLockDays !== undefined ? { objectLockEnabled: true } : {}),
+      ...(objectLock ? { objectLockEnabled: true } : {}),
     });
     // `bucket.bucket` (known at plan) rather than `bucket.id` (computed) keeps every value readable in a plan.
     const bucketRef = bucket.bucket;
@@ -210,11 +279,17 @@ export class HardenedTrail extends Construct {
       ignorePublicAcls: true,
       restrictPublicBuckets: true,
     });
+    return { bucket, versioning, ownership, publicAccess };
+  }
+
+  /** CloudTrail may check the ACL and write its logs; TLS only; nobody deletes. */
+  private bucketPolicy(n: TrailNames, b: TrailBucket): S3BucketPolicy {
+    const { bucketArn, trailArn } = n;
     const everything = [bucketArn, `${bucketArn}/*`];
-    const bucketPolicy = new S3BucketPolicy(this, 'bucket-policy', {
-      provider,
-      bucket: bucketRef,
-      dependsOn: [publicAccess, ownership],
+    return new S3BucketPolicy(this, 'bucket-policy', {
+      provider: n.provider,
+      bucket: b.bucket.bucket,
+      dependsOn: [b.publicAccess, b.ownership],
       policy: policyDocument([
         {
           Sid: 'CloudTrailAclCheck',
@@ -229,17 +304,10 @@ export class HardenedTrail extends Construct {
           Effect: 'Allow',
           Principal: { Service: 'cloudtrail.amazonaws.com' },
           Action: 's3:PutObject',
-          Resource: `${bucketArn}/AWSLogs/${accountId}/*`,
+          Resource: `${bucketArn}/AWSLogs/${n.accountId}/*`,
           Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceArn': trailArn } },
         },
-        {
-          Sid: 'DenyInsecureTransport',
-          Effect: 'Deny',
-          Principal: '*',
-          Action: 's3:*',
-          Resource: everything,
-          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-        },
+        denyInsecureTransport('DenyInsecureTransport', 's3:*', everything),
         {
           Sid: 'DenyDelete',
           Effect: 'Deny',
@@ -249,46 +317,54 @@ export class HardenedTrail extends Construct {
         },
       ]),
     });
+  }
 
-    if (props.objectLockDays !== undefined) {
+  /** Optional object lock, and the lifecycle (Glacier, noncurrent expiry) unless both are 0. */
+  private bucketLifecycle(n: TrailNames, b: TrailBucket, settings: TrailSettings, objectLockDays: number | undefined): void {
+    const { provider } = n;
+    const { glacierDays, noncurrentDays } = settings;
+    if (objectLockDays !== undefined) {
       new S3BucketObjectLockConfigurationA(this, 'bucket-object-lock', {
         provider,
-        bucket: bucketRef,
-        dependsOn: [versioning],
-        rule: { defaultRetention: { mode: lockMode, days: props.objectLockDays } },
+        bucket: b.bucket.bucket,
+        dependsOn: [b.versioning],
+        rule: { defaultRetention: { mode: settings.lockMode, days: objectLockDays } },
       });
     }
-    if (glacierDays > 0 || noncurrentDays > 0) {
-      new S3BucketLifecycleConfiguration(this, 'bucket-lifecycle', {
-        provider,
-        bucket: bucketRef,
-        dependsOn: [versioning],
-        rule: [{
-          id: 'archive-and-expire-noncurrent',
-          status: 'Enabled',
-          filter: [{ prefix: '' }],
-          ...(glacierDays > 0 ? { transition: [{ days: glacierDays, storageClass: 'GLACIER' }] } : {}),
-          ...(noncurrentDays > 0 ? { noncurrentVersionExpiration: [{ noncurrentDays }] } : {}),
-          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
-        }],
-      });
-    }
+    if (glacierDays === 0 && noncurrentDays === 0) return;
+    new S3BucketLifecycleConfiguration(this, 'bucket-lifecycle', {
+      provider,
+      bucket: b.bucket.bucket,
+      dependsOn: [b.versioning],
+      rule: [{
+        id: 'archive-and-expire-noncurrent',
+        status: 'Enabled',
+        filter: [{ prefix: '' }],
+        ...(glacierDays > 0 ? { transition: [{ days: glacierDays, storageClass: 'GLACIER' }] } : {}),
+        ...(noncurrentDays > 0 ? { noncurrentVersionExpiration: [{ noncurrentDays }] } : {}),
+        abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
+      }],
+    });
+  }
 
+  /** The encrypted log group and the role CloudTrail writes to it with. */
+  private logDelivery(n: TrailNames, key: KmsKey, settings: TrailSettings): { logGroup: CloudwatchLogGroup; role: IamRole; rolePolicy: IamRolePolicy } {
+    const { provider } = n;
     const logGroup = new CloudwatchLogGroup(this, 'log-group', {
       provider,
-      name: logGroupName,
-      retentionInDays: retention,
+      name: n.baseName,
+      retentionInDays: settings.retention,
       kmsKeyId: key.arn,
     });
     const role = new IamRole(this, 'cloudwatch-logs-role', {
       provider,
-      namePrefix: `${namePrefix}-trail-`,
-      description: `rootwatch: lets CloudTrail trail ${trailName} write to ${logGroupName}`,
+      namePrefix: `${n.namePrefix}-trail-`,
+      description: `rootwatch: lets CloudTrail trail ${n.trailName} write to ${n.baseName}`,
       assumeRolePolicy: policyDocument([{
         Effect: 'Allow',
         Principal: { Service: 'cloudtrail.amazonaws.com' },
         Action: 'sts:AssumeRole',
-        Condition: { StringEquals: trailSource },
+        Condition: { StringEquals: n.trailSource },
       }]),
     });
     const rolePolicy = new IamRolePolicy(this, 'cloudwatch-logs-policy', {
@@ -299,36 +375,16 @@ export class HardenedTrail extends Construct {
         Sid: 'WriteTrailLogGroup',
         Effect: 'Allow',
         Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        Resource: `${logGroupArn}:log-stream:*`,
+        Resource: `${n.logGroupArn}:log-stream:*`,
       }]),
     });
-
-    const trail = new Cloudtrail(this, 'trail', {
-      provider,
-      name: trailName,
-      s3BucketName: bucketRef,
-      kmsKeyId: key.arn,
-      isMultiRegionTrail: true,
-      includeGlobalServiceEvents: true,
-      enableLogFileValidation: true,
-      enableLogging: true,
-      cloudWatchLogsGroupArn: `${logGroup.arn}:*`,
-      cloudWatchLogsRoleArn: role.arn,
-      dependsOn: [bucketPolicy, rolePolicy],
-    });
-
-    this.trailArn = trail.arn;
-    this.trailName = trailName;
-    this.bucketName = bucketRef;
-    this.bucketArn = bucket.arn;
-    this.logGroupName = logGroup.name;
-    this.logGroupArn = logGroup.arn;
-    this.kmsKeyArn = key.arn;
-    this.cloudWatchLogsRoleArn = role.arn;
+    return { logGroup, role, rolePolicy };
   }
 }
 
-/** A module variable (a token) is checked by its own validation block. */
-function checkInt(prop: string, v: number, min: number, max: number): void {
-  checkIntIn('', prop, v, min, max, { isToken: (x) => Token.isUnresolved(x) });
+interface TrailBucket {
+  readonly bucket: S3Bucket;
+  readonly versioning: S3BucketVersioningA;
+  readonly ownership: S3BucketOwnershipControls;
+  readonly publicAccess: S3BucketPublicAccessBlock;
 }

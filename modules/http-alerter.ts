@@ -5,6 +5,7 @@ import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { AlertFunction, LambdaCode } from './alert-function';
 import { ENV, LAMBDA_ACTIONS, LAMBDA_IMPLICIT_ACTIONS } from '../core/lambda-contract';
 import { ArnScope, actionsOf, arnOf } from './iam';
+import { propChecks } from '../core/validation';
 
 export type HttpChannel = 'slack' | 'pagerduty';
 
@@ -28,6 +29,8 @@ const SECRET_ENV: Record<HttpChannel, string> = {
   pagerduty: ENV.PAGERDUTY_ROUTING_KEY_PARAMETER,
 };
 
+const check = propChecks('HttpAlerter', (v) => Token.isUnresolved(v));
+
 /**
  * A webhook alerter (Slack or PagerDuty): a Lambda subscribed to the alert topics that reads its
  * secret from SSM Parameter Store at cold start. The secret never appears in Terraform, state or
@@ -39,10 +42,8 @@ export class HttpAlerter extends Construct {
 
   constructor(scope: Construct, id: string, props: HttpAlerterProps) {
     super(scope, id);
-    if (!Token.isUnresolved(props.secretParameterName) && !props.secretParameterName.startsWith('/')) {
-      throw new Error(`HttpAlerter.secretParameterName: must start with / (got "${props.secretParameterName}")`);
-    }
-    if (props.topicArns.length === 0) throw new Error('HttpAlerter.topicArns: subscribe to at least one topic');
+    check.pattern('secretParameterName', props.secretParameterName, /^\//, 'an SSM parameter name starting with /');
+    if (props.topicArns.length === 0) throw check.error('topicArns', 'subscribe to at least one topic');
     const parameterArn = arnOf(props.scope, 'ssm', `parameter${props.secretParameterName}`);
     const fn = new AlertFunction(this, 'function', {
       namePrefix: props.namePrefix,

@@ -4,6 +4,7 @@ import { CloudwatchEventBusPolicy } from '@cdktf/provider-aws/lib/cloudwatch-eve
 import { ArnScope, arnOf, policyDocument, rolePrefix } from './iam';
 import { hubBusName } from '../core/patterns';
 import { MAX_LISTED_SPOKES } from '../core/config';
+import { propChecks } from '../core/validation';
 
 export interface HubEventBusProps {
   readonly namePrefix: string;
@@ -29,6 +30,8 @@ function forwarderRoleArnPattern(namePrefix: string, partition: string): string 
   return `arn:${partition}:iam::*:role/${rolePrefix(namePrefix, 'forward')}*`;
 }
 
+const check = propChecks('HubEventBus');
+
 /**
  * The central bus in the hub account. Its resource policy admits only events:PutEvents, only from
  * the monitored accounts (or the organization), and only by rootwatch's forwarding roles
@@ -44,10 +47,10 @@ export class HubEventBus extends Construct {
     super(scope, id);
     const accounts = [...new Set(props.monitoredAccountIds ?? [])].sort();
     if (!props.organizationId && accounts.length === 0) {
-      throw new Error('HubEventBus: set organizationId or at least one monitoredAccountIds entry');
+      throw check.error('monitoredAccountIds', 'name at least one account, or set organizationId');
     }
     if (!props.organizationId && accounts.length > MAX_LISTED_ACCOUNTS) {
-      throw new Error(`HubEventBus.monitoredAccountIds: more than ${MAX_LISTED_ACCOUNTS} accounts do not fit an event bus policy; set organizationId`);
+      throw check.error('monitoredAccountIds', `more than ${MAX_LISTED_ACCOUNTS} accounts do not fit an event bus policy; set organizationId`);
     }
     const bus = new CloudwatchEventBus(this, 'bus', { name: hubBusName(props.namePrefix) });
     const busArn = hubBusArnOf(props.namePrefix, props.scope);

@@ -1,3 +1,8 @@
+import { Construct } from 'constructs';
+import { TerraformProvider } from 'cdktf';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+
 /**
  * IAM policy documents as plain data. Values may be cdktf tokens (ARNs of other resources);
  * JSON.stringify keeps them as tokens inside the string and cdktf resolves them at synth.
@@ -23,6 +28,23 @@ export function actionsOf(list: readonly string[]): string | string[] {
 
 export function policyDocument(statements: PolicyStatement[]): string {
   return JSON.stringify({ Version: '2012-10-17', Statement: statements });
+}
+
+/** Deny `action` on `resource` to everyone over plain HTTP (aws:SecureTransport false). */
+export function denyInsecureTransport(sid: string, action: string, resource: string | string[]): PolicyStatement {
+  return { Sid: sid, Effect: 'Deny', Principal: '*', Action: action, Resource: resource, Condition: { Bool: { 'aws:SecureTransport': 'false' } } };
+}
+
+/** CloudWatch alarms of `sourceAccount` may publish to the topic (the alarm topics' policies). */
+export function alarmsPublish(topicArn: string, sourceAccount: string): PolicyStatement {
+  return {
+    Sid: 'AlarmsPublish',
+    Effect: 'Allow',
+    Principal: { Service: 'cloudwatch.amazonaws.com' },
+    Action: 'sns:Publish',
+    Resource: topicArn,
+    Condition: { StringEquals: { 'aws:SourceAccount': sourceAccount } },
+  };
 }
 
 /** Trust policy for an AWS service, pinned to one source account (confused-deputy guard). */
@@ -55,4 +77,37 @@ export interface ArnScope {
  */
 export function arnOf(scope: ArnScope, service: string, resource: string): string {
   return `arn:${scope.partition}:${service}:${scope.region}:${scope.accountId}:${resource}`;
+}
+
+export interface ServiceRoleProps {
+  readonly provider?: TerraformProvider;
+  readonly namePrefix: string;
+  readonly description?: string;
+  /** The service principal that assumes the role, e.g. `events.amazonaws.com`. */
+  readonly service: string;
+  /** The only account whose service may assume it (confused-deputy guard). */
+  readonly sourceAccount: string;
+  /** Name of the inline policy. */
+  readonly policyName: string;
+  readonly statements: PolicyStatement[];
+}
+
+/**
+ * A role an AWS service of one account assumes, with one inline policy: children `role` and
+ * `policy` of `scope`.
+ */
+export function serviceRole(scope: Construct, props: ServiceRoleProps): IamRole {
+  const role = new IamRole(scope, 'role', {
+    provider: props.provider,
+    namePrefix: props.namePrefix,
+    ...(props.description === undefined ? {} : { description: props.description }),
+    assumeRolePolicy: serviceTrustPolicy(props.service, props.sourceAccount),
+  });
+  new IamRolePolicy(scope, 'policy', {
+    provider: props.provider,
+    name: props.policyName,
+    role: role.id,
+    policy: policyDocument(props.statements),
+  });
+  return role;
 }

@@ -7,7 +7,7 @@
  * the management account, and the region/account scoping that comes with it.
  */
 import { Construct } from 'constructs';
-import { TerraformProvider, Token } from 'cdktf';
+import { ITerraformDependable, TerraformProvider, Token } from 'cdktf';
 import { OrganizationsPolicy } from '@cdktf/provider-aws/lib/organizations-policy';
 import { OrganizationsPolicyAttachment } from '@cdktf/provider-aws/lib/organizations-policy-attachment';
 import { IamOrganizationsFeatures } from '@cdktf/provider-aws/lib/iam-organizations-features';
@@ -22,7 +22,7 @@ import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
 import type { PolicyDocument } from './iam';
 import { SECURITY_HUB_STANDARDS, SecurityHubStandardId } from '../core/config';
-import { ACCOUNT_ID_PATTERN } from '../core/validation';
+import { propChecks } from '../core/validation';
 
 /** Matches the root user of any account in any partition (the form AWS Control Tower uses). */
 const ROOT_PRINCIPAL_ARN_PATTERN = 'arn:*:iam::*:root';
@@ -106,7 +106,7 @@ export interface SecurityHubProps extends DelegatedServiceProps {
 }
 
 export interface OrgRootGuardrailsProps {
-  /** Prefix of every name (`<prefix>-deny-root`, ...). */
+  /** rootwatch's name prefix (core/validation.ts NAME_PREFIX_PATTERN): `<prefix>-deny-root`, ... */
   readonly namePrefix: string;
   /** Provider reaching the management account. @default the stack's default aws provider */
   readonly provider?: TerraformProvider;
@@ -220,8 +220,70 @@ function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]
 }
 
 const TARGET_ID = /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|\d{12})$/;
-const ACCOUNT_ID = ACCOUNT_ID_PATTERN;
-const NAME_PREFIX = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
+const DETECTOR_ID = /^[a-z0-9]{32}$/;
+
+const check = propChecks('OrgRootGuardrails', (v) => Token.isUnresolved(v));
+
+/** Where the regional services go: a region (undefined: the provider's own) and its provider. */
+type Where = { readonly region?: string; readonly provider?: TerraformProvider };
+
+/** The props with their defaults, validated. */
+interface OrgSettings {
+  readonly denyRoot: { enabled: boolean; targetIds: readonly string[] };
+  readonly denyKeys: { enabled: boolean; targetIds: readonly string[] };
+  /** undefined: disabled */
+  readonly guardDuty?: GuardDutyProps;
+  readonly securityHub?: SecurityHubProps;
+  /** Regions of GuardDuty and Security Hub: the first keeps the plain construct ids. */
+  readonly where: readonly Where[];
+  readonly adminProviders: ReadonlyMap<string, TerraformProvider>;
+}
+
+function orgSettings(props: OrgRootGuardrailsProps): OrgSettings {
+  const regions = props.regions ?? [];
+  const settings: OrgSettings = {
+    denyRoot: { enabled: props.denyRootScp?.enabled ?? true, targetIds: props.denyRootScp?.targetIds ?? [] },
+    denyKeys: { enabled: props.denyRootAccessKeysScp?.enabled ?? false, targetIds: props.denyRootAccessKeysScp?.targetIds ?? [] },
+    ...(props.guardDuty?.enabled ? { guardDuty: props.guardDuty } : {}),
+    ...(props.securityHub?.enabled ? { securityHub: props.securityHub } : {}),
+    where: regions.length > 0 ? regions : [{ ...optional('region', props.region), provider: props.provider }],
+    adminProviders: new Map((props.delegatedAdminProviders ?? []).map((r) => [r.region, r.provider])),
+  };
+  check.namePrefix('namePrefix', props.namePrefix);
+  checkTargets('denyRootScp', settings.denyRoot);
+  checkTargets('denyRootAccessKeysScp', settings.denyKeys);
+  check.unique('regions', regions.map((r) => r.region));
+  if (settings.guardDuty) checkGuardDuty(settings.guardDuty, settings.adminProviders);
+  if (settings.securityHub) checkSecurityHub(settings.securityHub);
+  const detector = props.organizationConfiguration?.guardDutyDetectorId;
+  if (detector !== undefined) check.pattern('organizationConfiguration.guardDutyDetectorId', detector, DETECTOR_ID, 'a 32-character detector ID');
+  check.nonEmpty('region', props.region);
+  check.nonEmpty('partition', props.partition);
+  return settings;
+}
+
+function checkGuardDuty(guardDuty: GuardDutyProps, adminProviders: ReadonlyMap<string, TerraformProvider>): void {
+  if (guardDuty.delegatedAdminAccountId !== undefined) check.accountId('guardDuty.delegatedAdminAccountId', guardDuty.delegatedAdminAccountId);
+  for (const [region, id] of Object.entries(guardDuty.delegatedAdminDetectorIds ?? {})) {
+    const prop = `guardDuty.delegatedAdminDetectorIds.${region}`;
+    if (guardDuty.delegatedAdminAccountId === undefined) throw check.error('guardDuty.delegatedAdminDetectorIds', 'needs delegatedAdminAccountId');
+    if (!adminProviders.has(region)) throw check.error(prop, `no delegated admin provider for ${region}`);
+    check.pattern(prop, id, DETECTOR_ID, 'a 32-character detector ID');
+  }
+  if (guardDuty.autoEnable !== undefined) check.oneOf('guardDuty.autoEnable', guardDuty.autoEnable, ['ALL', 'NEW', 'NONE']);
+}
+
+function checkSecurityHub(securityHub: SecurityHubProps): void {
+  if (securityHub.delegatedAdminAccountId !== undefined) check.accountId('securityHub.delegatedAdminAccountId', securityHub.delegatedAdminAccountId);
+  (securityHub.standards ?? DEFAULT_STANDARDS).forEach((std, i) => check.oneOf(`securityHub.standards[${i}]`, std, SECURITY_HUB_STANDARD_IDS));
+  check.unique('securityHub.standards', securityHub.standards ?? []);
+}
+
+/** Regional resources: the first region keeps the plain construct ids, the others carry the region. */
+const idIn = (base: string, i: number, region: string | undefined): string => (i === 0 || region === undefined ? base : `${base}-${region}`);
+
+/** The resource of a service's delegated administrator (GuardDuty and Security Hub take the same arguments). */
+type AdminAccountClass<T> = new (scope: Construct, id: string, config: { provider?: TerraformProvider; adminAccountId: string; dependsOn: ITerraformDependable[] }) => T;
 
 export class OrgRootGuardrails extends Construct {
   /** ID of the deny-root SCP (undefined when disabled). */
@@ -253,146 +315,123 @@ export class OrgRootGuardrails extends Construct {
 
   constructor(scope: Construct, id: string, props: OrgRootGuardrailsProps) {
     super(scope, id);
-    const denyRoot = { enabled: props.denyRootScp?.enabled ?? true, targetIds: props.denyRootScp?.targetIds ?? [] };
-    const denyKeys = {
-      enabled: props.denyRootAccessKeysScp?.enabled ?? false,
-      targetIds: props.denyRootAccessKeysScp?.targetIds ?? [],
-    };
-    const guardDuty = props.guardDuty?.enabled ? props.guardDuty : undefined;
-    const securityHub = props.securityHub?.enabled ? props.securityHub : undefined;
-
-    // --- validate ---
-    validateNamePrefix(props.namePrefix);
-    validateTargets('denyRootScp', denyRoot);
-    validateTargets('denyRootAccessKeysScp', denyKeys);
-    const regions = props.regions ?? [];
-    const adminProviders = new Map((props.delegatedAdminProviders ?? []).map((r) => [r.region, r.provider]));
-    if (new Set(regions.map((r) => r.region)).size !== regions.length) throw new Error('regions: a region is listed twice');
-    if (guardDuty) {
-      validateAccountId('guardDuty.delegatedAdminAccountId', guardDuty.delegatedAdminAccountId);
-      for (const [region, id] of Object.entries(guardDuty.delegatedAdminDetectorIds ?? {})) {
-        if (guardDuty.delegatedAdminAccountId === undefined) throw new Error('guardDuty.delegatedAdminDetectorIds: needs delegatedAdminAccountId');
-        if (!adminProviders.has(region)) throw new Error(`guardDuty.delegatedAdminDetectorIds.${region}: no delegated admin provider for ${region}`);
-        if (!Token.isUnresolved(id) && !/^[a-z0-9]{32}$/.test(id)) throw new Error(`guardDuty.delegatedAdminDetectorIds.${region}: must be a 32-character detector ID, not ${JSON.stringify(id)}`);
-      }
-      if (guardDuty.autoEnable !== undefined && !['ALL', 'NEW', 'NONE'].includes(guardDuty.autoEnable)) {
-        throw new Error(`guardDuty.autoEnable: must be ALL, NEW or NONE, not ${String(guardDuty.autoEnable)}`);
-      }
-    }
-    if (securityHub) {
-      validateAccountId('securityHub.delegatedAdminAccountId', securityHub.delegatedAdminAccountId);
-      (securityHub.standards ?? DEFAULT_STANDARDS).forEach((std, i) => {
-        if (!SECURITY_HUB_STANDARD_IDS.includes(std)) throw new Error(`securityHub.standards[${i}]: must be one of ${SECURITY_HUB_STANDARD_IDS.join(', ')}, not ${String(std)}`);
-      });
-      if (new Set(securityHub.standards ?? []).size !== (securityHub.standards ?? []).length) throw new Error('securityHub.standards: a standard is listed twice');
-    }
-    if (props.region !== undefined && props.region.trim() === '') throw new Error('region: must not be empty');
-    if (props.partition !== undefined && props.partition.trim() === '') throw new Error('partition: must not be empty');
-
-    // --- build ---
+    const settings = orgSettings(props);
     const provider = props.provider;
-    if (denyRoot.enabled) {
+    if (settings.denyRoot.enabled) {
       const policy = this.scp('deny-root', `${props.namePrefix}-deny-root`,
         'rootwatch: deny every action to the root user of member accounts, except centralized root access (sts:AssumeRoot) sessions',
-        denyRootScpDocument(), denyRoot.targetIds, provider);
+        denyRootScpDocument(), settings.denyRoot.targetIds, provider);
       this.denyRootPolicyId = policy.id;
       this.denyRootPolicyArn = policy.arn;
     }
-    if (denyKeys.enabled) {
+    if (settings.denyKeys.enabled) {
       const policy = this.scp('deny-root-access-keys', `${props.namePrefix}-deny-root-access-keys`,
         'rootwatch: deny access key creation to the root user of member accounts',
-        denyRootAccessKeysScpDocument(), denyKeys.targetIds, provider);
+        denyRootAccessKeysScpDocument(), settings.denyKeys.targetIds, provider);
       this.denyRootAccessKeysPolicyId = policy.id;
       this.denyRootAccessKeysPolicyArn = policy.arn;
     }
-
     if (props.centralizedRootAccess ?? true) {
       // Needs IAM trusted access in AWS Organizations first (see the prop's documentation).
-      const features = new IamOrganizationsFeatures(this, 'centralized-root-access', {
+      this.organizationsFeaturesId = new IamOrganizationsFeatures(this, 'centralized-root-access', {
         provider,
         enabledFeatures: ['RootCredentialsManagement', 'RootSessions'],
-      });
-      this.organizationsFeaturesId = features.id;
+      }).id;
     }
+    if (settings.guardDuty) this.guardDuty(settings.guardDuty, settings);
+    const firstCis = settings.securityHub ? this.securityHub(settings.securityHub, settings, props) : undefined;
+    this.organizationConfiguration(props.organizationConfiguration, provider);
+    const firstDetector = Object.values(this.singletons.guardDutyDetectors)[0];
+    if (firstDetector) this.guardDutyDetectorId = firstDetector.id;
+    if (firstCis) this.cisStandardsSubscriptionId = firstCis;
+  }
 
-    const where: readonly { region?: string; provider?: TerraformProvider }[] = regions.length > 0 ? regions : [{ ...optional('region', props.region), ...optional('provider', provider) }];
-    // Regional resources: the first region keeps the plain construct ids, the others carry the region.
-    const idIn = (base: string, i: number, region: string | undefined) => (i === 0 || region === undefined ? base : `${base}-${region}`);
-
-    let firstCis: string | undefined;
-    if (guardDuty) {
-      where.forEach((at, i) => {
-        const detector = new GuarddutyDetector(this, idIn('guardduty', i, at.region), { ...optional('provider', at.provider), enable: true });
-        this.singletons.guardDutyDetectors[at.region ?? ''] = detector;
-        if (guardDuty.delegatedAdminAccountId === undefined) return;
-        const admin = new GuarddutyOrganizationAdminAccount(this, idIn('guardduty-admin', i, at.region), {
-          ...optional('provider', at.provider),
-          adminAccountId: guardDuty.delegatedAdminAccountId,
-          dependsOn: [detector],
+  /** A detector in every region, and the delegated administrator with its organization configuration. */
+  private guardDuty(guardDuty: GuardDutyProps, settings: OrgSettings): void {
+    settings.where.forEach((at, i) => {
+      const detector = new GuarddutyDetector(this, idIn('guardduty', i, at.region), { provider: at.provider, enable: true });
+      this.singletons.guardDutyDetectors[at.region ?? ''] = detector;
+      const admin = this.delegatedAdmin(GuarddutyOrganizationAdminAccount, 'guardduty-admin', i, at, guardDuty, detector);
+      if (!admin) return;
+      this.singletons.guardDutyAdmins[at.region ?? ''] = admin;
+      const adminDetector = at.region === undefined ? undefined : guardDuty.delegatedAdminDetectorIds?.[at.region];
+      if (adminDetector !== undefined && at.region !== undefined) {
+        // Made from the delegated administrator, once it is designated in this region.
+        new GuarddutyOrganizationConfiguration(this, `guardduty-organization-${at.region}`, {
+          provider: settings.adminProviders.get(at.region)!,
+          detectorId: adminDetector,
+          autoEnableOrganizationMembers: guardDuty.autoEnable ?? 'ALL',
+          dependsOn: [admin],
         });
-        this.singletons.guardDutyAdmins[at.region ?? ''] = admin;
-        const adminDetector = at.region === undefined ? undefined : guardDuty.delegatedAdminDetectorIds?.[at.region];
-        if (adminDetector !== undefined && at.region !== undefined) {
-          // Made from the delegated administrator, once it is designated in this region.
-          new GuarddutyOrganizationConfiguration(this, `guardduty-organization-${at.region}`, {
-            provider: adminProviders.get(at.region)!,
-            detectorId: adminDetector,
-            autoEnableOrganizationMembers: guardDuty.autoEnable ?? 'ALL',
-            dependsOn: [admin],
-          });
-        }
-      });
-    }
-
-    if (securityHub) {
-      const partition = props.partition ?? new DataAwsPartition(this, 'partition', { provider }).partition;
-      const standards = securityHub.standards ?? DEFAULT_STANDARDS;
-      where.forEach((at, i) => {
-        const region = at.region ?? new DataAwsRegion(this, 'region', { provider }).name;
-        // Default standards off: exactly the listed standards are subscribed, nothing implicit.
-        // enable_default_standards only matters when Security Hub is first enabled, and an adopted
-        // (imported) hub does not report it: ignoring it keeps an import from planning a replacement,
-        // which would disable Security Hub.
-        const account = new SecurityhubAccount(this, idIn('securityhub', i, at.region), {
-          ...optional('provider', at.provider),
-          enableDefaultStandards: false,
-          lifecycle: { ignoreChanges: ['enable_default_standards'] },
-        });
-        this.singletons.securityHubAccounts[at.region ?? ''] = account;
-        const subs: Partial<Record<SecurityHubStandardId, SecurityhubStandardsSubscription>> = {};
-        for (const std of standards) {
-          const sub = new SecurityhubStandardsSubscription(this, idIn(standardConstructId(std), i, at.region), {
-            ...optional('provider', at.provider),
-            standardsArn: standardArn(partition, region, std),
-            dependsOn: [account],
-          });
-          subs[std] = sub;
-        }
-        this.singletons.securityHubStandards[at.region ?? ''] = subs;
-        if (i === 0) firstCis = Object.entries(subs).find(([std]) => std.startsWith('cis-'))?.[1]?.id;
-        if (securityHub.delegatedAdminAccountId === undefined) return;
-        const admin = new SecurityhubOrganizationAdminAccount(this, idIn('securityhub-admin', i, at.region), {
-          ...optional('provider', at.provider),
-          adminAccountId: securityHub.delegatedAdminAccountId,
-          dependsOn: [account],
-        });
-        this.singletons.securityHubAdmins[at.region ?? ''] = admin;
-        const adminProvider = at.region === undefined ? undefined : adminProviders.get(at.region);
-        if (adminProvider && at.region !== undefined) {
-          new SecurityhubOrganizationConfiguration(this, `securityhub-organization-${at.region}`, {
-            provider: adminProvider,
-            autoEnable: securityHub.autoEnable ?? true,
-            autoEnableStandards: securityHub.autoEnableStandards ?? 'DEFAULT',
-            dependsOn: [admin],
-          });
-        }
-      });
-    }
-    const oc = props.organizationConfiguration;
-    if (oc?.guardDutyDetectorId !== undefined) {
-      if (!Token.isUnresolved(oc.guardDutyDetectorId) && !/^[a-z0-9]{32}$/.test(oc.guardDutyDetectorId)) {
-        throw new Error(`organizationConfiguration.guardDutyDetectorId: must be a 32-character detector ID, not ${JSON.stringify(oc.guardDutyDetectorId)}`);
       }
+    });
+  }
+
+  /**
+   * Security Hub in every region with the listed standards, and the delegated administrator with
+   * its organization configuration. Returns the ID of the first region's CIS subscription, if any.
+   */
+  private securityHub(securityHub: SecurityHubProps, settings: OrgSettings, props: OrgRootGuardrailsProps): string | undefined {
+    const provider = props.provider;
+    const partition = props.partition ?? new DataAwsPartition(this, 'partition', { provider }).partition;
+    let firstCis: string | undefined;
+    settings.where.forEach((at, i) => {
+      const region = at.region ?? new DataAwsRegion(this, 'region', { provider }).name;
+      const account = this.securityHubAccount(at, i, securityHub.standards ?? DEFAULT_STANDARDS, partition, region);
+      if (i === 0) firstCis = Object.entries(this.singletons.securityHubStandards[at.region ?? '']).find(([std]) => std.startsWith('cis-'))?.[1]?.id;
+      const admin = this.delegatedAdmin(SecurityhubOrganizationAdminAccount, 'securityhub-admin', i, at, securityHub, account);
+      if (!admin) return;
+      this.singletons.securityHubAdmins[at.region ?? ''] = admin;
+      const adminProvider = at.region === undefined ? undefined : settings.adminProviders.get(at.region);
+      if (adminProvider && at.region !== undefined) {
+        new SecurityhubOrganizationConfiguration(this, `securityhub-organization-${at.region}`, {
+          provider: adminProvider,
+          autoEnable: securityHub.autoEnable ?? true,
+          autoEnableStandards: securityHub.autoEnableStandards ?? 'DEFAULT',
+          dependsOn: [admin],
+        });
+      }
+    });
+    return firstCis;
+  }
+
+  /** Security Hub in one region and its standards subscriptions. */
+  private securityHubAccount(at: Where, i: number, standards: readonly SecurityHubStandardId[], partition: string, region: string): SecurityhubAccount {
+    // Default standards off: exactly the listed standards are subscribed, nothing implicit.
+    // enable_default_standards only matters when Security Hub is first enabled, and an adopted
+    // (imported) hub does not report it: ignoring it keeps an import from planning a replacement,
+    // which would disable Security Hub.
+    const account = new SecurityhubAccount(this, idIn('securityhub', i, at.region), {
+      provider: at.provider,
+      enableDefaultStandards: false,
+      lifecycle: { ignoreChanges: ['enable_default_standards'] },
+    });
+    this.singletons.securityHubAccounts[at.region ?? ''] = account;
+    const subs: Partial<Record<SecurityHubStandardId, SecurityhubStandardsSubscription>> = {};
+    for (const std of standards) {
+      subs[std] = new SecurityhubStandardsSubscription(this, idIn(standardConstructId(std), i, at.region), {
+        provider: at.provider,
+        standardsArn: standardArn(partition, region, std),
+        dependsOn: [account],
+      });
+    }
+    this.singletons.securityHubStandards[at.region ?? ''] = subs;
+    return account;
+  }
+
+  /** The service's delegated administrator in one region, once the service is on there (undefined: none configured). */
+  private delegatedAdmin<T>(cls: AdminAccountClass<T>, base: string, i: number, at: Where, service: DelegatedServiceProps, enabled: ITerraformDependable): T | undefined {
+    if (service.delegatedAdminAccountId === undefined) return undefined;
+    return new cls(this, idIn(base, i, at.region), {
+      provider: at.provider,
+      adminAccountId: service.delegatedAdminAccountId,
+      dependsOn: [enabled],
+    });
+  }
+
+  /** The organization configurations made through `provider` (the single-region form). */
+  private organizationConfiguration(oc: OrganizationConfigurationProps | undefined, provider: TerraformProvider | undefined): void {
+    if (oc?.guardDutyDetectorId !== undefined) {
       new GuarddutyOrganizationConfiguration(this, 'guardduty-organization', {
         provider,
         detectorId: oc.guardDutyDetectorId,
@@ -406,9 +445,6 @@ export class OrgRootGuardrails extends Construct {
         autoEnableStandards: oc.securityHubAutoEnableStandards ?? 'DEFAULT',
       });
     }
-    const firstDetector = Object.values(this.singletons.guardDutyDetectors)[0];
-    if (firstDetector) this.guardDutyDetectorId = firstDetector.id;
-    if (firstCis) this.cisStandardsSubscriptionId = firstCis;
   }
 
   private scp(
@@ -431,31 +467,14 @@ export class OrgRootGuardrails extends Construct {
   }
 }
 
-function validateNamePrefix(namePrefix: string): void {
-  if (typeof namePrefix === 'string' && Token.isUnresolved(namePrefix)) return; // a module variable
-  if (typeof namePrefix !== 'string' || !NAME_PREFIX.test(namePrefix)) {
-    throw new Error(`namePrefix: must start with a letter or digit and hold only letters, digits, '-' and '_', not ${JSON.stringify(namePrefix)}`);
-  }
-  if (namePrefix.length > 64) throw new Error(`namePrefix: at most 64 characters, not ${namePrefix.length}`);
-}
-
-function validateTargets(prop: string, scp: { enabled: boolean; targetIds: readonly string[] }): void {
+function checkTargets(prop: string, scp: { enabled: boolean; targetIds: readonly string[] }): void {
   if (!scp.enabled) return;
-  if (scp.targetIds.length === 0) {
-    throw new Error(`${prop}.targetIds: must name at least one organization root, OU or account when enabled`);
-  }
+  if (scp.targetIds.length === 0) throw check.error(`${prop}.targetIds`, 'must name at least one organization root, OU or account when enabled');
   const seen = new Set<string>();
   scp.targetIds.forEach((t, i) => {
     if (Token.isUnresolved(t)) return;
-    if (!TARGET_ID.test(t)) {
-      throw new Error(`${prop}.targetIds[${i}]: must be a root (r-...), OU (ou-...-...) or 12-digit account ID, not ${JSON.stringify(t)}`);
-    }
-    if (seen.has(t)) throw new Error(`${prop}.targetIds[${i}]: duplicate target ${t}`);
+    check.pattern(`${prop}.targetIds[${i}]`, t, TARGET_ID, 'a root (r-...), OU (ou-...-...) or 12-digit account ID');
+    if (seen.has(t)) throw check.error(`${prop}.targetIds[${i}]`, `duplicate target ${t}`);
     seen.add(t);
   });
-}
-
-function validateAccountId(prop: string, accountId: string | undefined): void {
-  if (accountId === undefined || Token.isUnresolved(accountId)) return;
-  if (!ACCOUNT_ID.test(accountId)) throw new Error(`${prop}: must be a 12-digit account ID, not ${JSON.stringify(accountId)}`);
 }

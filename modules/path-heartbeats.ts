@@ -1,12 +1,12 @@
 import { Construct } from 'constructs';
 import { TerraformProvider, Token } from 'cdktf';
 import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { policyDocument, serviceTrustPolicy } from './iam';
+import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { serviceRole } from './iam';
 import { HEARTBEAT_CALL, HEARTBEAT_TAG, heartbeatRolePrefix } from '../core/patterns';
 import { DEFAULT_HEARTBEAT_SCHEDULE, heartbeatScheduleProblem } from '../core/config';
 import { forwardDlqName } from '../core/coverage';
+import { propChecks } from '../core/validation';
 
 export interface HeartbeatPath {
   readonly region: string;
@@ -28,6 +28,57 @@ export interface PathHeartbeatsProps {
 }
 
 /**
+ * The heartbeat role of one account (children `role` and `policy` of `scope`): EventBridge Scheduler
+ * of this account may assume it, and it may only tag the account's forwarding dead-letter queues.
+ * Its name prefix is what the root-forwarding rule recognises (core/patterns.ts).
+ */
+export function heartbeatRole(
+  scope: Construct,
+  props: { readonly namePrefix: string; readonly accountId: string; readonly partition: string; readonly provider?: TerraformProvider },
+): IamRole {
+  return serviceRole(scope, {
+    provider: props.provider,
+    namePrefix: heartbeatRolePrefix(props.namePrefix),
+    description: 'rootwatch: lets EventBridge Scheduler tag the forwarding dead-letter queues (each call is a heartbeat CloudTrail records)',
+    service: 'scheduler.amazonaws.com',
+    sourceAccount: props.accountId,
+    policyName: 'tag-forward-dlq',
+    statements: [
+      {
+        Sid: 'TagOwnDeadLetterQueues',
+        Effect: 'Allow',
+        Action: `sqs:${HEARTBEAT_CALL.eventName}`,
+        Resource: `arn:${props.partition}:sqs:*:${props.accountId}:${forwardDlqName(props.namePrefix)}`,
+      },
+    ],
+  });
+}
+
+/** The heartbeat schedule of one region (a construct-free helper: the schedule keeps the caller's id). */
+export function regionHeartbeat(
+  scope: Construct,
+  id: string,
+  props: { readonly namePrefix: string; readonly partition: string; readonly region: string; readonly queueUrl: string; readonly roleArn: string; readonly scheduleExpression: string; readonly provider?: TerraformProvider },
+): SchedulerSchedule {
+  return new SchedulerSchedule(scope, id, {
+    provider: props.provider,
+    name: `${props.namePrefix}-heartbeat`,
+    description: `rootwatch heartbeat of ${props.region}: tags the forwarding dead-letter queue; CloudTrail records it, the root-forwarding rule carries it to the hub (not a root event)`,
+    scheduleExpression: props.scheduleExpression,
+    flexibleTimeWindow: { mode: 'OFF' },
+    target: {
+      arn: `arn:${props.partition}:scheduler:::aws-sdk:${HEARTBEAT_CALL.service}:${HEARTBEAT_CALL.apiAction}`,
+      roleArn: props.roleArn,
+      input: JSON.stringify({ QueueUrl: props.queueUrl, Tags: { [HEARTBEAT_TAG.key]: HEARTBEAT_TAG.value } }),
+      // a lost heartbeat is tolerated (a path is stale after two intervals): few retries
+      retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 3 },
+    },
+  });
+}
+
+const check = propChecks('PathHeartbeats');
+
+/**
  * A heartbeat per monitored region that is itself a CloudTrail management event: an EventBridge
  * Scheduler schedule in that region whose universal target
  * (`arn:<partition>:scheduler:::aws-sdk:sqs:tagQueue`) tags the path's own forwarding dead-letter
@@ -47,60 +98,6 @@ export interface PathHeartbeatsProps {
  * - the deny-root SCP matches only `arn:*:iam::*:root` principals, so the heartbeat role is not
  *   denied (evaluated with iam-simulate in __tests__/modules/policy-simulation.test.ts).
  */
-/**
- * The heartbeat role of one account (children `role` and `policy` of `scope`): EventBridge Scheduler
- * of this account may assume it, and it may only tag the account's forwarding dead-letter queues.
- * Its name prefix is what the root-forwarding rule recognises (core/patterns.ts).
- */
-export function heartbeatRole(
-  scope: Construct,
-  props: { readonly namePrefix: string; readonly accountId: string; readonly partition: string; readonly provider?: TerraformProvider },
-): IamRole {
-  const provider = props.provider ? { provider: props.provider } : {};
-  const role = new IamRole(scope, 'role', {
-    ...provider,
-    namePrefix: heartbeatRolePrefix(props.namePrefix),
-    description: 'rootwatch: lets EventBridge Scheduler tag the forwarding dead-letter queues (each call is a heartbeat CloudTrail records)',
-    assumeRolePolicy: serviceTrustPolicy('scheduler.amazonaws.com', props.accountId),
-  });
-  new IamRolePolicy(scope, 'policy', {
-    ...provider,
-    name: 'tag-forward-dlq',
-    role: role.id,
-    policy: policyDocument([
-      {
-        Sid: 'TagOwnDeadLetterQueues',
-        Effect: 'Allow',
-        Action: `sqs:${HEARTBEAT_CALL.eventName}`,
-        Resource: `arn:${props.partition}:sqs:*:${props.accountId}:${forwardDlqName(props.namePrefix)}`,
-      },
-    ]),
-  });
-  return role;
-}
-
-/** The heartbeat schedule of one region (a construct-free helper: the schedule keeps the caller's id). */
-export function regionHeartbeat(
-  scope: Construct,
-  id: string,
-  props: { readonly namePrefix: string; readonly partition: string; readonly region: string; readonly queueUrl: string; readonly roleArn: string; readonly scheduleExpression: string; readonly provider?: TerraformProvider },
-): SchedulerSchedule {
-  return new SchedulerSchedule(scope, id, {
-    ...(props.provider ? { provider: props.provider } : {}),
-    name: `${props.namePrefix}-heartbeat`,
-    description: `rootwatch heartbeat of ${props.region}: tags the forwarding dead-letter queue; CloudTrail records it, the root-forwarding rule carries it to the hub (not a root event)`,
-    scheduleExpression: props.scheduleExpression,
-    flexibleTimeWindow: { mode: 'OFF' },
-    target: {
-      arn: `arn:${props.partition}:scheduler:::aws-sdk:${HEARTBEAT_CALL.service}:${HEARTBEAT_CALL.apiAction}`,
-      roleArn: props.roleArn,
-      input: JSON.stringify({ QueueUrl: props.queueUrl, Tags: { [HEARTBEAT_TAG.key]: HEARTBEAT_TAG.value } }),
-      // a lost heartbeat is tolerated (a path is stale after two intervals): few retries
-      retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 3 },
-    },
-  });
-}
-
 export class PathHeartbeats extends Construct {
   public readonly roleArn: string;
   /** region -> schedule ARN */
@@ -108,10 +105,10 @@ export class PathHeartbeats extends Construct {
 
   constructor(scope: Construct, id: string, props: PathHeartbeatsProps) {
     super(scope, id);
-    if (props.paths.length === 0) throw new Error('PathHeartbeats.paths: at least one region');
+    if (props.paths.length === 0) throw check.error('paths', 'at least one region');
     const schedule = props.scheduleExpression ?? DEFAULT_HEARTBEAT_SCHEDULE;
     const problem = Token.isUnresolved(schedule) ? undefined : heartbeatScheduleProblem(schedule);
-    if (problem) throw new Error(`PathHeartbeats.scheduleExpression: ${problem}`);
+    if (problem) throw check.error('scheduleExpression', problem);
     const role = heartbeatRole(this, { namePrefix: props.namePrefix, accountId: props.accountId, partition: props.partition, provider: props.paths[0].provider });
     for (const path of props.paths) {
       const s = regionHeartbeat(this, `schedule-${path.region}`, {

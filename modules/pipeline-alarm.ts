@@ -37,7 +37,7 @@ const OPERATOR = {
  */
 export function pipelineAlarm(scope: Construct, id: string, props: PipelineAlarmProps): CloudwatchMetricAlarm {
   return new CloudwatchMetricAlarm(scope, id, {
-    ...(props.provider ? { provider: props.provider } : {}),
+    provider: props.provider,
     alarmName: props.alarmName,
     alarmDescription: props.description,
     namespace: props.namespace,
@@ -60,7 +60,7 @@ export function queueNotEmptyAlarm(
   props: { alarmName: string; description: string; queueName: string; alarmTopicArn: string; provider?: TerraformProvider },
 ): CloudwatchMetricAlarm {
   return pipelineAlarm(scope, id, {
-    ...(props.provider ? { provider: props.provider } : {}),
+    provider: props.provider,
     alarmName: props.alarmName,
     description: props.description,
     namespace: 'AWS/SQS',

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboard';
 import { CloudwatchQueryDefinition } from '@cdktf/provider-aws/lib/cloudwatch-query-definition';
 import { pipelineDashboardName, savedQueryNames } from '../core/pipeline-names';
+import { propChecks } from '../core/validation';
 
 /**
  * A resource the dashboard shows, present always or only while a Terraform condition holds (the
@@ -40,15 +41,17 @@ class Switched {
 }
 const part = <T>(p: { readonly when?: string }, value: T): T | Switched => (p.when === undefined ? value : new Switched(p.when, value));
 
+const check = propChecks('PipelineDashboard');
+
 /**
  * JSON text of `value` in which a `Switched` array element becomes a Terraform template directive
  * (`%{ if cond },<element>%{ endif }`): the body stays valid JSON whichever way the condition goes.
  * A switched element brings its own leading comma, so the first element of an array must not be switched.
  */
 function dashboardJson(value: unknown): string {
-  if (value instanceof Switched) throw new Error('dashboardJson: a switched element must sit in an array');
+  if (value instanceof Switched) throw check.error('dashboardBody', 'a switched element must sit in an array');
   if (Array.isArray(value)) {
-    if (value[0] instanceof Switched) throw new Error(`dashboardJson: the first element of an array must not be switched (${value[0].when})`);
+    if (value[0] instanceof Switched) throw check.error('dashboardBody', `the first element of an array must not be switched (${value[0].when})`);
     return `[${value.map((v, i) => (v instanceof Switched ? `%{ if ${v.when} },${dashboardJson(v.value)}%{ endif }` : `${i > 0 ? ',' : ''}${dashboardJson(v)}`)).join('')}]`;
   }
   if (typeof value === 'object' && value !== null) {
@@ -64,54 +67,106 @@ function dashboardJson(value: unknown): string {
  */
 const field = (name: string, value = '[^"\\\\]+') => `/${name}\\\\?":\\s*\\\\?"(?<${name}>${value})/`;
 const msgIs = (text: string) => `@message like /msg\\\\?":\\s*\\\\?"${text}/`;
+const ACCOUNT_FIELD = ['account', '\\d{12}'] as const;
+
+/**
+ * A Logs Insights query over rootwatch's log entries: `head`, the entries whose `msg` passes
+ * `filter`, each field parsed out (a name, or a name and its value pattern), then `tail`.
+ */
+function insightsQuery(head: string, filter: string, fields: ReadonlyArray<string | readonly [string, string]>, tail: readonly string[]): string {
+  const parse = fields.map((f) => `| parse @message ${typeof f === 'string' ? field(f) : field(f[0], f[1])}`);
+  return [head, `| filter ${filter}`, ...parse, ...tail].join('\n');
+}
 
 /** The saved Logs Insights queries (pure: tests and the runbook read them). */
 export function savedQueries(namePrefix: string): Array<{ key: string; name: string; query: string }> {
   const q = savedQueryNames(namePrefix);
+  const head = 'fields @timestamp, @message';
   return [
     {
       key: 'root-events-of-account',
       name: q.rootEventsOfAccount,
-      query: [
-        'fields @timestamp, @message',
-        `| filter ${msgIs('alert (published|folded)')} or ${msgIs('event muted')}`,
-        `| parse @message ${field('account', '\\d{12}')}`,
-        `| parse @message ${field('eventName')}`,
-        `| parse @message ${field('severity')}`,
-        `| parse @message ${field('sessionKey')}`,
+      query: insightsQuery(head, `${msgIs('alert (published|folded)')} or ${msgIs('event muted')}`, [ACCOUNT_FIELD, 'eventName', 'severity', 'sessionKey'], [
         '# replace 111122223333 with the account to investigate',
         "| filter account = '111122223333'",
         '| sort @timestamp desc',
-      ].join('\n'),
+      ]),
     },
     {
       key: 'alerts-last-24h',
       name: q.alertsLast24h,
-      query: [
-        'fields @timestamp, @message',
-        `| filter ${msgIs('alert published')}`,
-        `| parse @message ${field('account', '\\d{12}')}`,
-        `| parse @message ${field('eventName')}`,
-        `| parse @message ${field('alertType')}`,
-        `| parse @message ${field('severity')}`,
+      query: insightsQuery(head, msgIs('alert published'), [ACCOUNT_FIELD, 'eventName', 'alertType', 'severity'], [
         '# run with the time range set to the last 24 hours',
         '| sort @timestamp desc',
-      ].join('\n'),
+      ]),
     },
     {
       key: 'expected-use-windows',
       name: q.expectedUseWindows,
-      query: [
-        'fields @timestamp, @message',
-        `| filter ${msgIs('expected-use')}`,
-        `| parse @message ${field('account', '\\d{12}')}`,
-        `| parse @message ${field('windowId')}`,
-        `| parse @message ${field('reason')}`,
-        `| parse @message ${field('by')}`,
-        '| sort @timestamp desc',
-      ].join('\n'),
+      query: insightsQuery(head, msgIs('expected-use'), [ACCOUNT_FIELD, 'windowId', 'reason', 'by'], ['| sort @timestamp desc']),
     },
   ];
+}
+
+/** A metric widget (time series) of the hub's region. */
+function metricWidget(region: string, x: number, y: number, w: number, title: string, metrics: unknown[], stat = 'Sum', period = 300) {
+  return {
+    type: 'metric',
+    x,
+    y,
+    width: w,
+    height: 6,
+    properties: { title, region, view: 'timeSeries', stacked: false, stat, period, metrics },
+  };
+}
+
+/** A Logs Insights widget (table) of the hub's region. */
+function logWidget(region: string, x: number, y: number, w: number, title: string, query: string) {
+  return {
+    type: 'log',
+    x,
+    y,
+    width: w,
+    height: 6,
+    properties: { title, region, view: 'table', query },
+  };
+}
+
+/** The dashboard's widgets, top to bottom; a switched part only while its condition holds. */
+function pipelineWidgets(props: PipelineDashboardProps): unknown[] {
+  const { region } = props;
+  const src = `SOURCE '${props.notifierLogGroupName}'`;
+  const lambda = (metricName: string) => props.functions.map((f) => part(f, ['AWS/Lambda', metricName, 'FunctionName', f.name]));
+  const widgets: unknown[] = [
+    {
+      type: 'text',
+      x: 0,
+      y: 0,
+      width: 24,
+      height: 2,
+      properties: {
+        markdown: `## rootwatch pipeline (${props.namePrefix})\nEvery root event: spoke rule → hub bus \`${props.busName}\` → notifier → SNS → alerters. Anything above zero in the queues, errors or stale paths means alerts are delayed or a path is blind: see RUNBOOK.md.`,
+      },
+    },
+    logWidget(region, 0, 2, 12, 'Alerts per type and severity', insightsQuery(src, msgIs('alert published'), ['alertType', 'severity'], [
+      '| stats count(*) as alerts by alertType, severity',
+      '| sort alerts desc',
+    ])),
+    // No metric per path (17,000 custom metrics would cost $0.30 each a month): the age of each
+    // path's last heartbeat comes from the notifier's log line for every heartbeat it stamps.
+    logWidget(region, 12, 2, 12, 'Heartbeat age per account and region (oldest first)', insightsQuery(src, msgIs('heartbeat'), [ACCOUNT_FIELD, ['region', '[a-z0-9-]+']], [
+      '| stats max(@timestamp) as lastHeartbeat by account, region',
+      '| sort lastHeartbeat asc',
+    ])),
+    metricWidget(region, 0, 8, 12, 'Dead-letter and failure queues: messages waiting', props.queues.map((q) => part(q, ['AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'QueueName', q.name])), 'Maximum'),
+    metricWidget(region, 12, 8, 12, 'Hub rules: failed invocations', props.ruleNames.map((r) => ['AWS/Events', 'FailedInvocations', 'EventBusName', props.busName, 'RuleName', r])),
+    metricWidget(region, 0, 14, 12, 'Lambda errors', lambda('Errors')),
+    metricWidget(region, 12, 14, 12, 'Lambda duration (p99, ms)', lambda('Duration'), 'p99'),
+  ];
+  if (props.stalePaths) {
+    widgets.push(part(props.stalePaths, metricWidget(region, 0, 20, 24, 'Stale coverage paths (no heartbeat for two intervals plus 15 minutes)', [[props.stalePaths.namespace, props.stalePaths.metricName]], 'Maximum', 900)));
+  }
+  return widgets;
 }
 
 /**
@@ -129,71 +184,13 @@ export class PipelineDashboard extends Construct {
 
   constructor(scope: Construct, id: string, props: PipelineDashboardProps) {
     super(scope, id);
-    if (props.functions.length === 0) throw new Error('PipelineDashboard.functions: name at least the notifier');
-    if (props.functions[0].when !== undefined) throw new Error('PipelineDashboard.functions: the first (the notifier) is always there');
-    if (props.queues.length === 0 || props.queues[0].when !== undefined) throw new Error('PipelineDashboard.queues: the first (the hub rules\' dead-letter queue) is always there');
+    if (props.functions.length === 0) throw check.error('functions', 'name at least the notifier');
+    if (props.functions[0].when !== undefined) throw check.error('functions', 'the first (the notifier) is always there');
+    if (props.queues.length === 0 || props.queues[0].when !== undefined) throw check.error('queues', 'the first (the hub rules\' dead-letter queue) is always there');
     const name = pipelineDashboardName(props.namePrefix);
-    const region = props.region;
-    const src = `SOURCE '${props.notifierLogGroupName}'`;
-    const metric = (x: number, y: number, w: number, title: string, metrics: unknown[], stat = 'Sum', period = 300) => ({
-      type: 'metric',
-      x,
-      y,
-      width: w,
-      height: 6,
-      properties: { title, region, view: 'timeSeries', stacked: false, stat, period, metrics },
-    });
-    const logWidget = (x: number, y: number, w: number, title: string, query: string) => ({
-      type: 'log',
-      x,
-      y,
-      width: w,
-      height: 6,
-      properties: { title, region, view: 'table', query },
-    });
-    const lambda = (metricName: string) => props.functions.map((f) => part(f, ['AWS/Lambda', metricName, 'FunctionName', f.name]));
-
-    const widgets: unknown[] = [
-      {
-        type: 'text',
-        x: 0,
-        y: 0,
-        width: 24,
-        height: 2,
-        properties: {
-          markdown: `## rootwatch pipeline (${props.namePrefix})\nEvery root event: spoke rule → hub bus \`${props.busName}\` → notifier → SNS → alerters. Anything above zero in the queues, errors or stale paths means alerts are delayed or a path is blind: see RUNBOOK.md.`,
-        },
-      },
-      logWidget(0, 2, 12, 'Alerts per type and severity', [
-        src,
-        `| filter ${msgIs('alert published')}`,
-        `| parse @message ${field('alertType')}`,
-        `| parse @message ${field('severity')}`,
-        '| stats count(*) as alerts by alertType, severity',
-        '| sort alerts desc',
-      ].join('\n')),
-      // No metric per path (17,000 custom metrics would cost $0.30 each a month): the age of each
-      // path's last heartbeat comes from the notifier's log line for every heartbeat it stamps.
-      logWidget(12, 2, 12, 'Heartbeat age per account and region (oldest first)', [
-        src,
-        `| filter ${msgIs('heartbeat')}`,
-        `| parse @message ${field('account', '\\d{12}')}`,
-        `| parse @message ${field('region', '[a-z0-9-]+')}`,
-        '| stats max(@timestamp) as lastHeartbeat by account, region',
-        '| sort lastHeartbeat asc',
-      ].join('\n')),
-      metric(0, 8, 12, 'Dead-letter and failure queues: messages waiting', props.queues.map((q) => part(q, ['AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'QueueName', q.name])), 'Maximum'),
-      metric(12, 8, 12, 'Hub rules: failed invocations', props.ruleNames.map((r) => ['AWS/Events', 'FailedInvocations', 'EventBusName', props.busName, 'RuleName', r])),
-      metric(0, 14, 12, 'Lambda errors', lambda('Errors')),
-      metric(12, 14, 12, 'Lambda duration (p99, ms)', lambda('Duration'), 'p99'),
-    ];
-    if (props.stalePaths) {
-      widgets.push(part(props.stalePaths, metric(0, 20, 24, 'Stale coverage paths (no heartbeat for two intervals plus 15 minutes)', [[props.stalePaths.namespace, props.stalePaths.metricName]], 'Maximum', 900)));
-    }
-
     new CloudwatchDashboard(this, 'dashboard', {
       dashboardName: name,
-      dashboardBody: dashboardJson({ widgets }),
+      dashboardBody: dashboardJson({ widgets: pipelineWidgets(props) }),
     });
     for (const q of savedQueries(props.namePrefix)) {
       new CloudwatchQueryDefinition(this, `query-${q.key}`, {

@@ -7,7 +7,7 @@ import { alertKeyAlias, alertTopicName, AlertTopics } from './alert-topics';
 import { EmailAlerter } from './email-alerter';
 import { HttpAlerter } from './http-alerter';
 import { hubBusName, HubEventBus } from './hub-event-bus';
-import { ArnScope, actionsOf, arnOf } from './iam';
+import { ArnScope, actionsOf, arnOf, PolicyStatement } from './iam';
 import { EventsDeadLetterQueue } from './events-dead-letter-queue';
 import { pipelineAlarm } from './pipeline-alarm';
 import { PipelineDashboard } from './pipeline-dashboard';
@@ -19,6 +19,7 @@ import { CoverageLedger, coverageLedgerStatement, coverageTableName } from './co
 import { scheduleSeconds } from '../core/coverage';
 import { AssumedRootPolicy, AvoidableRootWritesPolicy } from '../core/types';
 import { heartbeatScheduleProblem } from '../core/config';
+import { propChecks } from '../core/validation';
 
 /** The fold window the config schema states too (__tests__/core/schema-owners.test.ts proves them equal). */
 export const DEFAULT_FOLD_WINDOW_MINUTES = 15;
@@ -94,16 +95,8 @@ export class RootwatchHub extends Construct {
 
   constructor(scope: Construct, id: string, props: RootwatchHubProps) {
     super(scope, id);
-    const fold = props.foldWindowMinutes ?? DEFAULT_FOLD_WINDOW_MINUTES;
-    // A token (a module variable) is checked by the variable's own validation.
-    const foldIsToken = Token.isUnresolved(fold);
-    if (!foldIsToken && (!Number.isInteger(fold) || fold < 0 || fold > 1440)) throw new Error('RootwatchHub.foldWindowMinutes: must be a whole number from 0 to 1440');
-    if (props.heartbeatSchedule !== undefined && !Token.isUnresolved(props.heartbeatSchedule)) {
-      const problem = heartbeatScheduleProblem(props.heartbeatSchedule);
-      if (problem) throw new Error(`RootwatchHub.heartbeatSchedule: ${problem}`);
-    }
-    const p = props.namePrefix;
-    const at: ArnScope = { partition: props.partition, region: props.region, accountId: props.hubAccountId };
+    const settings = hubSettings(props);
+    const { p, at } = settings;
 
     const bus = new HubEventBus(this, 'bus', {
       namePrefix: p,
@@ -112,68 +105,14 @@ export class RootwatchHub extends Construct {
       ...(props.organizationId ? { organizationId: props.organizationId } : {}),
     });
     const topics = new AlertTopics(this, 'topics', { namePrefix: p, scope: at });
-    const topicArns = [arnOf(at, 'sns', alertTopicName(p, 'login')), arnOf(at, 'sns', alertTopicName(p, 'activity'))];
-    const tableName = `${p}-sessions`;
-    const alarmTopic = topics.activityTopicArn;
-
+    const hub: HubContext = { ...settings, topics, alarmTopicArn: topics.activityTopicArn };
     const table = rootwatchTable(this, 'sessions', {
-      name: tableName,
+      name: sessionsTableName(p),
       hashKey: 'sessionKey',
       attribute: [{ name: 'sessionKey', type: 'S' }],
       ttl: { attributeName: 'expiresAt', enabled: true },
     });
-
-    const notifier = new AlertFunction(this, 'notifier', {
-      namePrefix: p,
-      purpose: 'notifier',
-      code: props.code.notifier,
-      scope: at,
-      alarmTopicArn: alarmTopic,
-      ...(props.logRetentionDays === undefined ? {} : { logRetentionDays: props.logRetentionDays }),
-      environment: {
-        [ENV.LOGIN_TOPIC_ARN]: topics.loginTopicArn,
-        [ENV.ACTIVITY_TOPIC_ARN]: topics.activityTopicArn,
-        [ENV.STATE_TABLE]: table.name,
-        [ENV.FOLD_WINDOW_SECONDS]: foldIsToken ? Token.asString(Op.mul(fold, 60)) : String(fold * 60),
-        [ENV.NAME_PREFIX]: p,
-        [ENV.ASSUMED_ROOT_POLICY]: props.assumedRoot ?? 'alert',
-        // account names and the expected set live in the coverage table: the environment holds 4 KB in all
-        [ENV.COVERAGE_TABLE]: coverageTableName(p),
-        ...(props.heartbeatIntervalSeconds !== undefined
-          ? { [ENV.HEARTBEAT_INTERVAL_SECONDS]: props.heartbeatIntervalSeconds }
-          : props.heartbeatSchedule === undefined
-            ? {}
-            : { [ENV.HEARTBEAT_INTERVAL_SECONDS]: String(scheduleSeconds(props.heartbeatSchedule)) }),
-        [ENV.COVERAGE_GRACE_SECONDS]: String((props.coverageGraceHours ?? 48) * 3600),
-        ...(props.avoidableRootWrites && props.avoidableRootWrites !== 'unchanged' ? { [ENV.AVOIDABLE_ROOT_WRITES]: props.avoidableRootWrites } : {}),
-        ...(props.expectedUse ? { [ENV.EXPECTED_USE_TABLE]: expectedUseTableName(p), [ENV.EXPECTED_USE_SEVERITY]: props.expectedUse.severity } : {}),
-      },
-      statements: [
-        { Sid: 'PublishAlerts', Effect: 'Allow', Action: actionsOf(LAMBDA_ACTIONS.notifier.alertTopics), Resource: topicArns },
-        {
-          Sid: 'EncryptAlerts',
-          Effect: 'Allow',
-          Action: actionsOf(LAMBDA_IMPLICIT_ACTIONS.topicKey),
-          Resource: arnOf(at, 'kms', 'key/*'),
-          Condition: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': alertKeyAlias(p) } },
-        },
-        {
-          Sid: 'FoldSessions',
-          Effect: 'Allow',
-          Action: actionsOf(LAMBDA_ACTIONS.notifier.foldState),
-          Resource: arnOf(at, 'dynamodb', `table/${tableName}`),
-        },
-        coverageLedgerStatement(p, at),
-        {
-          Sid: 'StalePathsMetric',
-          Effect: 'Allow',
-          Action: actionsOf(LAMBDA_ACTIONS.notifier.stalePathsMetric),
-          Resource: '*',
-          Condition: { StringEquals: { 'cloudwatch:namespace': heartbeatNamespace(p) } },
-        },
-        ...(props.expectedUse ? expectedUseNotifierStatements(p, at) : []),
-      ],
-    });
+    const notifier = this.notifier(hub, table.name);
     if (props.expectedUse) {
       this.expectedUseDeclarerRoleArn = new ExpectedUseTable(this, 'expected-use', {
         namePrefix: p,
@@ -182,28 +121,70 @@ export class RootwatchHub extends Construct {
         failureQueueArn: notifier.failureQueueArn,
       }).declarerRoleArn;
     }
+    const dlq = this.rulesDeadLetterQueue(hub);
+    const ruleArns = this.rules(hub, bus, notifier, dlq);
+    this.digestSweep(hub, notifier, dlq);
+    // One ledger, one sweep, one alarm, whatever the number of accounts (no alarm per account).
+    const ledger = new CoverageLedger(this, 'coverage', {
+      namePrefix: p,
+      scope: at,
+      expectedChunks: props.expectedChunks ?? [],
+      notifierFunctionArn: notifier.functionArn,
+      notifierFunctionName: notifier.functionName,
+      sweep: props.heartbeatSchedule !== undefined,
+      alarmTopicArn: hub.alarmTopicArn,
+      deadLetterQueueArn: dlq.queueArn,
+    });
+    this.alerters(hub);
+    this.dashboard(hub);
 
-    const patterns = rulePatterns(p);
-    const names = ruleNames(p);
-    const ruleDefs = [
-      { key: 'login', name: names.hubLogin, pattern: patterns.hubLogin, description: 'root console sign-ins' },
-      { key: 'activity', name: names.hubActivity, pattern: patterns.hubActivity, description: 'root API activity and AssumeRoot' },
-      { key: 'pipeline', name: names.hubPipeline, pattern: patterns.hubPipeline, description: 'heartbeats and CIS alarms' },
-    ] as const;
-    const sweepName = `${p}-digest-sweep`;
-    const dlq = new EventsDeadLetterQueue(this, 'rules-dlq', {
+    this.busArn = bus.busArn;
+    this.busName = bus.busName;
+    this.loginTopicArn = topics.loginTopicArn;
+    this.activityTopicArn = topics.activityTopicArn;
+    this.keyArn = topics.keyArn;
+    this.ruleArns = ruleArns;
+    this.notifierFunctionArn = notifier.functionArn;
+    this.notifierRoleArn = notifier.roleArn;
+    this.stateTableName = table.name;
+    this.coverageTableName = ledger.tableName;
+    this.deadLetterQueueArn = dlq.queueArn;
+  }
+
+  /** The notifier: folds sessions, publishes to the topics, keeps the coverage ledger. */
+  private notifier(hub: HubContext, stateTable: string): AlertFunction {
+    const { p, at, props } = hub;
+    return new AlertFunction(this, 'notifier', {
+      namePrefix: p,
+      purpose: 'notifier',
+      code: props.code.notifier,
+      scope: at,
+      alarmTopicArn: hub.alarmTopicArn,
+      ...(props.logRetentionDays === undefined ? {} : { logRetentionDays: props.logRetentionDays }),
+      environment: notifierEnvironment(hub, stateTable),
+      statements: notifierStatements(hub),
+    });
+  }
+
+  /** The one dead-letter queue of every hub rule and schedule that invokes the notifier. */
+  private rulesDeadLetterQueue(hub: HubContext): EventsDeadLetterQueue {
+    const { p, at, props } = hub;
+    return new EventsDeadLetterQueue(this, 'rules-dlq', {
       name: `${p}-hub-rules-dlq`,
       scope: at,
       sourceRuleArns: [
-        ...ruleDefs.map((def) => arnOf(at, 'events', `rule/${hubBusName(p)}/${def.name}`)),
-        ...(foldIsToken || fold > 0 ? [arnOf(at, 'events', `rule/${sweepName}`)] : []),
+        ...hubRules(p).map((def) => arnOf(at, 'events', `rule/${hubBusName(p)}/${def.name}`)),
+        ...(hub.sweeps ? [arnOf(at, 'events', `rule/${digestSweepName(p)}`)] : []),
         ...(props.heartbeatSchedule !== undefined ? [arnOf(at, 'events', `rule/${p}-coverage-sweep`)] : []),
       ],
-      alarmTopicArn: alarmTopic,
+      alarmTopicArn: hub.alarmTopicArn,
     });
+  }
 
+  /** The bus rules (login, activity, pipeline) to the notifier, each with its failed-invocations alarm. */
+  private rules(hub: HubContext, bus: HubEventBus, notifier: AlertFunction, dlq: EventsDeadLetterQueue): RootwatchHub['ruleArns'] {
     const ruleArns: Record<string, string> = {};
-    for (const def of ruleDefs) {
+    for (const def of hubRules(hub.p)) {
       const rule = notifierTrigger(this, {
         ids: { rule: `rule-${def.key}`, target: `target-${def.key}`, permission: `invoke-${def.key}` },
         rule: { name: def.name, description: `rootwatch: ${def.description}`, eventBusName: bus.busName, eventPattern: JSON.stringify(def.pattern), state: RULE_STATE_ALL_MANAGEMENT_EVENTS },
@@ -220,36 +201,30 @@ export class RootwatchHub extends Construct {
         dimensions: { EventBusName: bus.busName, RuleName: rule.name },
         when: 'atLeast',
         threshold: 1,
-        alarmActions: [alarmTopic],
+        alarmActions: [hub.alarmTopicArn],
       });
       ruleArns[def.key] = rule.arn;
     }
+    return { login: ruleArns.login, activity: ruleArns.activity, pipeline: ruleArns.pipeline };
+  }
 
-    // With a token fold window the sweep is built and the caller switches it (module `count`).
-    if (foldIsToken || fold > 0) {
-      notifierTrigger(this, {
-        ids: { rule: 'digest-sweep', target: 'digest-sweep-target', permission: 'invoke-digest-sweep' },
-        rule: { name: sweepName, description: 'rootwatch: sends the digest of folded root events when a session window closes', scheduleExpression: 'rate(5 minutes)', state: 'ENABLED' },
-        statementId: 'events-digest-sweep',
-        notifier,
-        input: JSON.stringify({ source: DIGEST_SWEEP_SOURCE, 'detail-type': 'rootwatch digest sweep', detail: {} }),
-        retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 10 },
-        deadLetterQueueArn: dlq.queueArn,
-      });
-    }
-
-    // One ledger, one sweep, one alarm, whatever the number of accounts (no alarm per account).
-    const ledger = new CoverageLedger(this, 'coverage', {
-      namePrefix: p,
-      scope: at,
-      expectedChunks: props.expectedChunks ?? [],
-      notifierFunctionArn: notifier.functionArn,
-      notifierFunctionName: notifier.functionName,
-      sweep: props.heartbeatSchedule !== undefined,
-      alarmTopicArn: alarmTopic,
+  /** The schedule that sends folded sessions' digests. With a token fold window it is built and the caller switches it (module `count`). */
+  private digestSweep(hub: HubContext, notifier: AlertFunction, dlq: EventsDeadLetterQueue): void {
+    if (!hub.sweeps) return;
+    notifierTrigger(this, {
+      ids: { rule: 'digest-sweep', target: 'digest-sweep-target', permission: 'invoke-digest-sweep' },
+      rule: { name: digestSweepName(hub.p), description: 'rootwatch: sends the digest of folded root events when a session window closes', scheduleExpression: 'rate(5 minutes)', state: 'ENABLED' },
+      statementId: 'events-digest-sweep',
+      notifier,
+      input: JSON.stringify({ source: DIGEST_SWEEP_SOURCE, 'detail-type': 'rootwatch digest sweep', detail: {} }),
+      retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 10 },
       deadLetterQueueArn: dlq.queueArn,
     });
+  }
 
+  /** Email subscriptions and the webhook alerters (Slack, PagerDuty) that are configured. */
+  private alerters(hub: HubContext): void {
+    const { p, at, props, topics } = hub;
     if (props.email) {
       new EmailAlerter(this, 'email', {
         loginTopicArn: topics.loginTopicArn,
@@ -258,13 +233,9 @@ export class RootwatchHub extends Construct {
         ...(props.email.activity ? { activityAddresses: props.email.activity } : {}),
       });
     }
-    const http = [
-      { channel: 'slack' as const, parameter: props.slackWebhookParameter, code: props.code.slack },
-      { channel: 'pagerduty' as const, parameter: props.pagerDutyRoutingKeyParameter, code: props.code.pagerduty },
-    ];
-    for (const h of http) {
+    for (const h of httpAlerters(props)) {
       if (h.parameter === undefined) continue;
-      if (!h.code) throw new Error(`RootwatchHub.code.${h.channel}: required when the ${h.channel} alerter is configured`);
+      if (!h.code) throw check.error(`code.${h.channel}`, `required when the ${h.channel} alerter is configured`);
       new HttpAlerter(this, h.channel, {
         namePrefix: p,
         channel: h.channel,
@@ -272,16 +243,21 @@ export class RootwatchHub extends Construct {
         scope: at,
         secretParameterName: h.parameter,
         topicArns: [topics.loginTopicArn, topics.activityTopicArn],
-        alarmTopicArn: alarmTopic,
+        alarmTopicArn: hub.alarmTopicArn,
         ...(props.logRetentionDays === undefined ? {} : { logRetentionDays: props.logRetentionDays }),
       });
     }
+  }
 
-    // Issue 14: pipeline dashboard and saved Logs Insights queries (modules/pipeline-dashboard.ts).
-    // A part switched at plan time (a module variable) is shown only under the same condition.
+  /**
+   * Issue 14: pipeline dashboard and saved Logs Insights queries (modules/pipeline-dashboard.ts).
+   * A part switched at plan time (a module variable) is shown only under the same condition.
+   */
+  private dashboard(hub: HubContext): void {
+    const { p, props } = hub;
     const shown = (value: string | undefined, when: string | undefined): { when?: string } | undefined =>
       value === undefined ? undefined : !Token.isUnresolved(value) ? {} : when === undefined ? undefined : { when };
-    const alerterParts = http.flatMap((h) => {
+    const alerterParts = httpAlerters(props).flatMap((h) => {
       const on = shown(h.parameter, props.dashboardConditions?.[h.channel]);
       return on ? [{ name: `${p}-${h.channel}`, ...on }] : [];
     });
@@ -294,21 +270,119 @@ export class RootwatchHub extends Construct {
       functions,
       queues: [{ name: `${p}-hub-rules-dlq` }, ...functions.map((f) => ({ ...f, name: `${f.name}-failures` }))],
       busName: hubBusName(p),
-      ruleNames: ruleDefs.map((def) => def.name),
+      ruleNames: hubRules(p).map((def) => def.name),
       ...(coverageShown ? { stalePaths: { namespace: heartbeatNamespace(p), metricName: STALE_PATHS_METRIC, ...coverageShown } } : {}),
     });
-
-    this.busArn = bus.busArn;
-    this.busName = bus.busName;
-    this.loginTopicArn = topics.loginTopicArn;
-    this.activityTopicArn = topics.activityTopicArn;
-    this.keyArn = topics.keyArn;
-    this.ruleArns = { login: ruleArns.login, activity: ruleArns.activity, pipeline: ruleArns.pipeline };
-    this.notifierFunctionArn = notifier.functionArn;
-    this.notifierRoleArn = notifier.roleArn;
-    this.stateTableName = table.name;
-    this.coverageTableName = ledger.tableName;
-    this.deadLetterQueueArn = dlq.queueArn;
   }
 }
 
+const check = propChecks('RootwatchHub', (v) => Token.isUnresolved(v));
+
+/** The props, validated, and the values derived from them. */
+interface HubSettings {
+  readonly props: RootwatchHubProps;
+  readonly p: string;
+  readonly at: ArnScope;
+  /** Minutes, or a token (a module variable, checked by the variable's own validation). */
+  readonly fold: number;
+  /** The digest sweep exists (a token fold window: built, switched by the caller). */
+  readonly sweeps: boolean;
+}
+
+/** What every part of the hub reads: the settings and the alert topics. */
+interface HubContext extends HubSettings {
+  readonly topics: AlertTopics;
+  /** The activity topic: every pipeline alarm goes there. */
+  readonly alarmTopicArn: string;
+}
+
+function hubSettings(props: RootwatchHubProps): HubSettings {
+  const fold = props.foldWindowMinutes ?? DEFAULT_FOLD_WINDOW_MINUTES;
+  check.int('foldWindowMinutes', fold, 0, 1440);
+  if (props.heartbeatSchedule !== undefined && !Token.isUnresolved(props.heartbeatSchedule)) {
+    const problem = heartbeatScheduleProblem(props.heartbeatSchedule);
+    if (problem) throw check.error('heartbeatSchedule', problem);
+  }
+  return {
+    props,
+    p: props.namePrefix,
+    at: { partition: props.partition, region: props.region, accountId: props.hubAccountId },
+    fold,
+    sweeps: Token.isUnresolved(fold) || fold > 0,
+  };
+}
+
+const sessionsTableName = (p: string): string => `${p}-sessions`;
+const digestSweepName = (p: string): string => `${p}-digest-sweep`;
+
+/** The hub bus rules, each invoking the notifier. */
+function hubRules(p: string) {
+  const patterns = rulePatterns(p);
+  const names = ruleNames(p);
+  return [
+    { key: 'login', name: names.hubLogin, pattern: patterns.hubLogin, description: 'root console sign-ins' },
+    { key: 'activity', name: names.hubActivity, pattern: patterns.hubActivity, description: 'root API activity and AssumeRoot' },
+    { key: 'pipeline', name: names.hubPipeline, pattern: patterns.hubPipeline, description: 'heartbeats and CIS alarms' },
+  ] as const;
+}
+
+/** The webhook alerters, each configured by its SSM parameter (undefined: off). */
+function httpAlerters(props: RootwatchHubProps) {
+  return [
+    { channel: 'slack' as const, parameter: props.slackWebhookParameter, code: props.code.slack },
+    { channel: 'pagerduty' as const, parameter: props.pagerDutyRoutingKeyParameter, code: props.code.pagerduty },
+  ];
+}
+
+/** The notifier's environment (core/lambda-contract.ts ENV). */
+function notifierEnvironment(hub: HubContext, stateTable: string): Record<string, string> {
+  const { p, props, fold, topics } = hub;
+  return {
+    [ENV.LOGIN_TOPIC_ARN]: topics.loginTopicArn,
+    [ENV.ACTIVITY_TOPIC_ARN]: topics.activityTopicArn,
+    [ENV.STATE_TABLE]: stateTable,
+    [ENV.FOLD_WINDOW_SECONDS]: Token.isUnresolved(fold) ? Token.asString(Op.mul(fold, 60)) : String(fold * 60),
+    [ENV.NAME_PREFIX]: p,
+    [ENV.ASSUMED_ROOT_POLICY]: props.assumedRoot ?? 'alert',
+    // account names and the expected set live in the coverage table: the environment holds 4 KB in all
+    [ENV.COVERAGE_TABLE]: coverageTableName(p),
+    ...(props.heartbeatIntervalSeconds !== undefined
+      ? { [ENV.HEARTBEAT_INTERVAL_SECONDS]: props.heartbeatIntervalSeconds }
+      : props.heartbeatSchedule === undefined
+        ? {}
+        : { [ENV.HEARTBEAT_INTERVAL_SECONDS]: String(scheduleSeconds(props.heartbeatSchedule)) }),
+    [ENV.COVERAGE_GRACE_SECONDS]: String((props.coverageGraceHours ?? 48) * 3600),
+    ...(props.avoidableRootWrites && props.avoidableRootWrites !== 'unchanged' ? { [ENV.AVOIDABLE_ROOT_WRITES]: props.avoidableRootWrites } : {}),
+    ...(props.expectedUse ? { [ENV.EXPECTED_USE_TABLE]: expectedUseTableName(p), [ENV.EXPECTED_USE_SEVERITY]: props.expectedUse.severity } : {}),
+  };
+}
+
+/** What the notifier may do besides its own logs and failure queue (core/lambda-contract.ts LAMBDA_ACTIONS). */
+function notifierStatements(hub: HubSettings): PolicyStatement[] {
+  const { p, at, props } = hub;
+  return [
+    { Sid: 'PublishAlerts', Effect: 'Allow', Action: actionsOf(LAMBDA_ACTIONS.notifier.alertTopics), Resource: [arnOf(at, 'sns', alertTopicName(p, 'login')), arnOf(at, 'sns', alertTopicName(p, 'activity'))] },
+    {
+      Sid: 'EncryptAlerts',
+      Effect: 'Allow',
+      Action: actionsOf(LAMBDA_IMPLICIT_ACTIONS.topicKey),
+      Resource: arnOf(at, 'kms', 'key/*'),
+      Condition: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': alertKeyAlias(p) } },
+    },
+    {
+      Sid: 'FoldSessions',
+      Effect: 'Allow',
+      Action: actionsOf(LAMBDA_ACTIONS.notifier.foldState),
+      Resource: arnOf(at, 'dynamodb', `table/${sessionsTableName(p)}`),
+    },
+    coverageLedgerStatement(p, at),
+    {
+      Sid: 'StalePathsMetric',
+      Effect: 'Allow',
+      Action: actionsOf(LAMBDA_ACTIONS.notifier.stalePathsMetric),
+      Resource: '*',
+      Condition: { StringEquals: { 'cloudwatch:namespace': heartbeatNamespace(p) } },
+    },
+    ...(props.expectedUse ? expectedUseNotifierStatements(p, at) : []),
+  ];
+}

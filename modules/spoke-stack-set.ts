@@ -7,6 +7,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { policyDocument, rolePrefix } from './iam';
 import { HUB_ACCOUNT_PARAMETER, spokeTemplate } from '../core/spoke-template';
 import { orgReadRoleName, stackSetName } from '../core/stackset-config';
+import { propChecks } from '../core/validation';
 
 export interface SpokeStackSetProps {
   readonly namePrefix: string;
@@ -56,41 +57,46 @@ export class SpokeStackSet extends Construct {
 
   constructor(scope: Construct, id: string, props: SpokeStackSetProps) {
     super(scope, id);
-    if (props.regions.length === 0) throw new Error('SpokeStackSet.regions: at least one region');
-    if (props.organizationalUnitIds.length === 0) throw new Error('SpokeStackSet.organizationalUnitIds: at least one OU');
-    const provider = props.provider ? { provider: props.provider } : {};
-    const p = props.namePrefix;
-    const op = props.operationPreferences;
-    const operationPreferences = {
-      maxConcurrentPercentage: op.maxConcurrentPercentage,
-      failureTolerancePercentage: op.failureTolerancePercentage,
-      regionConcurrencyType: op.regionConcurrencyType,
-    };
+    if (props.regions.length === 0) throw check.error('regions', 'at least one region');
+    if (props.organizationalUnitIds.length === 0) throw check.error('organizationalUnitIds', 'at least one OU');
+    const set = this.stackSet(props);
+    this.stackInstances(props, set);
+    const readRole = this.orgReadRole(props);
+    this.stackSetName = set.name;
+    this.orgReadRoleArn = readRole.arn;
+  }
+
+  /** The set: the spoke template, service-managed, auto-deployed to the target OUs. */
+  private stackSet(props: SpokeStackSetProps): CloudformationStackSet {
     const template = spokeTemplate({
-      namePrefix: p,
+      namePrefix: props.namePrefix,
       hubRegion: props.hubRegion,
       deadLetterAlarm: props.deadLetterAlarm,
       ...(props.heartbeatSchedule !== undefined ? { heartbeatSchedule: props.heartbeatSchedule } : {}),
     });
-    const set = new CloudformationStackSet(this, 'set', {
-      ...provider,
-      name: stackSetName(p),
+    return new CloudformationStackSet(this, 'set', {
+      provider: props.provider,
+      name: stackSetName(props.namePrefix),
       description: 'rootwatch spokes: forward root CloudTrail events of every account of the target OUs, in every configured region, to the hub bus',
       permissionModel: 'SERVICE_MANAGED',
       callAs: props.callAs,
       autoDeployment: { enabled: true, retainStacksOnAccountRemoval: false },
       managedExecution: { active: true },
       capabilities: ['CAPABILITY_NAMED_IAM'],
-      operationPreferences,
+      operationPreferences: operationPreferences(props),
       parameters: { [HUB_ACCOUNT_PARAMETER]: props.hubAccountId },
       // `${AWS::Region}` of Fn::Sub is CloudFormation's, not Terraform's: `$${` keeps it literal
       templateBody: JSON.stringify(template).replace(/\$\{/g, () => '$${'),
       lifecycle: { ignoreChanges: ['administration_role_arn'] },
     });
+  }
+
+  /** An instance group per region over the target OUs minus the excluded accounts, chained so Terraform never starts two. */
+  private stackInstances(props: SpokeStackSetProps, set: CloudformationStackSet): void {
     let previous: CloudformationStackSetInstance | undefined;
     for (const region of props.regions) {
       const instance: CloudformationStackSetInstance = new CloudformationStackSetInstance(this, `instance-${region}`, {
-        ...provider,
+        provider: props.provider,
         stackSetName: set.name,
         callAs: props.callAs,
         region,
@@ -100,28 +106,31 @@ export class SpokeStackSet extends Construct {
           accounts: [...props.excludedAccountIds],
         },
         retainStack: false,
-        operationPreferences,
+        operationPreferences: operationPreferences(props),
         ...(previous ? { dependsOn: [previous] } : {}),
       });
       this.instances[region] = instance;
       previous = instance;
     }
+  }
 
-    // The hub's coverage sweep lists the accounts of the target OUs (and nested OUs) with this role.
+  /** The role the hub's coverage sweep assumes to list the accounts of the target OUs (and nested OUs). */
+  private orgReadRole(props: SpokeStackSetProps): IamRole {
+    const { partition, hubAccountId } = props;
     const readRole = new IamRole(this, 'org-read-role', {
-      ...provider,
-      name: orgReadRoleName(p),
+      provider: props.provider,
+      name: orgReadRoleName(props.namePrefix),
       description: 'rootwatch: lets the hub notifier list the accounts of the stack set target OUs (coverage of accounts nobody listed)',
       assumeRolePolicy: policyDocument([{
         Sid: 'HubNotifierOnly',
         Effect: 'Allow',
-        Principal: { AWS: `arn:${props.partition}:iam::${props.hubAccountId}:root` },
+        Principal: { AWS: `arn:${partition}:iam::${hubAccountId}:root` },
         Action: 'sts:AssumeRole',
-        Condition: { ArnLike: { 'aws:PrincipalArn': `arn:${props.partition}:iam::${props.hubAccountId}:role/${rolePrefix(p, 'notifier')}*` } },
+        Condition: { ArnLike: { 'aws:PrincipalArn': `arn:${partition}:iam::${hubAccountId}:role/${rolePrefix(props.namePrefix, 'notifier')}*` } },
       }]),
     });
     new IamRolePolicy(this, 'org-read-policy', {
-      ...provider,
+      provider: props.provider,
       name: 'list-target-ou-accounts',
       role: readRole.id,
       // Organizations list actions support no resource-level scoping for these calls beyond the parent;
@@ -133,7 +142,17 @@ export class SpokeStackSet extends Construct {
         Resource: '*',
       }]),
     });
-    this.stackSetName = set.name;
-    this.orgReadRoleArn = readRole.arn;
+    return readRole;
   }
+}
+
+const check = propChecks('SpokeStackSet');
+
+function operationPreferences(props: SpokeStackSetProps) {
+  const op = props.operationPreferences;
+  return {
+    maxConcurrentPercentage: op.maxConcurrentPercentage,
+    failureTolerancePercentage: op.failureTolerancePercentage,
+    regionConcurrencyType: op.regionConcurrencyType,
+  };
 }

@@ -3,7 +3,10 @@
  * (`node dist/scripts/code-checks.js`):
  * - dead exports: a non-type export that no other file imports (tests included) is either used
  *   within its file only (drop `export`) or not at all (drop it);
- * - long functions: no function, method or constructor outside tests spans more than MAX_FUNCTION_LINES.
+ * - long functions: no function, method or constructor outside tests spans more than MAX_FUNCTION_LINES;
+ * - one error style in modules/: every `throw` of a construct is `check.error(…)` (`check` made by
+ *   core/validation.ts `propChecks('<Construct>')`, whose other checks throw the same way), never a
+ *   bare `new Error`, so each message reads `Construct.prop: message`.
  * Both read the TypeScript syntax trees only (no type checking), so they take well under a second.
  */
 import { readdirSync, readFileSync, statSync } from 'fs';
@@ -33,39 +36,12 @@ const MAX_FUNCTION_LINES = 60;
  * function and for one of these that got longer. Remove a row when its function is split.
  */
 const LONG_FUNCTION_DEBT: ReadonlyArray<readonly [string, string, number]> = [
-  ['modules/hardened-trail.ts', 'HardenedTrail constructor', 245],
-  ['modules/rootwatch-hub.ts', 'RootwatchHub constructor', 218],
-  ['main.ts', 'main', 202],
-  ['core/config.ts', 'resolveConfig', 194],
-  ['cli/runbook.ts', 'renderRunbook', 164],
   ['stacks/module-stacks.ts', 'HubModule constructor', 160],
-  ['modules/org-guardrails.ts', 'OrgRootGuardrails constructor', 159],
-  ['core/spoke-template.ts', 'spokeTemplate', 134],
-  ['scripts/plan-checks-dashboard.ts', 'checkDashboardReferences', 104],
   ['stacks/roots.ts', 'GuardrailsStack constructor', 102],
   ['stacks/module-stacks.ts', 'GuardrailsModule constructor', 92],
-  ['cli/redrive.ts', 'runRedrive', 89],
   ['stacks/roots.ts', 'HubStack constructor', 89],
-  ['cli/expect.ts', 'runExpect', 88],
-  ['core/coverage.ts', 'sweepAccounts', 85],
   ['scripts/validate-terraform.ts', 'main', 84],
   ['stacks/module-stacks.ts', 'AccountModule constructor', 83],
-  ['lambdas/deliver.ts', 'postJson', 82],
-  ['modules/spoke-stack-set.ts', 'SpokeStackSet constructor', 82],
-  ['core/limits.ts', 'checkLimits', 80],
-  ['modules/alert-function.ts', 'AlertFunction constructor', 80],
-  ['modules/pipeline-dashboard.ts', 'PipelineDashboard constructor', 78],
-  ['modules/expected-use-table.ts', 'ExpectedUseTable constructor', 76],
-  ['modules/account-guardrails.ts', 'AccountRootGuardrails constructor', 71],
-  ['modules/root-event-forwarder.ts', 'RootEventForwarder constructor', 69],
-  ['cli/diagram.ts', 'renderDiagram', 67],
-  ['lambdas/notifier-config.ts', 'readNotifierConfig', 67],
-  ['modules/cis-root-alarm.ts', 'CisRootAlarm constructor', 67],
-  ['cli/simulate.ts', 'explain', 66],
-  ['modules/alert-topics.ts', 'AlertTopics constructor', 64],
-  ['cli/coverage.ts', 'runCoverage', 62],
-  ['lambdas/format/index.ts', 'asRootwatchAlert', 62],
-  ['lambdas/alerter.ts', 'deliverSnsEvent', 61],
 ];
 
 function listTs(root: string, rel: string): string[] {
@@ -256,11 +232,49 @@ export function longFunctionsBeyondDebt(root: string): LongFunction[] {
   });
 }
 
+export interface UnstyledThrow {
+  file: string;
+  line: number;
+  text: string;
+}
+
+/**
+ * Throws in modules/ that bypass core/validation.ts: a `throw` of anything but `check.error(…)`,
+ * a `new …Error(…)` anywhere, and `check.error` in a file whose `check` is not `propChecks(…)`.
+ */
+export function findUnstyledThrows(root: string): UnstyledThrow[] {
+  const out: UnstyledThrow[] = [];
+  for (const file of listTs(root, 'modules')) {
+    const sf = parse(root, file);
+    const at = (n: ts.Node, text: string) => out.push({ file, line: sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1, text });
+    let checkIsPropChecks = false;
+    const styledThrows: ts.Node[] = [];
+    const visit = (node: ts.Node): void => {
+      if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.name.text === 'check') {
+        checkIsPropChecks = !!node.initializer && ts.isCallExpression(node.initializer) && node.initializer.expression.getText(sf) === 'propChecks';
+      }
+      if (ts.isThrowStatement(node) && node.expression) {
+        const e = node.expression;
+        const callee = ts.isCallExpression(e) ? e.expression.getText(sf) : '';
+        if (callee === 'check.error') styledThrows.push(node);
+        else at(node, node.getText(sf).slice(0, 80));
+      }
+      if (ts.isNewExpression(node) && /Error$/.test(node.expression.getText(sf))) at(node, node.getText(sf).slice(0, 80));
+      ts.forEachChild(node, visit);
+    };
+    visit(sf);
+    if (!checkIsPropChecks) for (const t of styledThrows) at(t, 'check.error without `const check = propChecks(…)`');
+  }
+  return out;
+}
+
 if (require.main === module) {
   const root = process.argv[2] ?? process.cwd();
   const dead = findDeadExports(root);
   const long = longFunctionsBeyondDebt(root);
   for (const d of dead) console.log(`dead export: ${d.file}:${d.line} ${d.name}`);
+  const unstyled = findUnstyledThrows(root);
   for (const l of long) console.log(`long function: ${l.file}:${l.line} ${l.name} (${l.lines} lines)`);
-  process.exitCode = dead.length + long.length > 0 ? 1 : 0;
+  for (const u of unstyled) console.log(`error outside core/validation: ${u.file}:${u.line} ${u.text}`);
+  process.exitCode = dead.length + long.length + unstyled.length > 0 ? 1 : 0;
 }

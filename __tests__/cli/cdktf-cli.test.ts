@@ -9,6 +9,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { ensureDist } from '../helpers/cli';
 import { hashTree } from '../helpers/tree';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -20,6 +21,7 @@ describe('cdktf CLI', () => {
     it.skip('cdktf-cli or dist/ missing: run `npm ci`', () => undefined);
     return;
   }
+  beforeAll(() => ensureDist()); // the cdktf app is dist/main.js: never a stale one
 
   it('cdktf.json runs the compiled app into terraform-out', () => {
     const cfg = JSON.parse(fs.readFileSync(path.join(root, 'cdktf.json'), 'utf8'));

@@ -13,7 +13,8 @@ import { LAMBDA_BUNDLES } from '../../core/lambda-contract';
 import { REPO } from './configs';
 
 export const MAIN_JS = path.join(REPO, 'dist', 'main.js');
-const SOURCE_DIRS = ['cli', 'core', 'stacks', 'modules', 'build'];
+/** Folders whose compiled files the CLI runs (dist/cli/coverage.js loads dist/lambdas/coverage-store.js). */
+const SOURCE_DIRS = ['cli', 'core', 'stacks', 'modules', 'build', 'lambdas'];
 
 function sleep(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);

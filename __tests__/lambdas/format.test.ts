@@ -11,6 +11,7 @@ import {
   renderSlackNotification,
 } from '../../lambdas/format';
 import { alertOf, ownFixture, rootCall, sharedFixtures } from './helpers';
+import { accountLabel } from '../../lambdas/format/text';
 
 const fixtures = sharedFixtures();
 const rootAlerts: Array<[string, RootwatchAlert]> = (fixtures ?? [])
@@ -118,7 +119,8 @@ describe('renderSlack', () => {
   itShared('has a text fallback and blocks for every root fixture', () => {
     for (const [, alert] of rootAlerts) {
       const msg = renderSlack(alert) as { text: string; blocks: Array<Record<string, unknown>> };
-      expect(msg.text.length).toBeGreaterThan(0);
+      expect(msg.text).toMatch(/^:[a-z_]+: \[Rootwatch [A-Z]+\] /);
+      expect(msg.text.endsWith(` (${accountLabel(alert)})`)).toBe(true);
       expect(msg.blocks.length).toBeGreaterThanOrEqual(3);
       expect(msg.blocks[0]).toMatchObject({ type: 'header' });
       const all = JSON.stringify(msg.blocks);
@@ -179,7 +181,7 @@ describe('renderPagerDuty', () => {
       expect(body.event_action).toBe('trigger');
       expect(body.dedup_key).toBe(alert.facts.sessionKey);
       expect(body.payload!.summary.length).toBeLessThanOrEqual(1024);
-      expect(body.payload!.source.length).toBeGreaterThan(0);
+      expect(body.payload!.source).toBe(`aws account ${accountLabel(alert)}`);
       expect(['critical', 'error', 'warning', 'info']).toContain(body.payload!.severity);
       expect(Number.isNaN(Date.parse(body.payload!.timestamp!))).toBe(false);
       expect(body.payload!.custom_details).toMatchObject({ account: alert.facts.account, eventName: alert.facts.eventName });

@@ -201,7 +201,8 @@ describe('notifier handler: folding with DynamoDB', () => {
     expect(results.filter((r) => r.action === 'published')).toHaveLength(1);
     expect(results.filter((r) => r.action === 'folded')).toHaveLength(19);
     expect(published()).toHaveLength(1);
-    expect(table.calls.conflicts).toBeGreaterThan(0);
+    // every event but the first lost the race for the first write at least once
+    expect(table.calls.conflicts).toBeGreaterThanOrEqual(19);
     clock = T0 + WINDOW * 1000;
     await handler(SWEEP);
     expect(lambdaAlert(published()[1]).digest!.count).toBe(19);

@@ -104,17 +104,17 @@ describe('AccountRootGuardrails: switches and options', () => {
 
 describe('AccountRootGuardrails: validation', () => {
   it.each<[string, AccountRootGuardrailsProps, RegExp]>([
-    ['an empty prefix', { namePrefix: '' }, /^namePrefix:/],
-    ['a short minimum length', { namePrefix: 'rw', passwordPolicy: { minimumLength: 8 } }, /^passwordPolicy\.minimumLength:/],
-    ['a fractional minimum length', { namePrefix: 'rw', passwordPolicy: { minimumLength: 14.5 } }, /^passwordPolicy\.minimumLength:/],
-    ['no reuse prevention', { namePrefix: 'rw', passwordPolicy: { reusePrevention: 0 } }, /^passwordPolicy\.reusePrevention:/],
-    ['too much reuse prevention', { namePrefix: 'rw', passwordPolicy: { reusePrevention: 25 } }, /^passwordPolicy\.reusePrevention:/],
-    ['a too long max age', { namePrefix: 'rw', passwordPolicy: { maxAgeDays: 2000 } }, /^passwordPolicy\.maxAgeDays:/],
-    ['a bad contact email', { namePrefix: 'rw', alternateContacts: { security: { ...security, email: 'not-an-email' } } }, /^alternateContacts\.security\.email:/],
-    ['a bad contact phone', { namePrefix: 'rw', alternateContacts: { billing: { ...billing, phone: 'call me' } } }, /^alternateContacts\.billing\.phone:/],
-    ['an empty contact name', { namePrefix: 'rw', alternateContacts: { operations: { ...security, name: ' ' } } }, /^alternateContacts\.operations\.name:/],
-    ['a long contact title', { namePrefix: 'rw', alternateContacts: { security: { ...security, title: 'x'.repeat(51) } } }, /^alternateContacts\.security\.title:/],
-    ['an unknown contact type', { namePrefix: 'rw', alternateContacts: { legal: security } as never }, /^alternateContacts\.legal:/],
+    ['an empty prefix', { namePrefix: '' }, /^AccountRootGuardrails\.namePrefix:/],
+    ['a short minimum length', { namePrefix: 'rw', passwordPolicy: { minimumLength: 8 } }, /^AccountRootGuardrails\.passwordPolicy\.minimumLength:/],
+    ['a fractional minimum length', { namePrefix: 'rw', passwordPolicy: { minimumLength: 14.5 } }, /^AccountRootGuardrails\.passwordPolicy\.minimumLength:/],
+    ['no reuse prevention', { namePrefix: 'rw', passwordPolicy: { reusePrevention: 0 } }, /^AccountRootGuardrails\.passwordPolicy\.reusePrevention:/],
+    ['too much reuse prevention', { namePrefix: 'rw', passwordPolicy: { reusePrevention: 25 } }, /^AccountRootGuardrails\.passwordPolicy\.reusePrevention:/],
+    ['a too long max age', { namePrefix: 'rw', passwordPolicy: { maxAgeDays: 2000 } }, /^AccountRootGuardrails\.passwordPolicy\.maxAgeDays:/],
+    ['a bad contact email', { namePrefix: 'rw', alternateContacts: { security: { ...security, email: 'not-an-email' } } }, /^AccountRootGuardrails\.alternateContacts\.security\.email:/],
+    ['a bad contact phone', { namePrefix: 'rw', alternateContacts: { billing: { ...billing, phone: 'call me' } } }, /^AccountRootGuardrails\.alternateContacts\.billing\.phone:/],
+    ['an empty contact name', { namePrefix: 'rw', alternateContacts: { operations: { ...security, name: ' ' } } }, /^AccountRootGuardrails\.alternateContacts\.operations\.name:/],
+    ['a long contact title', { namePrefix: 'rw', alternateContacts: { security: { ...security, title: 'x'.repeat(51) } } }, /^AccountRootGuardrails\.alternateContacts\.security\.title:/],
+    ['an unknown contact type', { namePrefix: 'rw', alternateContacts: { legal: security } as never }, /^AccountRootGuardrails\.alternateContacts\.legal:/],
   ])('rejects %s', (_label, props, message) => {
     expect(() => synth(props)).toThrow(message);
   });

@@ -7,7 +7,7 @@ const ids = (n: number) => Array.from({ length: n }, (_, i) => String(2000000000
 
 describe('HubEventBus props', () => {
   it('needs an organization or at least one account', () => {
-    expect(() => build({})).toThrow(/^HubEventBus: /);
+    expect(() => build({})).toThrow(/^HubEventBus\.monitoredAccountIds: name at least one account, or set organizationId$/);
     expect(() => build({ monitoredAccountIds: [] })).toThrow(/organizationId/);
   });
   it('refuses more accounts than fit a bus policy', () => {

@@ -226,7 +226,7 @@ describe('OrgRootGuardrails: every region, organization auto-enable', () => {
   });
 
   it('refuses administrator detector IDs without a provider for that region', () => {
-    expect(() => inStack(both, ['us-east-1', 'eu-west-1'], ['us-east-1'])).toThrow(/^guardDuty\.delegatedAdminDetectorIds\.eu-west-1: no delegated admin provider/);
+    expect(() => inStack(both, ['us-east-1', 'eu-west-1'], ['us-east-1'])).toThrow(/^OrgRootGuardrails\.guardDuty\.delegatedAdminDetectorIds\.eu-west-1: no delegated admin provider/);
   });
 });
 
@@ -236,17 +236,17 @@ describe('OrgRootGuardrails: names and validation', () => {
   });
 
   it.each<[string, OrgRootGuardrailsProps, RegExp]>([
-    ['empty prefix', { ...base, namePrefix: '' }, /^namePrefix:/],
-    ['prefix with spaces', { ...base, namePrefix: 'root watch' }, /^namePrefix:/],
-    ['deny-root without targets', { namePrefix: 'rw' }, /^denyRootScp\.targetIds:/],
-    ['bad target', { namePrefix: 'rw', denyRootScp: { targetIds: ['r-ab12', 'o-abcdefghij'] } }, /^denyRootScp\.targetIds\[1\]:/],
-    ['duplicate target', { namePrefix: 'rw', denyRootScp: { targetIds: ['r-ab12', 'r-ab12'] } }, /^denyRootScp\.targetIds\[1\]: duplicate/],
-    ['access keys without targets', { ...base, denyRootAccessKeysScp: { enabled: true } }, /^denyRootAccessKeysScp\.targetIds:/],
-    ['bad GuardDuty admin', { ...base, guardDuty: { enabled: true, delegatedAdminAccountId: '1234' } }, /^guardDuty\.delegatedAdminAccountId:/],
-    ['bad Security Hub admin', { ...base, securityHub: { enabled: true, delegatedAdminAccountId: 'abc' } }, /^securityHub\.delegatedAdminAccountId:/],
-    ['unknown standard', { ...base, securityHub: { enabled: true, standards: ['cis/v/9' as 'pci-dss/v/3.2.1'] } }, /^securityHub\.standards\[0\]:/],
-    ['bad GuardDuty auto-enable', { ...base, guardDuty: { enabled: true, autoEnable: 'SOME' as 'ALL' } }, /^guardDuty\.autoEnable:/],
-    ['empty region', { ...base, region: ' ' }, /^region:/],
+    ['empty prefix', { ...base, namePrefix: '' }, /^OrgRootGuardrails\.namePrefix:/],
+    ['prefix with spaces', { ...base, namePrefix: 'root watch' }, /^OrgRootGuardrails\.namePrefix:/],
+    ['deny-root without targets', { namePrefix: 'rw' }, /^OrgRootGuardrails\.denyRootScp\.targetIds:/],
+    ['bad target', { namePrefix: 'rw', denyRootScp: { targetIds: ['r-ab12', 'o-abcdefghij'] } }, /^OrgRootGuardrails\.denyRootScp\.targetIds\[1\]:/],
+    ['duplicate target', { namePrefix: 'rw', denyRootScp: { targetIds: ['r-ab12', 'r-ab12'] } }, /^OrgRootGuardrails\.denyRootScp\.targetIds\[1\]: duplicate/],
+    ['access keys without targets', { ...base, denyRootAccessKeysScp: { enabled: true } }, /^OrgRootGuardrails\.denyRootAccessKeysScp\.targetIds:/],
+    ['bad GuardDuty admin', { ...base, guardDuty: { enabled: true, delegatedAdminAccountId: '1234' } }, /^OrgRootGuardrails\.guardDuty\.delegatedAdminAccountId:/],
+    ['bad Security Hub admin', { ...base, securityHub: { enabled: true, delegatedAdminAccountId: 'abc' } }, /^OrgRootGuardrails\.securityHub\.delegatedAdminAccountId:/],
+    ['unknown standard', { ...base, securityHub: { enabled: true, standards: ['cis/v/9' as 'pci-dss/v/3.2.1'] } }, /^OrgRootGuardrails\.securityHub\.standards\[0\]:/],
+    ['bad GuardDuty auto-enable', { ...base, guardDuty: { enabled: true, autoEnable: 'SOME' as 'ALL' } }, /^OrgRootGuardrails\.guardDuty\.autoEnable:/],
+    ['empty region', { ...base, region: ' ' }, /^OrgRootGuardrails\.region:/],
   ])('rejects %s', (_label, props, message) => {
     expect(() => synth(props)).toThrow(message);
   });

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { dirname, join, resolve } from 'path';
-import { findDeadExports, findLongFunctions, longFunctionsBeyondDebt } from '../../scripts/code-checks';
+import { findDeadExports, findLongFunctions, findUnstyledThrows, longFunctionsBeyondDebt } from '../../scripts/code-checks';
 
 const ROOT = resolve(__dirname, '..', '..');
 
@@ -46,6 +46,10 @@ describe('long functions', () => {
     expect(longFunctionsBeyondDebt(ROOT)).toEqual([]);
   });
 
+  it('no construct in modules/ has a function over 60 lines (no debt left there)', () => {
+    expect(findLongFunctions(ROOT).filter((f) => f.file.startsWith('modules/'))).toEqual([]);
+  });
+
   it('counts the lines of functions, methods, arrows and constructors outside tests', () => {
     const body = (n: number) => Array.from({ length: n }, (_, i) => `  const v${i} = ${i};`).join('\n');
     const dir = tree({
@@ -56,6 +60,33 @@ describe('long functions', () => {
       expect(findLongFunctions(dir, 60)).toEqual([
         { file: 'core/x.ts', line: 1, name: 'long', lines: 62 },
         { file: 'core/x.ts', line: 69, name: 'K constructor', lines: 61 },
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('one error style in modules/', () => {
+  it('every throw of a construct goes through core/validation (check.error of propChecks)', () => {
+    expect(findUnstyledThrows(ROOT)).toEqual([]);
+  });
+
+  it('finds a bare Error, a thrown string and a check that is not propChecks', () => {
+    const dir = tree({
+      'modules/good.ts': "const check = propChecks('Good');\nexport function f(x: number) { if (x) throw check.error('x', 'no'); }\n",
+      'modules/bare.ts': "export function f() {\n  throw new Error('x: no');\n}\n",
+      'modules/text.ts': "export function f() { throw 'no'; }\n",
+      'modules/fake.ts': "const check = { error: (p: string, m: string) => new RangeError(p + m) };\nexport function f() { throw check.error('x', 'no'); }\n",
+      'core/elsewhere.ts': "export function f() { throw new Error('not a module'); }\n",
+    });
+    try {
+      expect(findUnstyledThrows(dir)).toEqual([
+        { file: 'modules/bare.ts', line: 2, text: "throw new Error('x: no');" },
+        { file: 'modules/bare.ts', line: 2, text: "new Error('x: no')" },
+        { file: 'modules/fake.ts', line: 1, text: 'new RangeError(p + m)' },
+        { file: 'modules/fake.ts', line: 2, text: 'check.error without `const check = propChecks(…)`' },
+        { file: 'modules/text.ts', line: 1, text: "throw 'no';" },
       ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -192,11 +192,11 @@ describe('account-wide singletons: one owner per account', () => {
     const owned = synth(new SpokeStack(Testing.app(), 'spoke-prod', c, c.spokes[0], catalog)).module.spoke;
     const notOwned = synth(new SpokeStack(Testing.app(), 'spoke-staging', c, c.spokes[1], catalog)).module.spoke;
     expect(Object.keys(owned.alternate_contacts)).toEqual(['billing', 'operations', 'security']);
-    expect(owned.password_policy).not.toBeNull();
+    expect(owned.password_policy).toEqual({ minimum_length: 16, reuse_prevention: 24, max_age_days: 0 }); // the example sets 16
     expect(owned.s3_public_access_block).toBe(true); // the example opts in explicitly
     expect(owned.manage_account_settings).toBeUndefined(); // the module's default: true
     expect(notOwned.manage_account_settings).toBe(false);
-    expect(notOwned.trail).not.toBeNull();
+    expect(notOwned.trail).toEqual({ log_retention_days: 365, object_lock_days: 365, transition_to_glacier_days: 90 });
     const vars = (m: string) => readJson(path.join(REPO, 'terraform-out', 'modules', m, 'variables.tf.json')).variable;
     const account = spokeModuleTf(['us-east-1'], vars('account'), vars('spoke-region'), readJson(path.join(REPO, 'terraform-out', 'modules', 'account', 'versions.tf.json')).terraform).module.account;
     expect(account).toMatchObject({
@@ -255,7 +255,7 @@ describe('the CIS path', () => {
     const staging = example.spokes.find((x) => x.name === 'staging')!;
     const root = synth(new SpokeStack(Testing.app(), 'spoke-staging', example, staging, catalog));
     expect(root.module.spoke.cis_log_group_name).toBeUndefined(); // the module's default: null
-    expect(root.module.spoke.trail).not.toBeNull();
+    expect(root.module.spoke.trail).toEqual({ log_retention_days: 365, object_lock_days: 365, transition_to_glacier_days: 90 });
     expect(Object.keys(root.output)).toEqual(expect.arrayContaining(['cis_alarm_arn', 'cis_topic_arn']));
   });
 });

@@ -141,14 +141,24 @@ function settledReason<T>(label: string, r: PromiseSettledResult<T>): string | u
   return r.status === 'rejected' ? `${label}: ${reason(r.reason)}` : undefined;
 }
 
-// 1 ------------------------------------------------------------------------------------------------
-async function checkRootMfa(_ctx: AuditContext, data: AuditData): Promise<Verdict> {
+/**
+ * The account summary and the root row of the credential report, for the checks that decide from
+ * either: each may be missing (`note` says why); both missing is a CheckError.
+ */
+async function summaryAndRootRow(data: AuditData): Promise<{ summary: Record<string, number> | undefined; row: CredentialReportRow | undefined; note: string }> {
   const [s, r] = await Promise.allSettled([data.summary(), data.rootRow()]);
   const summary = settledValue(s);
   const row = settledValue(r);
   if (!summary && !row) {
     throw new CheckError([settledReason('account summary', s), settledReason('credential report', r)].join('; '));
   }
+  const missing = settledReason('account summary', s) ?? settledReason('credential report', r);
+  return { summary, row, note: missing ? ` (${missing})` : '' };
+}
+
+// 1 ------------------------------------------------------------------------------------------------
+async function checkRootMfa(_ctx: AuditContext, data: AuditData): Promise<Verdict> {
+  const { summary, row, note } = await summaryAndRootRow(data);
   const facts: string[] = [];
   let enabled = true;
   if (summary) {
@@ -161,8 +171,6 @@ async function checkRootMfa(_ctx: AuditContext, data: AuditData): Promise<Verdic
     facts.push(`credential report mfa_active=${row.mfa_active ?? 'absent'}`);
     if (mfa !== true) enabled = false;
   }
-  const missing = settledReason('account summary', s) ?? settledReason('credential report', r);
-  const note = missing ? ` (${missing})` : '';
   return enabled
     ? { status: 'pass', detail: `root MFA enabled (${facts.join(', ')})${note}` }
     : { status: 'fail', detail: `root MFA not enabled (${facts.join(', ')})${note}` };
@@ -182,16 +190,9 @@ function describeKey(row: CredentialReportRow, n: 1 | 2): string | undefined {
 }
 
 async function checkRootAccessKeys(_ctx: AuditContext, data: AuditData): Promise<Verdict> {
-  const [s, r] = await Promise.allSettled([data.summary(), data.rootRow()]);
-  const summary = settledValue(s);
-  const row = settledValue(r);
-  if (!summary && !row) {
-    throw new CheckError([settledReason('account summary', s), settledReason('credential report', r)].join('; '));
-  }
+  const { summary, row, note } = await summaryAndRootRow(data);
   const present = summary ? (summary.AccountAccessKeysPresent ?? 0) > 0 : false;
   const keys = row ? [describeKey(row, 1), describeKey(row, 2)].filter((k): k is string => !!k) : [];
-  const missing = settledReason('account summary', s) ?? settledReason('credential report', r);
-  const note = missing ? ` (${missing})` : '';
   if (present || keys.length > 0) {
     const what = keys.length > 0 ? keys.join('; ') : 'AccountAccessKeysPresent=1, none active in the credential report';
     return { status: 'fail', detail: `root has access keys: ${what}${note}` };

@@ -60,8 +60,6 @@ export function asRootwatchAlert(value: unknown): RootwatchAlert | null {
   const facts = own(value, 'facts');
   if (typeof severity !== 'string' || typeof alertType !== 'string') return null;
   if (!isObject(facts) || typeof own(facts, 'account') !== 'string') return null;
-  const f = (k: string) => str(own(facts, k), null);
-  const outcome = own(facts, 'outcome');
   const alert: RootwatchAlert = {
     // fields this check does not know (added by newer notifiers) pass through unchanged
     ...(value as object),
@@ -72,47 +70,58 @@ export function asRootwatchAlert(value: unknown): RootwatchAlert | null {
     cisPath: own(value, 'cisPath') === true,
     summary: str(own(value, 'summary'), ''),
     reason: str(own(value, 'reason'), ''),
-    facts: {
-      ...facts,
-      account: own(facts, 'account') as string,
-      region: f('region') ?? 'unknown',
-      eventName: f('eventName') ?? 'unknown',
-      eventSource: f('eventSource') ?? 'unknown',
-      eventTime: f('eventTime') ?? '',
-      eventId: f('eventId'),
-      principalArn: f('principalArn'),
-      sourceIp: f('sourceIp'),
-      userAgent: f('userAgent'),
-      mfaUsed: bool(own(facts, 'mfaUsed')),
-      outcome: outcome === 'success' || outcome === 'failure' ? outcome : null,
-      errorCode: f('errorCode'),
-      readOnly: bool(own(facts, 'readOnly')),
-      sessionKey: f('sessionKey') ?? '',
-      consoleUrl: f('consoleUrl') ?? '',
-    },
+    facts: alertFacts(facts),
     event: boundedJson(own(value, 'event') ?? null).value as RootwatchAlert['event'],
   };
   const accountName = own(value, 'accountName');
   if (typeof accountName === 'string') alert.accountName = accountName;
   else delete alert.accountName;
   const digest = own(value, 'digest');
-  if (isObject(digest)) {
-    const names = own(digest, 'eventNames');
-    const eventNames: Record<string, number> = {};
-    if (isObject(names)) {
-      for (const k of Object.keys(names).slice(0, 1000)) {
-        const n = count(names[k]);
-        if (n > 0) Object.defineProperty(eventNames, k, { value: n, enumerable: true, writable: true, configurable: true });
-      }
-    }
-    alert.digest = {
-      count: count(own(digest, 'count')),
-      firstEventTime: str(own(digest, 'firstEventTime'), ''),
-      lastEventTime: str(own(digest, 'lastEventTime'), ''),
-      eventNames,
-    };
-  } else delete alert.digest;
+  if (isObject(digest)) alert.digest = alertDigest(digest);
+  else delete alert.digest;
   return alert;
+}
+
+/** The alert's facts, each of its type or its neutral value (`account` checked by the caller). */
+function alertFacts(facts: Record<string, unknown>): RootwatchAlert['facts'] {
+  const f = (k: string) => str(own(facts, k), null);
+  const outcome = own(facts, 'outcome');
+  return {
+    ...facts,
+    account: own(facts, 'account') as string,
+    region: f('region') ?? 'unknown',
+    eventName: f('eventName') ?? 'unknown',
+    eventSource: f('eventSource') ?? 'unknown',
+    eventTime: f('eventTime') ?? '',
+    eventId: f('eventId'),
+    principalArn: f('principalArn'),
+    sourceIp: f('sourceIp'),
+    userAgent: f('userAgent'),
+    mfaUsed: bool(own(facts, 'mfaUsed')),
+    outcome: outcome === 'success' || outcome === 'failure' ? outcome : null,
+    errorCode: f('errorCode'),
+    readOnly: bool(own(facts, 'readOnly')),
+    sessionKey: f('sessionKey') ?? '',
+    consoleUrl: f('consoleUrl') ?? '',
+  };
+}
+
+/** A digest with counts that are counts; at most 1,000 event names, each as an own property. */
+function alertDigest(digest: Record<string, unknown>): NonNullable<RootwatchAlert['digest']> {
+  const names = own(digest, 'eventNames');
+  const eventNames: Record<string, number> = {};
+  if (isObject(names)) {
+    for (const k of Object.keys(names).slice(0, 1000)) {
+      const n = count(names[k]);
+      if (n > 0) Object.defineProperty(eventNames, k, { value: n, enumerable: true, writable: true, configurable: true });
+    }
+  }
+  return {
+    count: count(own(digest, 'count')),
+    firstEventTime: str(own(digest, 'firstEventTime'), ''),
+    lastEventTime: str(own(digest, 'lastEventTime'), ''),
+    eventNames,
+  };
 }
 
 /** Parse an SNS message body; throws when it is neither a RootwatchAlert nor a CloudWatch alarm. */
