@@ -1,8 +1,8 @@
 /**
- * Kill test: a synth of 300 spokes (the parent plus a worker process) is killed with SIGKILL at
+ * Kill test: a synth of 300 spokes (one process) is killed with SIGKILL at
  * random moments, 20 times (seeded, bounded in time). After each kill the next rootwatch command
  * (`diagram`, which repairs the default output folder first) must find exactly the old or exactly
- * the new tree, with the users' files in the stack folders, no staging folder and no worker
+ * the new tree, with the users' files in the stack folders, no staging folder and no synth
  * process left; it then succeeds. A last synth must give exactly the new tree.
  */
 import { spawn } from 'child_process';
@@ -107,7 +107,7 @@ it(`synth of 300 spokes killed ${KILLS} times at random moments: the next comman
     outcomes.push(`${delay}ms:${code === 0 ? 'finished' : 'killed'}->${isNew ? 'new' : 'old'}${next.stderr ? ' (repaired)' : ''}`);
     if (isNew) current = target;
 
-    // nothing left behind: no staging folder, journal or lock, no worker process
+    // nothing left behind: no staging folder, journal or lock, no synth process
     expect({ i, left: fs.readdirSync(parent) }).toEqual({ i, left: ['terraform-out'] });
     const gone = Date.now() + 2_000;
     while (processesMentioning(parent).length > 0 && Date.now() < gone) await new Promise((r) => setTimeout(r, 25));
