@@ -10,9 +10,14 @@ import { buildModulesApp, GuardrailsStack, HubStack, SpokeStack } from '../../st
 import { moduleCatalog } from '../../cli/module-output';
 import { checkConfig } from '../../cli/load-config';
 import { expectedChunks } from '../../core/coverage';
-import { exampleRaw, FIXTURES, Json } from '../helpers/configs';
+import { exampleRaw, FIXTURES, Json, readJson, REPO } from '../helpers/configs';
+import { spokeModuleTf } from '../../stacks/spoke-module';
+
 import { fakeCode } from '../helpers/stacks';
 import { rmrf, tempDir } from '../helpers/tree';
+
+/** A module's variables as synth wrote them (for the composition module of a region set). */
+const vars = (m: string) => readJson(path.join(REPO, 'terraform-out', 'modules', m, 'variables.tf.json')).variable;
 
 const tmp = tempDir('coverage-wiring');
 afterAll(() => rmrf(tmp));
@@ -69,12 +74,18 @@ describe('a heartbeat per monitored account x region', () => {
   it('every spoke-region call of a spoke gets the schedule and the account module\'s heartbeat role', () => {
     const prod = example.spokes.find((s) => s.name === 'prod')!;
     const root = synth(new SpokeStack(Testing.app(), 'spoke-prod', example, prod, catalog));
-    const regions = Object.keys(root.module).filter((k) => k.startsWith('region_'));
+    // one call of the composition module of prod's regions, with the schedule ...
+    expect(Object.keys(root.module.spoke.providers)).toHaveLength(prod.regions.length);
+    expect(root.module.spoke.heartbeat_schedule).toBe('rate(6 hours)');
+    expect(root.module.spoke.dead_letter_alarm).toBeUndefined(); // the module's default: true
+    // ... which passes it to every region's call, with the account module's heartbeat role
+    const composition = spokeModuleTf(prod.regions, vars('account'), vars('spoke-region'), readJson(path.join(REPO, 'terraform-out', 'modules', 'account', 'versions.tf.json')).terraform);
+    const regions = Object.keys(composition.module).filter((k) => k.startsWith('region_'));
     expect(regions).toHaveLength(prod.regions.length);
     for (const r of regions) {
-      expect(root.module[r]).toMatchObject({ heartbeat_schedule: 'rate(6 hours)', heartbeat_role_arn: '${module.account.heartbeat_role_arn}', dead_letter_alarm: true });
+      expect(composition.module[r]).toMatchObject({ heartbeat_schedule: '${var.heartbeat_schedule}', heartbeat_role_arn: '${module.account.heartbeat_role_arn}', dead_letter_alarm: '${var.dead_letter_alarm}' });
     }
-    expect(root.module.account.heartbeat).toBe(true);
+    expect(composition.module.account.heartbeat).toBe('${var.heartbeat_schedule != null}');
   });
 
   it('the spoke-region module: one schedule calling sqs:tagQueue on its own DLQ, which carries the same tag', () => {
@@ -89,9 +100,8 @@ describe('a heartbeat per monitored account x region', () => {
 
   it('the management account (guardrails.managementAccount) is monitored in every configured region, forwarding only', () => {
     const root = synth(new GuardrailsStack(Testing.app(), 'guardrails', example, example.orgGuardrails!, catalog));
-    const regions = Object.keys(root.module).filter((k) => k.startsWith('region_')).sort();
-    expect(regions).toEqual(['region_eu_central_1', 'region_eu_west_1', 'region_us_east_1', 'region_us_east_2', 'region_us_west_2']);
-    expect(root.module.account).toMatchObject({ account_id: '${var.management_account_id}', password_policy: null, trail: null, s3_public_access_block: false, alternate_contacts: {} });
-    for (const r of regions) expect(root.module[r].hub_bus_arn).toMatch(/:events:eu-west-1:\$\{var\.hub_account_id\}:event-bus\/rootwatch-root-events$/);
+    expect(Object.keys(root.module.spoke.providers).sort()).toEqual(['aws.eu_central_1', 'aws.eu_west_1', 'aws.us_east_1', 'aws.us_east_2', 'aws.us_west_2']);
+    expect(root.module.spoke).toMatchObject({ account_id: '${var.management_account_id}', trail: null, manage_account_settings: false });
+    expect(root.module.spoke.hub_bus_arn).toMatch(/:events:eu-west-1:\$\{var\.hub_account_id\}:event-bus\/rootwatch-root-events$/);
   });
 });
