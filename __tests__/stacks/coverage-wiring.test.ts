@@ -12,7 +12,6 @@ import { checkConfig } from '../../cli/load-config';
 import { expectedChunks } from '../../core/coverage';
 import { exampleRaw, FIXTURES, Json, readJson, REPO } from '../helpers/configs';
 import { spokeModuleTf } from '../../stacks/spoke-module';
-
 import { fakeCode } from '../helpers/stacks';
 import { rmrf, tempDir } from '../helpers/tree';
 
