@@ -11,7 +11,7 @@ import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { ConfigError, DEFAULT_SECURITY_HUB_STANDARDS, heartbeatScheduleProblem, OrgGuardrailsConfig, RootwatchConfig, SpokeConfig, AccountTarget } from '../core/config';
 import { checkLogGroupName, hubBusName } from '../core/patterns';
 import { regionId } from '../core/regions';
-import { ACCOUNT_ID_VALIDATION, providerAuth, RootProvider, RootwatchStack } from './base';
+import { ACCOUNT_ID_VALIDATION, providerAuth, RootProvider, RootProviderConfig, RootwatchStack } from './base';
 import type { ModuleResourceAddress } from './module-stack';
 import { ModuleName, REGION_KEY } from './module-names';
 import { spokeModuleName, spokeRegionKey } from './spoke-module';
@@ -220,38 +220,27 @@ export class HubStack extends RootStack {
     const hub = config.hub;
     const hubAccountId = this.hubAccountIdVariable('AWS account ID of the hub (security) account that receives every root event.');
     const auth = providerAuth(hubAccountId, assumeRoleVariables(this, 'hub_account', hub, 'hub account'));
-    const regions = [...new Set([...hub.regions, hub.region])];
-    const providers = this.regionProviders(regions, auth);
-    const a = config.alerts;
+    const providers = this.regionProviders([...new Set([...hub.regions, hub.region])], auth);
     const regionLists = sharedLists(expectedAccounts(config).map((e) => e.regions));
-    if (regionLists.locals.length > 0) for (const [name, list] of regionLists.locals) this.addOverride(`locals.${name}`, list);
-    const hubModule = this.callModule('hub', 'hub', providers.get(hub.region)!, {
-      name_prefix: config.namePrefix,
-      hub_account_id: hubAccountId,
-      hub_region: hub.region,
-      organization_id: hub.organizationId ?? null,
-      // the bus admits the organization when given (the list is then unused: not repeated per account)
-      admitted_account_ids: hub.organizationId ? [] : config.spokes.map((s) => s.accountId),
-      login_emails: a.email.login,
-      activity_emails: a.email.activity,
-      slack_webhook_parameter_name: a.slack?.webhookParameterName ?? null,
-      pagerduty_routing_key_parameter_name: a.pagerduty?.routingKeyParameterName ?? null,
-      fold_window_minutes: a.foldWindowMinutes,
-      log_retention_days: a.logRetentionDays,
-      heartbeat_schedule: a.heartbeat.enabled ? a.heartbeat.scheduleExpression : null,
-      // the coverage set (hub, spokes, management account) with names: ledger items, not the Lambda environment
-      expected_accounts: expectedAccounts(config).map((e) => ({ account_id: e.account === hub.accountId ? hubAccountId : e.account, regions: regionLists.ref(e.regions), name: e.name ?? null })),
-      assumed_root: config.detection.assumedRoot,
-      avoidable_root_writes: config.detection.avoidableRootWrites,
-      expected_use: config.detection.expectedUse.enabled,
-      expected_use_severity: config.detection.expectedUse.severity,
-      // issue 15: stackset mode expects the accounts of the target OUs too (listed by the sweep)
-      ...(config.stackSet ? { organization_accounts: { account_id: config.stackSet.deployer.accountId, ou_ids: config.stackSet.organizationalUnitIds, regions: hub.regions } } : {}),
-    });
+    for (const [name, list] of regionLists.locals) this.addOverride(`locals.${name}`, list);
+    const hubModule = this.callModule('hub', 'hub', providers.get(hub.region)!, hubModuleInputs(config, hubAccountId, regionLists.ref));
+    this.migrationBlocks(catalog, auth);
+    const { spoke } = monitorAccount(this, config, {
+      accountId: hubAccountId, regions: hub.regions, providers, hubBusArn: hubModule.get('bus_arn'), ...accountOptions(hub),
+    }, catalog);
+    this.cisOutputs(spoke, hub.cisLogGroupName);
+    for (const [name, description] of HUB_OUTPUTS) this.output(name, hubModule.get(name), description);
+    this.output('forwarder_role_arn', spoke.get('forwarder_role_arn'), 'ARN of the role forwarding the hub account\'s own root events.');
+    this.output('forward_rule_arns', spoke.get('rule_arns'), 'Region -> ARN of the hub account\'s own forwarding rules.');
+    this.backend(id);
+  }
+
+  /** `moved` blocks of the hub module's resources from 0.1.0, and `removed` blocks for the alarms that have no successor. */
+  private migrationBlocks(catalog: ModuleCatalog, auth: Pick<RootProviderConfig, 'allowedAccountIds' | 'assumeRole'>): void {
+    const { hub, alerts: a, spokes, tags } = this.config;
     const skipped = new Set(['hub/email/login', 'hub/email/activity', 'hub/heartbeat', 'hub/coverage/expected']);
     this.addMoves('hub', catalog.hub, (m) => {
-      const path = m.components.join('/');
-      if (skipped.has(path)) return false;
+      if (skipped.has(m.components.join('/'))) return false;
       if (m.components[1] === 'dashboard' || m.components[1] === 'expected-use') return false; // new after 0.1.0: nothing to move
       if (m.components[1] === 'slack') return a.slack !== undefined;
       if (m.components[1] === 'pagerduty') return a.pagerduty !== undefined;
@@ -267,36 +256,55 @@ export class HubStack extends RootStack {
     // The per-account heartbeat alarms of 0.1.0 are gone (one stale-path alarm replaces them). They sat
     // under the default provider: forget them from state (destroy = false; delete the CloudWatch
     // alarms by hand after the upgrade) rather than fail the plan on an orphan.
-    if (a.heartbeat.enabled && this.migrating) {
-      const removed = [['hub', hub.accountId], ...config.spokes.map((s) => [s.accountId, s.accountId])].map(([key]) => ({
-        from: `aws_cloudwatch_metric_alarm.${makeUniqueId(['hub', `heartbeat-${key}`])}`,
-        lifecycle: { destroy: false },
-      }));
-      this.addOverride('removed', removed);
-      // `removed` still needs the provider those alarms were created with: the default one, in the hub region
-      new RootProvider(this, 'aws', { ...auth, region: hub.region, ...(Object.keys(config.tags).length > 0 ? { defaultTags: [{ tags: config.tags }] } : {}) });
-    }
-    const busArn = hubModule.get('bus_arn');
-    const { spoke } = monitorAccount(this, config, {
-      accountId: hubAccountId, regions: hub.regions, providers, hubBusArn: busArn, ...accountOptions(hub),
-    }, catalog);
-    this.cisOutputs(spoke, hub.cisLogGroupName);
-    for (const [name, description] of [
-      ['bus_arn', 'ARN of the hub event bus that spokes forward to.'],
-      ['login_topic_arn', 'SNS topic of root sign-in alerts (subscribe custom integrations here).'],
-      ['activity_topic_arn', 'SNS topic of other root activity and pipeline alarms.'],
-      ['rule_arns', 'Hub bus rules: login, activity, pipeline.'],
-      ['notifier_function_arn', 'ARN of the notifier Lambda.'],
-      ['notifier_role_arn', 'ARN of the notifier Lambda role.'],
-      ['kms_key_arn', 'KMS key encrypting the alert topics.'],
-      ['expected_use_declarer_role_arn', 'The only role that may declare expected root use (rootwatch expect --profile <a profile assuming it>); null when off.'],
-    ] as const) {
-      this.output(name, hubModule.get(name), description);
-    }
-    this.output('forwarder_role_arn', spoke.get('forwarder_role_arn'), 'ARN of the role forwarding the hub account\'s own root events.');
-    this.output('forward_rule_arns', spoke.get('rule_arns'), 'Region -> ARN of the hub account\'s own forwarding rules.');
-    this.backend(id);
+    if (!a.heartbeat.enabled || !this.migrating) return;
+    const removed = [['hub', hub.accountId], ...spokes.map((s) => [s.accountId, s.accountId])].map(([key]) => ({
+      from: `aws_cloudwatch_metric_alarm.${makeUniqueId(['hub', `heartbeat-${key}`])}`,
+      lifecycle: { destroy: false },
+    }));
+    this.addOverride('removed', removed);
+    // `removed` still needs the provider those alarms were created with: the default one, in the hub region
+    new RootProvider(this, 'aws', { ...auth, region: hub.region, ...(Object.keys(tags).length > 0 ? { defaultTags: [{ tags }] } : {}) });
   }
+}
+
+/** Outputs of the hub root taken from the hub module as they are. */
+const HUB_OUTPUTS = [
+  ['bus_arn', 'ARN of the hub event bus that spokes forward to.'],
+  ['login_topic_arn', 'SNS topic of root sign-in alerts (subscribe custom integrations here).'],
+  ['activity_topic_arn', 'SNS topic of other root activity and pipeline alarms.'],
+  ['rule_arns', 'Hub bus rules: login, activity, pipeline.'],
+  ['notifier_function_arn', 'ARN of the notifier Lambda.'],
+  ['notifier_role_arn', 'ARN of the notifier Lambda role.'],
+  ['kms_key_arn', 'KMS key encrypting the alert topics.'],
+  ['expected_use_declarer_role_arn', 'The only role that may declare expected root use (rootwatch expect --profile <a profile assuming it>); null when off.'],
+] as const;
+
+/** Inputs of the hub module: the config's choices (`regionsOf`: a region list, or the local holding it). */
+function hubModuleInputs(config: RootwatchConfig, hubAccountId: string, regionsOf: (list: readonly string[]) => unknown): Record<string, unknown> {
+  const { hub, alerts: a, detection } = config;
+  return {
+    name_prefix: config.namePrefix,
+    hub_account_id: hubAccountId,
+    hub_region: hub.region,
+    organization_id: hub.organizationId ?? null,
+    // the bus admits the organization when given (the list is then unused: not repeated per account)
+    admitted_account_ids: hub.organizationId ? [] : config.spokes.map((s) => s.accountId),
+    login_emails: a.email.login,
+    activity_emails: a.email.activity,
+    slack_webhook_parameter_name: a.slack?.webhookParameterName ?? null,
+    pagerduty_routing_key_parameter_name: a.pagerduty?.routingKeyParameterName ?? null,
+    fold_window_minutes: a.foldWindowMinutes,
+    log_retention_days: a.logRetentionDays,
+    heartbeat_schedule: a.heartbeat.enabled ? a.heartbeat.scheduleExpression : null,
+    // the coverage set (hub, spokes, management account) with names: ledger items, not the Lambda environment
+    expected_accounts: expectedAccounts(config).map((e) => ({ account_id: e.account === hub.accountId ? hubAccountId : e.account, regions: regionsOf(e.regions), name: e.name ?? null })),
+    assumed_root: detection.assumedRoot,
+    avoidable_root_writes: detection.avoidableRootWrites,
+    expected_use: detection.expectedUse.enabled,
+    expected_use_severity: detection.expectedUse.severity,
+    // issue 15: stackset mode expects the accounts of the target OUs too (listed by the sweep)
+    ...(config.stackSet ? { organization_accounts: { account_id: config.stackSet.deployer.accountId, ou_ids: config.stackSet.organizationalUnitIds, regions: hub.regions } } : {}),
+  };
 }
 
 /** One monitored account: the account module and a spoke-region module per region of that spoke. */
@@ -425,8 +433,7 @@ export class GuardrailsStack extends RootStack {
       throw new ConfigError('guardrails.managementAccount.manageAccountSettings', `account ${mgmt.accountId} is also the hub or a spoke: set manageAccountSettings on that entry instead (its stack holds the account module)`);
     }
     // GuardDuty and Security Hub are regional: every configured region (org.regions, management region first).
-    const services = org.guardDuty.enabled || org.securityHub.enabled;
-    const serviceRegions = services ? org.regions : [mgmt.region];
+    const serviceRegions = org.guardDuty.enabled || org.securityHub.enabled ? org.regions : [mgmt.region];
     const providers = this.regionProviders([...new Set([mgmt.region, ...serviceRegions, ...(monitored ? config.hub.regions : [])])], auth);
     const gdInput = org.guardDuty.enabled ? { delegated_admin_account_id: org.guardDuty.delegatedAdminAccountId ?? null } : null;
     const shInput = org.securityHub.enabled ? { delegated_admin_account_id: org.securityHub.delegatedAdminAccountId ?? null, standards: org.securityHub.standards } : null;
@@ -443,36 +450,53 @@ export class GuardrailsStack extends RootStack {
         securityhub: shInput,
       }));
     }
-    const g = calls.get(mgmt.region)!;
-
-    // Auto-enable for member accounts is set by the delegated administrator, in each region.
-    const adminId = delegatedAdminAccount(org);
-    if (adminId !== undefined) {
-      const reach = org.delegatedAdmin ?? (adminId === config.hub.accountId ? config.hub : {});
-      const adminVars = assumeRoleVariables(this, 'delegated_admin', { accountId: adminId, ...optionalKey('assumeRoleArn', reach.assumeRoleArn), ...optionalKey('externalId', reach.externalId) }, 'delegated administrator account');
-      for (const region of serviceRegions) {
-        const oc = organizationConfiguration(org, region);
-        if (!oc) continue;
-        const alias = `delegated_admin_${regionId(region)}`;
-        const provider = new RootProvider(this, `aws-${alias}`, { ...providerAuth(adminId, adminVars), region, alias, ...(Object.keys(config.tags).length > 0 ? { defaultTags: [{ tags: config.tags }] } : {}) });
-        const call = this.callModule(adminCall(region), 'guardrails', provider, {
-          name_prefix: config.namePrefix,
-          deny_root_target_ids: [],
-          deny_root_access_keys_target_ids: [],
-          centralized_root_access: false,
-          guardduty: null,
-          securityhub: null,
-          organization_configuration: oc,
-        });
-        // The administrator is designated (management account) before it configures the organization.
-        call.addOverride('depends_on', [`module.${guardrailsCall(org, region)}`]);
-      }
-    }
-
+    this.delegatedAdminCalls(org, serviceRegions);
     // Adopt what already exists (import blocks are allowed in a root module only).
     const imports = guardrailsImports(org, partitionOfArn(mgmt.assumeRoleArn));
     if (imports.length > 0) this.addOverride('import', imports.map((i) => ({ ...i })));
+    this.migrationBlocks(org, catalog);
+    if (monitored) {
+      const hubAccountId = this.hubAccountIdVariable('AWS account ID of the hub (security) account whose bus receives the root events.');
+      const partition = new DataAwsPartition(this, 'partition', { provider: providers.get(mgmt.region)! }).partition;
+      const hubBusArn = `arn:${partition}:events:${config.hub.region}:${hubAccountId}:event-bus/${hubBusName(config.namePrefix)}`;
+      const { spoke } = monitorAccount(this, config, { accountId: managementAccountId, regions: config.hub.regions, providers, hubBusArn, forwardingOnly: true, manageAccountSettings: mgmt.manageAccountSettings }, catalog);
+      this.output('forwarder_role_arn', spoke.get('forwarder_role_arn'), "ARN of the role forwarding the management account's root events to the hub.");
+      this.output('forward_rule_arns', spoke.get('rule_arns'), "Region -> ARN of the management account's forwarding rules.");
+    }
+    const g = calls.get(mgmt.region)!;
+    this.output('deny_root_policy_id', g.get('deny_root_policy_id'), 'ID of the SCP that denies the root user (AssumeRoot sessions exempt).');
+    this.output('deny_root_access_keys_policy_id', g.get('deny_root_access_keys_policy_id'), 'ID of the SCP that denies root access-key creation.');
+    this.backend(id);
+  }
 
+  /** Auto-enable for member accounts is set by the delegated administrator, in each region (its own provider and call). */
+  private delegatedAdminCalls(org: OrgGuardrailsConfig, serviceRegions: readonly string[]): void {
+    const adminId = delegatedAdminAccount(org);
+    if (adminId === undefined) return;
+    const { hub, namePrefix, tags } = this.config;
+    const reach = org.delegatedAdmin ?? (adminId === hub.accountId ? hub : {});
+    const adminVars = assumeRoleVariables(this, 'delegated_admin', { accountId: adminId, ...optionalKey('assumeRoleArn', reach.assumeRoleArn), ...optionalKey('externalId', reach.externalId) }, 'delegated administrator account');
+    for (const region of serviceRegions) {
+      const oc = organizationConfiguration(org, region);
+      if (!oc) continue;
+      const alias = `delegated_admin_${regionId(region)}`;
+      const provider = new RootProvider(this, `aws-${alias}`, { ...providerAuth(adminId, adminVars), region, alias, ...(Object.keys(tags).length > 0 ? { defaultTags: [{ tags }] } : {}) });
+      const call = this.callModule(adminCall(region), 'guardrails', provider, {
+        name_prefix: namePrefix,
+        deny_root_target_ids: [],
+        deny_root_access_keys_target_ids: [],
+        centralized_root_access: false,
+        guardduty: null,
+        securityhub: null,
+        organization_configuration: oc,
+      });
+      // The administrator is designated (management account) before it configures the organization.
+      call.addOverride('depends_on', [`module.${guardrailsCall(org, region)}`]);
+    }
+  }
+
+  /** `moved` blocks of the guardrails module's resources from 0.1.0. */
+  private migrationBlocks(org: OrgGuardrailsConfig, catalog: ModuleCatalog): void {
     this.addMoves('guardrails', catalog.guardrails, (m) => {
       const c = m.components[1] ?? '';
       if (c === 'deny-root-0' || c === 'deny-root-access-keys-0') return false;
@@ -495,16 +519,5 @@ export class GuardrailsStack extends RootStack {
         this.addMoved(`aws_organizations_policy_attachment.${makeUniqueId(['org', `${scp}-${t}`])}`, `module.guardrails.aws_organizations_policy_attachment.org_${scp}-0["${t}"]`);
       }
     }
-    if (monitored) {
-      const hubAccountId = this.hubAccountIdVariable('AWS account ID of the hub (security) account whose bus receives the root events.');
-      const partition = new DataAwsPartition(this, 'partition', { provider: providers.get(mgmt.region)! }).partition;
-      const hubBusArn = `arn:${partition}:events:${config.hub.region}:${hubAccountId}:event-bus/${hubBusName(config.namePrefix)}`;
-      const { spoke } = monitorAccount(this, config, { accountId: managementAccountId, regions: config.hub.regions, providers, hubBusArn, forwardingOnly: true, manageAccountSettings: mgmt.manageAccountSettings }, catalog);
-      this.output('forwarder_role_arn', spoke.get('forwarder_role_arn'), "ARN of the role forwarding the management account's root events to the hub.");
-      this.output('forward_rule_arns', spoke.get('rule_arns'), "Region -> ARN of the management account's forwarding rules.");
-    }
-    this.output('deny_root_policy_id', g.get('deny_root_policy_id'), 'ID of the SCP that denies the root user (AssumeRoot sessions exempt).');
-    this.output('deny_root_access_keys_policy_id', g.get('deny_root_access_keys_policy_id'), 'ID of the SCP that denies root access-key creation.');
-    this.backend(id);
   }
 }
