@@ -18,7 +18,6 @@ import { SecurityhubStandardsSubscription } from '@cdktf/provider-aws/lib/securi
 import { SecurityhubOrganizationAdminAccount } from '@cdktf/provider-aws/lib/securityhub-organization-admin-account';
 import { SecurityhubOrganizationConfiguration } from '@cdktf/provider-aws/lib/securityhub-organization-configuration';
 import { GuarddutyOrganizationConfiguration } from '@cdktf/provider-aws/lib/guardduty-organization-configuration';
-import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
 import type { PolicyDocument } from './iam';
 import { SECURITY_HUB_STANDARDS, SecurityHubStandardId } from '../core/config';
@@ -153,8 +152,8 @@ export interface OrgRootGuardrailsProps {
   readonly organizationConfiguration?: OrganizationConfigurationProps;
   /** Region of the provider (used in the Security Hub standard ARN). @default data aws_region */
   readonly region?: string;
-  /** AWS partition (`aws`, `aws-us-gov`, `aws-cn`). @default data aws_partition */
-  readonly partition?: string;
+  /** AWS partition (`aws`, `aws-us-gov`, `aws-cn`; a token such as data aws_partition's is fine). */
+  readonly partition: string;
 }
 
 
@@ -373,7 +372,7 @@ export class OrgRootGuardrails extends Construct {
    */
   private securityHub(securityHub: SecurityHubProps, settings: OrgSettings, props: OrgRootGuardrailsProps): string | undefined {
     const provider = props.provider;
-    const partition = props.partition ?? new DataAwsPartition(this, 'partition', { provider }).partition;
+    const partition = props.partition;
     let firstCis: string | undefined;
     settings.where.forEach((at, i) => {
       const region = at.region ?? new DataAwsRegion(this, 'region', { provider }).name;
