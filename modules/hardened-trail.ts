@@ -26,7 +26,7 @@ import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucke
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { denyInsecureTransport, policyDocument } from './iam';
+import { accountRootArn, arnOf, denyInsecureTransport, policyDocument } from './iam';
 import { propChecks } from '../core/validation';
 
 export type ObjectLockMode = 'GOVERNANCE' | 'COMPLIANCE';
@@ -176,7 +176,7 @@ export class HardenedTrail extends Construct {
     const partition = props.partition;
     const baseName = `${namePrefix}-trail-${accountId}-${region}`;
     const trailName = `${namePrefix}-trail`;
-    const trailArn = `arn:${partition}:cloudtrail:${region}:${accountId}:trail/${trailName}`;
+    const trailArn = arnOf({ partition, region, accountId }, 'cloudtrail', `trail/${trailName}`);
     return {
       provider,
       namePrefix,
@@ -186,8 +186,8 @@ export class HardenedTrail extends Construct {
       trailName,
       trailArn,
       baseName,
-      bucketArn: `arn:${partition}:s3:::${baseName}`,
-      logGroupArn: `arn:${partition}:logs:${region}:${accountId}:log-group:${baseName}`,
+      bucketArn: arnOf({ partition, region: '', accountId: '' }, 's3', baseName),
+      logGroupArn: arnOf({ partition, region, accountId }, 'logs', `log-group:${baseName}`),
       trailSource: { 'aws:SourceArn': trailArn, 'aws:SourceAccount': accountId },
     };
   }
@@ -204,7 +204,7 @@ export class HardenedTrail extends Construct {
         {
           Sid: 'AccountRootAdministers',
           Effect: 'Allow',
-          Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
+          Principal: { AWS: accountRootArn(partition, accountId) },
           Action: 'kms:*',
           Resource: '*',
         },
@@ -216,7 +216,7 @@ export class HardenedTrail extends Construct {
           Resource: '*',
           Condition: {
             StringEquals: trailSource,
-            StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': `arn:${partition}:cloudtrail:*:${accountId}:trail/*` },
+            StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': arnOf({ partition, region: '*', accountId }, 'cloudtrail', 'trail/*') },
           },
         },
         {
