@@ -3,7 +3,7 @@ import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
-import { alarmsPublish, ArnScope, arnOf, denyInsecureTransport, policyDocument } from './iam';
+import { accountRootArn, alarmsPublish, arnOf, ArnScope, denyInsecureTransport, policyDocument } from './iam';
 
 export interface AlertTopicsProps {
   readonly namePrefix: string;
@@ -47,7 +47,7 @@ export class AlertTopics extends Construct {
       enableKeyRotation: true,
       deletionWindowInDays: 30,
       policy: policyDocument([
-        { Sid: 'AccountAdministers', Effect: 'Allow', Principal: { AWS: `arn:${partition}:iam::${accountId}:root` }, Action: 'kms:*', Resource: '*' },
+        { Sid: 'AccountAdministers', Effect: 'Allow', Principal: { AWS: accountRootArn(partition, accountId) }, Action: 'kms:*', Resource: '*' },
         {
           Sid: 'AlarmsAndEventsPublish',
           Effect: 'Allow',
@@ -78,7 +78,7 @@ export class AlertTopics extends Construct {
         {
           Sid: 'OwnerAccount',
           Effect: 'Allow',
-          Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
+          Principal: { AWS: accountRootArn(partition, accountId) },
           Action: ['sns:Publish', 'sns:Subscribe', 'sns:GetTopicAttributes', 'sns:ListSubscriptionsByTopic'],
           Resource: topicArn,
         },

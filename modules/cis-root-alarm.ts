@@ -5,7 +5,7 @@ import { pipelineAlarm } from './pipeline-alarm';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
-import { alarmsPublish, arnOf, policyDocument } from './iam';
+import { accountRootArn, alarmsPublish, arnOf, policyDocument } from './iam';
 import { checkLogGroupName, CIS_ROOT_USAGE_FILTER, cisAlarmName } from '../core/patterns';
 
 export interface CisRootAlarmProps {
@@ -59,7 +59,7 @@ export class CisRootAlarm extends Construct {
   /** The alarm's topic (the subscriber CloudWatch.1 requires), encrypted with its own CMK. */
   private topic(props: CisRootAlarmProps): SnsTopic {
     const { provider } = props;
-    const accountRoot = `arn:${props.partition}:iam::${props.accountId}:root`;
+    const accountRoot = accountRootArn(props.partition, props.accountId);
     const key = new KmsKey(this, 'key', {
       provider,
       description: `${props.namePrefix}: encrypts the CIS root-usage alarm topic`,

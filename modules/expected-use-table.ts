@@ -5,7 +5,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
 import { LAMBDA_ACTIONS, LAMBDA_IMPLICIT_ACTIONS } from '../core/lambda-contract';
-import { ArnScope, actionsOf, arnOf, PolicyStatement, policyDocument } from './iam';
+import { accountRootArn, actionsOf, arnOf, ArnScope, iamArn, policyDocument, PolicyStatement } from './iam';
 import { EXPECTED_USE_ACCOUNT_INDEX, expectedUseDeclarerRoleName, expectedUseTableName } from '../core/expected-use';
 
 export interface ExpectedUseTableProps {
@@ -69,7 +69,7 @@ export class ExpectedUseTable extends Construct {
       description: 'rootwatch: the only role that may declare expected root use (rootwatch expect)',
       maxSessionDuration: 3600,
       assumeRolePolicy: policyDocument([
-        { Effect: 'Allow', Principal: { AWS: `arn:${at.partition}:iam::${at.accountId}:root` }, Action: 'sts:AssumeRole' },
+        { Effect: 'Allow', Principal: { AWS: accountRootArn(at.partition, at.accountId) }, Action: 'sts:AssumeRole' },
       ]),
     });
     new IamRolePolicy(this, 'declarer-policy', {
@@ -94,7 +94,7 @@ export class ExpectedUseTable extends Construct {
   private onlyTheDeclarerWrites(props: ExpectedUseTableProps, resourceArn: string, tableArn: string): void {
     const at = props.scope;
     // the role's name is <prefix><random suffix>: the resource policy admits that pattern only
-    const roleArnPattern = `arn:${at.partition}:iam::${at.accountId}:role/${expectedUseDeclarerRoleName(props.namePrefix)}*`;
+    const roleArnPattern = iamArn(at.partition, at.accountId, `role/${expectedUseDeclarerRoleName(props.namePrefix)}*`);
     new DynamodbResourcePolicy(this, 'resource-policy', {
       resourceArn,
       policy: policyDocument([

@@ -26,8 +26,7 @@ import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucke
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
-import { denyInsecureTransport, policyDocument } from './iam';
+import { accountRootArn, arnOf, denyInsecureTransport, policyDocument } from './iam';
 import { propChecks } from '../core/validation';
 
 export type ObjectLockMode = 'GOVERNANCE' | 'COMPLIANCE';
@@ -41,8 +40,8 @@ export interface HardenedTrailProps {
   readonly accountId: string;
   /** The provider's region, i.e. the trail's home region (literal or token). */
   readonly region: string;
-  /** AWS partition. @default data aws_partition */
-  readonly partition?: string;
+  /** AWS partition (`aws`, `aws-us-gov`, `aws-cn`; a token such as data aws_partition's is fine). */
+  readonly partition: string;
   /** Retention of the CloudWatch Logs group, in days (a value CloudWatch Logs accepts; 0 = never expire). @default 365 */
   readonly logRetentionDays?: number;
   /** Default object lock retention in days; object lock is off when undefined. @default undefined */
@@ -174,10 +173,10 @@ export class HardenedTrail extends Construct {
 
   private names(props: HardenedTrailProps): TrailNames {
     const { provider, namePrefix, accountId, region } = props;
-    const partition = props.partition ?? new DataAwsPartition(this, 'partition', { provider }).partition;
+    const partition = props.partition;
     const baseName = `${namePrefix}-trail-${accountId}-${region}`;
     const trailName = `${namePrefix}-trail`;
-    const trailArn = `arn:${partition}:cloudtrail:${region}:${accountId}:trail/${trailName}`;
+    const trailArn = arnOf({ partition, region, accountId }, 'cloudtrail', `trail/${trailName}`);
     return {
       provider,
       namePrefix,
@@ -187,8 +186,8 @@ export class HardenedTrail extends Construct {
       trailName,
       trailArn,
       baseName,
-      bucketArn: `arn:${partition}:s3:::${baseName}`,
-      logGroupArn: `arn:${partition}:logs:${region}:${accountId}:log-group:${baseName}`,
+      bucketArn: arnOf({ partition, region: '', accountId: '' }, 's3', baseName),
+      logGroupArn: arnOf({ partition, region, accountId }, 'logs', `log-group:${baseName}`),
       trailSource: { 'aws:SourceArn': trailArn, 'aws:SourceAccount': accountId },
     };
   }
@@ -205,7 +204,7 @@ export class HardenedTrail extends Construct {
         {
           Sid: 'AccountRootAdministers',
           Effect: 'Allow',
-          Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
+          Principal: { AWS: accountRootArn(partition, accountId) },
           Action: 'kms:*',
           Resource: '*',
         },
@@ -217,7 +216,7 @@ export class HardenedTrail extends Construct {
           Resource: '*',
           Condition: {
             StringEquals: trailSource,
-            StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': `arn:${partition}:cloudtrail:*:${accountId}:trail/*` },
+            StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': arnOf({ partition, region: '*', accountId }, 'cloudtrail', 'trail/*') },
           },
         },
         {

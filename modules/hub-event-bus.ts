@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { CloudwatchEventBus } from '@cdktf/provider-aws/lib/cloudwatch-event-bus';
 import { CloudwatchEventBusPolicy } from '@cdktf/provider-aws/lib/cloudwatch-event-bus-policy';
-import { ArnScope, arnOf, policyDocument, rolePrefix } from './iam';
+import { accountRootArn, arnOf, ArnScope, iamArn, policyDocument, rolePrefix } from './iam';
 import { hubBusName } from '../core/patterns';
 import { MAX_LISTED_SPOKES } from '../core/config';
 import { propChecks } from '../core/validation';
@@ -27,7 +27,7 @@ export function hubBusArnOf(namePrefix: string, hub: ArnScope): string {
 
 /** `aws:PrincipalArn` pattern of rootwatch's forwarding roles (any account; the org/account condition narrows it). */
 function forwarderRoleArnPattern(namePrefix: string, partition: string): string {
-  return `arn:${partition}:iam::*:role/${rolePrefix(namePrefix, 'forward')}*`;
+  return iamArn(partition, '*', `role/${rolePrefix(namePrefix, 'forward')}*`);
 }
 
 const check = propChecks('HubEventBus');
@@ -67,7 +67,7 @@ export class HubEventBus extends Construct {
       : {
           Sid: 'MonitoredForwardersPutEvents',
           Effect: 'Allow' as const,
-          Principal: { AWS: accounts.map((a) => `arn:${props.scope.partition}:iam::${a}:root`) },
+          Principal: { AWS: accounts.map((a) => accountRootArn(props.scope.partition, a)) },
           Action: 'events:PutEvents',
           Resource: busArn,
           Condition: forwarders,

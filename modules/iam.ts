@@ -79,6 +79,16 @@ export function arnOf(scope: ArnScope, service: string, resource: string): strin
   return `arn:${scope.partition}:${service}:${scope.region}:${scope.accountId}:${resource}`;
 }
 
+/** An IAM ARN (global: no region), `accountId` `*` for any account: `arn:<partition>:iam::<account>:<resource>`. */
+export function iamArn(partition: string, accountId: string, resource: string): string {
+  return arnOf({ partition, region: '', accountId }, 'iam', resource);
+}
+
+/** The account principal `arn:<partition>:iam::<account>:root` (the account itself in a policy, not the root user's session). */
+export function accountRootArn(partition: string, accountId: string): string {
+  return iamArn(partition, accountId, 'root');
+}
+
 export interface ServiceRoleProps {
   readonly provider?: TerraformProvider;
   readonly namePrefix: string;

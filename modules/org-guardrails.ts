@@ -18,8 +18,8 @@ import { SecurityhubStandardsSubscription } from '@cdktf/provider-aws/lib/securi
 import { SecurityhubOrganizationAdminAccount } from '@cdktf/provider-aws/lib/securityhub-organization-admin-account';
 import { SecurityhubOrganizationConfiguration } from '@cdktf/provider-aws/lib/securityhub-organization-configuration';
 import { GuarddutyOrganizationConfiguration } from '@cdktf/provider-aws/lib/guardduty-organization-configuration';
-import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
+import { arnOf } from './iam';
 import type { PolicyDocument } from './iam';
 import { SECURITY_HUB_STANDARDS, SecurityHubStandardId } from '../core/config';
 import { propChecks } from '../core/validation';
@@ -153,8 +153,8 @@ export interface OrgRootGuardrailsProps {
   readonly organizationConfiguration?: OrganizationConfigurationProps;
   /** Region of the provider (used in the Security Hub standard ARN). @default data aws_region */
   readonly region?: string;
-  /** AWS partition (`aws`, `aws-us-gov`, `aws-cn`). @default data aws_partition */
-  readonly partition?: string;
+  /** AWS partition (`aws`, `aws-us-gov`, `aws-cn`; a token such as data aws_partition's is fine). */
+  readonly partition: string;
 }
 
 
@@ -201,13 +201,13 @@ function denyRootAccessKeysScpDocument(): PolicyDocument {
 /** Security Hub standard ARN: CIS v1.2.0 is a global `ruleset`, every other standard is regional. */
 export function standardArn(partition: string, region: string, standard: SecurityHubStandardId): string {
   return standard === 'cis-aws-foundations-benchmark/v/1.2.0'
-    ? `arn:${partition}:securityhub:::ruleset/${standard}`
-    : `arn:${partition}:securityhub:${region}::standards/${standard}`;
+    ? arnOf({ partition, region: '', accountId: '' }, 'securityhub', `ruleset/${standard}`)
+    : arnOf({ partition, region, accountId: '' }, 'securityhub', `standards/${standard}`);
 }
 
 /** ARN of an account's subscription to a standard: the ID `terraform import` takes for it. */
 export function standardSubscriptionArn(partition: string, region: string, accountId: string, standard: SecurityHubStandardId): string {
-  return `arn:${partition}:securityhub:${region}:${accountId}:subscription/${standard}`;
+  return arnOf({ partition, region, accountId }, 'securityhub', `subscription/${standard}`);
 }
 
 /** `securityhub-cis` keeps the address of the CIS v1.4.0 subscription; others are named after the standard. */
@@ -373,7 +373,7 @@ export class OrgRootGuardrails extends Construct {
    */
   private securityHub(securityHub: SecurityHubProps, settings: OrgSettings, props: OrgRootGuardrailsProps): string | undefined {
     const provider = props.provider;
-    const partition = props.partition ?? new DataAwsPartition(this, 'partition', { provider }).partition;
+    const partition = props.partition;
     let firstCis: string | undefined;
     settings.where.forEach((at, i) => {
       const region = at.region ?? new DataAwsRegion(this, 'region', { provider }).name;

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { TerraformProvider, Token } from 'cdktf';
 import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule';
 import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { serviceRole } from './iam';
+import { arnOf, serviceRole } from './iam';
 import { HEARTBEAT_CALL, HEARTBEAT_TAG, heartbeatRolePrefix } from '../core/patterns';
 import { DEFAULT_HEARTBEAT_SCHEDULE, heartbeatScheduleProblem } from '../core/config';
 import { forwardDlqName } from '../core/coverage';
@@ -48,7 +48,7 @@ export function heartbeatRole(
         Sid: 'TagOwnDeadLetterQueues',
         Effect: 'Allow',
         Action: `sqs:${HEARTBEAT_CALL.eventName}`,
-        Resource: `arn:${props.partition}:sqs:*:${props.accountId}:${forwardDlqName(props.namePrefix)}`,
+        Resource: arnOf({ partition: props.partition, region: '*', accountId: props.accountId }, 'sqs', forwardDlqName(props.namePrefix)),
       },
     ],
   });
@@ -67,7 +67,7 @@ export function regionHeartbeat(
     scheduleExpression: props.scheduleExpression,
     flexibleTimeWindow: { mode: 'OFF' },
     target: {
-      arn: `arn:${props.partition}:scheduler:::aws-sdk:${HEARTBEAT_CALL.service}:${HEARTBEAT_CALL.apiAction}`,
+      arn: arnOf({ partition: props.partition, region: '', accountId: '' }, 'scheduler', `aws-sdk:${HEARTBEAT_CALL.service}:${HEARTBEAT_CALL.apiAction}`),
       roleArn: props.roleArn,
       input: JSON.stringify({ QueueUrl: props.queueUrl, Tags: { [HEARTBEAT_TAG.key]: HEARTBEAT_TAG.value } }),
       // a lost heartbeat is tolerated (a path is stale after two intervals): few retries

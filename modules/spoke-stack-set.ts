@@ -4,7 +4,7 @@ import { CloudformationStackSet } from '@cdktf/provider-aws/lib/cloudformation-s
 import { CloudformationStackSetInstance } from '@cdktf/provider-aws/lib/cloudformation-stack-set-instance';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { policyDocument, rolePrefix } from './iam';
+import { accountRootArn, iamArn, policyDocument, rolePrefix } from './iam';
 import { HUB_ACCOUNT_PARAMETER, spokeTemplate } from '../core/spoke-template';
 import { orgReadRoleName, stackSetName } from '../core/stackset-config';
 import { propChecks } from '../core/validation';
@@ -124,9 +124,9 @@ export class SpokeStackSet extends Construct {
       assumeRolePolicy: policyDocument([{
         Sid: 'HubNotifierOnly',
         Effect: 'Allow',
-        Principal: { AWS: `arn:${partition}:iam::${hubAccountId}:root` },
+        Principal: { AWS: accountRootArn(partition, hubAccountId) },
         Action: 'sts:AssumeRole',
-        Condition: { ArnLike: { 'aws:PrincipalArn': `arn:${partition}:iam::${hubAccountId}:role/${rolePrefix(props.namePrefix, 'notifier')}*` } },
+        Condition: { ArnLike: { 'aws:PrincipalArn': iamArn(partition, hubAccountId, `role/${rolePrefix(props.namePrefix, 'notifier')}*`) } },
       }]),
     });
     new IamRolePolicy(this, 'org-read-policy', {

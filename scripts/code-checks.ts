@@ -266,6 +266,30 @@ export function findUnstyledThrows(root: string): UnstyledThrow[] {
   return out;
 }
 
+/** An ARN written by hand in a construct: a template string starting `arn:` outside modules/iam.ts. */
+export interface HandWrittenArn { readonly file: string; readonly line: number; readonly text: string }
+
+/**
+ * One construct style for ARNs: constructs build them with modules/iam.ts (`arnOf`, `iamArn`,
+ * `accountRootArn`), so partition, region and account always sit in the same places. Plain string
+ * constants (a pattern such as `arn:*:iam::*:root`) are not built and pass.
+ */
+export function findHandWrittenArns(root: string): HandWrittenArn[] {
+  const out: HandWrittenArn[] = [];
+  for (const file of listTs(root, 'modules')) {
+    if (file === 'modules/iam.ts') continue;
+    const sf = parse(root, file);
+    const visit = (node: ts.Node): void => {
+      if (ts.isTemplateExpression(node) && node.head.text.startsWith('arn:')) {
+        out.push({ file, line: sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1, text: node.getText(sf).slice(0, 80) });
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(sf);
+  }
+  return out;
+}
+
 if (require.main === module) {
   const root = process.argv[2] ?? process.cwd();
   const dead = findDeadExports(root);
@@ -274,5 +298,7 @@ if (require.main === module) {
   const unstyled = findUnstyledThrows(root);
   for (const l of long) console.log(`long function: ${l.file}:${l.line} ${l.name} (${l.lines} lines)`);
   for (const u of unstyled) console.log(`error outside core/validation: ${u.file}:${u.line} ${u.text}`);
-  process.exitCode = dead.length + long.length + unstyled.length > 0 ? 1 : 0;
+  const arns = findHandWrittenArns(root);
+  for (const a of arns) console.log(`ARN outside modules/iam.ts: ${a.file}:${a.line} ${a.text}`);
+  process.exitCode = dead.length + long.length + unstyled.length + arns.length > 0 ? 1 : 0;
 }

@@ -72,13 +72,13 @@ const cases: Array<[string, (s: Construct) => void, string]> = [
     'HttpAlerter.secretParameterName: must be an SSM parameter name starting with /, not "https://hooks.slack.com/x"'],
   ['HubEventBus', (s) => new HubEventBus(s, 'b', { namePrefix: 'rw', scope: at }),
     'HubEventBus.monitoredAccountIds: name at least one account, or set organizationId'],
-  ['OrgRootGuardrails', (s) => new OrgRootGuardrails(s, 'o', { namePrefix: 'rw', denyRootScp: { targetIds: ['r-ab12'] }, guardDuty: { enabled: true, autoEnable: 'SOME' as 'ALL' } }),
+  ['OrgRootGuardrails', (s) => new OrgRootGuardrails(s, 'o', { namePrefix: 'rw', partition: 'aws', denyRootScp: { targetIds: ['r-ab12'] }, guardDuty: { enabled: true, autoEnable: 'SOME' as 'ALL' } }),
     'OrgRootGuardrails.guardDuty.autoEnable: must be one of ALL, NEW, NONE, not SOME'],
   ['OrgRootGuardrails', (s) => {
     const p = new AwsProvider(s, 'aws', { region: 'us-east-1' });
-    new OrgRootGuardrails(s, 'o', { namePrefix: 'rw', denyRootScp: { targetIds: ['r-ab12'] }, regions: [{ region: 'us-east-1', provider: p }, { region: 'us-east-1', provider: p }] });
+    new OrgRootGuardrails(s, 'o', { namePrefix: 'rw', partition: 'aws', denyRootScp: { targetIds: ['r-ab12'] }, regions: [{ region: 'us-east-1', provider: p }, { region: 'us-east-1', provider: p }] });
   }, 'OrgRootGuardrails.regions: us-east-1 is listed twice'],
-  ['OrgRootGuardrails', (s) => new OrgRootGuardrails(s, 'o', { namePrefix: 'rw', organizationConfiguration: { guardDutyDetectorId: 'abc' }, denyRootScp: { targetIds: ['r-ab12'] } }),
+  ['OrgRootGuardrails', (s) => new OrgRootGuardrails(s, 'o', { namePrefix: 'rw', partition: 'aws', organizationConfiguration: { guardDutyDetectorId: 'abc' }, denyRootScp: { targetIds: ['r-ab12'] } }),
     'OrgRootGuardrails.organizationConfiguration.guardDutyDetectorId: must be a 32-character detector ID, not "abc"'],
   ['PathHeartbeats', (s) => new PathHeartbeats(s, 'h', { namePrefix: 'rw', accountId: at.accountId, partition: 'aws', paths: [] }),
     'PathHeartbeats.paths: at least one region'],

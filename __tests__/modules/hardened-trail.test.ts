@@ -56,14 +56,15 @@ describe('HardenedTrail: names', () => {
     expect(synth(base)).toEqual(out);
   });
 
-  it('accepts tokens for account and region', () => {
+  it('accepts tokens for account, region and partition', () => {
     const s = Testing.synthScope((scope) => {
       const account = new TerraformVariable(scope, 'account_id', { type: 'string' });
       const region = new TerraformVariable(scope, 'region', { type: 'string' });
-      new HardenedTrail(scope, 'trail', { namePrefix: 'rw', accountId: account.stringValue, region: region.stringValue });
+      const partition = new DataAwsPartition(scope, 'partition').partition;
+      new HardenedTrail(scope, 'trail', { namePrefix: 'rw', accountId: account.stringValue, region: region.stringValue, partition });
     });
     expect(s).toHaveResourceWithProperties(S3Bucket, { bucket: 'rw-trail-${var.account_id}-${var.region}' });
-    expect(s).toHaveDataSource(DataAwsPartition);
+    expect(s).toContain('arn:${data.aws_partition.partition.partition}:s3:::rw-trail-${var.account_id}-${var.region}');
   });
 });
 

@@ -19,7 +19,7 @@ import { TerraformStack } from 'cdktf';
 type Synth = { resource?: Record<string, Record<string, Record<string, unknown>>>; data?: Record<string, unknown> };
 
 const TARGETS = ['r-ab12', 'ou-ab12-abcdefgh', '123456789012'];
-const base: OrgRootGuardrailsProps = { namePrefix: 'rw', denyRootScp: { targetIds: TARGETS } };
+const base: OrgRootGuardrailsProps = { namePrefix: 'rw', partition: 'aws', denyRootScp: { targetIds: TARGETS } };
 
 function synth(props: OrgRootGuardrailsProps): string {
   return Testing.synthScope((scope) => {
@@ -54,13 +54,13 @@ describe('OrgRootGuardrails: deny-root SCP', () => {
   it('accepts token targets (e.g. Terraform variables)', () => {
     const out = Testing.synthScope((scope) => {
       const v = new TerraformVariable(scope, 'ou', { type: 'string' });
-      new OrgRootGuardrails(scope, 'org', { namePrefix: 'rw', denyRootScp: { targetIds: [v.stringValue] } });
+      new OrgRootGuardrails(scope, 'org', { namePrefix: 'rw', partition: 'aws', denyRootScp: { targetIds: [v.stringValue] } });
     });
     expect(out).toHaveResourceWithProperties(OrganizationsPolicyAttachment, { target_id: '${var.ou}' });
   });
 
   it('disappears with its switch, attachments included', () => {
-    const out = synth({ namePrefix: 'rw', denyRootScp: { enabled: false } });
+    const out = synth({ namePrefix: 'rw', partition: 'aws', denyRootScp: { enabled: false } });
     expect(policyNamed(out, 'rw-deny-root')).toBeUndefined();
     expect(out).not.toHaveResource(OrganizationsPolicyAttachment);
   });
@@ -68,7 +68,7 @@ describe('OrgRootGuardrails: deny-root SCP', () => {
   it('exposes the policy id and arn only when created', () => {
     Testing.synthScope((scope) => {
       const on = new OrgRootGuardrails(scope, 'on', base);
-      const off = new OrgRootGuardrails(scope, 'off', { namePrefix: 'rw', denyRootScp: { enabled: false } });
+      const off = new OrgRootGuardrails(scope, 'off', { namePrefix: 'rw', partition: 'aws', denyRootScp: { enabled: false } });
       expect(on.denyRootPolicyId).toEqual(expect.any(String));
       expect(on.denyRootPolicyArn).toEqual(expect.any(String));
       expect(off.denyRootPolicyId).toBeUndefined();
@@ -140,12 +140,14 @@ describe('OrgRootGuardrails: Security Hub', () => {
     expect(out).not.toHaveResource(SecurityhubOrganizationAdminAccount);
     expect(out).not.toHaveDataSource(DataAwsPartition);
   });
-  it('reads partition and region from offline data sources when not given', () => {
-    const out = synth({ ...base, securityHub: { enabled: true } });
-    expect(out).toHaveDataSource(DataAwsPartition);
+  it('reads the region from an offline data source when not given; takes the partition as given (a token too)', () => {
+    const out = Testing.synthScope((scope) => {
+      const partition = new DataAwsPartition(scope, 'partition').partition;
+      new OrgRootGuardrails(scope, 'org', { ...base, partition, securityHub: { enabled: true } });
+    });
     const [sub] = resources(out, 'aws_securityhub_standards_subscription');
     expect(sub.standards_arn).toMatch(
-      /^arn:\$\{data\.aws_partition\.[^}]+\.partition\}:securityhub:\$\{data\.aws_region\.[^}]+\.name\}::standards\/cis-aws-foundations-benchmark\/v\/1\.4\.0$/,
+      /^arn:\$\{data\.aws_partition\.partition\.partition\}:securityhub:\$\{data\.aws_region\.[^}]+\.name\}::standards\/cis-aws-foundations-benchmark\/v\/1\.4\.0$/,
     );
   });
   it('makes the delegated admin depend on the Security Hub account', () => {
@@ -238,9 +240,9 @@ describe('OrgRootGuardrails: names and validation', () => {
   it.each<[string, OrgRootGuardrailsProps, RegExp]>([
     ['empty prefix', { ...base, namePrefix: '' }, /^OrgRootGuardrails\.namePrefix:/],
     ['prefix with spaces', { ...base, namePrefix: 'root watch' }, /^OrgRootGuardrails\.namePrefix:/],
-    ['deny-root without targets', { namePrefix: 'rw' }, /^OrgRootGuardrails\.denyRootScp\.targetIds:/],
-    ['bad target', { namePrefix: 'rw', denyRootScp: { targetIds: ['r-ab12', 'o-abcdefghij'] } }, /^OrgRootGuardrails\.denyRootScp\.targetIds\[1\]:/],
-    ['duplicate target', { namePrefix: 'rw', denyRootScp: { targetIds: ['r-ab12', 'r-ab12'] } }, /^OrgRootGuardrails\.denyRootScp\.targetIds\[1\]: duplicate/],
+    ['deny-root without targets', { namePrefix: 'rw', partition: 'aws' }, /^OrgRootGuardrails\.denyRootScp\.targetIds:/],
+    ['bad target', { namePrefix: 'rw', partition: 'aws', denyRootScp: { targetIds: ['r-ab12', 'o-abcdefghij'] } }, /^OrgRootGuardrails\.denyRootScp\.targetIds\[1\]:/],
+    ['duplicate target', { namePrefix: 'rw', partition: 'aws', denyRootScp: { targetIds: ['r-ab12', 'r-ab12'] } }, /^OrgRootGuardrails\.denyRootScp\.targetIds\[1\]: duplicate/],
     ['access keys without targets', { ...base, denyRootAccessKeysScp: { enabled: true } }, /^OrgRootGuardrails\.denyRootAccessKeysScp\.targetIds:/],
     ['bad GuardDuty admin', { ...base, guardDuty: { enabled: true, delegatedAdminAccountId: '1234' } }, /^OrgRootGuardrails\.guardDuty\.delegatedAdminAccountId:/],
     ['bad Security Hub admin', { ...base, securityHub: { enabled: true, delegatedAdminAccountId: 'abc' } }, /^OrgRootGuardrails\.securityHub\.delegatedAdminAccountId:/],

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { dirname, join, resolve } from 'path';
-import { findDeadExports, findLongFunctions, findUnstyledThrows, longFunctionsBeyondDebt } from '../../scripts/code-checks';
+import { findDeadExports, findHandWrittenArns, findLongFunctions, findUnstyledThrows, longFunctionsBeyondDebt } from '../../scripts/code-checks';
 
 const ROOT = resolve(__dirname, '..', '..');
 
@@ -88,6 +88,25 @@ describe('one error style in modules/', () => {
         { file: 'modules/fake.ts', line: 2, text: 'check.error without `const check = propChecks(…)`' },
         { file: 'modules/text.ts', line: 1, text: "throw 'no';" },
       ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('one ARN style in modules/', () => {
+  it('constructs build every ARN with modules/iam.ts (arnOf, iamArn, accountRootArn)', () => {
+    expect(findHandWrittenArns(ROOT)).toEqual([]);
+  });
+
+  it('finds a template-string ARN in a construct, and lets iam.ts, constants and other folders be', () => {
+    const dir = tree({
+      'modules/iam.ts': 'export const arnOf = (p: string) => `arn:${p}:x:::y`;\n',
+      'modules/bad.ts': "const ANY_ROOT = 'arn:*:iam::*:root';\nexport const f = (p: string, a: string) => `arn:${p}:iam::${a}:root` + ANY_ROOT;\n",
+      'core/elsewhere.ts': 'export const g = (p: string) => `arn:${p}:s3:::b`;\n',
+    });
+    try {
+      expect(findHandWrittenArns(dir)).toEqual([{ file: 'modules/bad.ts', line: 2, text: '`arn:${p}:iam::${a}:root`' }]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

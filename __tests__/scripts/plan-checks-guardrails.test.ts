@@ -224,7 +224,7 @@ describeReal('guardrail checks on a real terraform plan', () => {
     });
     const account = new TerraformVariable(stack, 'spoke_account_id', { type: 'string', default: '111122223333' });
     new OrgRootGuardrails(stack, 'org', {
-      namePrefix: 'rw', provider,
+      namePrefix: 'rw', partition: 'aws', provider,
       denyRootScp: { targetIds: ['r-ab12', 'ou-ab12-abcdefgh'] },
       denyRootAccessKeysScp: { enabled: true, targetIds: ['r-ab12'] },
       guardDuty: { enabled: true, delegatedAdminAccountId: '222233334444' },
@@ -235,7 +235,7 @@ describeReal('guardrail checks on a real terraform plan', () => {
       alternateContacts: { security: { name: 'Sec', title: 'CISO', email: 'sec@example.com', phone: '+1 555 0100' } },
       passwordPolicy: { maxAgeDays: 90 },
     });
-    new HardenedTrail(stack, 'trail', { namePrefix: 'rw', provider, accountId: account.stringValue, region: 'us-east-1', objectLockDays: 30 });
+    new HardenedTrail(stack, 'trail', { namePrefix: 'rw', partition: 'aws', provider, accountId: account.stringValue, region: 'us-east-1', objectLockDays: 30 });
 
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rootwatch-guardrails-plan-'));
     fs.writeFileSync(path.join(dir, 'main.tf.json'), Testing.synth(stack));
