@@ -36,10 +36,8 @@ const MAX_FUNCTION_LINES = 60;
  * function and for one of these that got longer. Remove a row when its function is split.
  */
 const LONG_FUNCTION_DEBT: ReadonlyArray<readonly [string, string, number]> = [
-  ['stacks/module-stacks.ts', 'HubModule constructor', 160],
   ['stacks/module-stacks.ts', 'GuardrailsModule constructor', 92],
   ['scripts/validate-terraform.ts', 'main', 84],
-  ['stacks/module-stacks.ts', 'AccountModule constructor', 83],
 ];
 
 function listTs(root: string, rel: string): string[] {

@@ -46,10 +46,36 @@ function resource(scope: Construct, ...path: string[]): TerraformResource {
 const str = (v: unknown, ...path: string[]) => Token.asString(propertyAccess(v, path));
 const num = (v: unknown, ...path: string[]) => Token.asNumber(propertyAccess(v, path));
 
+/** Which optional parts of the hub exist: HCL conditions on its inputs (the dashboard shows only those that do). */
+const HUB_SWITCHES = {
+  slack: 'var.slack_webhook_parameter_name != null',
+  pagerduty: 'var.pagerduty_routing_key_parameter_name != null',
+  coverage: 'var.heartbeat_schedule != null',
+};
+
+/** ARN of the hub bus, built from the inputs (known at plan time, like the spokes' view of it). */
+function hubBusArn(): string {
+  return `arn:\${${partitionRef()}}:events:\${var.hub_region}:\${var.hub_account_id}:event-bus/\${var.name_prefix}-root-events`;
+}
+
+type HubInputs = ReturnType<HubModule['identityAndRoutingInputs']> & ReturnType<HubModule['tuningInputs']>;
+
 /** The hub: bus, rules, notifier, topics, alerters, in the hub account's home region. */
 class HubModule extends ModuleStack {
   constructor(scope: Construct, id: string, code: LambdaCodeSet) {
     super(scope, id, 'The rootwatch hub (security account): the hub event bus, its rules, the notifier Lambda, the alert topics and the built-in alerters.');
+    const inputs: HubInputs = { ...this.identityAndRoutingInputs(), ...this.tuningInputs() };
+    const rw = this.hub(inputs, code);
+    this.expectedUseTable(rw);
+    this.coverageLedger(rw, inputs);
+    this.busAdmission(rw);
+    this.alerterSwitches(rw);
+    this.emailSubscriptions(rw, inputs);
+    this.hubOutputs(rw);
+  }
+
+  /** Who the hub is, who may reach its bus, and where alerts go. */
+  private identityAndRoutingInputs() {
     const namePrefix = this.variable('name_prefix', { type: 'string', description: 'Prefix of every named resource.', validation: V.namePrefix() });
     const hubAccountId = this.variable('hub_account_id', { type: 'string', description: 'AWS account ID of the hub (security) account.', validation: V.accountId('hub_account_id') });
     const hubRegion = this.variable('hub_region', {
@@ -80,6 +106,11 @@ class HubModule extends ModuleStack {
       description: 'SSM SecureString parameter holding the PagerDuty routing key; null: no PagerDuty alerter.',
       validation: V.parameterName('pagerduty_routing_key_parameter_name'),
     });
+    return { namePrefix, hubAccountId, hubRegion, organizationId, admitted, loginEmails, activityEmails, slack, pagerduty };
+  }
+
+  /** Folding, retention, coverage and severity policies (all with defaults but the coverage set). */
+  private tuningInputs() {
     const fold = this.variable('fold_window_minutes', {
       type: 'number', default: 15,
       description: 'Later events of a root session within this window are folded into one digest (0: never fold).',
@@ -113,21 +144,21 @@ class HubModule extends ModuleStack {
       description: 'Severity of root events inside a declared window: one-lower (sign-ins without MFA and failures keep theirs) or unchanged.',
       validation: [{ condition: '${contains(["one-lower", "unchanged"], var.expected_use_severity)}', errorMessage: 'expected_use_severity must be one-lower or unchanged.' }],
     });
+    return { fold, retention, heartbeatSchedule, expected, assumedRoot, avoidable, expectedUseSeverity };
+  }
 
-    const region = new DataAwsRegion(this, 'current');
+  /** The hub construct (bus, rules, notifier, topics, alerters, dashboard) on the module's inputs. */
+  private hub(inputs: HubInputs, code: LambdaCodeSet): RootwatchHub {
+    const { namePrefix, hubAccountId, hubRegion, organizationId, slack, pagerduty, fold, assumedRoot, heartbeatSchedule, retention, avoidable, expectedUseSeverity } = inputs;
+    new DataAwsRegion(this, 'current'); // data.aws_region.current: read by the bus's region precondition
     const partition = new DataAwsPartition(this, 'partition').partition;
     const p = namePrefix.stringValue;
-    const switches = {
-      slack: 'var.slack_webhook_parameter_name != null',
-      pagerduty: 'var.pagerduty_routing_key_parameter_name != null',
-      coverage: 'var.heartbeat_schedule != null',
-    };
-    const rw = new RootwatchHub(this, 'hub', {
+    return new RootwatchHub(this, 'hub', {
       namePrefix: p,
       hubAccountId: hubAccountId.stringValue,
       region: hubRegion.stringValue,
       partition,
-      organizationId: organizationId.stringValue, // the bus policy is replaced below by a choice at plan time
+      organizationId: organizationId.stringValue, // busAdmission replaces the bus policy by a choice at plan time
       code,
       slackWebhookParameter: slack.stringValue,
       pagerDutyRoutingKeyParameter: pagerduty.stringValue,
@@ -138,16 +169,22 @@ class HubModule extends ModuleStack {
       logRetentionDays: retention.numberValue,
       avoidableRootWrites: avoidable.stringValue as AvoidableRootWritesPolicy,
       expectedUse: { severity: expectedUseSeverity.stringValue as ExpectedUseSeverityPolicy },
-      // the conditions of the switches below: the dashboard shows these parts only when they exist
-      dashboardConditions: switches,
+      // the dashboard shows these parts only when they exist
+      dashboardConditions: HUB_SWITCHES,
     });
-    // Without the table the notifier looks nothing up (an empty name means no windows).
+  }
+
+  /** Without the table the notifier looks nothing up (an empty name means no windows). */
+  private expectedUseTable(rw: RootwatchHub): void {
     this.when('var.expected_use', child(rw, 'expected-use'));
     resource(rw, 'notifier', 'function').addOverride(
       `environment.variables.${ENV.EXPECTED_USE_TABLE}`,
       `\${var.expected_use ? "${expectedUseTableName('${var.name_prefix}')}" : ""}`,
     );
-    // The expected set, in chunks of 100 accounts (one ledger item each, far below DynamoDB's 400 KB).
+  }
+
+  /** The expected set, in chunks of 100 accounts (one ledger item each, far below DynamoDB's 400 KB), and the coverage sweep. */
+  private coverageLedger(rw: RootwatchHub, { expected }: HubInputs): void {
     const ledger = child(rw, 'coverage');
     new DynamodbTableItem(ledger, 'expected', {
       forEach: TerraformIterator.fromList(expected.listValue),
@@ -156,11 +193,16 @@ class HubModule extends ModuleStack {
       rangeKey: 'sk',
       item: '${jsonencode({ pk = { S = "#expected" }, sk = { S = each.key }, accounts = { S = jsonencode([for a in each.value : { a = a.account_id, r = a.regions, n = a.name }]) } })}',
     }).addOverride('for_each', '${{ for i, c in chunklist(var.expected_accounts, 100) : format("%03d", i) => c }}');
-    this.when(switches.coverage, child(ledger, 'sweep'), child(ledger, 'sweep-target'), child(ledger, 'invoke-sweep'), child(ledger, 'stale-paths'));
+    this.when(HUB_SWITCHES.coverage, child(ledger, 'sweep'), child(ledger, 'sweep-target'), child(ledger, 'invoke-sweep'), child(ledger, 'stale-paths'));
     organizationAccounts(this, ledger, rw); // issue 15: stackset mode
+  }
 
-    // Admission: the organization when given, else the listed accounts (HubEventBus builds one of the two).
-    const busArn = `arn:\${${partitionRef()}}:events:\${var.hub_region}:\${var.hub_account_id}:event-bus/\${var.name_prefix}-root-events`;
+  /**
+   * Admission: the organization when given, else the listed accounts (admitted_account_ids), chosen at
+   * plan time; HubEventBus builds one of the two. The bus must sit in hub_region.
+   */
+  private busAdmission(rw: RootwatchHub): void {
+    const busArn = hubBusArn();
     // only rootwatch's forwarding roles (aws:PrincipalArn), in either mode
     const forwarders = `ArnLike = { "aws:PrincipalArn" = "arn:\${${partitionRef()}}:iam::*:role/\${substr("\${var.name_prefix}-forward-", 0, 38)}*" }`;
     const statement = (sid: string, principal: string, extra: string) =>
@@ -181,22 +223,26 @@ class HubModule extends ModuleStack {
         error_message: `rootwatch hub: set organization_id, or list 1 to ${MAX_LISTED_SPOKES} admitted_account_ids.`,
       },
     ]);
-    void region;
-    void admitted; // read by the policy expression above
+  }
 
-    this.when(switches.slack, child(rw, 'slack'));
-    this.when(switches.pagerduty, child(rw, 'pagerduty'));
+  /** The Slack and PagerDuty alerters when their parameters are given; the digest sweep when folding. */
+  private alerterSwitches(rw: RootwatchHub): void {
+    this.when(HUB_SWITCHES.slack, child(rw, 'slack'));
+    this.when(HUB_SWITCHES.pagerduty, child(rw, 'pagerduty'));
     this.when('var.fold_window_minutes > 0', child(rw, 'digest-sweep'), child(rw, 'digest-sweep-target'), child(rw, 'invoke-digest-sweep'));
+  }
 
-    // E-mail subscriptions, one per address (instance key: the address).
+  /** E-mail subscriptions, one per address (instance key: the address). */
+  private emailSubscriptions(rw: RootwatchHub, { loginEmails, activityEmails }: HubInputs): void {
     const email = new Construct(rw, 'email');
     for (const [kind, list, topic] of [['login', loginEmails, rw.loginTopicArn], ['activity', activityEmails, rw.activityTopicArn]] as const) {
       const it = TerraformIterator.fromList(list.listValue);
       new SnsTopicSubscription(email, kind, { forEach: it, topicArn: topic, protocol: 'email', endpoint: Token.asString(it.value) });
     }
+  }
 
-    // Built from the inputs (known at plan time, like the spokes' view of it) rather than read from the bus after apply.
-    this.output('bus_arn', busArn, 'ARN of the hub event bus: the hub_bus_arn of every spoke-region and account module.');
+  private hubOutputs(rw: RootwatchHub): void {
+    this.output('bus_arn', hubBusArn(), 'ARN of the hub event bus: the hub_bus_arn of every spoke-region and account module.');
     this.output('bus_name', rw.busName, 'Name of the hub event bus.');
     this.output('login_topic_arn', rw.loginTopicArn, 'SNS topic of root sign-in alerts (subscribe custom integrations here).');
     this.output('activity_topic_arn', rw.activityTopicArn, 'SNS topic of other root activity and pipeline alarms.');
@@ -242,10 +288,41 @@ function partitionRef(): string {
   return 'data.aws_partition.partition.partition';
 }
 
+/** Where an account module builds: its name prefix, account, and the provider's region and partition. */
+interface AccountScope {
+  readonly p: string;
+  readonly account: string;
+  readonly region: string;
+  readonly partition: string;
+}
+
+type AccountInputs = ReturnType<AccountModule['accountInputs']>;
+
 /** Everything that exists once per monitored account: the forwarding role, the CIS alarm, account guardrails, the trail. */
 class AccountModule extends ModuleStack {
   constructor(scope: Construct, id: string) {
     super(scope, id, 'What a monitored account needs once (not per region): the role EventBridge forwards with, the optional CIS CloudWatch.1 alarm, account-level root guardrails and the optional hardened trail. Call it with the provider of the account\'s home region.');
+    const inputs = this.accountInputs();
+    const at: AccountScope = {
+      p: inputs.namePrefix.stringValue,
+      account: inputs.accountId.stringValue,
+      region: new DataAwsRegion(this, 'current').name,
+      partition: new DataAwsPartition(this, 'partition').partition,
+    };
+    const { role, hbRole } = this.roles(at, inputs);
+    const cis = this.cisAlarm(at, inputs);
+    this.accountSettings(at, inputs);
+    const trail = this.trail(at, inputs, cis);
+
+    this.output('forwarder_role_arn', role.arn, 'ARN of the role EventBridge uses to forward root events to the hub (forwarder_role_arn of spoke-region).');
+    this.output('heartbeat_role_arn', hbRole.arn, 'ARN of the heartbeat role (heartbeat_role_arn of spoke-region); null without heartbeat.');
+    this.output('cis_alarm_arn', cis.alarmArn, 'ARN of the CIS CloudWatch.1 root-usage alarm (null without cis_log_group_name and trail).');
+    this.output('cis_topic_arn', cis.topicArn, 'SNS topic of the CIS alarm: subscribe someone (Security Hub CloudWatch.1 wants a subscriber).');
+    this.output('trail_arn', trail.trailArn, 'ARN of the hardened trail (null without trail).');
+  }
+
+  /** The account's identity and routing, and its settings, trail and CIS alarm source. */
+  private accountInputs() {
     const namePrefix = this.variable('name_prefix', { type: 'string', description: 'Prefix of every named resource.', validation: V.namePrefix() });
     const accountId = this.variable('account_id', { type: 'string', description: 'AWS account ID of the monitored account (the provider must reach it).', validation: V.accountId('account_id') });
     const hubBusArn = this.variable('hub_bus_arn', { type: 'string', description: 'ARN of the hub bus (output bus_arn of the hub module).', validation: V.busArn('hub_bus_arn') });
@@ -268,20 +345,22 @@ class AccountModule extends ModuleStack {
       type: 'object({ log_retention_days = number, transition_to_glacier_days = number, object_lock_days = number })', nullable: true,
       description: 'Hardened multi-region CloudTrail (object_lock_days null: no Object Lock); null: no trail.',
     });
+    return { namePrefix, accountId, hubBusArn, cisLogGroup, contacts, password, trail };
+  }
 
-    const region = new DataAwsRegion(this, 'current').name;
-    const partition = new DataAwsPartition(this, 'partition').partition;
-    const p = namePrefix.stringValue;
-    const account = accountId.stringValue;
-
+  /** The role EventBridge forwards with, and the heartbeat role (switched by var.heartbeat). */
+  private roles({ p, account, partition }: AccountScope, { hubBusArn }: AccountInputs) {
     const fwd = new Construct(this, 'forwarder');
     const role = forwarderRole(fwd, { namePrefix: p, accountId: account, hubBusArn: hubBusArn.stringValue });
     this.variable('heartbeat', { type: 'bool', default: true, description: 'Create the heartbeat role (the spoke-region modules\' heartbeats tag the forwarding dead-letter queues with it).' });
     const hb = new Construct(this, 'heartbeat');
     const hbRole = heartbeatRole(hb, { namePrefix: p, accountId: account, partition });
     this.when('var.heartbeat', hb);
+    return { role, hbRole };
+  }
 
-    // The CIS source: the given log group, else the hardened trail's own (same account and region).
+  /** CIS CloudWatch.1: on the given log group, else the hardened trail's own (same account and region). */
+  private cisAlarm({ p, account, partition, region }: AccountScope, { cisLogGroup }: AccountInputs): CisRootAlarm {
     const cis = new CisRootAlarm(this, 'cis', {
       namePrefix: p, accountId: account, partition, region,
       logGroupName: cisLogGroup.stringValue,
@@ -289,7 +368,11 @@ class AccountModule extends ModuleStack {
     this.variable('cis_alarm', { type: 'bool', default: true, description: 'Create the CIS alarm here (from cis_log_group_name or the trail). false when the log group is in another region: the spoke-region module of that region makes it (its cis_log_group_name).' });
     this.when('var.cis_alarm && (var.cis_log_group_name != null || var.trail != null)', cis);
     resource(cis, 'filter').addOverride('log_group_name', '${var.cis_log_group_name != null ? var.cis_log_group_name : "${var.name_prefix}-trail-${var.account_id}-${data.aws_region.current.name}"}');
+    return cis;
+  }
 
+  /** Account-level root guardrails: alternate contacts, password policy, S3 public access block. */
+  private accountSettings({ p }: AccountScope, { contacts, password }: AccountInputs): void {
     const g = new AccountRootGuardrails(this, 'guardrails', {
       namePrefix: p,
       alternateContacts: Object.fromEntries((['billing', 'operations', 'security'] as const).map((t) => [t, {
@@ -302,7 +385,10 @@ class AccountModule extends ModuleStack {
     this.when('var.password_policy != null', child(g, 'password-policy'));
     resource(g, 'password-policy').addOverride('max_password_age', '${var.password_policy.max_age_days > 0 ? var.password_policy.max_age_days : null}');
     this.when('var.s3_public_access_block', child(g, 's3-public-access-block'));
+  }
 
+  /** The optional hardened trail (and the CIS filter's dependency on its log group). */
+  private trail({ p, account, region, partition }: AccountScope, { trail }: AccountInputs, cis: CisRootAlarm): HardenedTrail {
     const t = new HardenedTrail(this, 'trail', {
       namePrefix: p, accountId: account, region, partition,
       logRetentionDays: num(trail.value, 'log_retention_days'),
@@ -320,12 +406,7 @@ class AccountModule extends ModuleStack {
       condition: `\${length("${bucketName}") <= ${S3_BUCKET_NAME_MAX_LENGTH}}`,
       error_message: `rootwatch account: the trail bucket name ${bucketName} is longer than S3's ${S3_BUCKET_NAME_MAX_LENGTH} characters (${NAME_LIMITS.aws_s3_bucket[0].source}): shorten name_prefix.`,
     }]);
-
-    this.output('forwarder_role_arn', role.arn, 'ARN of the role EventBridge uses to forward root events to the hub (forwarder_role_arn of spoke-region).');
-    this.output('heartbeat_role_arn', hbRole.arn, 'ARN of the heartbeat role (heartbeat_role_arn of spoke-region); null without heartbeat.');
-    this.output('cis_alarm_arn', cis.alarmArn, 'ARN of the CIS CloudWatch.1 root-usage alarm (null without cis_log_group_name and trail).');
-    this.output('cis_topic_arn', cis.topicArn, 'SNS topic of the CIS alarm: subscribe someone (Security Hub CloudWatch.1 wants a subscriber).');
-    this.output('trail_arn', t.trailArn, 'ARN of the hardened trail (null without trail).');
+    return t;
   }
 }
 
