@@ -36,7 +36,6 @@ const MAX_FUNCTION_LINES = 60;
  * function and for one of these that got longer. Remove a row when its function is split.
  */
 const LONG_FUNCTION_DEBT: ReadonlyArray<readonly [string, string, number]> = [
-  ['stacks/module-stacks.ts', 'GuardrailsModule constructor', 92],
   ['scripts/validate-terraform.ts', 'main', 84],
 ];
 

@@ -471,6 +471,31 @@ export class SpokeRegionModule extends ModuleStack {
 /** Security Hub standards the guardrails module accepts, as an HCL list. */
 const STANDARDS_HCL = `[${SECURITY_HUB_STANDARDS.map((x) => JSON.stringify(x)).join(', ')}]`;
 
+/** The guardrails module's README text: what it makes, how to call it per region, how to adopt existing services. */
+const GUARDRAILS_DESCRIPTION = [
+  'Organization root guardrails in the management account: the deny-root SCPs, centralized root access, and optionally GuardDuty and Security Hub (standards as a list; default CIS v1.4.0, which holds IAM.4, IAM.6, IAM.9 and CloudWatch.1) with a delegated administrator.',
+  'GuardDuty and Security Hub are regional: call the module once per region with that region\'s provider (SCP targets empty and centralized_root_access false in all calls but one). For auto-enable of member accounts, call it once more per region with a provider reaching the delegated administrator and only `organization_configuration` set (everything else empty/false/null).',
+  'Adopting services that already exist (a second detector or an already subscribed Security Hub fails at apply): `import` blocks are allowed only in a root module, so put them in your root, e.g. `import { to = module.guardrails.aws_guardduty_detector.org_guardduty[0]  id = "<detector id>" }`, `import { to = module.guardrails.aws_securityhub_account.org_securityhub[0]  id = "<account id>" }`, `import { to = module.guardrails.aws_securityhub_standards_subscription.org_securityhub-cis["cis-aws-foundations-benchmark/v/1.4.0"]  id = "arn:aws:securityhub:<region>:<account id>:subscription/cis-aws-foundations-benchmark/v/1.4.0" }`, `import { to = module.guardrails.aws_guardduty_organization_admin_account.org_guardduty-admin[0]  id = "<admin account id>" }` (likewise `aws_securityhub_organization_admin_account.org_securityhub-admin[0]`). The generated roots in terraform-out/plain-terraform/ write these from the config (guardrails.guardDuty.existingDetectorIds, guardrails.securityHub.adoptExisting, existingStandards, existingDelegatedAdmin).',
+].join('\n\n');
+
+/** SCP targets: organization root, OU or account IDs. */
+function targetValidation(name: string) {
+  return [{
+    condition: `\${alltrue([for t in var.${name} : can(regex("^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|[0-9]{12})$", t))])}`,
+    errorMessage: `${name} must hold organization root (r-...), OU (ou-...) or 12-digit account IDs.`,
+  }];
+}
+
+/** A delegated administrator: null or a 12-digit account ID. */
+function adminValidation(v: string) {
+  return {
+    condition: `\${try(var.${v}.delegated_admin_account_id, null) == null ? true : can(regex("^[0-9]{12}$", var.${v}.delegated_admin_account_id))}`,
+    errorMessage: `${v}.delegated_admin_account_id must be null or a 12-digit AWS account ID.`,
+  };
+}
+
+type GuardrailsInputs = ReturnType<GuardrailsModule['guardrailsInputs']>;
+
 /**
  * Organization guardrails. Called in the management account once per configured region: the SCPs and
  * centralized root access are global (give them in one call, empty/false in the others); GuardDuty and
@@ -479,23 +504,19 @@ const STANDARDS_HCL = `[${SECURITY_HUB_STANDARDS.map((x) => JSON.stringify(x)).j
  */
 class GuardrailsModule extends ModuleStack {
   constructor(scope: Construct, id: string) {
-    super(scope, id, [
-      'Organization root guardrails in the management account: the deny-root SCPs, centralized root access, and optionally GuardDuty and Security Hub (standards as a list; default CIS v1.4.0, which holds IAM.4, IAM.6, IAM.9 and CloudWatch.1) with a delegated administrator.',
-      'GuardDuty and Security Hub are regional: call the module once per region with that region\'s provider (SCP targets empty and centralized_root_access false in all calls but one). For auto-enable of member accounts, call it once more per region with a provider reaching the delegated administrator and only `organization_configuration` set (everything else empty/false/null).',
-      'Adopting services that already exist (a second detector or an already subscribed Security Hub fails at apply): `import` blocks are allowed only in a root module, so put them in your root, e.g. `import { to = module.guardrails.aws_guardduty_detector.org_guardduty[0]  id = "<detector id>" }`, `import { to = module.guardrails.aws_securityhub_account.org_securityhub[0]  id = "<account id>" }`, `import { to = module.guardrails.aws_securityhub_standards_subscription.org_securityhub-cis["cis-aws-foundations-benchmark/v/1.4.0"]  id = "arn:aws:securityhub:<region>:<account id>:subscription/cis-aws-foundations-benchmark/v/1.4.0" }`, `import { to = module.guardrails.aws_guardduty_organization_admin_account.org_guardduty-admin[0]  id = "<admin account id>" }` (likewise `aws_securityhub_organization_admin_account.org_securityhub-admin[0]`). The generated roots in terraform-out/plain-terraform/ write these from the config (guardrails.guardDuty.existingDetectorIds, guardrails.securityHub.adoptExisting, existingStandards, existingDelegatedAdmin).',
-    ].join('\n\n'));
+    super(scope, id, GUARDRAILS_DESCRIPTION);
+    const org = this.orgGuardrails(this.guardrailsInputs());
+    this.scpAttachments(org);
+    this.serviceSwitches(org);
+    this.guardrailsOutputs(org);
+  }
+
+  /** The SCP targets, centralized root access, and GuardDuty / Security Hub / organization configurations. */
+  private guardrailsInputs() {
     const namePrefix = this.variable('name_prefix', { type: 'string', description: 'Prefix of every named resource.', validation: V.namePrefix() });
-    const targetValidation = (name: string) => [{
-      condition: `\${alltrue([for t in var.${name} : can(regex("^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|[0-9]{12})$", t))])}`,
-      errorMessage: `${name} must hold organization root (r-...), OU (ou-...) or 12-digit account IDs.`,
-    }];
     const denyRoot = this.variable('deny_root_target_ids', { type: 'list(string)', description: 'Roots, OUs or accounts the deny-root SCP is attached to; empty: no SCP.', validation: targetValidation('deny_root_target_ids') });
     const denyKeys = this.variable('deny_root_access_keys_target_ids', { type: 'list(string)', description: 'Targets of the deny-root-access-keys SCP; empty: no SCP.', validation: targetValidation('deny_root_access_keys_target_ids') });
     this.variable('centralized_root_access', { type: 'bool', description: 'Enable IAM centralized root access (RootCredentialsManagement, RootSessions).' });
-    const adminValidation = (v: string) => ({
-      condition: `\${try(var.${v}.delegated_admin_account_id, null) == null ? true : can(regex("^[0-9]{12}$", var.${v}.delegated_admin_account_id))}`,
-      errorMessage: `${v}.delegated_admin_account_id must be null or a 12-digit AWS account ID.`,
-    });
     const gd = this.variable('guardduty', {
       type: 'object({ delegated_admin_account_id = optional(string) })', nullable: true,
       description: 'GuardDuty detector in this region of the management account, with this delegated administrator (null: none); null: not managed.',
@@ -518,10 +539,14 @@ class GuardrailsModule extends ModuleStack {
         errorMessage: 'organization_configuration: guardduty_detector_id is a 32-character detector ID, guardduty_auto_enable ALL, NEW or NONE, securityhub_auto_enable_standards DEFAULT or NONE.',
       }],
     });
+    return { namePrefix, denyRoot, denyKeys, gd, sh, oc };
+  }
 
+  /** The guardrails construct with every part on; the switches below keep the parts the inputs ask for. */
+  private orgGuardrails({ namePrefix, denyRoot, denyKeys, gd, sh, oc }: GuardrailsInputs): OrgRootGuardrails {
     const region = new DataAwsRegion(this, 'current').name;
     const partition = new DataAwsPartition(this, 'partition').partition;
-    const org = new OrgRootGuardrails(this, 'org', {
+    return new OrgRootGuardrails(this, 'org', {
       namePrefix: namePrefix.stringValue,
       region,
       partition,
@@ -537,13 +562,20 @@ class GuardrailsModule extends ModuleStack {
         securityHubAutoEnableStandards: str(oc.value, 'securityhub_auto_enable_standards') as 'DEFAULT',
       },
     });
-    // One attachment per target (instance key: the target ID).
+  }
+
+  /** One attachment per target (instance key: the target ID); no SCP without targets. */
+  private scpAttachments(org: OrgRootGuardrails): void {
     for (const [scp, variable] of [['deny-root', 'deny_root_target_ids'], ['deny-root-access-keys', 'deny_root_access_keys_target_ids']]) {
       const attachment = resource(org, `${scp}-0`);
       attachment.addOverride('for_each', `\${toset(var.${variable})}`);
       attachment.addOverride('target_id', '${each.value}');
       this.when(`length(var.${variable}) > 0`, child(org, scp));
     }
+  }
+
+  /** Centralized root access, GuardDuty, Security Hub (one subscription per standard), administrators and organization configurations. */
+  private serviceSwitches(org: OrgRootGuardrails): void {
     this.when('var.centralized_root_access', child(org, 'centralized-root-access'));
     this.when('var.guardduty != null', child(org, 'guardduty'));
     this.when('try(var.guardduty.delegated_admin_account_id != null, false)', child(org, 'guardduty-admin'));
@@ -555,7 +587,9 @@ class GuardrailsModule extends ModuleStack {
     this.when('try(var.securityhub.delegated_admin_account_id != null, false)', child(org, 'securityhub-admin'));
     this.when('try(var.organization_configuration.guardduty_detector_id != null, false)', child(org, 'guardduty-organization'));
     this.when('try(var.organization_configuration.securityhub_auto_enable != null, false)', child(org, 'securityhub-organization'));
+  }
 
+  private guardrailsOutputs(org: OrgRootGuardrails): void {
     this.output('deny_root_policy_id', org.denyRootPolicyId, 'ID of the SCP that denies the root user (AssumeRoot sessions exempt); null when not attached.');
     this.output('deny_root_access_keys_policy_id', org.denyRootAccessKeysPolicyId, 'ID of the SCP that denies root access-key creation; null when not attached.');
     this.output('guardduty_detector_id', org.guardDutyDetectorId, 'ID of the GuardDuty detector in this region (null when guardduty is null).');
