@@ -30,15 +30,6 @@ const EXTERNAL_ENTRY_EXPORTS: Readonly<Record<string, readonly string[]>> = {
 
 const MAX_FUNCTION_LINES = 60;
 
-/**
- * Functions over MAX_FUNCTION_LINES when the check came in (2026-11-30, after merging main), each at its length then:
- * [file, name, lines]. A debt to pay down, never to grow: the check fails for any other long
- * function and for one of these that got longer. Remove a row when its function is split.
- */
-const LONG_FUNCTION_DEBT: ReadonlyArray<readonly [string, string, number]> = [
-  ['scripts/validate-terraform.ts', 'main', 84],
-];
-
 function listTs(root: string, rel: string): string[] {
   const abs = join(root, rel);
   let st;
@@ -219,14 +210,6 @@ export function findLongFunctions(root: string, max = MAX_FUNCTION_LINES): LongF
   return out.sort((a, b) => b.lines - a.lines || a.file.localeCompare(b.file));
 }
 
-/** Long functions beyond LONG_FUNCTION_DEBT: new ones, and listed ones that grew. */
-export function longFunctionsBeyondDebt(root: string): LongFunction[] {
-  return findLongFunctions(root).filter((f) => {
-    const debt = LONG_FUNCTION_DEBT.find(([file, name]) => file === f.file && name === f.name);
-    return debt === undefined || f.lines > debt[2];
-  });
-}
-
 export interface UnstyledThrow {
   file: string;
   line: number;
@@ -290,7 +273,7 @@ export function findHandWrittenArns(root: string): HandWrittenArn[] {
 if (require.main === module) {
   const root = process.argv[2] ?? process.cwd();
   const dead = findDeadExports(root);
-  const long = longFunctionsBeyondDebt(root);
+  const long = findLongFunctions(root);
   for (const d of dead) console.log(`dead export: ${d.file}:${d.line} ${d.name}`);
   const unstyled = findUnstyledThrows(root);
   for (const l of long) console.log(`long function: ${l.file}:${l.line} ${l.name} (${l.lines} lines)`);

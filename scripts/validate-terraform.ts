@@ -83,6 +83,85 @@ function synthesizedConfiguration(dir: string): unknown {
   return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : undefined;
 }
 
+/** What every target's checks compare against: the config, the bus admission it implies, the heartbeat's CloudTrail record. */
+interface CheckContext {
+  readonly config: RootwatchConfig;
+  readonly expectedBus: Parameters<typeof checkBusPolicy>[1];
+  readonly heartbeatRecord: Record<string, unknown>;
+}
+
+function checkContext(configFile: string): CheckContext {
+  const config = loadConfig(configFile);
+  const expectedBus = {
+    accounts: config.spokes.map((s) => s.accountId),
+    ...(config.hub.organizationId ? { organizationId: config.hub.organizationId } : {}),
+  };
+  // the heartbeat as CloudTrail records it, modelled on AWS's documented record (see the fixture's README)
+  const heartbeatRecord = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, '__tests__', 'fixtures', 'events', 'heartbeat-tagqueue-synth.json'), 'utf8')) as Record<string, unknown>;
+  return { config, expectedBus, heartbeatRecord };
+}
+
+/** The plan checks that apply to target `t` (planned in `dir`): one line per failed check. */
+function planProblems(plan: Plan, t: Target, dir: string, { config, expectedBus, heartbeatRecord }: CheckContext): string[] {
+  const has = (type: string) => plannedResources(plan, type).length > 0;
+  const regions = expectedRootRegions(t.name, config, t.account);
+  const example = t.name.startsWith('modules/'); // placeholder accounts, not the config's
+  return [
+    ...checkNoWildcardActions(plan),
+    ...(example ? [] : checkBusPolicy(plan, expectedBus)),
+    ...checkEncryption(plan),
+    ...checkLambdaLogGroups(plan),
+    ...checkDashboardReferences(plan),
+    ...checkExpectedUseBinding(plan),
+    ...(t.name === 'stacks/hub' && !has('aws_cloudwatch_dashboard') ? ['stacks/hub: no pipeline dashboard planned'] : []),
+    ...checkRootRuleState(plan),
+    ...checkTargetsResilient(plan),
+    ...(example ? [] : checkForwardingToHub(plan, { region: config.hub.region, busName: hubBusName(config.namePrefix) })),
+    ...(regions ? checkRootCoverage(plan, regions) : []),
+    ...checkBusForwardersOnly(plan, config.namePrefix),
+    ...(regions && config.alerts.heartbeat.enabled ? checkHeartbeatPerRegion(plan, config.namePrefix, heartbeatRecord) : []),
+    ...(/(^|\/)hub$/.test(t.name) && config.alerts.heartbeat.enabled ? checkOneStalePathAlarm(plan) : []),
+    ...(/(^|\/)stackset$/.test(t.name) && config.stackSet
+      ? checkStackSet(plan, { regions: config.hub.regions, hubRegion: config.hub.region, hubAccountId: config.hub.accountId, busName: hubBusName(config.namePrefix), organizationalUnitIds: config.stackSet.organizationalUnitIds })
+      : []),
+    // Guardrail properties hold wherever those guardrails are planned.
+    ...(has('aws_organizations_policy') ? checkDenyRootScp(plan) : []),
+    ...(has('aws_cloudtrail') ? [...checkTrail(plan), ...checkTrailBucketTls(plan)] : []),
+    // A service the config says exists is imported, never created a second time.
+    ...(config.orgGuardrails ? checkNoSingletonCreates(plan, existingSingletons(config.orgGuardrails)) : []),
+    // AWS quotas plan cannot see, on the plan and on the synthesized configuration beside it.
+    ...checkPlanLimits(plan, synthesizedConfiguration(dir), (source) => {
+      const file = path.join(dir, source, 'main.tf.json');
+      return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : undefined;
+    }),
+  ];
+}
+
+/** Validate, plan and check one target in a scratch copy of the output; false when any step or check failed. */
+async function validateTarget(t: Target, ctx: CheckContext): Promise<boolean> {
+  const work = tempRoot();
+  const started = Date.now();
+  try {
+    const dir = t.prepare(work);
+    const outcome = await validateAndPlan(dir, offlineEnv(work), t.varFile ? { varFile: t.varFile } : {});
+    const secs = ((Date.now() - started) / 1000).toFixed(1);
+    if (!outcome.ok) {
+      console.log(`FAIL ${t.name}: terraform ${outcome.step}: ${outcome.message}`);
+      return false;
+    }
+    const problems = planProblems(outcome.plan as Plan, t, dir, ctx);
+    if (problems.length > 0) {
+      console.log(`FAIL ${t.name}: ${problems.length} check(s) failed`);
+      for (const p of problems) console.log(`     - ${p}`);
+      return false;
+    }
+    console.log(`ok   ${t.name}: validate + plan (${outcome.resourceCount} resources) + checks, ${secs}s`);
+    return true;
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   if (!terraformAvailable()) {
     console.log('validate-terraform: terraform is not on PATH; nothing was validated');
@@ -92,75 +171,13 @@ async function main(): Promise<void> {
     console.log(`validate-terraform: provider folder ${PLUGIN_DIR} is missing (set TF_PLUGIN_DIR); nothing was validated`);
     process.exit(1);
   }
-  const configFile = process.argv[2] ?? path.join(REPO_ROOT, 'rootwatch.config.json');
-  const outDir = path.resolve(process.argv[3] ?? path.join(REPO_ROOT, 'terraform-out'));
-  const config = loadConfig(configFile);
-  const expectedBus = {
-    accounts: config.spokes.map((s) => s.accountId),
-    ...(config.hub.organizationId ? { organizationId: config.hub.organizationId } : {}),
-  };
-  // the heartbeat as CloudTrail records it, modelled on AWS's documented record (see the fixture's README)
-  const heartbeatRecord = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, '__tests__', 'fixtures', 'events', 'heartbeat-tagqueue-synth.json'), 'utf8')) as Record<string, unknown>;
-  const all = targets(outDir);
+  const ctx = checkContext(process.argv[2] ?? path.join(REPO_ROOT, 'rootwatch.config.json'));
+  const all = targets(path.resolve(process.argv[3] ?? path.join(REPO_ROOT, 'terraform-out')));
   let failed = 0;
   let next = 0;
   const worker = async () => {
     while (next < all.length) {
-      const t = all[next++];
-      const work = tempRoot();
-      const started = Date.now();
-      try {
-        const dir = t.prepare(work);
-        const outcome = await validateAndPlan(dir, offlineEnv(work), t.varFile ? { varFile: t.varFile } : {});
-        const secs = ((Date.now() - started) / 1000).toFixed(1);
-        if (!outcome.ok) {
-          failed++;
-          console.log(`FAIL ${t.name}: terraform ${outcome.step}: ${outcome.message}`);
-          continue;
-        }
-        const plan = outcome.plan as Plan;
-        const has = (type: string) => plannedResources(plan, type).length > 0;
-        const regions = expectedRootRegions(t.name, config, t.account);
-        const example = t.name.startsWith('modules/'); // placeholder accounts, not the config's
-        const problems = [
-          ...checkNoWildcardActions(plan),
-          ...(example ? [] : checkBusPolicy(plan, expectedBus)),
-          ...checkEncryption(plan),
-          ...checkLambdaLogGroups(plan),
-          ...checkDashboardReferences(plan),
-          ...checkExpectedUseBinding(plan),
-          ...(t.name === 'stacks/hub' && !has('aws_cloudwatch_dashboard') ? ['stacks/hub: no pipeline dashboard planned'] : []),
-          ...checkRootRuleState(plan),
-          ...checkTargetsResilient(plan),
-          ...(example ? [] : checkForwardingToHub(plan, { region: config.hub.region, busName: hubBusName(config.namePrefix) })),
-          ...(regions ? checkRootCoverage(plan, regions) : []),
-          ...checkBusForwardersOnly(plan, config.namePrefix),
-          ...(regions && config.alerts.heartbeat.enabled ? checkHeartbeatPerRegion(plan, config.namePrefix, heartbeatRecord) : []),
-          ...(/(^|\/)hub$/.test(t.name) && config.alerts.heartbeat.enabled ? checkOneStalePathAlarm(plan) : []),
-          ...(/(^|\/)stackset$/.test(t.name) && config.stackSet
-            ? checkStackSet(plan, { regions: config.hub.regions, hubRegion: config.hub.region, hubAccountId: config.hub.accountId, busName: hubBusName(config.namePrefix), organizationalUnitIds: config.stackSet.organizationalUnitIds })
-            : []),
-          // Guardrail properties hold wherever those guardrails are planned.
-          ...(has('aws_organizations_policy') ? checkDenyRootScp(plan) : []),
-          ...(has('aws_cloudtrail') ? [...checkTrail(plan), ...checkTrailBucketTls(plan)] : []),
-          // A service the config says exists is imported, never created a second time.
-          ...(config.orgGuardrails ? checkNoSingletonCreates(plan, existingSingletons(config.orgGuardrails)) : []),
-          // AWS quotas plan cannot see, on the plan and on the synthesized configuration beside it.
-          ...checkPlanLimits(plan, synthesizedConfiguration(dir), (source) => {
-            const file = path.join(dir, source, 'main.tf.json');
-            return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : undefined;
-          }),
-        ];
-        if (problems.length > 0) {
-          failed++;
-          console.log(`FAIL ${t.name}: ${problems.length} check(s) failed`);
-          for (const p of problems) console.log(`     - ${p}`);
-        } else {
-          console.log(`ok   ${t.name}: validate + plan (${outcome.resourceCount} resources) + checks, ${secs}s`);
-        }
-      } finally {
-        fs.rmSync(work, { recursive: true, force: true });
-      }
+      if (!(await validateTarget(all[next++], ctx))) failed++;
     }
   };
   await Promise.all([worker(), worker()]);
