@@ -2,8 +2,8 @@
  * The output folder's safety net, shared by `rootwatch synth` and every other command (cheap to
  * import: no cdktf). Names, next to the output folder `<parent>/<out>`:
  *
- * - `.<out>.lock`: one synth at a time per output folder (pid, host and worker pids of the holder).
- *   A lock whose process is gone is stale and taken over (its orphaned workers are stopped).
+ * - `.<out>.lock`: one synth at a time per output folder (pid and host of the holder).
+ *   A lock whose process is gone is stale and taken over.
  * - `.<out>.staging-<random>`: where a synth builds the new tree; `<staging>.old` holds the old tree
  *   during the swap.
  * - `.<out>.swap.json`: the swap journal, written before the first rename and removed after the
@@ -23,7 +23,6 @@ import { UsageError } from './errors';
 interface Holder {
   pid: number;
   host: string;
-  workers: number[];
 }
 
 interface Journal {
@@ -56,7 +55,7 @@ function readHolder(file: string): Holder | undefined {
   try {
     const h = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<Holder>;
     if (typeof h.pid !== 'number' || typeof h.host !== 'string') return undefined;
-    return { pid: h.pid, host: h.host, workers: Array.isArray(h.workers) ? h.workers.filter((w): w is number => typeof w === 'number') : [] };
+    return { pid: h.pid, host: h.host };
   } catch {
     return undefined;
   }
@@ -74,22 +73,7 @@ function processAlive(pid: number): boolean {
 /** A holder on another host cannot be checked: it counts as alive. */
 const holderAlive = (h: Holder): boolean => h.host !== os.hostname() || processAlive(h.pid);
 
-/** Stop the workers a dead synth left behind (they also stop themselves when they notice). */
-function stopOrphanWorkers(h: Holder): void {
-  if (h.host !== os.hostname()) return;
-  for (const pid of h.workers) {
-    try {
-      // Only a process that still is a rootwatch synth worker (pids are reused).
-      if (!fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('synth-worker')) continue;
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      /* gone already, or no /proc: the worker's own watchdog stops it */
-    }
-  }
-}
-
 export class OutputLock {
-  private workers: number[] = [];
   private released = false;
 
   private constructor(readonly out: string, private readonly file: string) {}
@@ -104,7 +88,7 @@ export class OutputLock {
     for (;;) {
       const mine = `${file}.${process.pid}-${crypto.randomBytes(3).toString('hex')}.tmp`;
       try {
-        fs.writeFileSync(mine, JSON.stringify({ pid: process.pid, host: os.hostname(), workers: [] }));
+        fs.writeFileSync(mine, JSON.stringify({ pid: process.pid, host: os.hostname() }));
         fs.linkSync(mine, file); // atomic: fails with EEXIST while another process holds it
         return new OutputLock(out, file);
       } catch (err) {
@@ -114,7 +98,6 @@ export class OutputLock {
       }
       const holder = readHolder(file);
       if (holder && !holderAlive(holder)) {
-        stopOrphanWorkers(holder);
         // Remove the stale lock only if it is still that holder's (another process may have taken it over).
         const again = readHolder(file);
         if (again && again.pid === holder.pid && again.host === holder.host) fs.rmSync(file, { force: true });
@@ -146,13 +129,6 @@ export class OutputLock {
     } catch {
       return undefined;
     }
-  }
-
-  /** Remember a worker process, so a synth that finds this lock stale can stop it. */
-  addWorker(pid: number | undefined): void {
-    if (pid === undefined) return;
-    this.workers.push(pid);
-    writeAtomically(this.file, JSON.stringify({ pid: process.pid, host: os.hostname(), workers: this.workers }));
   }
 
   release(): void {

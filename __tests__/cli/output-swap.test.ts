@@ -63,13 +63,12 @@ describe('OutputLock', () => {
     const parent = path.join(tmp, 'lock');
     fs.mkdirSync(parent, { recursive: true });
     const out = path.join(parent, 'out');
-    fs.writeFileSync(path.join(parent, '.out.lock'), JSON.stringify({ pid: 1, host: `not-${os.hostname()}`, workers: [] }));
+    fs.writeFileSync(path.join(parent, '.out.lock'), JSON.stringify({ pid: 1, host: `not-${os.hostname()}` }));
     expect(() => OutputLock.acquire(out, 0)).toThrow(/^--out: .* is being written by another rootwatch synth \(pid 1 on not-/);
     fs.rmSync(path.join(parent, '.out.lock'));
     const lock = OutputLock.acquire(out, 0);
     expect(OutputLock.tryAcquire(out)).toBeUndefined();
-    lock.addWorker(424242);
-    expect(JSON.parse(fs.readFileSync(path.join(parent, '.out.lock'), 'utf8'))).toEqual({ pid: process.pid, host: os.hostname(), workers: [424242] });
+    expect(JSON.parse(fs.readFileSync(path.join(parent, '.out.lock'), 'utf8'))).toEqual({ pid: process.pid, host: os.hostname() });
     lock.release();
     expect(fs.readdirSync(parent)).toEqual([]);
   });
@@ -80,7 +79,7 @@ describe('a lock left by a killed synth', () => {
     const out = path.join(tmp, 'stale-lock', 'terraform-out');
     fs.mkdirSync(out, { recursive: true });
     const dead = spawnSync(process.execPath, ['-e', '0']).pid!; // a process that has exited
-    fs.writeFileSync(lockFile(out), JSON.stringify({ pid: dead, host: os.hostname(), workers: [] }));
+    fs.writeFileSync(lockFile(out), JSON.stringify({ pid: dead, host: os.hostname() }));
     recoverQuietly(out);
     expect(fs.readdirSync(path.dirname(out))).toEqual(['terraform-out']);
   });
@@ -88,7 +87,7 @@ describe('a lock left by a killed synth', () => {
   it('is left alone while its holder is alive', () => {
     const out = path.join(tmp, 'live-lock', 'terraform-out');
     fs.mkdirSync(out, { recursive: true });
-    fs.writeFileSync(lockFile(out), JSON.stringify({ pid: process.pid, host: os.hostname(), workers: [] }));
+    fs.writeFileSync(lockFile(out), JSON.stringify({ pid: process.pid, host: os.hostname() }));
     recoverQuietly(out);
     expect(fs.readdirSync(path.dirname(out)).sort()).toEqual(['.terraform-out.lock', 'terraform-out']);
   });

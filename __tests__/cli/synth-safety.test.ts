@@ -111,7 +111,7 @@ describe('one synth at a time per output folder', () => {
     expect((await synth(configA, out)).code).toBe(0);
     const before = hashTree(out);
     // a live process holds it (this test process)
-    fs.writeFileSync(path.join(parent, '.out.lock'), JSON.stringify({ pid: process.pid, host: os.hostname(), workers: [] }));
+    fs.writeFileSync(path.join(parent, '.out.lock'), JSON.stringify({ pid: process.pid, host: os.hostname() }));
     try {
       expectOneLine(await synth(configB, out, { ROOTWATCH_LOCK_WAIT_SECONDS: '0' }), new RegExp(`^rootwatch: --out: .*out is being written by another rootwatch synth \\(pid ${process.pid}\\); run again when it has finished`));
       expect(hashTree(out)).toEqual(before);
@@ -126,7 +126,7 @@ describe('one synth at a time per output folder', () => {
     const out = path.join(parent, 'out');
     fs.mkdirSync(parent, { recursive: true });
     const lock = path.join(parent, '.out.lock');
-    fs.writeFileSync(lock, JSON.stringify({ pid: process.pid, host: os.hostname(), workers: [] }));
+    fs.writeFileSync(lock, JSON.stringify({ pid: process.pid, host: os.hostname() }));
     setTimeout(() => fs.rmSync(lock, { force: true }), 1500);
     const t0 = Date.now();
     const r = await synth(configB, out, { ROOTWATCH_LOCK_WAIT_SECONDS: '30' });
@@ -140,7 +140,7 @@ describe('one synth at a time per output folder', () => {
     const out = path.join(parent, 'out');
     fs.mkdirSync(parent, { recursive: true });
     const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
-    fs.writeFileSync(path.join(parent, '.out.lock'), JSON.stringify({ pid: Number(dead.stdout), host: os.hostname(), workers: [] }));
+    fs.writeFileSync(path.join(parent, '.out.lock'), JSON.stringify({ pid: Number(dead.stdout), host: os.hostname() }));
     const r = await synth(configA, out, { ROOTWATCH_LOCK_WAIT_SECONDS: '0' });
     expect([r.code, r.stderr]).toEqual([0, '']);
     expect(hashTree(out)).toEqual(treeA);
