@@ -8,7 +8,7 @@ import { createHash } from 'crypto';
 import { Construct } from 'constructs';
 import { App, TerraformHclModule, TerraformProvider } from 'cdktf';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
-import { ConfigError, DEFAULT_SECURITY_HUB_STANDARDS, heartbeatScheduleProblem, OrgGuardrailsConfig, RootwatchConfig, SpokeConfig, AccountTarget } from '../core/config';
+import { ConfigError, DEFAULT_SECURITY_HUB_STANDARDS, delegatedAdminAccount, delegatedAdminReach, heartbeatScheduleProblem, OrgGuardrailsConfig, RootwatchConfig, SpokeConfig, AccountTarget } from '../core/config';
 import { checkLogGroupName, hubBusName } from '../core/patterns';
 import { regionId } from '../core/regions';
 import { ACCOUNT_ID_VALIDATION, providerAuth, RootProvider, RootProviderConfig, RootwatchStack } from './base';
@@ -393,13 +393,6 @@ function guardrailsImports(org: OrgGuardrailsConfig, partition: string): ImportB
 
 const adminCall = (region: string) => `guardrails_admin_${regionId(region)}`;
 
-/** The delegated administrator account that makes the organization configurations (undefined: none). */
-function delegatedAdminAccount(org: OrgGuardrailsConfig): string | undefined {
-  const sh = org.securityHub.enabled ? org.securityHub.delegatedAdminAccountId : undefined;
-  const gd = org.guardDuty.enabled && Object.keys(org.guardDuty.delegatedAdminDetectorIds).length > 0 ? org.guardDuty.delegatedAdminAccountId : undefined;
-  return sh ?? gd;
-}
-
 /** Input `organization_configuration` of the administrator's call in `region`; undefined: no call there. */
 function organizationConfiguration(org: OrgGuardrailsConfig, region: string) {
   const gd = org.guardDuty;
@@ -474,7 +467,7 @@ export class GuardrailsStack extends RootStack {
     const adminId = delegatedAdminAccount(org);
     if (adminId === undefined) return;
     const { hub, namePrefix, tags } = this.config;
-    const reach = org.delegatedAdmin ?? (adminId === hub.accountId ? hub : {});
+    const reach = delegatedAdminReach(org, hub, adminId);
     const adminVars = assumeRoleVariables(this, 'delegated_admin', { accountId: adminId, ...optionalKey('assumeRoleArn', reach.assumeRoleArn), ...optionalKey('externalId', reach.externalId) }, 'delegated administrator account');
     for (const region of serviceRegions) {
       const oc = organizationConfiguration(org, region);
