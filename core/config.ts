@@ -498,7 +498,39 @@ function checkOrgGuardrails(org: OrgGuardrailsConfig, hub: ResolvedHub, settings
     }
   }
   checkDelegatedServices(org);
+  checkDelegatedAdminReach(org, hub);
   checkManagementAccountSettings(org, hub, settingsOwner);
+}
+
+/**
+ * The delegated administrator whose organization configurations (auto-enable) the guardrails stack
+ * makes, in every configured region; undefined: none (Security Hub's wins when both are set).
+ */
+export function delegatedAdminAccount(org: OrgGuardrailsConfig): string | undefined {
+  const sh = org.securityHub.enabled ? org.securityHub.delegatedAdminAccountId : undefined;
+  const gd = org.guardDuty.enabled && Object.keys(org.guardDuty.delegatedAdminDetectorIds).length > 0 ? org.guardDuty.delegatedAdminAccountId : undefined;
+  return sh ?? gd;
+}
+
+/** How the guardrails stack reaches that administrator: guardrails.delegatedAdmin, else the hub's role when it is the hub. */
+export function delegatedAdminReach(org: OrgGuardrailsConfig, hub: { accountId: string; assumeRoleArn?: string; externalId?: string }, adminId: string): { assumeRoleArn?: string; externalId?: string } {
+  return org.delegatedAdmin ?? (adminId === hub.accountId ? hub : {});
+}
+
+/**
+ * The guardrails stack works in the management account and, for auto-enable, in the delegated
+ * administrator: its providers pin each to its account (`allowed_account_ids`), so one set of ambient
+ * credentials cannot serve both and `plan` would fail. A role must reach the administrator (or the
+ * management account, leaving the ambient credentials to the administrator).
+ */
+function checkDelegatedAdminReach(org: OrgGuardrailsConfig, hub: ResolvedHub): void {
+  const adminId = delegatedAdminAccount(org);
+  if (adminId === undefined || adminId === org.managementAccount.accountId) return;
+  const reach = delegatedAdminReach(org, hub, adminId);
+  const field = org.delegatedAdmin || adminId !== hub.accountId ? 'guardrails.delegatedAdmin.assumeRoleArn' : 'hub.assumeRoleArn';
+  if (reach.assumeRoleArn !== undefined) return checkRoleAccount(field, reach.assumeRoleArn, adminId);
+  if (org.managementAccount.assumeRoleArn !== undefined) return;
+  throw new ConfigError(field, `required: the guardrails stack runs as the management account ${org.managementAccount.accountId} (ambient credentials) and turns on organization auto-enable from the delegated administrator ${adminId}; one set of credentials cannot be in both accounts (or set guardrails.managementAccount.assumeRoleArn)`);
 }
 
 /** Without a management account, no organization guardrail may be on. */

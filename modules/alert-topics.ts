@@ -3,7 +3,7 @@ import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
-import { accountRootArn, alarmsPublish, arnOf, ArnScope, denyInsecureTransport, policyDocument } from './iam';
+import { accountRootArn, alarmsPublish, arnOf, ArnScope, denyInsecureTransport, policyDocument, serviceAllows } from './iam';
 
 export interface AlertTopicsProps {
   readonly namePrefix: string;
@@ -48,14 +48,7 @@ export class AlertTopics extends Construct {
       deletionWindowInDays: 30,
       policy: policyDocument([
         { Sid: 'AccountAdministers', Effect: 'Allow', Principal: { AWS: accountRootArn(partition, accountId) }, Action: 'kms:*', Resource: '*' },
-        {
-          Sid: 'AlarmsAndEventsPublish',
-          Effect: 'Allow',
-          Principal: { Service: ['cloudwatch.amazonaws.com', 'events.amazonaws.com'] },
-          Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
-          Resource: '*',
-          Condition: { StringEquals: { 'aws:SourceAccount': accountId } },
-        },
+        serviceAllows('AlarmsAndEventsPublish', ['cloudwatch.amazonaws.com', 'events.amazonaws.com'], ['kms:GenerateDataKey*', 'kms:Decrypt'], '*', { StringEquals: { 'aws:SourceAccount': accountId } }),
       ]),
     });
     new KmsAlias(this, 'alias', { name: alertKeyAlias(props.namePrefix), targetKeyId: key.keyId });

@@ -5,7 +5,7 @@ import { pipelineAlarm } from './pipeline-alarm';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
-import { accountRootArn, alarmsPublish, arnOf, policyDocument } from './iam';
+import { accountRootArn, alarmsPublish, arnOf, policyDocument, serviceAllows } from './iam';
 import { checkLogGroupName, CIS_ROOT_USAGE_FILTER, cisAlarmName } from '../core/patterns';
 
 export interface CisRootAlarmProps {
@@ -67,7 +67,7 @@ export class CisRootAlarm extends Construct {
       deletionWindowInDays: 30,
       policy: policyDocument([
         { Sid: 'AccountAdministers', Effect: 'Allow', Principal: { AWS: accountRoot }, Action: 'kms:*', Resource: '*' },
-        { Sid: 'AlarmsPublish', Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:GenerateDataKey*', 'kms:Decrypt'], Resource: '*', Condition: { StringEquals: { 'aws:SourceAccount': props.accountId } } },
+        serviceAllows('AlarmsPublish', 'cloudwatch.amazonaws.com', ['kms:GenerateDataKey*', 'kms:Decrypt'], '*', { StringEquals: { 'aws:SourceAccount': props.accountId } }),
       ]),
     });
     const topicName = `${props.namePrefix}-cis-root-usage`;

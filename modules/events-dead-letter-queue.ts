@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { TerraformProvider } from 'cdktf';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
-import { ArnScope, arnOf, policyDocument } from './iam';
+import { ArnScope, arnOf, policyDocument, serviceAllows } from './iam';
 import { queueNotEmptyAlarm } from './pipeline-alarm';
 import { propChecks } from '../core/validation';
 
@@ -46,14 +46,7 @@ export class EventsDeadLetterQueue extends Construct {
       provider,
       queueUrl: queue.url,
       policy: policyDocument([
-        {
-          Sid: 'RulesDeadLetters',
-          Effect: 'Allow',
-          Principal: { Service: 'events.amazonaws.com' },
-          Action: 'sqs:SendMessage',
-          Resource: arnOf(props.scope, 'sqs', props.name),
-          Condition: { ArnEquals: { 'aws:SourceArn': [...props.sourceRuleArns] } },
-        },
+        serviceAllows('RulesDeadLetters', 'events.amazonaws.com', 'sqs:SendMessage', arnOf(props.scope, 'sqs', props.name), { ArnEquals: { 'aws:SourceArn': [...props.sourceRuleArns] } }),
       ]),
     });
     if (props.alarmTopicArn) {

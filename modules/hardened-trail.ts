@@ -26,7 +26,7 @@ import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucke
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { accountRootArn, arnOf, denyInsecureTransport, policyDocument } from './iam';
+import { accountRootArn, arnOf, denyInsecureTransport, policyDocument, serviceAllows } from './iam';
 import { propChecks } from '../core/validation';
 
 export type ObjectLockMode = 'GOVERNANCE' | 'COMPLIANCE';
@@ -208,33 +208,13 @@ export class HardenedTrail extends Construct {
           Action: 'kms:*',
           Resource: '*',
         },
-        {
-          Sid: 'CloudTrailEncryptsLogs',
-          Effect: 'Allow',
-          Principal: { Service: 'cloudtrail.amazonaws.com' },
-          Action: 'kms:GenerateDataKey*',
-          Resource: '*',
-          Condition: {
-            StringEquals: trailSource,
-            StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': arnOf({ partition, region: '*', accountId }, 'cloudtrail', 'trail/*') },
-          },
-        },
-        {
-          Sid: 'CloudTrailDescribesKey',
-          Effect: 'Allow',
-          Principal: { Service: 'cloudtrail.amazonaws.com' },
-          Action: 'kms:DescribeKey',
-          Resource: '*',
-          Condition: { StringEquals: trailSource },
-        },
-        {
-          Sid: 'CloudWatchLogsEncryptsLogGroup',
-          Effect: 'Allow',
-          Principal: { Service: `logs.${n.region}.amazonaws.com` },
-          Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-          Resource: '*',
-          Condition: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': n.logGroupArn } },
-        },
+        serviceAllows('CloudTrailEncryptsLogs', 'cloudtrail.amazonaws.com', 'kms:GenerateDataKey*', '*', {
+          StringEquals: trailSource,
+          StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': arnOf({ partition, region: '*', accountId }, 'cloudtrail', 'trail/*') },
+        }),
+        serviceAllows('CloudTrailDescribesKey', 'cloudtrail.amazonaws.com', 'kms:DescribeKey', '*', { StringEquals: trailSource }),
+        serviceAllows('CloudWatchLogsEncryptsLogGroup', `logs.${n.region}.amazonaws.com`, ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'], '*',
+          { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': n.logGroupArn } }),
       ]),
     });
     new KmsAlias(this, 'key-alias', { provider, name: `alias/${n.namePrefix}-trail`, targetKeyId: key.keyId });
@@ -290,22 +270,9 @@ export class HardenedTrail extends Construct {
       bucket: b.bucket.bucket,
       dependsOn: [b.publicAccess, b.ownership],
       policy: policyDocument([
-        {
-          Sid: 'CloudTrailAclCheck',
-          Effect: 'Allow',
-          Principal: { Service: 'cloudtrail.amazonaws.com' },
-          Action: 's3:GetBucketAcl',
-          Resource: bucketArn,
-          Condition: { StringEquals: { 'aws:SourceArn': trailArn } },
-        },
-        {
-          Sid: 'CloudTrailWrite',
-          Effect: 'Allow',
-          Principal: { Service: 'cloudtrail.amazonaws.com' },
-          Action: 's3:PutObject',
-          Resource: `${bucketArn}/AWSLogs/${n.accountId}/*`,
-          Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceArn': trailArn } },
-        },
+        serviceAllows('CloudTrailAclCheck', 'cloudtrail.amazonaws.com', 's3:GetBucketAcl', bucketArn, { StringEquals: { 'aws:SourceArn': trailArn } }),
+        serviceAllows('CloudTrailWrite', 'cloudtrail.amazonaws.com', 's3:PutObject', `${bucketArn}/AWSLogs/${n.accountId}/*`,
+          { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceArn': trailArn } }),
         denyInsecureTransport('DenyInsecureTransport', 's3:*', everything),
         {
           Sid: 'DenyDelete',

@@ -35,16 +35,17 @@ export function denyInsecureTransport(sid: string, action: string, resource: str
   return { Sid: sid, Effect: 'Deny', Principal: '*', Action: action, Resource: resource, Condition: { Bool: { 'aws:SecureTransport': 'false' } } };
 }
 
+/**
+ * An AWS service (principal) allowed `action` on `resource` only under `condition`: its
+ * confused-deputy guard (source account, source ARN or encryption context).
+ */
+export function serviceAllows(sid: string, service: string | string[], action: string | string[], resource: string | string[], condition: Record<string, Record<string, unknown>>): PolicyStatement {
+  return { Sid: sid, Effect: 'Allow', Principal: { Service: service }, Action: action, Resource: resource, Condition: condition };
+}
+
 /** CloudWatch alarms of `sourceAccount` may publish to the topic (the alarm topics' policies). */
 export function alarmsPublish(topicArn: string, sourceAccount: string): PolicyStatement {
-  return {
-    Sid: 'AlarmsPublish',
-    Effect: 'Allow',
-    Principal: { Service: 'cloudwatch.amazonaws.com' },
-    Action: 'sns:Publish',
-    Resource: topicArn,
-    Condition: { StringEquals: { 'aws:SourceAccount': sourceAccount } },
-  };
+  return serviceAllows('AlarmsPublish', 'cloudwatch.amazonaws.com', 'sns:Publish', topicArn, { StringEquals: { 'aws:SourceAccount': sourceAccount } });
 }
 
 /** Trust policy for an AWS service, pinned to one source account (confused-deputy guard). */

@@ -71,6 +71,13 @@ export function configReference(): string {
   return rows.join('\n');
 }
 
+/** How a module takes its providers: the default `aws`, or (a composition module) one alias per region. */
+function providerLine(versions: { terraform?: { required_providers?: { aws?: { configuration_aliases?: string[] } } } }): string {
+  const aliases = versions.terraform?.required_providers?.aws?.configuration_aliases ?? [];
+  if (aliases.length === 0) return 'Provider: `aws` (default; its region is the module\'s region).';
+  return `Providers: one alias per region, ${aliases.map((a) => `\`${a}\``).join(', ')} (\`configuration_aliases\`; pass each in \`providers\`).`;
+}
+
 /** Variables and outputs of each generated module (variables.tf.json, outputs.tf.json); each module's README.md has the same. */
 function moduleInterfaces(outDir: string): string {
   const parts: string[] = [];
@@ -80,7 +87,7 @@ function moduleInterfaces(outDir: string): string {
     const variables = read(name, 'variables.tf.json').variable ?? {};
     const outputs = read(name, 'outputs.tf.json').output ?? {};
     parts.push(`#### \`modules/${name}\``, '');
-    parts.push('Provider: `aws` (default; its region is the module\'s region).', '');
+    parts.push(providerLine(read(name, 'versions.tf.json')), '');
     parts.push('| variable | type | default | description |', '|---|---|---|---|');
     for (const [v, spec] of Object.entries<{ type?: string; description?: string; default?: unknown; nullable?: boolean }>(variables)) {
       const def = spec.default === undefined ? (spec.nullable ? 'required (may be null)' : 'required') : `\`${JSON.stringify(spec.default)}\``;

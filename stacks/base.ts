@@ -84,7 +84,7 @@ class RootModule extends TerraformHclModule {
  * module instance. No resource is declared here: everything lives in terraform-out/modules, so a
  * deploy applies exactly what plain-Terraform users run.
  */
-export abstract class RootwatchStack extends TerraformStack {
+abstract class RootwatchStack extends TerraformStack {
   private readonly movedBlocks: Moved[] = [];
 
   protected constructor(scope: Construct, id: string, protected readonly config: RootwatchConfig) {
@@ -217,6 +217,20 @@ export abstract class RootwatchStack extends TerraformStack {
     for (const v of Object.values<any>(tf.variable ?? {})) delete v['//'];
     for (const o of Object.values<any>(tf.output ?? {})) delete o['//'];
     return tf;
+  }
+}
+
+/** A root that monitors accounts: roots.ts's monitorAccount calls these from outside the class (deploy roots and the stack set root). */
+export abstract class MonitoringStack extends RootwatchStack {
+  callModule(id: string, name: ModuleName, provider: TerraformProvider, inputs: Record<string, unknown>): TerraformHclModule {
+    return this.module(id, name, provider, inputs);
+  }
+  callComposition(id: string, folder: string, providers: readonly TerraformProvider[], inputs: Record<string, unknown>): TerraformHclModule {
+    return this.aliasedModule(id, folder, providers, inputs);
+  }
+  addMoves: RootwatchStack['moves'] = (...args) => this.moves(...args);
+  addMoved(from: string, to: string): void {
+    this.moved(from, to);
   }
 }
 

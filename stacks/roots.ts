@@ -8,10 +8,10 @@ import { createHash } from 'crypto';
 import { Construct } from 'constructs';
 import { App, TerraformHclModule, TerraformProvider } from 'cdktf';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
-import { ConfigError, DEFAULT_SECURITY_HUB_STANDARDS, heartbeatScheduleProblem, OrgGuardrailsConfig, RootwatchConfig, SpokeConfig, AccountTarget } from '../core/config';
+import { ConfigError, DEFAULT_SECURITY_HUB_STANDARDS, delegatedAdminAccount, delegatedAdminReach, heartbeatScheduleProblem, OrgGuardrailsConfig, RootwatchConfig, SpokeConfig, AccountTarget } from '../core/config';
 import { checkLogGroupName, hubBusName } from '../core/patterns';
 import { regionId } from '../core/regions';
-import { ACCOUNT_ID_VALIDATION, providerAuth, RootProvider, RootProviderConfig, RootwatchStack } from './base';
+import { ACCOUNT_ID_VALIDATION, providerAuth, RootProvider, MonitoringStack, RootProviderConfig } from './base';
 import type { ModuleResourceAddress } from './module-stack';
 import { ModuleName, REGION_KEY } from './module-names';
 import { spokeModuleName, spokeRegionKey } from './spoke-module';
@@ -34,7 +34,7 @@ export function buildDeployApp(outdir: string, config: RootwatchConfig, catalog:
   new HubStack(app, 'hub', config, catalog);
   for (const spoke of config.spokes) new SpokeStack(app, spokeStackName(spoke), config, spoke, catalog);
   if (config.orgGuardrails) new GuardrailsStack(app, 'guardrails', config, config.orgGuardrails, catalog);
-  if (config.stackSet) new StackSetStack(app, STACKSET_STACK_NAME, config, config.stackSet, (stack, props) => monitorAccount(stack as unknown as RootStack, config, props, catalog)); // issue 15
+  if (config.stackSet) new StackSetStack(app, STACKSET_STACK_NAME, config, config.stackSet, (stack, props) => monitorAccount(stack, config, props, catalog)); // issue 15
   return app;
 }
 
@@ -102,7 +102,7 @@ function spokeModuleInputs(config: RootwatchConfig, props: Omit<MonitorAccountPr
  * its region set (stacks/spoke-module.ts), which calls the account module in the home region (the
  * first region, us-east-1) and a spoke-region module per region. Addresses of 0.1.0 stacks move along.
  */
-function monitorAccount(stack: RootStack, config: RootwatchConfig, props: MonitorAccountProps, catalog: ModuleCatalog): { spoke: TerraformHclModule } {
+function monitorAccount(stack: MonitoringStack, config: RootwatchConfig, props: MonitorAccountProps, catalog: ModuleCatalog): { spoke: TerraformHclModule } {
   // The modules check their inputs at plan time; values from the config are checked at synth as well.
   if (props.cisLogGroupName !== undefined) checkLogGroupName(props.cisLogGroupName);
   const heartbeat = config.alerts.heartbeat;
@@ -116,7 +116,7 @@ function monitorAccount(stack: RootStack, config: RootwatchConfig, props: Monito
 }
 
 /** `moved` blocks from the 0.1.0 addresses of an account's resources to module.spoke.module.{account,region_*}. */
-function addAccountMoves(stack: RootStack, config: RootwatchConfig, props: MonitorAccountProps, catalog: ModuleCatalog): void {
+function addAccountMoves(stack: MonitoringStack, config: RootwatchConfig, props: MonitorAccountProps, catalog: ModuleCatalog): void {
   const home = props.regions[0];
   const cisElsewhere = props.cisLogGroupName !== undefined && (props.cisLogGroupRegion ?? home) !== home;
   const manage = props.manageAccountSettings ?? true;
@@ -143,17 +143,7 @@ function addAccountMoves(stack: RootStack, config: RootwatchConfig, props: Monit
   }
 }
 
-abstract class RootStack extends RootwatchStack {
-  callModule(id: string, name: ModuleName, provider: TerraformProvider, inputs: Record<string, unknown>): TerraformHclModule {
-    return this.module(id, name, provider, inputs);
-  }
-  callComposition(id: string, folder: string, providers: readonly TerraformProvider[], inputs: Record<string, unknown>): TerraformHclModule {
-    return this.aliasedModule(id, folder, providers, inputs);
-  }
-  addMoves: RootwatchStack['moves'] = (...args) => this.moves(...args);
-  addMoved(from: string, to: string): void {
-    this.moved(from, to);
-  }
+abstract class RootStack extends MonitoringStack {
 
   /** The CIS alarm's outputs, when the account has one (on the given log group, else the hardened trail's). */
   protected cisOutputs(spoke: TerraformHclModule, cisLogGroupName: string | undefined): void {
@@ -393,13 +383,6 @@ function guardrailsImports(org: OrgGuardrailsConfig, partition: string): ImportB
 
 const adminCall = (region: string) => `guardrails_admin_${regionId(region)}`;
 
-/** The delegated administrator account that makes the organization configurations (undefined: none). */
-function delegatedAdminAccount(org: OrgGuardrailsConfig): string | undefined {
-  const sh = org.securityHub.enabled ? org.securityHub.delegatedAdminAccountId : undefined;
-  const gd = org.guardDuty.enabled && Object.keys(org.guardDuty.delegatedAdminDetectorIds).length > 0 ? org.guardDuty.delegatedAdminAccountId : undefined;
-  return sh ?? gd;
-}
-
 /** Input `organization_configuration` of the administrator's call in `region`; undefined: no call there. */
 function organizationConfiguration(org: OrgGuardrailsConfig, region: string) {
   const gd = org.guardDuty;
@@ -474,7 +457,7 @@ export class GuardrailsStack extends RootStack {
     const adminId = delegatedAdminAccount(org);
     if (adminId === undefined) return;
     const { hub, namePrefix, tags } = this.config;
-    const reach = org.delegatedAdmin ?? (adminId === hub.accountId ? hub : {});
+    const reach = delegatedAdminReach(org, hub, adminId);
     const adminVars = assumeRoleVariables(this, 'delegated_admin', { accountId: adminId, ...optionalKey('assumeRoleArn', reach.assumeRoleArn), ...optionalKey('externalId', reach.externalId) }, 'delegated administrator account');
     for (const region of serviceRegions) {
       const oc = organizationConfiguration(org, region);

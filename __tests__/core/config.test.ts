@@ -183,6 +183,41 @@ describe('GuardDuty and Security Hub adoption', () => {
   });
 });
 
+describe('the guardrails stack reaches the delegated administrator', () => {
+  const cfg = (opts: { admin: string; hubRole?: boolean; delegatedAdmin?: { assumeRoleArn?: string }; managementRole?: boolean }): RawConfig => base({
+    hub: { ...hub, ...(opts.hubRole ? { assumeRoleArn: 'arn:aws:iam::111111111111:role/deployer' } : {}) },
+    guardrails: {
+      managementAccount: { accountId: '444444444444', ...(opts.managementRole ? { assumeRoleArn: 'arn:aws:iam::444444444444:role/deployer' } : {}) },
+      denyRootScp: { targetIds: ['r-ab12'] },
+      securityHub: { enabled: true, delegatedAdminAccountId: opts.admin },
+      ...(opts.delegatedAdmin ? { delegatedAdmin: opts.delegatedAdmin } : {}),
+    },
+  });
+
+  it('refuses ambient credentials for both the management account and the administrator (plan would fail on allowed_account_ids)', () => {
+    const hubAdmin = configError(() => resolveConfig(cfg({ admin: '111111111111' })));
+    expect(hubAdmin.field).toBe('hub.assumeRoleArn');
+    expect(hubAdmin.message).toContain('management account 444444444444');
+    expect(hubAdmin.message).toContain('delegated administrator 111111111111');
+    expect(configError(() => resolveConfig(cfg({ admin: '555555555555' }))).field).toBe('guardrails.delegatedAdmin.assumeRoleArn');
+  });
+
+  it('refuses a role in another account than the administrator', () => {
+    const e = configError(() => resolveConfig(cfg({ admin: '555555555555', delegatedAdmin: { assumeRoleArn: 'arn:aws:iam::111111111111:role/deployer' } })));
+    expect(e.field).toBe('guardrails.delegatedAdmin.assumeRoleArn');
+    expect(e.message).toContain('must be a role in account 555555555555');
+  });
+
+  it.each([
+    ['the hub role, when the administrator is the hub', { admin: '111111111111', hubRole: true }],
+    ['guardrails.delegatedAdmin', { admin: '555555555555', delegatedAdmin: { assumeRoleArn: 'arn:aws:iam::555555555555:role/deployer' } }],
+    ['a management role (ambient credentials left to the administrator)', { admin: '555555555555', managementRole: true }],
+    ['nothing when the administrator is the management account', { admin: '444444444444' }],
+  ])('accepts %s', (_name, opts) => {
+    expect(resolveConfig(cfg(opts)).orgGuardrails!.securityHub.delegatedAdminAccountId).toBe(opts.admin);
+  });
+});
+
 describe('organizational units', () => {
   const ou = { ouId: 'ou-ab12-34cd56ef', accountsFile: 'x.json', assumeRoleName: 'rootwatch-deployer', externalId: 'ou-ext' };
   const accounts = [

@@ -63,6 +63,11 @@ provider "aws" {
 provider "aws" {
   alias = "delegated_admin_us_east_1"
   allowed_account_ids = ["111111111111"]
+  assume_role {
+    external_id = var.delegated_admin_external_id
+    role_arn = var.delegated_admin_assume_role_arn
+    session_name = "rootwatch"
+  }
   default_tags {
     tags = local.tags
   }
@@ -72,6 +77,11 @@ provider "aws" {
 provider "aws" {
   alias = "delegated_admin_us_east_2"
   allowed_account_ids = ["111111111111"]
+  assume_role {
+    external_id = var.delegated_admin_external_id
+    role_arn = var.delegated_admin_assume_role_arn
+    session_name = "rootwatch"
+  }
   default_tags {
     tags = local.tags
   }
@@ -81,6 +91,11 @@ provider "aws" {
 provider "aws" {
   alias = "delegated_admin_us_west_2"
   allowed_account_ids = ["111111111111"]
+  assume_role {
+    external_id = var.delegated_admin_external_id
+    role_arn = var.delegated_admin_assume_role_arn
+    session_name = "rootwatch"
+  }
   default_tags {
     tags = local.tags
   }
@@ -90,6 +105,11 @@ provider "aws" {
 provider "aws" {
   alias = "delegated_admin_eu_west_1"
   allowed_account_ids = ["111111111111"]
+  assume_role {
+    external_id = var.delegated_admin_external_id
+    role_arn = var.delegated_admin_assume_role_arn
+    session_name = "rootwatch"
+  }
   default_tags {
     tags = local.tags
   }
@@ -99,10 +119,36 @@ provider "aws" {
 provider "aws" {
   alias = "delegated_admin_eu_central_1"
   allowed_account_ids = ["111111111111"]
+  assume_role {
+    external_id = var.delegated_admin_external_id
+    role_arn = var.delegated_admin_assume_role_arn
+    session_name = "rootwatch"
+  }
   default_tags {
     tags = local.tags
   }
   region = "eu-central-1"
+}
+
+variable "delegated_admin_assume_role_arn" {
+  default = "arn:aws:iam::111111111111:role/rootwatch-deployer"
+  description = "IAM role in the delegated administrator account that Terraform assumes."
+  type = string
+  validation {
+    condition = can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$", var.delegated_admin_assume_role_arn))
+    error_message = "delegated_admin_assume_role_arn must be an IAM role ARN (arn:aws:iam::<12 digits>:role/<name>)."
+  }
+}
+
+variable "delegated_admin_external_id" {
+  default = null
+  description = "External ID the delegated administrator account role's trust policy requires (null: none); not a secret."
+  nullable = true
+  type = string
+  validation {
+    condition = var.delegated_admin_external_id == null ? true : length(var.delegated_admin_external_id) <= 1224 && can(regex("^[A-Za-z0-9+=,.@:/-]{2,}$", var.delegated_admin_external_id))
+    error_message = "delegated_admin_external_id must be 2-1224 characters of [A-Za-z0-9+=,.@:/-]."
+  }
 }
 
 variable "hub_account_id" {

@@ -18,6 +18,11 @@ terraform {
 provider "aws" {
   alias = "us_east_1"
   allowed_account_ids = local.accounts
+  assume_role {
+    external_id = local.external_id
+    role_arn = local.role_arn
+    session_name = "rootwatch"
+  }
   default_tags {
     tags = local.tags
   }
@@ -27,6 +32,11 @@ provider "aws" {
 provider "aws" {
   alias = "us_east_2"
   allowed_account_ids = local.accounts
+  assume_role {
+    external_id = local.external_id
+    role_arn = local.role_arn
+    session_name = "rootwatch"
+  }
   default_tags {
     tags = local.tags
   }
@@ -36,6 +46,11 @@ provider "aws" {
 provider "aws" {
   alias = "us_west_2"
   allowed_account_ids = local.accounts
+  assume_role {
+    external_id = local.external_id
+    role_arn = local.role_arn
+    session_name = "rootwatch"
+  }
   default_tags {
     tags = local.tags
   }
@@ -45,6 +60,11 @@ provider "aws" {
 provider "aws" {
   alias = "eu_west_1"
   allowed_account_ids = local.accounts
+  assume_role {
+    external_id = local.external_id
+    role_arn = local.role_arn
+    session_name = "rootwatch"
+  }
   default_tags {
     tags = local.tags
   }
@@ -54,6 +74,11 @@ provider "aws" {
 provider "aws" {
   alias = "eu_central_1"
   allowed_account_ids = local.accounts
+  assume_role {
+    external_id = local.external_id
+    role_arn = local.role_arn
+    session_name = "rootwatch"
+  }
   default_tags {
     tags = local.tags
   }
@@ -62,10 +87,36 @@ provider "aws" {
 
 provider "aws" {
   allowed_account_ids = local.accounts
+  assume_role {
+    external_id = local.external_id
+    role_arn = local.role_arn
+    session_name = "rootwatch"
+  }
   default_tags {
     tags = local.tags
   }
   region = "eu-west-1"
+}
+
+variable "hub_account_assume_role_arn" {
+  default = "arn:aws:iam::111111111111:role/rootwatch-deployer"
+  description = "IAM role in the hub account that Terraform assumes."
+  type = string
+  validation {
+    condition = can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$", var.hub_account_assume_role_arn))
+    error_message = "hub_account_assume_role_arn must be an IAM role ARN (arn:aws:iam::<12 digits>:role/<name>)."
+  }
+}
+
+variable "hub_account_external_id" {
+  default = null
+  description = "External ID the hub account role's trust policy requires (null: none); not a secret."
+  nullable = true
+  type = string
+  validation {
+    condition = var.hub_account_external_id == null ? true : length(var.hub_account_external_id) <= 1224 && can(regex("^[A-Za-z0-9+=,.@:/-]{2,}$", var.hub_account_external_id))
+    error_message = "hub_account_external_id must be 2-1224 characters of [A-Za-z0-9+=,.@:/-]."
+  }
 }
 
 variable "hub_account_id" {
@@ -80,7 +131,9 @@ variable "hub_account_id" {
 
 locals {
   accounts = [var.hub_account_id]
+  external_id = var.hub_account_external_id
   regions_ac9cce41 = ["us-east-1", "us-east-2", "us-west-2", "eu-west-1", "eu-central-1"]
+  role_arn = var.hub_account_assume_role_arn
   tags = {
     managed-by = "rootwatch"
     owner = "security"
