@@ -1,6 +1,8 @@
 /**
- * Every place rootwatch's CLI reaches into cdktf 0.21.0 behaviour, in one file (tests:
- * __tests__/cli/cdktf-seams.test.ts). Import it before cdktf. Each seam states its measured gain;
+ * The load-time places rootwatch's CLI reaches into cdktf 0.21.0 behaviour, in one file (tests:
+ * __tests__/cli/cdktf-seams.test.ts). Import it before cdktf. The synthesis-time seams (quick
+ * toTerraform, cdktf's logical IDs) are in stacks/cdktf-internals.ts: stacks/ cannot import cli/,
+ * and this file must run before anything loads cdktf. Each seam states its measured gain;
  * drop a seam when `npm run bench` no longer shows it.
  *
  * 1. Deferred `archiver`. cdktf requires `archiver` (and its dependency tree) when it loads, for

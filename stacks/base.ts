@@ -3,9 +3,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ISynthesisSession, IStackSynthesizer, LocalBackend, S3Backend, TerraformHclModule, TerraformOutput, TerraformProvider, TerraformStack, TerraformVariable } from 'cdktf';
 import { reviewableJson } from './reviewable-json';
-import { stackToTerraform } from './quick-synth';
+import { makeUniqueId, stackToTerraform } from './cdktf-internals';
 
-import { makeUniqueId } from 'cdktf/lib/private/unique';
 import { RootwatchConfig } from '../core/config';
 import { AWS_PROVIDER_RANGE, TERRAFORM_REQUIRED_VERSION } from './versions';
 import type { ModuleName } from './module-stacks';

@@ -3,7 +3,7 @@ import { Node } from 'constructs';
 import { TerraformBackend, TerraformElement, TerraformOutput, TerraformResource, TerraformStack, TerraformVariable } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { AWS_PROVIDER_RANGE, TERRAFORM_REQUIRED_VERSION } from './versions';
-import { stackToTerraform } from './quick-synth';
+import { stackToTerraform } from './cdktf-internals';
 
 /** A module input: its Terraform type, whether it may be null, and the checks `terraform validate` runs. */
 export interface ModuleVariableSpec {

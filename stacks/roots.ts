@@ -16,7 +16,7 @@ import type { ModuleResourceAddress } from './module-stack';
 import { ModuleName, REGION_KEY } from './module-names';
 import { spokeModuleName, spokeRegionKey } from './spoke-module';
 import { expectedAccounts } from '../core/coverage';
-import { makeUniqueId } from 'cdktf/lib/private/unique';
+import { makeUniqueId } from './cdktf-internals';
 import { STACKSET_STACK_NAME } from '../core/stackset-config';
 import { StackSetStack } from './stackset-root';
 

@@ -1,4 +1,10 @@
 /**
+ * The synthesis-time seams into cdktf 0.21.0 internals, in one file (the load-time ones, which must
+ * run before cdktf is loaded, are in cli/cdktf-seams.ts):
+ * - `stackToTerraform`: cdktf's TerraformStack.toTerraform(), cheaper (below);
+ * - `makeUniqueId`: cdktf's logical ID of a construct path, the resource addresses rootwatch 0.1.0
+ *   deployed, which the opt-in `moved` blocks start from (stacks/base.ts, stacks/roots.ts).
+ *
  * cdktf's TerraformStack.toTerraform(), cheaper, for the stacks rootwatch synthesizes (deploy roots
  * and module stacks). cdktf resolves each element, merges the results and then resolves the merged
  * whole a second time, although only the raw overrides can still hold tokens by then; and its
@@ -11,6 +17,8 @@ import { IConstruct } from 'constructs';
 import { TerraformElement, TerraformOutput, TerraformStack } from 'cdktf';
 import { resolve } from 'cdktf/lib/_tokens';
 import { deepMerge } from 'cdktf/lib/util';
+
+export { makeUniqueId } from 'cdktf/lib/private/unique';
 
 export function stackToTerraform(stack: TerraformStack): any {
   const self = stack as unknown as { rawOverrides: Record<string, unknown>; cdktfVersion: string };
