@@ -28,7 +28,7 @@ export function accountsConfig(spokeCount: number): RawConfig {
     namePrefix: 'rootwatch',
     regions: [...DEFAULT_REGIONS],
     tags: { owner: 'security', 'managed-by': 'rootwatch' },
-    hub: { name: 'security', accountId: BENCH_HUB_ACCOUNT_ID, region: 'us-east-1', organizationId: BENCH_ORGANIZATION_ID },
+    hub: { name: 'security', accountId: BENCH_HUB_ACCOUNT_ID, assumeRoleArn: `arn:aws:iam::${BENCH_HUB_ACCOUNT_ID}:role/rootwatch-deployer`, region: 'us-east-1', organizationId: BENCH_ORGANIZATION_ID },
     spokes: Array.from({ length: spokeCount }, (_, i) => {
       const accountId = benchAccountId(i);
       return { name: benchSpokeName(i), accountId, assumeRoleArn: `arn:aws:iam::${accountId}:role/rootwatch-deployer` };
