@@ -67,6 +67,18 @@ describe('runCoverage (mocked DynamoDB)', () => {
     });
   });
 
+  it('a malformed piece of the expected set: named, and exit 1 (the accounts it held are not checked)', async () => {
+    const broken = { pk: { S: '#expected' }, sk: { S: '001' }, accounts: { S: 'not json' } };
+    ddb.on(ScanCommand).resolves({ Items: [expected()[0], broken, ...fresh()] });
+    const text = await runCoverage({ json: false, config, now: NOW });
+    expect(text.exitCode).toBe(1);
+    expect(text.stdout).toContain('Expected set: expected-set chunk skipped (chunk 1): accounts: not a JSON list; the accounts it held are not checked');
+    const json = JSON.parse((await runCoverage({ json: true, config, now: NOW })).stdout);
+    expect(json.expectedProblems).toEqual(['expected-set chunk skipped (chunk 1): accounts: not a JSON list']);
+    ddb.on(ScanCommand).resolves({ Items: [...expected(), ...fresh()] });
+    expect(JSON.parse((await runCoverage({ json: true, config, now: NOW })).stdout).expectedProblems).toEqual([]);
+  });
+
   it('never seen past the grace period: stale (exit 1); within it: pending (exit 0)', async () => {
     const never = (since: number) => ({ pk: { S: '222222222222' }, sk: { S: 'eu-west-1' }, account: { S: '222222222222' }, region: { S: 'eu-west-1' }, expectedSince: { N: String(since) } });
     ddb.on(ScanCommand).resolves({ Items: [...expected(), ...fresh().slice(0, 3), never(NOW - 49 * H)] });
