@@ -80,14 +80,21 @@ function namesOf(accounts: readonly ExpectedAccount[]): Record<string, string> {
 /**
  * The sweep: decide every path, write what changed, alert once per change of state, then the
  * StalePaths metric. Publish first and mark after: a failed mark repeats an alert on the next
- * sweep, never loses it. A bad ledger item is logged and skipped. An empty expected set writes no
+ * sweep, never loses it. A bad ledger item is logged and skipped; a bad piece of the expected set is
+ * logged as an error and counted in StalePaths (its accounts cannot be checked). An empty expected set writes no
  * metric, so the alarm (missing data breaching) fires: a hub that expects nothing is blind too.
  * Failed writes are collected and thrown at the end, after the metric.
  */
 export async function sweepCoverage(namePrefix: string, settings: CoverageSettings, deps: CoverageDeps): Promise<SweepOutcome> {
   const now = deps.now();
   const { expected, rows, organization = [] } = await deps.store.scan();
-  let accounts = parseExpectedChunks(expected, deps.log);
+  // A malformed piece of the expected set hides its accounts from the sweep: each counts as a stale
+  // path, so the StalePaths alarm fires instead of the sweep going quiet about them.
+  let unreadable = 0;
+  let accounts = parseExpectedChunks(expected, (e) => {
+    unreadable++;
+    deps.log({ ...e, level: 'error' });
+  });
   // stackset mode: the accounts of the target OUs are expected although nobody listed them
   let discovered = new Set<string>();
   for (const text of organization) {
@@ -125,7 +132,7 @@ export async function sweepCoverage(namePrefix: string, settings: CoverageSettin
       deps.log({ level: 'error', msg: 'coverage path update failed', account: d.account, region: d.region, error: err instanceof Error ? err.message : String(err) });
     }
   }
-  if (paths > 0) await deps.putStalePaths(result.stale);
+  if (paths > 0) await deps.putStalePaths(result.stale + unreadable);
   else deps.log({ level: 'error', msg: 'coverage: the expected set is empty; no StalePaths metric written (the stale-path alarm fires on missing data)' });
   deps.log({ msg: 'coverage sweep done', paths, stale: result.stale, pending: result.pending, fresh: result.fresh, skipped: result.skipped, alerts });
   if (errors.length > 0) throw new AggregateError(errors, `coverage sweep: ${errors.length} path updates failed`);

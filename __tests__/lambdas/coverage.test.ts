@@ -147,9 +147,13 @@ describe('coverage through the notifier handler', () => {
     put({ pk: { S: '999999999999' }, sk: { S: 'us-east-1' }, account: { S: '999999999999' }, region: { S: 'us-east-1' }, lastHeartbeat: { N: String(T0 - 100 * H) } });
     put({ pk: { S: '#expected' }, sk: { S: '900' }, accounts: { S: '{broken' } });
     const warn = jest.spyOn(console, 'warn');
+    const error = jest.spyOn(console, 'error');
     await expect(handler(SWEEP)).resolves.toMatchObject({ paths: 3, skipped: 1, alerts: 0 });
     expect(items.has(k('999999999999', 'us-east-1'))).toBe(false);
-    expect(warn.mock.calls.map((c) => JSON.parse(String(c[0])).msg)).toEqual(expect.arrayContaining(['coverage ledger item skipped', 'expected-set chunk skipped']));
+    expect(warn.mock.calls.map((c) => JSON.parse(String(c[0])).msg)).toEqual(expect.arrayContaining(['coverage ledger item skipped']));
+    // the broken expected-set chunk hid whatever accounts it held: an error, and one more stale path (the alarm fires)
+    expect(error.mock.calls.map((c) => JSON.parse(String(c[0])).msg)).toEqual(expect.arrayContaining(['expected-set chunk skipped']));
+    expect(staleMetric().map((m) => m.Value)).toEqual([1]);
   });
 
   it('an attribute stored with the wrong DynamoDB type is named in the log and its item skipped; NULL counts as absent', async () => {
