@@ -83,7 +83,7 @@ class RootModule extends TerraformHclModule {
  * module instance. No resource is declared here: everything lives in terraform-out/modules, so a
  * deploy applies exactly what plain-Terraform users run.
  */
-abstract class RootwatchStack extends TerraformStack {
+export abstract class RootwatchStack extends TerraformStack {
   private readonly movedBlocks: Moved[] = [];
 
   protected constructor(scope: Construct, id: string, protected readonly config: RootwatchConfig) {
@@ -124,7 +124,7 @@ abstract class RootwatchStack extends TerraformStack {
   }
 
   /** One module instance (`module.<id>`), its provider passed as the module's default `aws`. */
-  protected module(id: string, name: ModuleName, provider: TerraformProvider, inputs: Record<string, unknown>): TerraformHclModule {
+  module(id: string, name: ModuleName, provider: TerraformProvider, inputs: Record<string, unknown>): TerraformHclModule {
     return new RootModule(this, id, {
       source: MODULE_SOURCE(name),
       skipAssetCreationFromLocalModules: true,
@@ -134,7 +134,7 @@ abstract class RootwatchStack extends TerraformStack {
   }
 
   /** A call of a generated composition module (stacks/spoke-module.ts), one provider alias per region: `aws.<region id> = aws.<region id>`. */
-  protected aliasedModule(id: string, folder: string, providers: readonly TerraformProvider[], inputs: Record<string, unknown>): TerraformHclModule {
+  aliasedModule(id: string, folder: string, providers: readonly TerraformProvider[], inputs: Record<string, unknown>): TerraformHclModule {
     return new RootModule(this, id, {
       source: MODULE_SOURCE(folder),
       skipAssetCreationFromLocalModules: true,
@@ -160,7 +160,7 @@ abstract class RootwatchStack extends TerraformStack {
    * resources to their place in module `call`: the old address was cdktf's hash of the same construct
    * path below the stack, so it is recomputed here (`rename` maps a module path back to the old one).
    */
-  protected moves(call: string, addresses: readonly ModuleResourceAddress[], keep: (a: ModuleResourceAddress) => boolean, rename: (c: string) => string = (c) => c): void {
+  moves(call: string, addresses: readonly ModuleResourceAddress[], keep: (a: ModuleResourceAddress) => boolean, rename: (c: string) => string = (c) => c): void {
     if (!this.migrating) return;
     for (const a of addresses) {
       if (!keep(a)) continue;
@@ -169,7 +169,7 @@ abstract class RootwatchStack extends TerraformStack {
   }
 
   /** An explicit `moved` block (for_each instances). */
-  protected moved(from: string, to: string): void {
+  moved(from: string, to: string): void {
     if (this.migrating) this.movedBlocks.push({ from, to });
   }
 
@@ -216,20 +216,6 @@ abstract class RootwatchStack extends TerraformStack {
     for (const v of Object.values<any>(tf.variable ?? {})) delete v['//'];
     for (const o of Object.values<any>(tf.output ?? {})) delete o['//'];
     return tf;
-  }
-}
-
-/** A root that monitors accounts: roots.ts's monitorAccount calls these from outside the class (deploy roots and the stack set root). */
-export abstract class MonitoringStack extends RootwatchStack {
-  callModule(id: string, name: ModuleName, provider: TerraformProvider, inputs: Record<string, unknown>): TerraformHclModule {
-    return this.module(id, name, provider, inputs);
-  }
-  callComposition(id: string, folder: string, providers: readonly TerraformProvider[], inputs: Record<string, unknown>): TerraformHclModule {
-    return this.aliasedModule(id, folder, providers, inputs);
-  }
-  addMoves: RootwatchStack['moves'] = (...args) => this.moves(...args);
-  addMoved(from: string, to: string): void {
-    this.moved(from, to);
   }
 }
 

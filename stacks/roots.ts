@@ -11,7 +11,7 @@ import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { ConfigError, DEFAULT_SECURITY_HUB_STANDARDS, delegatedAdminAccount, delegatedAdminReach, heartbeatScheduleProblem, OrgGuardrailsConfig, RootwatchConfig, SpokeConfig, AccountTarget } from '../core/config';
 import { checkLogGroupName, hubBusName } from '../core/patterns';
 import { regionId } from '../core/regions';
-import { ACCOUNT_ID_VALIDATION, providerAuth, RootProvider, MonitoringStack, RootProviderConfig } from './base';
+import { ACCOUNT_ID_VALIDATION, providerAuth, RootProvider, RootProviderConfig, RootwatchStack } from './base';
 import type { ModuleResourceAddress } from './module-stack';
 import { ModuleName, REGION_KEY } from './module-names';
 import { spokeModuleName, spokeRegionKey } from './spoke-module';
@@ -102,7 +102,7 @@ function spokeModuleInputs(config: RootwatchConfig, props: Omit<MonitorAccountPr
  * its region set (stacks/spoke-module.ts), which calls the account module in the home region (the
  * first region, us-east-1) and a spoke-region module per region. Addresses of 0.1.0 stacks move along.
  */
-function monitorAccount(stack: MonitoringStack, config: RootwatchConfig, props: MonitorAccountProps, catalog: ModuleCatalog): { spoke: TerraformHclModule } {
+function monitorAccount(stack: RootwatchStack, config: RootwatchConfig, props: MonitorAccountProps, catalog: ModuleCatalog): { spoke: TerraformHclModule } {
   // The modules check their inputs at plan time; values from the config are checked at synth as well.
   if (props.cisLogGroupName !== undefined) checkLogGroupName(props.cisLogGroupName);
   const heartbeat = config.alerts.heartbeat;
@@ -110,18 +110,18 @@ function monitorAccount(stack: MonitoringStack, config: RootwatchConfig, props: 
   if (problem) throw new Error(`alerts.heartbeat.scheduleExpression (heartbeat): ${problem}`);
   const home = props.regions[0];
   const key = spokeRegionKey(props.regions);
-  const spoke = stack.callComposition('spoke', spokeModuleName(props.regions), key.map((r) => props.providers.get(r)!), spokeModuleInputs(config, { ...props, home }));
+  const spoke = stack.aliasedModule('spoke', spokeModuleName(props.regions), key.map((r) => props.providers.get(r)!), spokeModuleInputs(config, { ...props, home }));
   if (!props.forwardingOnly) addAccountMoves(stack, config, props, catalog);
   return { spoke };
 }
 
 /** `moved` blocks from the 0.1.0 addresses of an account's resources to module.spoke.module.{account,region_*}. */
-function addAccountMoves(stack: MonitoringStack, config: RootwatchConfig, props: MonitorAccountProps, catalog: ModuleCatalog): void {
+function addAccountMoves(stack: RootwatchStack, config: RootwatchConfig, props: MonitorAccountProps, catalog: ModuleCatalog): void {
   const home = props.regions[0];
   const cisElsewhere = props.cisLogGroupName !== undefined && (props.cisLogGroupRegion ?? home) !== home;
   const manage = props.manageAccountSettings ?? true;
   const g = config.accountGuardrails;
-  stack.addMoves('spoke.module.account', catalog.account, (a) => {
+  stack.moves('spoke.module.account', catalog.account, (a) => {
     const top = a.components[0];
     if (top === 'heartbeat') return false; // the 0.1.0 canary role is replaced by the heartbeat role
     if (top === 'cis') return props.cisLogGroupName !== undefined && !cisElsewhere;
@@ -137,13 +137,13 @@ function addAccountMoves(stack: MonitoringStack, config: RootwatchConfig, props:
   });
   for (const region of props.regions) {
     // Before modules only the home region had the heartbeat canary and the pipeline rule.
-    stack.addMoves(`spoke.module.region_${regionId(region)}`, catalog['spoke-region'],
+    stack.moves(`spoke.module.region_${regionId(region)}`, catalog['spoke-region'],
       (a) => a.components[0] !== 'heartbeat' && a.components[0] !== 'cis' && !a.components.some((c) => c.startsWith(`dlq-${REGION_KEY}-not-empty`)) && (region === home || !a.components.some((c) => c.startsWith(`pipeline-${REGION_KEY}`))),
       (c) => c.replace(new RegExp(`(^|-)${REGION_KEY}(?=$|-)`), `$1${region}`));
   }
 }
 
-abstract class RootStack extends MonitoringStack {
+abstract class RootStack extends RootwatchStack {
 
   /** The CIS alarm's outputs, when the account has one (on the given log group, else the hardened trail's). */
   protected cisOutputs(spoke: TerraformHclModule, cisLogGroupName: string | undefined): void {
@@ -213,7 +213,7 @@ export class HubStack extends RootStack {
     const providers = this.regionProviders([...new Set([...hub.regions, hub.region])], auth);
     const regionLists = sharedLists(expectedAccounts(config).map((e) => e.regions));
     for (const [name, list] of regionLists.locals) this.addOverride(`locals.${name}`, list);
-    const hubModule = this.callModule('hub', 'hub', providers.get(hub.region)!, hubModuleInputs(config, hubAccountId, regionLists.ref));
+    const hubModule = this.module('hub', 'hub', providers.get(hub.region)!, hubModuleInputs(config, hubAccountId, regionLists.ref));
     this.migrationBlocks(catalog, auth);
     const { spoke } = monitorAccount(this, config, {
       accountId: hubAccountId, regions: hub.regions, providers, hubBusArn: hubModule.get('bus_arn'), ...accountOptions(hub),
@@ -229,7 +229,7 @@ export class HubStack extends RootStack {
   private migrationBlocks(catalog: ModuleCatalog, auth: Pick<RootProviderConfig, 'allowedAccountIds' | 'assumeRole'>): void {
     const { hub, alerts: a, spokes, tags } = this.config;
     const skipped = new Set(['hub/email/login', 'hub/email/activity', 'hub/heartbeat', 'hub/coverage/expected']);
-    this.addMoves('hub', catalog.hub, (m) => {
+    this.moves('hub', catalog.hub, (m) => {
       if (skipped.has(m.components.join('/'))) return false;
       if (m.components[1] === 'dashboard' || m.components[1] === 'expected-use') return false; // new after 0.1.0: nothing to move
       if (m.components[1] === 'slack') return a.slack !== undefined;
@@ -240,7 +240,7 @@ export class HubStack extends RootStack {
     });
     for (const kind of ['login', 'activity'] as const) {
       for (const address of a.email[kind]) {
-        this.addMoved(`aws_sns_topic_subscription.${makeUniqueId(['hub', 'email', `${kind}-${address}`])}`, `module.hub.aws_sns_topic_subscription.hub_email_${kind}["${address}"]`);
+        this.moved(`aws_sns_topic_subscription.${makeUniqueId(['hub', 'email', `${kind}-${address}`])}`, `module.hub.aws_sns_topic_subscription.hub_email_${kind}["${address}"]`);
       }
     }
     // The per-account heartbeat alarms of 0.1.0 are gone (one stale-path alarm replaces them). They sat
@@ -423,7 +423,7 @@ export class GuardrailsStack extends RootStack {
     const calls = new Map<string, TerraformHclModule>();
     for (const region of serviceRegions) {
       const home = region === mgmt.region;
-      calls.set(region, this.callModule(guardrailsCall(org, region), 'guardrails', providers.get(region)!, {
+      calls.set(region, this.module(guardrailsCall(org, region), 'guardrails', providers.get(region)!, {
         name_prefix: config.namePrefix,
         // SCPs and centralized root access are global: in the management region's call only.
         deny_root_target_ids: home && org.denyRootScp.enabled ? org.denyRootScp.targetIds : [],
@@ -464,7 +464,7 @@ export class GuardrailsStack extends RootStack {
       if (!oc) continue;
       const alias = `delegated_admin_${regionId(region)}`;
       const provider = new RootProvider(this, `aws-${alias}`, { ...providerAuth(adminId, adminVars), region, alias, ...(Object.keys(tags).length > 0 ? { defaultTags: [{ tags }] } : {}) });
-      const call = this.callModule(adminCall(region), 'guardrails', provider, {
+      const call = this.module(adminCall(region), 'guardrails', provider, {
         name_prefix: namePrefix,
         deny_root_target_ids: [],
         deny_root_access_keys_target_ids: [],
@@ -480,7 +480,7 @@ export class GuardrailsStack extends RootStack {
 
   /** `moved` blocks of the guardrails module's resources from 0.1.0. */
   private migrationBlocks(org: OrgGuardrailsConfig, catalog: ModuleCatalog): void {
-    this.addMoves('guardrails', catalog.guardrails, (m) => {
+    this.moves('guardrails', catalog.guardrails, (m) => {
       const c = m.components[1] ?? '';
       if (c === 'deny-root-0' || c === 'deny-root-access-keys-0') return false;
       if (c === 'deny-root') return org.denyRootScp.enabled;
@@ -494,12 +494,12 @@ export class GuardrailsStack extends RootStack {
     // 0.1.0 subscribed one standard (CIS v3.0.0): it becomes the CIS v1.4.0 instance (replaced: another ARN).
     const std = org.securityHub.standards.includes(DEFAULT_SECURITY_HUB_STANDARDS[0]) ? DEFAULT_SECURITY_HUB_STANDARDS[0] : org.securityHub.standards[0];
     if (org.securityHub.enabled && std) {
-      this.addMoved(`aws_securityhub_standards_subscription.${makeUniqueId(['org', 'securityhub-cis'])}`, `module.guardrails.aws_securityhub_standards_subscription.org_securityhub-cis["${std}"]`);
+      this.moved(`aws_securityhub_standards_subscription.${makeUniqueId(['org', 'securityhub-cis'])}`, `module.guardrails.aws_securityhub_standards_subscription.org_securityhub-cis["${std}"]`);
     }
     for (const [scp, s] of [['deny-root', org.denyRootScp], ['deny-root-access-keys', org.denyRootAccessKeysScp]] as const) {
       if (!s.enabled) continue;
       for (const t of s.targetIds) {
-        this.addMoved(`aws_organizations_policy_attachment.${makeUniqueId(['org', `${scp}-${t}`])}`, `module.guardrails.aws_organizations_policy_attachment.org_${scp}-0["${t}"]`);
+        this.moved(`aws_organizations_policy_attachment.${makeUniqueId(['org', `${scp}-${t}`])}`, `module.guardrails.aws_organizations_policy_attachment.org_${scp}-0["${t}"]`);
       }
     }
   }

@@ -13,7 +13,7 @@ import { RootwatchConfig } from '../core/config';
 import { hubBusName } from '../core/patterns';
 import { StackSetConfig, stackSetName } from '../core/stackset-config';
 import { SpokeStackSet } from '../modules/spoke-stack-set';
-import { ACCOUNT_ID_VALIDATION, MonitoringStack, providerAuth } from './base';
+import { ACCOUNT_ID_VALIDATION, providerAuth, RootwatchStack } from './base';
 
 /** What roots.ts's monitorAccount takes (passed in: roots.ts builds this stack, so no import back). */
 export interface MonitorProps { accountId: string; regions: readonly string[]; providers: Map<string, TerraformProvider>; hubBusArn: string; forwardingOnly?: boolean }
@@ -26,7 +26,7 @@ export function stackSetMonitorsManagement(config: RootwatchConfig): boolean {
   return s?.callAs === 'SELF' && mgmt !== undefined && !config.orgGuardrails && mgmt !== config.hub.accountId && !config.spokes.some((sp) => sp.accountId === mgmt);
 }
 
-export class StackSetStack extends MonitoringStack {
+export class StackSetStack extends RootwatchStack {
   constructor(scope: Construct, id: string, config: RootwatchConfig, stackSet: StackSetConfig, monitor: Monitor) {
     super(scope, id, config);
     const hubAccountId = this.hubAccountIdVariable('AWS account ID of the hub (security) account whose bus receives the root events (excluded from the stack set).');
